@@ -1,0 +1,149 @@
+"""The ``leerplek`` command (engine part: solve, verify, generate). Imports no web framework."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .document import DocumentError, load_round, load_result, result_to_dict
+from .model import OBJECTIVES, Result
+
+EXIT_BAD_INPUT = 2
+
+
+def _write_json(data: Any, out: str | None) -> None:
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    if out is None or out == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+
+
+def _report(result: Result) -> str:
+    st = result.stats
+    lines = [
+        f"round {result.round_id}: {result.objective} → {result.status}"
+        + (" (proven)" if result.proven else ""),
+        f"  placed {st.placed}/{st.students} ({100 * st.placed / max(st.students, 1):.1f}%), "
+        f"priority {st.placed_priority}/{st.priority_students}, pinned {st.pinned}",
+        f"  rank profile {list(st.rank_profile)}, mean rank "
+        + ("-" if st.mean_rank is None else f"{st.mean_rank:.3f}")
+        + f", unranked {st.unranked_placed}"
+        + ("" if st.blocking_pairs is None else f", blocking pairs {st.blocking_pairs}"),
+        f"  build {st.build_seconds:.2f} s, solve {st.solve_seconds:.2f} s, "
+        f"warnings {len(result.warnings)}",
+    ]
+    reasons: dict[str, int] = {}
+    for u in result.unassigned:
+        reasons[u.reason] = reasons.get(u.reason, 0) + 1
+    if reasons:
+        lines.append("  unplaced: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    for cell in result.shortage[:5]:
+        lines.append(f"  shortage {cell.region}/{cell.sector}/level {cell.level}: "
+                     f"{cell.would_place} of {cell.unplaced_students} unplaced would be placed")
+    if result.message:
+        lines.append(f"  note: {result.message}")
+    for c in result.comparison:
+        lines.append(f"  compare {c.objective:12s} {c.status:9s} placed {c.placed} "
+                     f"priority {c.placed_priority} rank sum {c.rank_sum} "
+                     f"blocking {c.blocking_pairs if c.blocking_pairs is not None else '-'} "
+                     f"({c.seconds:.2f} s)")
+    return "\n".join(lines)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from . import allocate, compare
+
+    rnd = load_round(args.round)
+    if args.objective:
+        rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
+    result = allocate(rnd)
+    if args.compare:
+        result = replace(result, comparison=compare(rnd))
+    _write_json(result_to_dict(result), args.output)
+    if args.output not in (None, "-"):
+        print(_report(result), file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from . import verify
+
+    rnd = load_round(args.round)
+    result = load_result(args.result)
+    problems = verify(rnd, result)
+    for problem in problems[:200]:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problems found", file=sys.stderr)
+        return 1
+    print(f"ok: {len(result.assignments)} assignments and all statistics check out")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from seeds.generator import generate_round
+
+    t0 = time.monotonic()
+    doc = generate_round(args.students, args.seed)
+    if args.objective:
+        doc["policy"]["objective"] = args.objective
+    _write_json(doc, args.output)
+    if args.output not in (None, "-"):
+        print(f"generated {len(doc['students'])} students and {len(doc['offers'])} offers "
+              f"in {time.monotonic() - t0:.1f} s → {args.output}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leerplek",
+                                     description="Placement matching for mbo workplace learning")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("solve", help="allocate a leerplek-round/1 document")
+    p.add_argument("round", help="round document (JSON)")
+    p.add_argument("-o", "--output", help="result document to write (default: stdout)")
+    p.add_argument("--compare", action="store_true",
+                   help="also solve under every objective and report the price of each")
+    p.add_argument("--objective", choices=OBJECTIVES, help="override the policy's objective")
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("verify", help="check a result against its round, independently")
+    p.add_argument("round")
+    p.add_argument("result")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("generate", help="a synthetic Overijssel round, calibrated")
+    p.add_argument("--students", type=int, default=6000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--objective", choices=OBJECTIVES)
+    p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except DocumentError as exc:
+        print(f"leerplek: {exc}", file=sys.stderr)
+        for err in exc.errors[1:]:
+            print(f"  {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FileNotFoundError as exc:
+        print(f"leerplek: no such file: {exc.filename}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        print(f"leerplek: cannot read input: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Explaining an allocation: statistics, a reason for every unplaced student, shortage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import max_flow
+
+from .eligibility import candidate_pairs
+from .flow import ASSIGN, UNPLACED
+from .model import (
+    INFEASIBLE,
+    NO_ELIGIBLE_OFFER,
+    NO_PREFERENCES,
+    OUTCOMPETED,
+    PREFERENCES_INELIGIBLE,
+    Result,
+    ShortageCell,
+    Stats,
+    Unassigned,
+)
+
+if TYPE_CHECKING:
+    from .engine import BatchModel, Problem
+
+IntArray = npt.NDArray[np.int64]
+SHORTAGE_CELLS = 12  # cells analysed exactly, chosen by unmet demand
+
+
+def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build: float,
+                 solve: float, message: str,
+                 models: list[tuple[BatchModel, IntArray]],
+                 blocking_pairs: int | None = None) -> Result:
+    from .engine import assignments_from
+
+    rnd, a = p.rnd, p.arrays
+    k = rnd.policy.max_preferences
+    placed_student = np.concatenate((p.pinned_student, p.arc_student[picked]))
+    placed_offer = np.concatenate((p.pinned_offer, p.arc_offer[picked]))
+    ranks = np.concatenate((p.pinned_rank, p.arc_rank[picked]))
+    profile = np.bincount(ranks - 1, minlength=k + 1)[: k + 1] if ranks.size else np.zeros(
+        k + 1, dtype=np.int64)
+    placed = int(placed_student.size)
+    stats = Stats(
+        students=a.n_students,
+        priority_students=int(a.s_priority.sum()),
+        placed=placed,
+        placed_priority=int(a.s_priority[placed_student].sum()),
+        pinned=int(p.pinned_student.size),
+        rank_profile=tuple(int(x) for x in profile),
+        rank_sum=int(ranks.sum()),
+        mean_rank=float(ranks.sum()) / placed if placed else None,
+        unranked_placed=int((ranks > k).sum()),
+        blocking_pairs=blocking_pairs,
+        build_seconds=build,
+        solve_seconds=solve,
+    )
+    unassigned = reasons(p, placed_student, placed_offer)
+    shortage = shortage_cells(p, unassigned, models) if models else []
+    return Result(
+        round_id=rnd.id, objective=rnd.policy.objective, status=status, proven=proven,
+        assignments=tuple(assignments_from(p, picked)), unassigned=tuple(unassigned),
+        stats=stats, warnings=p.warnings, shortage=tuple(shortage), message=message,
+    )
+
+
+def infeasible_result(p: Problem, build: float) -> Result:
+    from .engine import empty_stats
+
+    rnd = p.rnd
+    stats = empty_stats(len(rnd.students), rnd.policy.max_preferences)
+    stats = Stats(**{**stats.__dict__, "priority_students": int(p.arrays.s_priority.sum()),
+                     "build_seconds": build})
+    return Result(
+        round_id=rnd.id, objective=rnd.policy.objective, status=INFEASIBLE, proven=True,
+        assignments=(), unassigned=(), stats=stats, warnings=p.warnings, shortage=(),
+        message=f"pinned placements alone break a capacity: {p.infeasible}",
+    )
+
+
+def full_offers(p: Problem, placed_student: IntArray, placed_offer: IntArray
+                ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per offer: no seat left for anyone, and no seat left for a non-priority student."""
+    a = p.arrays
+    used = np.bincount(placed_offer, minlength=a.n_offers)
+    used_open = np.bincount(placed_offer[~a.s_priority[placed_student]], minlength=a.n_offers)
+    env = a.o_environment[placed_offer]
+    env_used = np.bincount(env[env >= 0], minlength=a.n_environments)
+    env_full = np.append(env_used >= a.e_capacity, False)  # index -1: no environment
+    full = (used >= a.o_capacity) | env_full[a.o_environment]
+    full_open = full | (used_open >= a.o_capacity - a.o_reserved)
+    return full, full_open
+
+
+def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> list[Unassigned]:
+    """A reason for each unplaced student, in the order of docs/ENGINE.md."""
+    rnd, a = p.rnd, p.arrays
+    unplaced = np.ones(a.n_students, dtype=np.bool_)
+    unplaced[placed_student] = False
+    idx = np.flatnonzero(unplaced).astype(np.int64)
+    if idx.size == 0:
+        return []
+    has_any = np.zeros(a.n_students, dtype=np.bool_)
+    for s, _ in candidate_pairs(a, idx):
+        has_any[s] = True
+    has_ranked = np.zeros(a.n_students, dtype=np.bool_)
+    ranked_arc = p.arc_rank <= rnd.policy.max_preferences
+    has_ranked[p.arc_student[ranked_arc]] = True
+    full, full_open = full_offers(p, placed_student, placed_offer)
+
+    # The full offers each unplaced student ranked, from their counted eligible entries.
+    sel = ranked_arc & unplaced[p.arc_student]
+    s_sel, o_sel, r_sel = p.arc_student[sel], p.arc_offer[sel], p.arc_rank[sel]
+    order = np.lexsort((r_sel, s_sel))
+    s_sel, o_sel = s_sel[order], o_sel[order]
+    lost = np.where(a.s_priority[s_sel], full[o_sel], full_open[o_sel])
+    lost_by: dict[int, list[str]] = {}
+    for s, o in zip(s_sel[lost], o_sel[lost], strict=True):
+        lost_by.setdefault(int(s), []).append(rnd.offers[int(o)].id)
+
+    out: list[Unassigned] = []
+    unranked = rnd.policy.place_unranked
+    for s in idx:
+        st = rnd.students[int(s)]
+        if not has_any[s]:
+            out.append(Unassigned(st.id, NO_ELIGIBLE_OFFER,
+                                  "no offer in this round fits the student's level, pathway, "
+                                  "region, travel limit, qualification or period"))
+        elif not unranked and p.listed[s] == 0:
+            out.append(Unassigned(st.id, NO_PREFERENCES,
+                                  "the student submitted no preferences"))
+        elif not unranked and not has_ranked[s]:
+            out.append(Unassigned(st.id, PREFERENCES_INELIGIBLE,
+                                  "none of the student's counted preferences is an eligible "
+                                  "offer; eligible offers exist"))
+        else:
+            offers = tuple(lost_by.get(int(s), ()))
+            what = ", ".join(offers) if offers else "none"
+            out.append(Unassigned(
+                st.id, OUTCOMPETED,
+                f"all seats the student could take went to others; full offers ranked: {what}",
+                offers))
+    return out
+
+
+def shortage_cells(p: Problem, unassigned: list[Unassigned],
+                   models: list[tuple[BatchModel, IntArray]]) -> list[ShortageCell]:
+    """Where unlimited extra seats would place the most currently unplaced students.
+
+    Candidate cells (offer region × offer sector × student level) come from the counted
+    entries of outcompeted students; for each, the exact gain is a max flow in the residual
+    graph of the final allocation from the unplaced students to new, unlimited seats at the
+    cell's offers. Components are independent, so gains add up over batches.
+    """
+    rnd, a = p.rnd, p.arrays
+    index = a.student_index
+    lost = np.array([index[u.student_id] for u in unassigned if u.reason == OUTCOMPETED],
+                    dtype=np.int64)
+    if lost.size == 0:
+        return []
+    is_lost = np.zeros(a.n_students, dtype=np.bool_)
+    is_lost[lost] = True
+    sel = is_lost[p.arc_student]
+    n_sec, n_lvl = len(a.sectors), 5
+    cell = ((a.o_region[p.arc_offer[sel]] * n_sec + a.o_sector[p.arc_offer[sel]]) * n_lvl
+            + a.s_level[p.arc_student[sel]])
+    pair = np.unique(cell * a.n_students + p.arc_student[sel])
+    demand = np.bincount(pair // a.n_students, minlength=1)
+    candidates = np.argsort(-demand, kind="stable")[:SHORTAGE_CELLS]
+    candidates = candidates[demand[candidates] > 0]
+
+    out: list[ShortageCell] = []
+    for c in candidates:
+        level = int(c % n_lvl)
+        sector = int(c // n_lvl % n_sec)
+        region = int(c // n_lvl // n_sec)
+        in_cell = ((a.o_region == region) & (a.o_sector == sector)
+                   & (((a.o_levels >> level) & 1) == 1))
+        gain = sum(_gain(model, flow, in_cell) for model, flow in models)
+        out.append(ShortageCell(a.regions[region], a.sectors[sector], level,
+                                int(demand[c]), gain, int(in_cell.sum())))
+    out.sort(key=lambda x: (-x.would_place, -x.unplaced_students, x.region, x.sector, x.level))
+    return [c for c in out if c.would_place > 0] + [c for c in out if c.would_place == 0]
+
+
+def _gain(model: BatchModel, flow: IntArray, in_cell: npt.NDArray[np.bool_]) -> int:
+    net = model.net
+    cell_nodes = np.flatnonzero(in_cell[model.offers])
+    if cell_nodes.size == 0:
+        return 0
+    ns = model.students.size
+    unplaced_arc = (net.kind == UNPLACED) & (flow > 0)
+    sources = net.student[unplaced_arc]
+    if sources.size == 0:
+        return 0
+    keep = net.kind != UNPLACED  # re-routing through "unplaced" places nobody new
+    fwd = keep & (flow < net.cap)
+    bwd = keep & (flow > 0)
+    src, dst = net.n_nodes, net.n_nodes + 1
+    offer_nodes = ns + cell_nodes
+    open_nodes = model.open_node[cell_nodes]
+    open_nodes = open_nodes[open_nodes >= 0]
+    new_seats = np.concatenate((offer_nodes, open_nodes))
+    big = ns + 1
+    tails = np.concatenate((net.tail[fwd], net.head[bwd], np.full(sources.size, src), new_seats))
+    heads = np.concatenate((net.head[fwd], net.tail[bwd], sources, np.full(new_seats.size, dst)))
+    caps = np.concatenate(((net.cap - flow)[fwd], flow[bwd], np.ones(sources.size, np.int64),
+                           np.full(new_seats.size, big)))
+    mf = max_flow.SimpleMaxFlow()
+    mf.add_arcs_with_capacity(tails, heads, caps)
+    if mf.solve(src, dst) != mf.OPTIMAL:
+        return 0
+    return int(mf.optimal_flow())
+
+
+__all__ = ["ASSIGN", "build_result", "infeasible_result", "reasons", "shortage_cells"]
