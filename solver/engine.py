@@ -258,7 +258,9 @@ def allocate(rnd: Round, *, shortage: bool = True) -> Result:
     proven = True
     for arcs in components(p):
         model = build_network(p, arcs)
-        flow, _, done = solve_lexicographic(model.net, stage_costs(p, model), deadline)
+        stages = stage_costs(p, model)
+        placement = sum(name in ("priority_placed", "placed") for name, _ in stages)
+        flow, _, done = solve_lexicographic(model.net, stages, deadline, placement)
         proven &= done
         chosen.append(model.arcs[flow[: model.n_assign] > 0])
         models.append((model, flow))

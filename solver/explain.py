@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order
 
 from .eligibility import candidate_pairs
 from .flow import ASSIGN, UNPLACED
@@ -171,6 +173,7 @@ def shortage_cells(p: Problem, unassigned: list[Unassigned],
     candidates = np.argsort(-demand, kind="stable")[:SHORTAGE_CELLS]
     candidates = candidates[demand[candidates] > 0]
 
+    residuals = [_Residual.of(model, flow) for model, flow in models]
     out: list[ShortageCell] = []
     for c in candidates:
         level = int(c % n_lvl)
@@ -178,41 +181,64 @@ def shortage_cells(p: Problem, unassigned: list[Unassigned],
         region = int(c // n_lvl // n_sec)
         in_cell = ((a.o_region == region) & (a.o_sector == sector)
                    & (((a.o_levels >> level) & 1) == 1))
-        gain = sum(_gain(model, flow, in_cell) for model, flow in models)
+        gain = sum(res.gain(in_cell) for res in residuals if res is not None)
         out.append(ShortageCell(a.regions[region], a.sectors[sector], level,
                                 int(demand[c]), gain, int(in_cell.sum())))
     out.sort(key=lambda x: (-x.would_place, -x.unplaced_students, x.region, x.sector, x.level))
-    return [c for c in out if c.would_place > 0] + [c for c in out if c.would_place == 0]
+    return out
 
 
-def _gain(model: BatchModel, flow: IntArray, in_cell: npt.NDArray[np.bool_]) -> int:
-    net = model.net
-    cell_nodes = np.flatnonzero(in_cell[model.offers])
-    if cell_nodes.size == 0:
-        return 0
-    ns = model.students.size
-    unplaced_arc = (net.kind == UNPLACED) & (flow > 0)
-    sources = net.student[unplaced_arc]
-    if sources.size == 0:
-        return 0
-    keep = net.kind != UNPLACED  # re-routing through "unplaced" places nobody new
-    fwd = keep & (flow < net.cap)
-    bwd = keep & (flow > 0)
-    src, dst = net.n_nodes, net.n_nodes + 1
-    offer_nodes = ns + cell_nodes
-    open_nodes = model.open_node[cell_nodes]
-    open_nodes = open_nodes[open_nodes >= 0]
-    new_seats = np.concatenate((offer_nodes, open_nodes))
-    big = ns + 1
-    tails = np.concatenate((net.tail[fwd], net.head[bwd], np.full(sources.size, src), new_seats))
-    heads = np.concatenate((net.head[fwd], net.tail[bwd], sources, np.full(new_seats.size, dst)))
-    caps = np.concatenate(((net.cap - flow)[fwd], flow[bwd], np.ones(sources.size, np.int64),
-                           np.full(new_seats.size, big)))
-    mf = max_flow.SimpleMaxFlow()
-    mf.add_arcs_with_capacity(tails, heads, caps)
-    if mf.solve(src, dst) != mf.OPTIMAL:
-        return 0
-    return int(mf.optimal_flow())
+class _Residual:
+    """The residual graph of a final allocation, cut down to what unplaced students reach."""
+
+    def __init__(self, model: BatchModel, tails: IntArray, heads: IntArray, caps: IntArray,
+                 sources: IntArray, reach: npt.NDArray[np.bool_]) -> None:
+        self.model, self.tails, self.heads, self.caps = model, tails, heads, caps
+        self.sources, self.reach = sources, reach
+
+    @classmethod
+    def of(cls, model: BatchModel, flow: IntArray) -> _Residual | None:
+        net = model.net
+        unplaced_arc = (net.kind == UNPLACED) & (flow > 0)
+        sources = net.student[unplaced_arc]
+        if sources.size == 0:
+            return None
+        keep = net.kind != UNPLACED  # re-routing through "unplaced" places nobody new
+        fwd = keep & (flow < net.cap)
+        bwd = keep & (flow > 0)
+        tails = np.concatenate((net.tail[fwd], net.head[bwd]))
+        heads = np.concatenate((net.head[fwd], net.tail[bwd]))
+        caps = np.concatenate(((net.cap - flow)[fwd], flow[bwd]))
+        root = net.n_nodes
+        graph = csr_matrix((np.ones(tails.size + sources.size, dtype=np.int8),
+                            (np.concatenate((tails, np.full(sources.size, root))),
+                             np.concatenate((heads, sources)))),
+                           shape=(root + 1, root + 1))
+        reach = np.zeros(root + 1, dtype=np.bool_)
+        reach[breadth_first_order(graph, root, directed=True, return_predecessors=False)] = True
+        inside = reach[tails] & reach[heads]
+        return cls(model, tails[inside], heads[inside], caps[inside], sources, reach)
+
+    def gain(self, in_cell: npt.NDArray[np.bool_]) -> int:
+        """Students newly placed if the cell's offers had unlimited extra seats."""
+        model = self.model
+        ns = model.students.size
+        cell_nodes = np.flatnonzero(in_cell[model.offers])
+        seats = np.concatenate((ns + cell_nodes, model.open_node[cell_nodes]))
+        seats = seats[(seats >= 0)]
+        seats = seats[self.reach[seats]]
+        if seats.size == 0:
+            return 0
+        src, dst = model.net.n_nodes, model.net.n_nodes + 1
+        mf = max_flow.SimpleMaxFlow()
+        mf.add_arcs_with_capacity(self.tails, self.heads, self.caps)
+        mf.add_arcs_with_capacity(np.full(self.sources.size, src), self.sources,
+                                  np.ones(self.sources.size, dtype=np.int64))
+        mf.add_arcs_with_capacity(seats, np.full(seats.size, dst),
+                                  np.full(seats.size, ns + 1, dtype=np.int64))
+        if mf.solve(src, dst) != mf.OPTIMAL:
+            raise RuntimeError("max flow did not finish in the shortage analysis")
+        return int(mf.optimal_flow())
 
 
 __all__ = ["ASSIGN", "build_result", "infeasible_result", "reasons", "shortage_cells"]

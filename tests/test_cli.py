@@ -1,0 +1,74 @@
+"""The command line: solve, verify and generate, and clean failures on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from solver.cli import main
+
+from .conftest import CONFORMANCE
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "solver.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+
+
+def test_solve_then_verify(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    assert main(["solve", str(CONFORMANCE / "c01-optimal-features.json"), "-o", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["format"] == "leerplek-result/1" and doc["status"] == "optimal"
+    assert main(["verify", str(CONFORMANCE / "c01-optimal-features.json"), str(out)]) == 0
+
+
+def test_verify_fails_on_a_tampered_result(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    main(["solve", str(CONFORMANCE / "c01-optimal-features.json"), "-o", str(out)])
+    doc = json.loads(out.read_text())
+    doc["stats"]["placed"] += 1
+    out.write_text(json.dumps(doc))
+    assert main(["verify", str(CONFORMANCE / "c01-optimal-features.json"), str(out)]) == 1
+
+
+def test_compare_reports_every_objective(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    main(["solve", str(CONFORMANCE / "c01-optimal-features.json"), "-o", str(out), "--compare"])
+    doc = json.loads(out.read_text())
+    assert [c["objective"] for c in doc["comparison"]] == ["optimal", "rank_maximal", "stable"]
+    optimal, rank_maximal, _ = doc["comparison"]
+    assert optimal["placed"] == rank_maximal["placed"] == doc["stats"]["placed"]
+    assert optimal["rank_sum"] <= rank_maximal["rank_sum"]
+    assert rank_maximal["rank_profile"][0] >= optimal["rank_profile"][0]
+
+
+def test_bad_document_exits_2_naming_the_field(tmp_path: Path, small_doc: dict[str, Any]) -> None:
+    small_doc["students"][1]["level"] = 7
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(small_doc))
+    proc = run_cli("solve", str(bad))
+    assert proc.returncode == 2
+    assert "students[1].level" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_invalid_json_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    proc = run_cli("solve", str(bad))
+    assert proc.returncode == 2 and "not valid JSON" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_file_exits_2() -> None:
+    proc = run_cli("solve", "/nonexistent/round.json")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
