@@ -10,14 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .document import DocumentError, load_round, load_result, result_to_dict
+from .document import DocumentError, load_result, load_round, result_to_dict
 from .model import OBJECTIVES, Result
 
 EXIT_BAD_INPUT = 2
 
 
 def _write_json(data: Any, out: str | None) -> None:
-    text = json.dumps(data, indent=1, ensure_ascii=False)
+    # Compact output keeps json on its C encoder: several times faster on province rounds.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     if out is None or out == "-":
         sys.stdout.write(text + "\n")
     else:

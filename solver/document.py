@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .model import (
-    LEVELS,
     OBJECTIVES,
     PATHWAYS,
     Environment,
@@ -519,7 +518,10 @@ def parse_result(data: Any) -> Result:
         raise DocumentError([FieldError("format", f"must be {RESULT_FORMAT!r}")])
     try:
         st = r.obj(doc.get("stats"), "stats") or {}
-        nat = lambda v, p: r.integer(v, p, 0)  # noqa: E731
+
+        def nat(v: Any, p: str) -> int:
+            return r.integer(v, p, 0)
+
         assignments = []
         for i, item in enumerate(r.array(doc.get("assignments"), "assignments")):
             path = f"assignments[{i}]"
@@ -546,8 +548,9 @@ def parse_result(data: Any) -> Result:
             placed=r.field(st, "placed", "stats", nat),
             placed_priority=r.field(st, "placed_priority", "stats", nat),
             pinned=r.field(st, "pinned", "stats", nat, 0),
-            rank_profile=tuple(r.integer(v, f"stats.rank_profile[{i}]", 0) for i, v in
-                               enumerate(r.array(st.get("rank_profile", []), "stats.rank_profile"))),
+            rank_profile=tuple(
+                r.integer(v, f"stats.rank_profile[{i}]", 0)
+                for i, v in enumerate(r.array(st.get("rank_profile", []), "stats.rank_profile"))),
             rank_sum=r.field(st, "rank_sum", "stats", nat, 0),
             mean_rank=None if mean is None else r.number(mean, "stats.mean_rank", 0, 1e9),
             unranked_placed=r.field(st, "unranked_placed", "stats", nat, 0),

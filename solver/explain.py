@@ -104,12 +104,14 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
     idx = np.flatnonzero(unplaced).astype(np.int64)
     if idx.size == 0:
         return []
-    has_any = np.zeros(a.n_students, dtype=np.bool_)
-    for s, _ in candidate_pairs(a, idx):
-        has_any[s] = True
     has_ranked = np.zeros(a.n_students, dtype=np.bool_)
     ranked_arc = p.arc_rank <= rnd.policy.max_preferences
     has_ranked[p.arc_student[ranked_arc]] = True
+    has_any = has_ranked.copy()
+    has_any[p.arc_student] = True
+    # Only students with no candidate arc need the (costlier) search over all offers.
+    for s, _ in candidate_pairs(a, idx[~has_any[idx]]):
+        has_any[s] = True
     full, full_open = full_offers(p, placed_student, placed_offer)
 
     # The full offers each unplaced student ranked, from their counted eligible entries.
@@ -124,21 +126,21 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
 
     out: list[Unassigned] = []
     unranked = rnd.policy.place_unranked
-    for s in idx:
-        st = rnd.students[int(s)]
-        if not has_any[s]:
+    for i in idx.tolist():
+        st = rnd.students[i]
+        if not has_any[i]:
             out.append(Unassigned(st.id, NO_ELIGIBLE_OFFER,
                                   "no offer in this round fits the student's level, pathway, "
                                   "region, travel limit, qualification or period"))
-        elif not unranked and p.listed[s] == 0:
+        elif not unranked and p.listed[i] == 0:
             out.append(Unassigned(st.id, NO_PREFERENCES,
                                   "the student submitted no preferences"))
-        elif not unranked and not has_ranked[s]:
+        elif not unranked and not has_ranked[i]:
             out.append(Unassigned(st.id, PREFERENCES_INELIGIBLE,
                                   "none of the student's counted preferences is an eligible "
                                   "offer; eligible offers exist"))
         else:
-            offers = tuple(lost_by.get(int(s), ()))
+            offers = tuple(lost_by.get(i, ()))
             what = ", ".join(offers) if offers else "none"
             out.append(Unassigned(
                 st.id, OUTCOMPETED,
@@ -156,7 +158,7 @@ def shortage_cells(p: Problem, unassigned: list[Unassigned],
     graph of the final allocation from the unplaced students to new, unlimited seats at the
     cell's offers. Components are independent, so gains add up over batches.
     """
-    rnd, a = p.rnd, p.arrays
+    a = p.arrays
     index = a.student_index
     lost = np.array([index[u.student_id] for u in unassigned if u.reason == OUTCOMPETED],
                     dtype=np.int64)

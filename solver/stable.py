@@ -101,7 +101,8 @@ def deferred_acceptance(p: Problem) -> IntArray:
         def key(x: int, ranking: dict[int, int] | None = ranking) -> int:
             if ranking is not None and x in ranking:
                 return ranking[x]
-            return default_l[x]
+            fallback: int = default_l[x]
+            return fallback
 
         members.sort(key=key)
         kept: list[int] = []

@@ -757,7 +757,8 @@ def verify(round: Round, result: Result) -> list[str]:
 
     # -- statistics ---------------------------------------------------------------------------
     _check_stats(result.stats, _expected_stats(round, placed, true_rank), out)
-    needs_bp = policy.objective == "stable" or bool(round.company_rankings)
+    # "Company rankings exist": at least one offer ranks at least one student.
+    needs_bp = policy.objective == "stable" or any(round.company_rankings.values())
     bp: int | None = None
     if result.stats.blocking_pairs is not None or result.status == STABLE:
         bp = blocking_pairs(round, placed.values())
