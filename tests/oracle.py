@@ -56,10 +56,12 @@ def prepare(round: Round) -> Prepared:
         ranks=tuple(ranks),
         allowed=tuple(allowed),
         pinned={sidx[p.student_id]: oidx[p.offer_id] for p in round.pinned},
-        student_lot=tuple(int(x) for x in lottery_numbers([s.id for s in students], round.policy.seed)),
+        student_lot=tuple(
+            int(x) for x in lottery_numbers([s.id for s in students], round.policy.seed)
+        ),
         offer_lot=tuple(int(x) for x in lottery_numbers([o.id for o in offers], round.policy.seed)),
         env_of=tuple(
-            eidx[o.environment_id] if o.environment_id in eidx else -1 for o in offers
+            -1 if o.environment_id is None else eidx.get(o.environment_id, -1) for o in offers
         ),
         env_cap=tuple(e.capacity for e in round.environments),
     )
@@ -233,7 +235,6 @@ def blocks(p: Prepared, alloc: Sequence[int], i: int, j: int) -> bool:
     if preference(p, i, j) >= preference(p, i, alloc[i]):
         return False
     o = offers[j]
-    s = students[i]
     # The offer's choice from its students plus s: pinned first, never displaced.
     holders = [h for h in range(p.n) if alloc[h] == j]
     pinned = [h for h in holders if p.pinned.get(h) == j]
@@ -245,7 +246,9 @@ def blocks(p: Prepared, alloc: Sequence[int], i: int, j: int) -> bool:
     kept_np = sum(1 for h in pinned if not students[h].priority)
     keeps_s = False
     for h in rest:
-        if kept < o.capacity and (students[h].priority or kept_np < o.capacity - o.reserved_priority):
+        if kept < o.capacity and (
+            students[h].priority or kept_np < o.capacity - o.reserved_priority
+        ):
             kept += 1
             kept_np += 0 if students[h].priority else 1
             if h == i:
@@ -258,16 +261,12 @@ def blocks(p: Prepared, alloc: Sequence[int], i: int, j: int) -> bool:
     members = [h for h in range(p.n) if alloc[h] != UNPLACED and p.env_of[alloc[h]] == e]
     if len(members) < p.env_cap[e]:
         return True
-    return any(
-        p.pinned.get(h) != alloc[h] and _env_key(p, h) > _env_key(p, i) for h in members
-    )
+    return any(p.pinned.get(h) != alloc[h] and _env_key(p, h) > _env_key(p, i) for h in members)
 
 
 def count_blocking(round: Round, alloc: Sequence[int]) -> int:
     p = prepare(round)
-    return sum(
-        1 for i in range(p.n) for j in range(len(round.offers)) if blocks(p, alloc, i, j)
-    )
+    return sum(1 for i in range(p.n) for j in range(len(round.offers)) if blocks(p, alloc, i, j))
 
 
 def stable_allocations(round: Round) -> list[Allocation]:
@@ -285,7 +284,5 @@ def weakly_prefers(round: Round, a: Sequence[int], b: Sequence[int]) -> list[str
     """Students who strictly prefer their place in b to their place in a (empty: a ≥ b)."""
     p = prepare(round)
     return [
-        round.students[i].id
-        for i in range(p.n)
-        if preference(p, i, b[i]) < preference(p, i, a[i])
+        round.students[i].id for i in range(p.n) if preference(p, i, b[i]) < preference(p, i, a[i])
     ]

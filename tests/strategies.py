@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import itertools
 from collections import Counter
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ from solver.model import (
     Round,
     Student,
 )
-from solver.verify import haversine_km
+from solver.verify import eligible, haversine_km
 
 REGIONS = ("Noord-Holland", "Utrecht", "Gelderland")
 SECTORS = ("zorg", "techniek")
@@ -53,16 +54,16 @@ for _a, _b in itertools.product(PLACES, PLACES):
     assert all(abs(_d - limit) > 0.5 or _d == limit == 0.0 for limit in TRAVEL_KM), (_a, _b)
 
 
-def _subset(pool: tuple[str, ...] | tuple[int, ...], full_weight: bool = True) -> st.SearchStrategy:
-    """A non-empty subset of the pool, in pool order; the whole pool half of the time."""
-    some = st.sets(st.sampled_from(pool), min_size=1).map(
+def _subset(pool: tuple[str, ...] | tuple[int, ...]) -> st.SearchStrategy:
+    """A non-empty subset of the pool, in pool order."""
+    return st.sets(st.sampled_from(pool), min_size=1).map(
         lambda s: tuple(x for x in pool if x in s)
     )
-    return st.one_of(st.just(tuple(pool)), some) if full_weight else some
 
 
-def _maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
-    return st.one_of(st.none(), strategy)
+def _often(draw: st.DrawFn, common: st.SearchStrategy, rare: st.SearchStrategy) -> Any:
+    """Three times out of four the common case (what shrinking goes to), else the rare one."""
+    return draw(common) if draw(st.integers(0, 3)) < 3 else draw(rare)
 
 
 @st.composite
@@ -74,38 +75,35 @@ def offers_and_environments(
         Environment(id=f"e{k}", name=f"Leeromgeving {k}", capacity=draw(st.integers(0, 3)))
         for k in range(n_env)
     )
+    env_ids = [e.id for e in environments]
     offers = []
-    for j in range(draw(st.integers(1, max_offers))):
-        sector = draw(st.sampled_from(SECTORS))
-        quals: tuple[str, ...] = draw(
-            st.one_of(
-                st.just(()),
-                st.sets(st.sampled_from(ALL_QUALIFICATIONS), min_size=1).map(
-                    lambda s: tuple(sorted(s))
-                ),
-            )
+    for j in range(_often(draw, st.integers(min(2, max_offers), max_offers), st.just(1))):
+        sector = _often(draw, st.just(SECTORS[0]), st.sampled_from(SECTORS))
+        quals: tuple[str, ...] = _often(
+            draw,
+            st.just(()),
+            st.sets(st.sampled_from(ALL_QUALIFICATIONS), min_size=1).map(
+                lambda s: tuple(sorted(s))
+            ),
         )
-        capacity = draw(st.integers(0, 3))
+        capacity = _often(draw, st.integers(1, 2), st.integers(0, 3))
+        dated = draw(st.integers(0, 2)) == 0
         offers.append(
             Offer(
                 id=f"o{j}",
                 company_id=f"c{draw(st.integers(0, 2))}",
                 title=f"Plek {j}",
-                levels=draw(_subset(LEVELS)),
-                pathways=draw(_subset(PATHWAYS)),
+                levels=_often(draw, st.just(LEVELS), _subset(LEVELS)),
+                pathways=_often(draw, st.just(PATHWAYS), _subset(PATHWAYS)),
                 qualifications=quals,
                 sector=sector,
-                region=draw(st.sampled_from(regions)),
-                location=draw(_maybe(st.sampled_from(PLACES))),
+                region=_often(draw, st.just(regions[0]), st.sampled_from(regions)),
+                location=_often(draw, st.none(), st.sampled_from(PLACES)),
                 capacity=capacity,
-                reserved_priority=draw(st.integers(0, capacity)),
-                environment_id=(
-                    draw(_maybe(st.sampled_from([e.id for e in environments])))
-                    if environments
-                    else None
-                ),
-                start=draw(_maybe(st.sampled_from(OFFER_STARTS))),
-                end=draw(_maybe(st.sampled_from(OFFER_ENDS))),
+                reserved_priority=_often(draw, st.just(0), st.integers(0, capacity)),
+                environment_id=draw(st.none() | st.sampled_from(env_ids)) if env_ids else None,
+                start=draw(st.none() | st.sampled_from(OFFER_STARTS)) if dated else None,
+                end=draw(st.none() | st.sampled_from(OFFER_ENDS)) if dated else None,
             )
         )
     return tuple(offers), environments
@@ -115,48 +113,57 @@ def offers_and_environments(
 def student_list(
     draw: st.DrawFn,
     regions: tuple[str, ...],
-    offer_ids: list[str],
+    offers: tuple[Offer, ...],
     max_students: int,
     max_preferences: int,
 ) -> tuple[Student, ...]:
-    entries = st.sampled_from([*offer_ids, "ghost"])  # "ghost": an unknown offer
+    anything = st.sampled_from([*(o.id for o in offers), "ghost"])  # ghost: an unknown offer
     students = []
-    for i in range(draw(st.integers(1, max_students))):
-        sector = draw(st.sampled_from(SECTORS))
-        qualification = draw(
-            st.one_of(
-                st.sampled_from(QUALIFICATIONS[sector]),
-                st.none(),
-                st.sampled_from(ALL_QUALIFICATIONS),
-            )
+    for i in range(_often(draw, st.integers(min(3, max_students), max_students), st.just(1))):
+        sector = _often(draw, st.just(SECTORS[0]), st.sampled_from(SECTORS))
+        qualification = _often(
+            draw,
+            st.sampled_from(QUALIFICATIONS[sector]),
+            st.none() | st.sampled_from(ALL_QUALIFICATIONS),
         )
-        students.append(
-            Student(
-                id=f"s{i}",
-                school_id=f"school{draw(st.integers(0, 1))}",
-                level=draw(st.sampled_from(LEVELS)),
-                pathways=draw(_subset(PATHWAYS, full_weight=False)),
-                qualification=qualification,
-                sector=sector,
-                regions=draw(
-                    st.one_of(
-                        st.just(regions),
-                        st.sets(st.sampled_from(regions), max_size=len(regions)).map(
-                            lambda s: tuple(r for r in regions if r in s)
-                        ),
-                    )
+        located = draw(st.integers(0, 2)) == 0
+        dated = draw(st.integers(0, 2)) == 0
+        s = Student(
+            id=f"s{i}",
+            school_id=f"school{draw(st.integers(0, 1))}",
+            level=draw(st.sampled_from(LEVELS)),
+            pathways=_often(draw, st.just(("BOL",)), _subset(PATHWAYS)),
+            qualification=qualification,
+            sector=sector,
+            regions=_often(
+                draw,
+                st.just(regions),
+                st.sets(st.sampled_from(regions), max_size=len(regions)).map(
+                    lambda s: tuple(r for r in regions if r in s)
                 ),
-                location=draw(_maybe(st.sampled_from(PLACES))),
-                max_travel_km=draw(_maybe(st.sampled_from(TRAVEL_KM))),
-                priority=draw(st.booleans()),
-                available_from=draw(_maybe(st.sampled_from(STUDENT_FROM))),
-                available_until=draw(_maybe(st.sampled_from(STUDENT_UNTIL))),
-                preferences=tuple(
-                    draw(st.lists(entries, min_size=0, max_size=max_preferences + 2))
-                ),
-            )
+            ),
+            location=draw(st.sampled_from(PLACES)) if located else None,
+            max_travel_km=draw(st.none() | st.sampled_from(TRAVEL_KM)) if located else None,
+            priority=draw(st.booleans()),
+            available_from=draw(st.none() | st.sampled_from(STUDENT_FROM)) if dated else None,
+            available_until=draw(st.none() | st.sampled_from(STUDENT_UNTIL)) if dated else None,
+            preferences=(),
         )
+        # Mostly eligible offers, so that counted entries are common; sometimes anything
+        # (ineligible, unknown, repeated, or beyond max_preferences).
+        fitting = [o.id for o in offers if eligible(s, o)]
+        entry = _often_strategy(st.sampled_from(fitting), anything) if fitting else anything
+        prefs = _often(
+            draw,
+            st.lists(entry, min_size=1, max_size=max_preferences + 1),
+            st.lists(entry, min_size=0, max_size=max_preferences + 2),
+        )
+        students.append(dataclasses.replace(s, preferences=tuple(prefs)))
     return tuple(students)
+
+
+def _often_strategy(common: st.SearchStrategy, rare: st.SearchStrategy) -> st.SearchStrategy:
+    return st.integers(0, 5).flatmap(lambda k: common if k < 5 else rare)
 
 
 @st.composite
@@ -182,9 +189,10 @@ def pins_that_fit(
             continue
         if not s.priority and count_np[o.id] + 1 > o.capacity - o.reserved_priority:
             continue
-        if o.environment_id is not None and env_count[o.environment_id] + 1 > env_cap[
-            o.environment_id
-        ]:
+        if (
+            o.environment_id is not None
+            and env_count[o.environment_id] + 1 > env_cap[o.environment_id]
+        ):
             continue
         count[o.id] += 1
         count_np[o.id] += 0 if s.priority else 1
@@ -224,16 +232,14 @@ def rounds(
     elif environments is True and not envs:
         envs = (Environment(id="e0", name="Leeromgeving 0", capacity=draw(st.integers(0, 3))),)
         offers = tuple(
-            dataclasses.replace(o, environment_id="e0")
-            if k == 0 or draw(st.booleans())
-            else o
+            dataclasses.replace(o, environment_id="e0") if k == 0 or draw(st.booleans()) else o
             for k, o in enumerate(offers)
         )
-    students = draw(student_list(regions, [o.id for o in offers], max_students, max_preferences))
+    students = draw(student_list(regions, offers, max_students, max_preferences))
     rankings: dict[str, tuple[str, ...]] = {}
     if company_rankings is True or (company_rankings is None and draw(st.booleans())):
         for o in offers:
-            if company_rankings is True and not rankings or draw(st.booleans()):
+            if (company_rankings is True and not rankings) or draw(st.booleans()):
                 listed = draw(
                     st.lists(st.sampled_from(students), unique_by=lambda s: s.id).map(
                         lambda ss: tuple(s.id for s in ss)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from collections import Counter, defaultdict
 from typing import Any
 
