@@ -45,8 +45,9 @@ def _report(result: Result) -> str:
     if reasons:
         lines.append("  unplaced: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
     for cell in result.shortage[:5]:
-        lines.append(f"  shortage {cell.region}/{cell.sector}/level {cell.level}: "
-                     f"{cell.would_place} of {cell.unplaced_students} unplaced would be placed")
+        lines.append(f"  shortage {cell.region}/{cell.sector}/level {cell.level}: unlimited "
+                     f"seats would place {cell.would_place} more students "
+                     f"({cell.unplaced_students} unplaced ones listed an offer there)")
     if result.message:
         lines.append(f"  note: {result.message}")
     for c in result.comparison:
