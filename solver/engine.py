@@ -205,7 +205,7 @@ def build_network(p: Problem, arcs: IntArray) -> BatchModel:
     supply[:ns] = 1
     supply[sink] = -ns
     net = Network(
-        n_nodes=n_nodes, supply=supply,
+        n_nodes=n_nodes, sink=sink, supply=supply,
         tail=np.concatenate(tails).astype(np.int64), head=np.concatenate(heads).astype(np.int64),
         cap=np.concatenate(caps).astype(np.int64), kind=kind, student=student, offer=offer,
         rank=rank, priority=priority,

@@ -17,12 +17,17 @@ would overflow 64 bits.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow, min_cost_flow
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,6 +43,7 @@ class Network:
     """Arcs as parallel arrays, with what each arc means for the round."""
 
     n_nodes: int
+    sink: int
     supply: IntArray
     tail: IntArray
     head: IntArray
@@ -62,6 +68,53 @@ class StageReport:
     seconds: float
 
 
+PARALLEL_MIN_ARCS = 150_000  # below this, starting a process costs more than it saves
+
+
+def workers() -> int:
+    """Processes used for one stage: LEERPLEK_SOLVER_WORKERS, else the machine's cores."""
+    configured = os.environ.get("LEERPLEK_SOLVER_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _min_cost_flow(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntArray,
+                   nodes: IntArray, supplies: IntArray) -> IntArray:
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    smcf.set_nodes_supplies(nodes, supplies)
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise FlowError(f"min-cost flow returned status {status}")
+    return np.asarray(smcf.flows(arcs), dtype=np.int64)
+
+
+def _groups(net: Network, free: IntArray, parts: int) -> list[IntArray]:
+    """Split the free arcs into ``parts`` independent sets of about equal size.
+
+    Every unit of flow ends in the sink, and each node's supply is fixed, so the parts of
+    the network that only the sink joins are independent problems.
+    """
+    tail, head = net.tail[free], net.head[free]
+    inner = (tail != net.sink) & (head != net.sink)
+    graph = coo_matrix((np.ones(int(inner.sum()), dtype=np.int8), (tail[inner], head[inner])),
+                       shape=(net.n_nodes, net.n_nodes))
+    _, label = connected_components(graph, directed=False)
+    arc_label = label[np.where(tail == net.sink, head, tail)]
+    size = np.bincount(arc_label)
+    load = np.zeros(parts, dtype=np.int64)
+    part_of = np.zeros(size.size, dtype=np.int64)
+    for comp in np.argsort(-size, kind="stable"):
+        if size[comp] == 0:
+            break
+        target = int(np.argmin(load))
+        part_of[comp] = target
+        load[target] += size[comp]
+    which = part_of[arc_label]
+    return [free[which == i] for i in range(parts) if np.any(which == i)]
+
+
 def _solve(net: Network, costs: IntArray) -> IntArray:
     """Optimal flow for ``costs`` within the current bounds; returns the flow per arc."""
     free = np.flatnonzero(net.upper > net.lower)
@@ -74,15 +127,31 @@ def _solve(net: Network, costs: IntArray) -> IntArray:
         if np.any(supply != 0):
             raise FlowError("fixed arcs leave unbalanced supplies")
         return flow
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(
-        net.tail[free], net.head[free], net.upper[free] - net.lower[free], costs[free])
-    nodes = np.flatnonzero(supply)
-    smcf.set_nodes_supplies(nodes, supply[nodes])
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise FlowError(f"min-cost flow returned status {status}")
-    flow[free] += smcf.flows(arcs)
+    n_workers = workers() if free.size >= PARALLEL_MIN_ARCS else 1
+    groups = _groups(net, free, n_workers) if n_workers > 1 else [free]
+
+    def job(arcs: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+        own = np.zeros(net.n_nodes, dtype=np.bool_)
+        own[net.tail[arcs]] = True
+        own[net.head[arcs]] = True
+        own[net.sink] = False
+        nodes = np.flatnonzero(own & (supply != 0))
+        local = supply[nodes]
+        nodes = np.append(nodes, net.sink)
+        local = np.append(local, -local.sum())
+        return (net.tail[arcs], net.head[arcs], net.upper[arcs] - net.lower[arcs], costs[arcs],
+                nodes, local)
+
+    if len(groups) == 1:
+        flow[free] += _min_cost_flow(*job(free))
+        return flow
+    # OR-Tools holds the GIL while it solves: independent parts go to forked processes.
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=ctx) as pool:
+        futures = [pool.submit(_min_cost_flow, *job(g)) for g in groups[1:]]
+        flow[groups[0]] += _min_cost_flow(*job(groups[0]))
+        for g, fut in zip(groups[1:], futures, strict=True):
+            flow[g] += fut.result()
     return flow
 
 
@@ -147,7 +216,7 @@ def max_placement_flow(net: Network) -> IntArray:
     rest = np.flatnonzero(~unplaced)
     students = net.student[unplaced]  # local student per UNPLACED arc (node id == index)
     prio = net.priority[unplaced]
-    sink = int(net.head[unplaced][0]) if unplaced.any() else net.n_nodes - 1
+    sink = net.sink
     source = net.n_nodes
     tail, head, cap = net.tail[rest], net.head[rest], net.cap[rest]
     flow = np.zeros(rest.size, dtype=np.int64)
