@@ -76,3 +76,22 @@ def test_place_unranked_places_a_student_with_no_list(small_doc: dict[str, Any])
     placed = {a.student_id: a for a in result.assignments}
     assert placed["st-1"].offer_id == "of-1" and placed["st-1"].rank is None
     assert result.stats.unranked_placed == 1
+
+
+def test_time_limit_gives_a_valid_unproven_allocation() -> None:
+    from solver import verify
+
+    rnd = load_round(CONFORMANCE / "c06-edge-entries.json")
+    rnd = replace(rnd, policy=replace(rnd.policy, time_limit_s=1e-9))
+    result = allocate(rnd)
+    assert result.status == "feasible" and not result.proven
+    assert "time limit" in result.message
+    assert verify(rnd, result) == []
+
+
+def test_pinned_seats_over_capacity_are_an_infeasible_answer(small_doc: dict[str, Any]) -> None:
+    small_doc["pinned"] = [{"student_id": "st-2", "offer_id": "of-2"},
+                           {"student_id": "st-3", "offer_id": "of-2"}]
+    result = allocate(parse_round(small_doc))
+    assert result.status == "infeasible" and result.assignments == ()
+    assert "env-1" in result.message
