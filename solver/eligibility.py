@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -212,8 +213,8 @@ def preference_arcs(rnd: Round, a: RoundArrays) -> PreferenceArcs:
     s_idx = np.repeat(np.arange(len(students), dtype=np.int64), counted)
     offsets = np.concatenate(([0], np.cumsum(counted)[:-1])).astype(np.int64)
     rank = np.arange(s_idx.size, dtype=np.int64) - np.repeat(offsets, counted) + 1
-    o_idx = np.fromiter((index.get(oid, -1) for s in students for oid in s.preferences[:k]),
-                        np.int64, s_idx.size)
+    flat = list(chain.from_iterable(s.preferences[:k] for s in students))
+    o_idx = np.fromiter(map(index.get, flat, repeat(-1, len(flat))), np.int64, s_idx.size)
 
     warnings: list[RoundWarning] = []
     known = o_idx >= 0
@@ -249,18 +250,38 @@ def preference_arcs(rnd: Round, a: RoundArrays) -> PreferenceArcs:
     return PreferenceArcs(s_idx[ok], o_idx[ok], rank[ok], listed, tuple(warnings))
 
 
-def candidate_pairs(a: RoundArrays, students: IntArray,
-                    chunk: int = 2_000_000) -> Iterator[tuple[IntArray, IntArray]]:
-    """All eligible (student, offer) pairs for the given students, in bounded chunks.
+def has_eligible_offer(a: RoundArrays, students: IntArray, window: int = 64) -> BoolArray:
+    """Per given student: is any offer of the round eligible? Stops at the first one found.
 
-    Offers are joined to students on (region, sector) for offers without qualification
-    codes and on (region, qualification) for the others, so only pairs that already pass
-    rules 3 and 5 are ever formed; the rest are filtered vectorised.
+    Walks each student's join range (see ``candidate_pairs``) ``window`` offers at a time,
+    so students with an eligible offer are usually settled in the first window.
+    ``students`` must be sorted.
     """
+    found = np.zeros(students.size, dtype=np.bool_)
     if students.size == 0 or a.n_offers == 0:
-        return
+        return found
+    o_keys, o_vals, s_keys, s_vals = _join_keys(a, students)
+    lo = np.searchsorted(o_keys, s_keys, side="left")
+    hi = np.searchsorted(o_keys, s_keys, side="right")
+    position = np.searchsorted(students, s_vals)
+    offset = 0
+    live = np.flatnonzero(hi > lo)
+    while live.size:
+        c = np.minimum(hi[live] - lo[live] - offset, window)
+        s_rep = np.repeat(s_vals[live], c)
+        within = np.arange(int(c.sum()), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+        o_rep = o_vals[np.repeat(lo[live] + offset, c) + within]
+        hit = eligible(a, s_rep, o_rep)
+        found[np.searchsorted(students, s_rep[hit])] = True
+        offset += window
+        live = live[(hi[live] - lo[live] > offset) & ~found[position[live]]]
+    return found
+
+
+def _join_keys(a: RoundArrays, students: IntArray
+               ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Offer and student join keys on (region, sector) and (region, qualification)."""
     width = max(len(a.sectors), a.n_quals) + 1
-    # Offer side: one key per (offer, join value).
     o_all = np.arange(a.n_offers, dtype=np.int64)
     plain = o_all[~a.o_has_quals]
     q_pairs_o = a.o_qual_keys // a.n_quals
@@ -271,9 +292,6 @@ def candidate_pairs(a: RoundArrays, students: IntArray,
     ))
     o_vals = np.concatenate((plain, q_pairs_o))
     order = np.argsort(o_keys, kind="stable")
-    o_keys, o_vals = o_keys[order], o_vals[order]
-
-    # Student side: one key per (student, accepted region) for sector and for qualification.
     reg_s = a.s_region_keys // a.n_regions
     reg_r = a.s_region_keys % a.n_regions
     sel = np.isin(reg_s, students)
@@ -284,6 +302,20 @@ def candidate_pairs(a: RoundArrays, students: IntArray,
         (reg_r[has_q] * width + a.s_qual[reg_s[has_q]]) * 2 + 1,
     ))
     s_vals = np.concatenate((reg_s, reg_s[has_q]))
+    return o_keys[order], o_vals[order], s_keys, s_vals
+
+
+def candidate_pairs(a: RoundArrays, students: IntArray,
+                    chunk: int = 2_000_000) -> Iterator[tuple[IntArray, IntArray]]:
+    """All eligible (student, offer) pairs for the given students, in bounded chunks.
+
+    Offers are joined to students on (region, sector) for offers without qualification
+    codes and on (region, qualification) for the others, so only pairs that already pass
+    rules 3 and 5 are ever formed; the rest are filtered vectorised.
+    """
+    if students.size == 0 or a.n_offers == 0:
+        return
+    o_keys, o_vals, s_keys, s_vals = _join_keys(a, students)
     lo = np.searchsorted(o_keys, s_keys, side="left")
     hi = np.searchsorted(o_keys, s_keys, side="right")
     counts = hi - lo

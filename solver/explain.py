@@ -10,7 +10,7 @@ from ortools.graph.python import max_flow
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from .eligibility import candidate_pairs
+from .eligibility import has_eligible_offer
 from .flow import ASSIGN, UNPLACED
 from .model import (
     INFEASIBLE,
@@ -110,8 +110,8 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
     has_any = has_ranked.copy()
     has_any[p.arc_student] = True
     # Only students with no candidate arc need the (costlier) search over all offers.
-    for s, _ in candidate_pairs(a, idx[~has_any[idx]]):
-        has_any[s] = True
+    rest = idx[~has_any[idx]]
+    has_any[rest] = has_eligible_offer(a, rest)
     full, full_open = full_offers(p, placed_student, placed_offer)
 
     # The full offers each unplaced student ranked, from their counted eligible entries.

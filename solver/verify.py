@@ -69,10 +69,11 @@ FloatArray = npt.NDArray[np.float64]
 
 def haversine_km(a: Location, b: Location) -> float:
     """Great-circle distance in km on a sphere of radius 6371 km."""
-    lat1, lon1, lat2, lon2 = (math.radians(x) for x in (a.lat, a.lon, b.lat, b.lon))
+    lat1 = math.radians(a.lat)
+    lat2 = math.radians(b.lat)
     h = (
         math.sin((lat2 - lat1) / 2.0) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2.0) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2.0) ** 2
     )
     return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, h))))
 
@@ -117,30 +118,28 @@ def ineligibility(student: Student, offer: Offer) -> list[str]:
 
 def eligible(student: Student, offer: Offer) -> bool:
     """All six eligibility rules of ENGINE.md hold for the pair."""
-    if student.level not in offer.levels:
-        return False
-    if not set(student.pathways) & set(offer.pathways):
-        return False
-    if offer.region not in student.regions:
-        return False
-    if (
-        student.location is not None
-        and offer.location is not None
-        and student.max_travel_km is not None
-        and haversine_km(student.location, offer.location) > student.max_travel_km
-    ):
+    if offer.region not in student.regions or student.level not in offer.levels:
         return False
     if offer.qualifications:
         if student.qualification not in offer.qualifications:
             return False
     elif student.sector != offer.sector:
         return False
-    return not (
+    if not any(p in offer.pathways for p in student.pathways):
+        return False
+    if (
         offer.start is not None
         and offer.end is not None
         and student.available_from is not None
         and student.available_until is not None
         and not (offer.start <= student.available_from and student.available_until <= offer.end)
+    ):
+        return False
+    return (
+        student.location is None
+        or offer.location is None
+        or student.max_travel_km is None
+        or haversine_km(student.location, offer.location) <= student.max_travel_km
     )
 
 
@@ -186,16 +185,16 @@ def counted_ranks(student: Student, round: Round) -> dict[str, int]:
 
 
 class _OfferArrays:
-    """Offer attributes as arrays, to find a student's possibly eligible offers quickly.
+    """Offer attributes as arrays, to find a student's eligible offers without a Python loop.
 
-    ``candidates`` may return a few offers too many (its distance test has a small tolerance)
-    but never too few; callers confirm each candidate with the exact `eligible`.
+    Offers are indexed by region and sector or qualification (rules 3 and 5), and the other
+    rules are then applied to that subset with NumPy. Distances within 1e-6 km of the limit
+    are re-checked with the exact scalar `eligible`, so the answer is exactly `eligible`'s.
     """
 
     def __init__(self, offers: Sequence[Offer]) -> None:
         n = len(offers)
         self.offers = offers
-        self.n = n
         self._pathway_bit: dict[str, int] = {}
         for o in offers:
             for p in o.pathways:
@@ -206,23 +205,16 @@ class _OfferArrays:
         self.pathway_bits = np.array(
             [sum(self._pathway_bit[p] for p in set(o.pathways)) for o in offers], dtype=np.int64
         ).reshape(n)
-        self.region_masks: dict[str, BoolArray] = {}
-        regions = [o.region for o in offers]
-        for r in set(regions):
-            self.region_masks[r] = np.array([x == r for x in regions], dtype=np.bool_).reshape(n)
-        self.has_quals = np.array([bool(o.qualifications) for o in offers], dtype=np.bool_)
-        self.has_quals = self.has_quals.reshape(n)
-        self.qual_masks: dict[str, BoolArray] = {}
-        for q in {q for o in offers for q in o.qualifications}:
-            self.qual_masks[q] = np.array(
-                [q in o.qualifications for o in offers], dtype=np.bool_
-            ).reshape(n)
-        self.sector_masks: dict[str, BoolArray] = {}
-        sectors = [o.sector for o in offers]
-        for sec in set(sectors):
-            self.sector_masks[sec] = np.array([x == sec for x in sectors], dtype=np.bool_).reshape(
-                n
-            )
+        # Rules 3 and 5 through an index: offers without qualifications under (region,
+        # sector), offers with qualifications under (region, each qualification).
+        groups: dict[tuple[str, str, str], list[int]] = {}
+        for j, o in enumerate(offers):
+            if o.qualifications:
+                for q in set(o.qualifications):
+                    groups.setdefault((o.region, "q", q), []).append(j)
+            else:
+                groups.setdefault((o.region, "s", o.sector), []).append(j)
+        self.groups = {k: np.array(js, dtype=np.int64) for k, js in groups.items()}
         self.has_loc = np.array([o.location is not None for o in offers], dtype=np.bool_).reshape(n)
         self.lat = np.radians(
             np.array([o.location.lat if o.location else 0.0 for o in offers], dtype=np.float64)
@@ -239,44 +231,53 @@ class _OfferArrays:
         self.end = np.array(
             [o.end.toordinal() if o.end is not None else 0 for o in offers], dtype=np.int64
         ).reshape(n)
-        self._none = np.zeros(n, dtype=np.bool_)
+        self._empty = np.zeros(0, dtype=np.int64)
 
-    def candidates(self, s: Student) -> BoolArray:
+    def eligible_offers(self, s: Student, allowed: BoolArray | None = None) -> IntArray:
+        """Indices of the offers eligible for s (restricted to ``allowed`` when given)."""
         if not 0 <= s.level < 62:
-            return self._none.copy()
-        mask: BoolArray = (self.level_bits & (1 << s.level)) != 0
+            return self._empty
+        keys = [(r, "s", s.sector) for r in set(s.regions)]
+        if s.qualification is not None:
+            keys += [(r, "q", s.qualification) for r in set(s.regions)]
+        parts = [self.groups[k] for k in keys if k in self.groups]
+        if not parts:
+            return self._empty
+        idx: IntArray = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if allowed is not None:
+            idx = idx[allowed[idx]]
+        if idx.size == 0:
+            return idx
+        keep = (self.level_bits[idx] & (1 << s.level)) != 0
         sp = 0
         for p in set(s.pathways):
             sp |= self._pathway_bit.get(p, 0)
-        mask &= (self.pathway_bits & sp) != 0
-        region_ok = self._none.copy()
-        for r in set(s.regions):
-            rm = self.region_masks.get(r)
-            if rm is not None:
-                region_ok |= rm
-        mask &= region_ok
-        qual = self._none
-        if s.qualification is not None:
-            qual = self.qual_masks.get(s.qualification, self._none)
-        sector = self.sector_masks.get(s.sector, self._none)
-        mask &= np.where(self.has_quals, qual, sector)
-        if s.location is not None and s.max_travel_km is not None:
-            lat = math.radians(s.location.lat)
-            lon = math.radians(s.location.lon)
-            h = (
-                np.sin((self.lat - lat) / 2.0) ** 2
-                + math.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2.0) ** 2
-            )
-            d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-            mask &= ~self.has_loc | (d <= s.max_travel_km + 1e-6)
+        keep &= (self.pathway_bits[idx] & sp) != 0
         if s.available_from is not None and s.available_until is not None:
             f = s.available_from.toordinal()
             u = s.available_until.toordinal()
-            mask &= ~self.has_dates | ((self.start <= f) & (u <= self.end))
-        return mask
+            keep &= ~self.has_dates[idx] | ((self.start[idx] <= f) & (u <= self.end[idx]))
+        idx = idx[keep]
+        if s.location is not None and s.max_travel_km is not None and idx.size:
+            lat = math.radians(s.location.lat)
+            lon = math.radians(s.location.lon)
+            olat = self.lat[idx]
+            h = (
+                np.sin((olat - lat) / 2.0) ** 2
+                + math.cos(lat) * np.cos(olat) * np.sin((self.lon[idx] - lon) / 2.0) ** 2
+            )
+            d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+            located = self.has_loc[idx]
+            limit = s.max_travel_km
+            keep = ~located | (d <= limit)
+            close = np.flatnonzero(located & (np.abs(d - limit) <= 1e-6))
+            for k in close:  # floating-point borderline: decide as the scalar rule does
+                keep[k] = eligible(s, self.offers[int(idx[k])])
+            idx = idx[keep]
+        return idx
 
     def any_eligible(self, s: Student) -> bool:
-        return any(eligible(s, self.offers[int(j)]) for j in np.flatnonzero(self.candidates(s)))
+        return bool(self.eligible_offers(s).size)
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,7 +297,12 @@ class _OfferState:
 
 
 class _Blocking:
-    def __init__(self, round: Round, assignments: Iterable[Assignment]) -> None:
+    def __init__(
+        self,
+        round: Round,
+        assignments: Iterable[Assignment],
+        ranks_of: Callable[[Student], Mapping[str, int]] | None = None,
+    ) -> None:
         policy = round.policy
         self.round = round
         self.students = round.students
@@ -402,6 +408,7 @@ class _Blocking:
                 env_t[j] = env_worst.get(e.id, -1)
         self.env_t = env_t
         self._arrays: _OfferArrays | None = None
+        self.ranks_of = ranks_of or (lambda s: _counted(s, self.offer_by_id, self.max_pref))
 
     def _key_for(self, offer_id: str) -> Callable[[Student], tuple[int, int]]:
         return lambda s: self.key(offer_id, s)
@@ -437,7 +444,7 @@ class _Blocking:
         for s in self.students:
             if s.id in self.pinned_students:
                 continue  # pinned students do not propose
-            ranks = _counted(s, self.offer_by_id, self.max_pref)
+            ranks = self.ranks_of(s)
             cur = self.placement.get(s.id)
             cur_rank: int | None = None  # rank of the current placement among counted entries
             cur_unranked: int | None = None  # lottery position of an unranked placement
@@ -461,12 +468,11 @@ class _Blocking:
             mask &= g < self.env_t
             if not mask.any():
                 continue
-            mask &= self.arrays().candidates(s)
-            for j in np.flatnonzero(mask):
+            for j in self.arrays().eligible_offers(s, mask):
                 o = self.offers[int(j)]
                 if o.id in ranks or o.id == cur:
                     continue
-                if eligible(s, o) and self.keeps(s, o.id) and self.env_admits(s, o):
+                if self.keeps(s, o.id) and self.env_admits(s, o):
                     total += 1
         return total
 
@@ -761,7 +767,7 @@ def verify(round: Round, result: Result) -> list[str]:
     needs_bp = policy.objective == "stable" or any(round.company_rankings.values())
     bp: int | None = None
     if result.stats.blocking_pairs is not None or result.status == STABLE:
-        bp = blocking_pairs(round, placed.values())
+        bp = _Blocking(round, placed.values(), ranks_of).count()
     if result.stats.blocking_pairs is None:
         if needs_bp:
             out.append(
