@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +13,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from .eligibility import has_eligible_offer
-from .flow import ASSIGN, UNPLACED
+from .flow import ASSIGN, PARALLEL_MIN_ARCS, UNPLACED, workers
 from .model import (
     INFEASIBLE,
     NO_ELIGIBLE_OFFER,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 IntArray = npt.NDArray[np.int64]
 SHORTAGE_CELLS = 12  # cells analysed exactly, chosen by unmet demand
+_RESIDUALS: list[_Residual] = []  # the graphs of the analysis running now (read by workers)
 
 
 def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build: float,
@@ -175,19 +178,35 @@ def shortage_cells(p: Problem, unassigned: list[Unassigned],
     candidates = np.argsort(-demand, kind="stable")[:SHORTAGE_CELLS]
     candidates = candidates[demand[candidates] > 0]
 
-    residuals = [_Residual.of(model, flow) for model, flow in models]
-    out: list[ShortageCell] = []
-    for c in candidates:
-        level = int(c % n_lvl)
-        sector = int(c // n_lvl % n_sec)
-        region = int(c // n_lvl // n_sec)
+    global _RESIDUALS
+    _RESIDUALS = [r for r in (_Residual.of(model, flow) for model, flow in models) if r]
+    cells = []
+    for c in candidates.tolist():
+        level, sector, region = c % n_lvl, c // n_lvl % n_sec, c // n_lvl // n_sec
         in_cell = ((a.o_region == region) & (a.o_sector == sector)
                    & (((a.o_levels >> level) & 1) == 1))
-        gain = sum(res.gain(in_cell) for res in residuals if res is not None)
-        out.append(ShortageCell(a.regions[region], a.sectors[sector], level,
-                                int(demand[c]), gain, int(in_cell.sum())))
+        cells.append((region, sector, level, int(demand[c]), in_cell))
+    size = sum(r.tails.size for r in _RESIDUALS)
+    n = workers() if size >= PARALLEL_MIN_ARCS else 1
+    try:
+        if n > 1 and len(cells) > 1:
+            # Forked workers share the residual graphs; only the cell masks travel.
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+                gains = list(pool.map(_cell_gain, [cell[4] for cell in cells]))
+        else:
+            gains = [_cell_gain(cell[4]) for cell in cells]
+    finally:
+        _RESIDUALS = []
+    out = [ShortageCell(a.regions[region], a.sectors[sector], level, lister, gain,
+                        int(in_cell.sum()))
+           for (region, sector, level, lister, in_cell), gain in zip(cells, gains, strict=True)]
     out.sort(key=lambda x: (-x.would_place, -x.unplaced_students, x.region, x.sector, x.level))
     return out
+
+
+def _cell_gain(in_cell: npt.NDArray[np.bool_]) -> int:
+    return sum(res.gain(in_cell) for res in _RESIDUALS)
 
 
 class _Residual:

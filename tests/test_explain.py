@@ -95,3 +95,20 @@ def test_pinned_seats_over_capacity_are_an_infeasible_answer(small_doc: dict[str
     result = allocate(parse_round(small_doc))
     assert result.status == "infeasible" and result.assignments == ()
     assert "env-1" in result.message
+
+
+def test_parallel_stages_and_shortage_give_the_same_result(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import solver.explain
+    import solver.flow
+
+    rnd = load_round(CONFORMANCE / "c05-pinned.json")
+    monkeypatch.setenv("LEERPLEK_SOLVER_WORKERS", "1")
+    sequential = allocate(rnd)
+    monkeypatch.setenv("LEERPLEK_SOLVER_WORKERS", "2")
+    monkeypatch.setattr(solver.flow, "PARALLEL_MIN_ARCS", 0)
+    monkeypatch.setattr(solver.explain, "PARALLEL_MIN_ARCS", 0)
+    parallel = allocate(rnd)
+    assert parallel.assignments == sequential.assignments
+    assert parallel.shortage == sequential.shortage
+    assert parallel.stats.rank_profile == sequential.stats.rank_profile
