@@ -213,7 +213,43 @@ def _environment(r: _Reader, data: Any, path: str) -> Environment | None:
     )
 
 
+def _offer_fast(obj: Any) -> Offer | None:
+    """The common case of a valid offer (see ``_student_fast``)."""
+    try:
+        g = obj.get
+        oid, company, levels, pathways = obj["id"], obj["company_id"], obj["levels"], obj[
+            "pathways"]
+        sector, region, capacity = obj["sector"], obj["region"], obj["capacity"]
+        title, qualifications = g("title", ""), g("qualifications", [])
+        reserved, environment = g("reserved_priority", 0), g("environment_id")
+        if not (_text(oid) and _text(company) and _text(sector) and _text(region)
+                and (title == "" or _text(title)) and _texts(qualifications)
+                and type(capacity) is int and capacity >= 0 and type(reserved) is int
+                and 0 <= reserved <= capacity and (environment is None or _text(environment))
+                and type(levels) is list and levels
+                and all(type(x) is int and 1 <= x <= 4 for x in levels)
+                and type(pathways) is list and pathways
+                and all(type(x) is str and x in _PATHWAY_SET for x in pathways)):
+            return None
+        start, end = _fast_date(g("start")), _fast_date(g("end"))
+        if start is not None and end is not None and end < start:
+            return None
+        return Offer(
+            id=oid, company_id=company, title=title, levels=tuple(levels),
+            pathways=tuple(pathways), qualifications=tuple(qualifications), sector=sector,
+            region=region, location=_fast_location(g("location")), capacity=capacity,
+            reserved_priority=reserved, environment_id=environment, start=start, end=end,
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _offer(r: _Reader, data: Any, path: str) -> Offer | None:
+    fast = _offer_fast(data)
+    return fast if fast is not None else _offer_careful(r, data, path)
+
+
+def _offer_careful(r: _Reader, data: Any, path: str) -> Offer | None:
     obj = r.obj(data, path)
     if obj is None:
         return None
@@ -243,7 +279,74 @@ def _offer(r: _Reader, data: Any, path: str) -> Offer | None:
     )
 
 
+_PATHWAY_SET = frozenset(PATHWAYS)
+
+
+def _text(v: Any) -> bool:
+    return type(v) is str and v != ""
+
+
+def _texts(v: Any) -> bool:
+    return type(v) is list and all(type(x) is str and x != "" for x in v)
+
+
+def _fast_date(v: Any) -> dt.date | None:
+    return None if v is None else dt.date.fromisoformat(v)  # TypeError/ValueError: slow path
+
+
+def _fast_location(v: Any) -> Location | None:
+    if v is None:
+        return None
+    lat, lon = v["lat"], v["lon"]
+    if type(lat) not in (int, float) or type(lon) not in (int, float):
+        raise TypeError
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError
+    return Location(float(lat), float(lon))
+
+
+def _student_fast(obj: Any) -> Student | None:
+    """The common case of a valid student, checked without building error paths.
+
+    Returns None on anything unusual; the careful reader then finds and names the problem.
+    """
+    try:
+        g = obj.get
+        sid, school, level, sector = obj["id"], obj["school_id"], obj["level"], obj["sector"]
+        pathways, regions = obj["pathways"], obj["regions"]
+        qualification, travel = g("qualification"), g("max_travel_km")
+        priority, preferences = g("priority", False), g("preferences", [])
+        if not (_text(sid) and _text(school) and _text(sector) and type(level) is int
+                and 1 <= level <= 4 and type(priority) is bool and _texts(regions)
+                and _texts(preferences) and (qualification is None or _text(qualification))
+                and type(pathways) is list and pathways
+                and all(type(x) is str and x in _PATHWAY_SET for x in pathways)):
+            return None
+        if travel is not None and (type(travel) not in (int, float)
+                                   or not 0 <= travel <= 50_000):
+            return None
+        available_from = _fast_date(g("available_from"))
+        available_until = _fast_date(g("available_until"))
+        if available_from and available_until and available_until < available_from:
+            return None
+        return Student(
+            id=sid, school_id=school, level=level, pathways=tuple(pathways),
+            qualification=qualification, sector=sector, regions=tuple(regions),
+            location=_fast_location(g("location")),
+            max_travel_km=None if travel is None else float(travel), priority=priority,
+            available_from=available_from, available_until=available_until,
+            preferences=tuple(preferences),
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _student(r: _Reader, data: Any, path: str) -> Student | None:
+    fast = _student_fast(data)
+    return fast if fast is not None else _student_careful(r, data, path)
+
+
+def _student_careful(r: _Reader, data: Any, path: str) -> Student | None:
     obj = r.obj(data, path)
     if obj is None:
         return None

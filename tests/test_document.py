@@ -124,3 +124,28 @@ def test_content_problems_are_warnings_not_errors(small_doc: Doc) -> None:
     codes = {(w.code, w.student_id) for w in result.warnings}
     assert ("unknown_offer", "st-3") in codes
     assert ("repeated_offer", "st-3") in codes
+
+
+@pytest.mark.parametrize("name", ["c01-optimal-features", "c05-pinned", "c06-edge-entries"])
+def test_fast_and_careful_readers_agree(name: str) -> None:
+    import json
+
+    from solver import document
+
+    from .conftest import CONFORMANCE
+
+    doc = json.loads((CONFORMANCE / f"{name}.json").read_text())
+    for i, raw in enumerate(doc["students"]):
+        careful = document._Reader()
+        assert document._student_fast(raw) == document._student_careful(careful, raw, "s")
+        assert careful.errors == []
+        obj = dict(raw, id=[raw["id"]])  # unusual input: the careful reader names it
+        assert document._student_fast(obj) is None
+        document._student(careful, obj, f"students[{i}]")
+        assert [e.path for e in careful.errors] == [f"students[{i}].id"]
+    for raw in doc["offers"]:
+        careful = document._Reader()
+        assert document._offer_fast(raw) == document._offer_careful(careful, raw, "o")
+        assert careful.errors == []
+    rnd = parse_round(doc)
+    assert parse_round(round_to_dict(rnd)) == rnd
