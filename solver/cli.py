@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    extra: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None,
+) -> argparse.ArgumentParser:
+    """The command's parser; ``extra`` lets the service add its commands (db, serve, ...)."""
     parser = argparse.ArgumentParser(prog="leerplek",
                                      description="Placement matching for mbo workplace learning")
     sub = parser.add_subparsers(dest="command", required=True)
+    if extra is not None:
+        extra(sub)
 
     p = sub.add_parser("solve", help="allocate a leerplek-round/1 document")
     p.add_argument("round", help="round document (JSON)")
@@ -129,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    args = (parser or build_parser()).parse_args(argv)
     try:
         code: int = args.func(args)
         return code

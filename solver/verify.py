@@ -407,6 +407,9 @@ class _Blocking:
             if e is not None and env_count[e.id] >= e.capacity:
                 env_t[j] = env_worst.get(e.id, -1)
         self.env_t = env_t
+        self.company_ranked = np.array(
+            [o.id in self.rankings for o in self.offers], dtype=np.bool_
+        ).reshape(len(self.offers))
         self._arrays: _OfferArrays | None = None
         self.ranks_of = ranks_of or (lambda s: _counted(s, self.offer_by_id, self.max_pref))
 
@@ -466,12 +469,19 @@ class _Blocking:
             mask = self.olpos < limit
             mask &= g < (self.t_prio if s.priority else self.t_np)
             mask &= g < self.env_t
+            for oid in ranks:  # counted entries were handled above
+                mask[self.offer_index[oid]] = False
+            if cur is not None:
+                mask[self.offer_index[cur]] = False
             if not mask.any():
                 continue
-            for j in self.arrays().eligible_offers(s, mask):
+            idx = self.arrays().eligible_offers(s, mask)
+            # Without company rankings the thresholds above are exact: every such offer left
+            # keeps s and its environment admits s. Company-ranked offers are checked one by one.
+            exact = self.company_ranked[idx]
+            total += int(idx.size - np.count_nonzero(exact))
+            for j in idx[exact]:
                 o = self.offers[int(j)]
-                if o.id in ranks or o.id == cur:
-                    continue
                 if self.keeps(s, o.id) and self.env_admits(s, o):
                     total += 1
         return total

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from collections import Counter
 from typing import Any
@@ -54,56 +55,78 @@ for _a, _b in itertools.product(PLACES, PLACES):
     assert all(abs(_d - limit) > 0.5 or _d == limit == 0.0 for limit in TRAVEL_KM), (_a, _b)
 
 
-def _subset(pool: tuple[str, ...] | tuple[int, ...]) -> st.SearchStrategy:
-    """A non-empty subset of the pool, in pool order."""
-    return st.sets(st.sampled_from(pool), min_size=1).map(
+# Strategies are built once and cached: building them anew for every draw costs more than
+# the whole engine run on these tiny rounds.
+
+
+@functools.cache
+def ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+@functools.cache
+def pick(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(options)
+
+
+@functools.cache
+def maybe(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.none() | st.sampled_from(options)
+
+
+@functools.cache
+def subset(pool: tuple[Any, ...], min_size: int = 1) -> st.SearchStrategy[tuple[Any, ...]]:
+    """A subset of the pool, in pool order."""
+    return st.sets(st.sampled_from(pool), min_size=min_size).map(
         lambda s: tuple(x for x in pool if x in s)
     )
 
 
+BOOLS = st.booleans()
+
+
+@functools.cache
+def permutations(items: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.permutations(items)
+
+
 def _often(draw: st.DrawFn, common: st.SearchStrategy, rare: st.SearchStrategy) -> Any:
     """Three times out of four the common case (what shrinking goes to), else the rare one."""
-    return draw(common) if draw(st.integers(0, 3)) < 3 else draw(rare)
+    return draw(common) if draw(ints(0, 3)) < 3 else draw(rare)
 
 
 @st.composite
 def offers_and_environments(
     draw: st.DrawFn, regions: tuple[str, ...], max_offers: int
 ) -> tuple[tuple[Offer, ...], tuple[Environment, ...]]:
-    n_env = draw(st.integers(0, 2))
+    n_env = draw(ints(0, 2))
     environments = tuple(
-        Environment(id=f"e{k}", name=f"Leeromgeving {k}", capacity=draw(st.integers(0, 3)))
+        Environment(id=f"e{k}", name=f"Leeromgeving {k}", capacity=draw(ints(0, 3)))
         for k in range(n_env)
     )
-    env_ids = [e.id for e in environments]
+    env_ids = tuple(e.id for e in environments)
     offers = []
-    for j in range(_often(draw, st.integers(min(2, max_offers), max_offers), st.just(1))):
-        sector = _often(draw, st.just(SECTORS[0]), st.sampled_from(SECTORS))
-        quals: tuple[str, ...] = _often(
-            draw,
-            st.just(()),
-            st.sets(st.sampled_from(ALL_QUALIFICATIONS), min_size=1).map(
-                lambda s: tuple(sorted(s))
-            ),
-        )
-        capacity = _often(draw, st.integers(1, 2), st.integers(0, 3))
-        dated = draw(st.integers(0, 2)) == 0
+    for j in range(_often(draw, ints(min(2, max_offers), max_offers), ints(1, 1))):
+        sector = SECTORS[0] if draw(ints(0, 3)) < 3 else draw(pick(SECTORS))
+        quals: tuple[str, ...] = () if draw(ints(0, 3)) < 3 else draw(subset(ALL_QUALIFICATIONS))
+        capacity = _often(draw, ints(1, 2), ints(0, 3))
+        dated = draw(ints(0, 2)) == 0
         offers.append(
             Offer(
                 id=f"o{j}",
-                company_id=f"c{draw(st.integers(0, 2))}",
+                company_id=f"c{draw(ints(0, 2))}",
                 title=f"Plek {j}",
-                levels=_often(draw, st.just(LEVELS), _subset(LEVELS)),
-                pathways=_often(draw, st.just(PATHWAYS), _subset(PATHWAYS)),
+                levels=LEVELS if draw(ints(0, 3)) < 3 else draw(subset(LEVELS)),
+                pathways=PATHWAYS if draw(ints(0, 3)) < 3 else draw(subset(PATHWAYS)),
                 qualifications=quals,
                 sector=sector,
-                region=_often(draw, st.just(regions[0]), st.sampled_from(regions)),
-                location=_often(draw, st.none(), st.sampled_from(PLACES)),
+                region=regions[0] if draw(ints(0, 3)) < 3 else draw(pick(regions)),
+                location=None if draw(ints(0, 3)) < 3 else draw(pick(PLACES)),
                 capacity=capacity,
-                reserved_priority=_often(draw, st.just(0), st.integers(0, capacity)),
-                environment_id=draw(st.none() | st.sampled_from(env_ids)) if env_ids else None,
-                start=draw(st.none() | st.sampled_from(OFFER_STARTS)) if dated else None,
-                end=draw(st.none() | st.sampled_from(OFFER_ENDS)) if dated else None,
+                reserved_priority=0 if draw(ints(0, 3)) < 3 else draw(ints(0, capacity)),
+                environment_id=draw(maybe(env_ids)) if env_ids else None,
+                start=draw(maybe(OFFER_STARTS)) if dated else None,
+                end=draw(maybe(OFFER_ENDS)) if dated else None,
             )
         )
     return tuple(offers), environments
@@ -117,53 +140,38 @@ def student_list(
     max_students: int,
     max_preferences: int,
 ) -> tuple[Student, ...]:
-    anything = st.sampled_from([*(o.id for o in offers), "ghost"])  # ghost: an unknown offer
+    anything = (*(o.id for o in offers), "ghost")  # ghost: an unknown offer
     students = []
-    for i in range(_often(draw, st.integers(min(3, max_students), max_students), st.just(1))):
-        sector = _often(draw, st.just(SECTORS[0]), st.sampled_from(SECTORS))
-        qualification = _often(
-            draw,
-            st.sampled_from(QUALIFICATIONS[sector]),
-            st.none() | st.sampled_from(ALL_QUALIFICATIONS),
-        )
-        located = draw(st.integers(0, 2)) == 0
-        dated = draw(st.integers(0, 2)) == 0
+    for i in range(_often(draw, ints(min(3, max_students), max_students), ints(1, 1))):
+        sector = SECTORS[0] if draw(ints(0, 3)) < 3 else draw(pick(SECTORS))
+        qualification = _often(draw, pick(QUALIFICATIONS[sector]), maybe(ALL_QUALIFICATIONS))
+        located = draw(ints(0, 2)) == 0
+        dated = draw(ints(0, 2)) == 0
         s = Student(
             id=f"s{i}",
-            school_id=f"school{draw(st.integers(0, 1))}",
-            level=draw(st.sampled_from(LEVELS)),
-            pathways=_often(draw, st.just(("BOL",)), _subset(PATHWAYS)),
+            school_id=f"school{draw(ints(0, 1))}",
+            level=draw(pick(LEVELS)),
+            pathways=("BOL",) if draw(ints(0, 3)) < 3 else draw(subset(PATHWAYS)),
             qualification=qualification,
             sector=sector,
-            regions=_often(
-                draw,
-                st.just(regions),
-                st.sets(st.sampled_from(regions), max_size=len(regions)).map(
-                    lambda s: tuple(r for r in regions if r in s)
-                ),
-            ),
-            location=draw(st.sampled_from(PLACES)) if located else None,
-            max_travel_km=draw(st.none() | st.sampled_from(TRAVEL_KM)) if located else None,
-            priority=draw(st.booleans()),
-            available_from=draw(st.none() | st.sampled_from(STUDENT_FROM)) if dated else None,
-            available_until=draw(st.none() | st.sampled_from(STUDENT_UNTIL)) if dated else None,
+            regions=regions if draw(ints(0, 3)) < 3 else draw(subset(regions, 0)),
+            location=draw(pick(PLACES)) if located else None,
+            max_travel_km=draw(maybe(TRAVEL_KM)) if located else None,
+            priority=draw(BOOLS),
+            available_from=draw(maybe(STUDENT_FROM)) if dated else None,
+            available_until=draw(maybe(STUDENT_UNTIL)) if dated else None,
             preferences=(),
         )
         # Mostly eligible offers, so that counted entries are common; sometimes anything
         # (ineligible, unknown, repeated, or beyond max_preferences).
-        fitting = [o.id for o in offers if eligible(s, o)]
-        entry = _often_strategy(st.sampled_from(fitting), anything) if fitting else anything
-        prefs = _often(
-            draw,
-            st.lists(entry, min_size=1, max_size=max_preferences + 1),
-            st.lists(entry, min_size=0, max_size=max_preferences + 2),
+        fitting = tuple(o.id for o in offers if eligible(s, o))
+        length = _often(draw, ints(1, max_preferences + 1), ints(0, max_preferences + 2))
+        prefs = tuple(
+            draw(pick(fitting)) if fitting and draw(ints(0, 5)) < 5 else draw(pick(anything))
+            for _ in range(length)
         )
-        students.append(dataclasses.replace(s, preferences=tuple(prefs)))
+        students.append(dataclasses.replace(s, preferences=prefs))
     return tuple(students)
-
-
-def _often_strategy(common: st.SearchStrategy, rare: st.SearchStrategy) -> st.SearchStrategy:
-    return st.integers(0, 5).flatmap(lambda k: common if k < 5 else rare)
 
 
 @st.composite
@@ -174,17 +182,16 @@ def pins_that_fit(
     students: tuple[Student, ...],
 ) -> tuple[Pin, ...]:
     """Pinned pairs (eligible or not) that together break no capacity."""
-    if not draw(st.integers(0, 2)):  # a third of the rounds have pins
-        chosen = draw(st.lists(st.sampled_from(students), unique_by=lambda s: s.id, max_size=3))
-    else:
-        chosen = []
+    chosen: list[Student] = []
+    if draw(ints(0, 2)) == 0:  # a third of the rounds have pins
+        chosen = [s for s in students if draw(ints(0, 2)) == 0][:3]
     env_cap = {e.id: e.capacity for e in environments}
     count: Counter[str] = Counter()
     count_np: Counter[str] = Counter()
     env_count: Counter[str] = Counter()
     pins = []
     for s in chosen:
-        o = draw(st.sampled_from(offers))
+        o = draw(pick(offers))
         if count[o.id] + 1 > o.capacity:
             continue
         if not s.priority and count_np[o.id] + 1 > o.capacity - o.reserved_priority:
@@ -216,36 +223,32 @@ def rounds(
     ``objective`` fixes the policy's objective (random otherwise); ``environments`` and
     ``company_rankings`` force them on or off (random when None).
     """
-    regions = REGIONS[: draw(st.integers(2, 3))]
-    max_preferences = draw(st.integers(1, 4))
+    regions = REGIONS[: draw(ints(2, 3))]
+    max_preferences = draw(ints(1, 4))
     policy = Policy(
-        objective=objective if objective is not None else draw(st.sampled_from(OBJECTIVES)),
-        priority_first=draw(st.booleans()),
-        place_unranked=draw(st.booleans()),
+        objective=objective if objective is not None else draw(pick(OBJECTIVES)),
+        priority_first=draw(BOOLS),
+        place_unranked=draw(BOOLS),
         max_preferences=max_preferences,
-        seed=draw(st.integers(0, 3)),
+        seed=draw(ints(0, 3)),
     )
     offers, envs = draw(offers_and_environments(regions, max_offers))
     if environments is False:
         offers = tuple(dataclasses.replace(o, environment_id=None) for o in offers)
         envs = ()
     elif environments is True and not envs:
-        envs = (Environment(id="e0", name="Leeromgeving 0", capacity=draw(st.integers(0, 3))),)
+        envs = (Environment(id="e0", name="Leeromgeving 0", capacity=draw(ints(0, 3))),)
         offers = tuple(
-            dataclasses.replace(o, environment_id="e0") if k == 0 or draw(st.booleans()) else o
+            dataclasses.replace(o, environment_id="e0") if k == 0 or draw(BOOLS) else o
             for k, o in enumerate(offers)
         )
     students = draw(student_list(regions, offers, max_students, max_preferences))
     rankings: dict[str, tuple[str, ...]] = {}
-    if company_rankings is True or (company_rankings is None and draw(st.booleans())):
+    if company_rankings is True or (company_rankings is None and draw(BOOLS)):
+        ids = tuple(s.id for s in students)
         for o in offers:
-            if (company_rankings is True and not rankings) or draw(st.booleans()):
-                listed = draw(
-                    st.lists(st.sampled_from(students), unique_by=lambda s: s.id).map(
-                        lambda ss: tuple(s.id for s in ss)
-                    )
-                )
-                rankings[o.id] = listed
+            if (company_rankings is True and not rankings) or draw(BOOLS):
+                rankings[o.id] = tuple(draw(permutations(ids))[: draw(ints(0, len(ids)))])
     pinned = draw(pins_that_fit(offers, envs, students))
     return Round(
         id="r1",
