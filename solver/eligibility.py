@@ -219,7 +219,8 @@ def preference_arcs(rnd: Round, a: RoundArrays) -> PreferenceArcs:
     warnings: list[RoundWarning] = []
     known = o_idx >= 0
     # A repeated entry is any later occurrence of the same (student, offer) pair.
-    key = s_idx * max(a.n_offers, 1) + np.where(known, o_idx, 0)
+    # Unknown entries get a key of their own so they never collide with offer 0.
+    key = s_idx * (a.n_offers + 1) + np.where(known, o_idx, a.n_offers)
     order = np.lexsort((rank, key))
     repeat_sorted = np.zeros(key.size, dtype=np.bool_)
     repeat_sorted[1:] = key[order][1:] == key[order][:-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -59,10 +59,9 @@ def build_problem(rnd: Round) -> Problem:
     po = np.array([a.offer_index[p.offer_id] for p in rnd.pinned], dtype=np.int64)
     rank_of = {(int(s), int(o)): int(r) for s, o, r in
                zip(prefs.student, prefs.offer, prefs.rank, strict=True)} if ps.size else {}
-    # A pinned pair keeps its listed position when the offer is among the counted entries,
-    # eligible or not: it was accepted, so its rank is what the student listed.
-    pr = np.array([_listed_rank(rnd, int(s), rnd.offers[int(o)].id, rank_of, k)
-                   for s, o in zip(ps, po, strict=True)], dtype=np.int64)
+    # A pinned pair has the rank of its counted entry; otherwise it counts as unranked.
+    pr = np.array([rank_of.get((int(s), int(o)), k + 1) for s, o in zip(ps, po, strict=True)],
+                  dtype=np.int64)
 
     pinned_mask = np.zeros(a.n_students, dtype=np.bool_)
     pinned_mask[ps] = True
@@ -96,12 +95,6 @@ def build_problem(rnd: Round) -> Problem:
         lottery=lottery_positions([s.id for s in rnd.students], rnd.policy.seed),
         infeasible="; ".join(problems),
     )
-
-
-def _listed_rank(rnd: Round, s: int, offer_id: str, rank_of: dict[tuple[int, int], int],
-                 k: int) -> int:
-    prefs = rnd.students[s].preferences[:k]
-    return prefs.index(offer_id) + 1 if offer_id in prefs else k + 1
 
 
 def _add_unranked(a: RoundArrays, s_arc: IntArray, o_arc: IntArray, r_arc: IntArray,
@@ -270,8 +263,15 @@ def allocate(rnd: Round, *, shortage: bool = True) -> Result:
     message = "" if proven else (
         f"time limit of {rnd.policy.time_limit_s:g} s reached: the allocation is valid and "
         "optimal for the stages finished, not proven optimal for the rest")
-    return explain.build_result(p, picked, status, proven, build, solve, message,
-                                models if shortage else [])
+    result = explain.build_result(p, picked, status, proven, build, solve, message,
+                                  models if shortage else [])
+    if any(rnd.company_rankings.values()):
+        # Companies ranked students: show how far this allocation is from stable.
+        from .verify import blocking_pairs
+
+        blocking = blocking_pairs(rnd, result.assignments)
+        result = replace(result, stats=replace(result.stats, blocking_pairs=blocking))
+    return result
 
 
 def assignments_from(p: Problem, picked: IntArray) -> list[Assignment]:
