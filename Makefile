@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 6000
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench lint serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check solver seeds service tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/bench_solver.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check solver seeds tests bench
+	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
+
+serve: $(STAMP)
+	$(VENV)/bin/leerplek db upgrade
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 'service.app:create_app()'
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,68 @@
+"""Companies (leerbedrijven): a public directory; staff add them, a company edits itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..access import get_or_404
+from ..auth import current_principal
+from ..errors import Problem
+from ..extensions import db
+from ..models import Company, Role
+from ..records import company_query, page, save_company
+from ..schemas import CompanyQuerySchema, CompanySchema
+from . import resource_blueprint
+
+blp = resource_blueprint("companies", "Companies recognised to train students (leerbedrijven)")
+
+
+@blp.route("")
+class Companies(MethodView):
+    @blp.arguments(CompanyQuerySchema, location="query")
+    @blp.response(200, CompanySchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[Company]:
+        """List companies."""
+        rows, pagination_parameters.item_count = page(
+            db.session, company_query(filters), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+    @blp.arguments(CompanySchema)
+    @blp.response(201, CompanySchema)
+    def post(self, data: dict[str, Any]) -> Company:
+        """Register a company (admins and coordinators)."""
+        current_principal().require(Role.ADMIN, Role.COORDINATOR)
+        with db.transaction() as session:
+            return save_company(session, Company(), data)
+
+
+@blp.route("/<int:company_id>")
+class CompanyItem(MethodView):
+    @blp.response(200, CompanySchema)
+    def get(self, company_id: int) -> Company:
+        """Show a company."""
+        return get_or_404(db.session, Company, company_id)
+
+    @blp.arguments(CompanySchema(partial=True))
+    @blp.response(200, CompanySchema)
+    def patch(self, data: dict[str, Any], company_id: int) -> Company:
+        """Change a company (staff, or the company itself)."""
+        p = current_principal()
+        p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+        company = get_or_404(db.session, Company, company_id)
+        if p.role == Role.COMPANY and p.company_id != company.id:
+            raise Problem(403, "a company token changes only its own company")
+        with db.transaction() as session:
+            return save_company(session, company, data)
+
+    @blp.response(204)
+    def delete(self, company_id: int) -> None:
+        """Delete a company without offers (admins)."""
+        current_principal().require(Role.ADMIN)
+        with db.transaction() as session:
+            session.delete(get_or_404(session, Company, company_id))

@@ -1,0 +1,70 @@
+"""Offers: placements a company posts; a company sees and edits only its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..access import offer_filter, require_offer_writer, visible_offer
+from ..auth import current_principal
+from ..extensions import db
+from ..models import Offer, Role
+from ..records import delete_offer, offer_query, page, save_offer
+from ..schemas import OfferQuerySchema, OfferSchema
+from . import resource_blueprint
+
+blp = resource_blueprint("offers", "Placements offered by companies")
+
+
+@blp.route("")
+class Offers(MethodView):
+    @blp.arguments(OfferQuerySchema, location="query")
+    @blp.response(200, OfferSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[Offer]:
+        """List the offers the caller may see."""
+        stmt = offer_query(filters, offer_filter(current_principal()))
+        rows, pagination_parameters.item_count = page(
+            db.session, stmt, pagination_parameters.page, pagination_parameters.page_size)
+        return rows
+
+    @blp.arguments(OfferSchema)
+    @blp.response(201, OfferSchema)
+    def post(self, data: dict[str, Any]) -> Offer:
+        """Post an offer (staff, or a company for itself)."""
+        p = current_principal()
+        if p.role == Role.COMPANY:
+            data.setdefault("company_id", p.company_id)
+        require_offer_writer(p, data.get("company_id"))
+        with db.transaction() as session:
+            return save_offer(session, Offer(), data)
+
+
+@blp.route("/<int:offer_id>")
+class OfferItem(MethodView):
+    @blp.response(200, OfferSchema)
+    def get(self, offer_id: int) -> Offer:
+        """Show an offer."""
+        return visible_offer(db.session, current_principal(), offer_id)
+
+    @blp.arguments(OfferSchema(partial=True))
+    @blp.response(200, OfferSchema)
+    def patch(self, data: dict[str, Any], offer_id: int) -> Offer:
+        """Change an offer; capacity may not drop below accepted placements."""
+        p = current_principal()
+        offer = visible_offer(db.session, p, offer_id)
+        require_offer_writer(p, data.get("company_id", offer.company_id))
+        with db.transaction() as session:
+            return save_offer(session, offer, data)
+
+    @blp.response(204)
+    def delete(self, offer_id: int) -> None:
+        """Delete a draft offer."""
+        p = current_principal()
+        offer = visible_offer(db.session, p, offer_id)
+        require_offer_writer(p, offer.company_id)
+        with db.transaction() as session:
+            delete_offer(session, offer)

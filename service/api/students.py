@@ -1,0 +1,90 @@
+"""Students: pseudonymous records their school's coordinators manage.
+
+The priority flag is written and shown to admins and coordinators only: other callers get
+the record without the field at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..access import require_student_writer, student_filter, visible_student
+from ..auth import Principal, current_principal
+from ..extensions import db
+from ..models import Role, Student
+from ..records import page, save_student, student_query
+from ..schemas import StudentQuerySchema, StudentSchema
+from . import resource_blueprint
+
+blp = resource_blueprint("students", "Students, pseudonymous: a number, never a name")
+
+
+class WithoutPriority:
+    """A student as non-staff see it: the schema finds no ``priority`` and leaves it out."""
+
+    def __init__(self, student: Student) -> None:
+        self._student = student
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "priority":
+            raise AttributeError(name)
+        return getattr(self._student, name)
+
+
+def shown(p: Principal, student: Student) -> Student | WithoutPriority:
+    return student if p.is_staff else WithoutPriority(student)
+
+
+@blp.route("")
+class Students(MethodView):
+    @blp.arguments(StudentQuerySchema, location="query")
+    @blp.response(200, StudentSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any], pagination_parameters: PaginationParameters
+            ) -> list[Student | WithoutPriority]:
+        """List the students in the caller's scope."""
+        p = current_principal()
+        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        rows, pagination_parameters.item_count = page(
+            db.session, student_query(filters, student_filter(p)),
+            pagination_parameters.page, pagination_parameters.page_size)
+        return [shown(p, s) for s in rows]
+
+    @blp.arguments(StudentSchema)
+    @blp.response(201, StudentSchema)
+    def post(self, data: dict[str, Any]) -> Student:
+        """Add a student (admins, coordinators for their own school or region)."""
+        require_student_writer(current_principal(), data)
+        with db.transaction() as session:
+            return save_student(session, Student(), data)
+
+
+@blp.route("/<int:student_id>")
+class StudentItem(MethodView):
+    @blp.response(200, StudentSchema)
+    def get(self, student_id: int) -> Student | WithoutPriority:
+        """Show a student."""
+        p = current_principal()
+        return shown(p, visible_student(db.session, p, student_id))
+
+    @blp.arguments(StudentSchema(partial=True))
+    @blp.response(200, StudentSchema)
+    def patch(self, data: dict[str, Any], student_id: int) -> Student:
+        """Change a student (staff in scope)."""
+        p = current_principal()
+        student = visible_student(db.session, p, student_id)
+        require_student_writer(p, data)
+        with db.transaction() as session:
+            return save_student(session, student, data)
+
+    @blp.response(204)
+    def delete(self, student_id: int) -> None:
+        """Delete a student and their preferences (staff in scope)."""
+        p = current_principal()
+        student = visible_student(db.session, p, student_id)
+        require_student_writer(p, {})
+        with db.transaction() as session:
+            session.delete(student)

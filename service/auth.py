@@ -1,0 +1,124 @@
+"""Bearer tokens, roles and scopes.
+
+A token is shown once and stored as its SHA-256: tokens are long random strings, so a plain
+hash (no salt, no slow KDF) is enough and lets a request find its token with one indexed look-up.
+
+Scopes: admin ``""``; coordinator ``school:<id>`` or ``region:<name>``; company
+``company:<id>``; student ``student:<id>``. A resource outside the caller's scope answers 404
+(its existence is not revealed); an action the role may never take answers 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import g, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import Problem
+from .models import ApiToken, Company, Role, School, Student
+
+SCOPE_KINDS: dict[Role, tuple[str, ...]] = {
+    Role.ADMIN: ("",),
+    Role.COORDINATOR: ("school", "region"),
+    Role.COMPANY: ("company",),
+    Role.STUDENT: ("student",),
+}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    role: Role
+    scope: str
+
+    @property
+    def kind(self) -> str:
+        return self.scope.partition(":")[0]
+
+    @property
+    def value(self) -> str:
+        return self.scope.partition(":")[2]
+
+    def _id(self, kind: str) -> int | None:
+        return int(self.value) if self.kind == kind else None
+
+    @property
+    def school_id(self) -> int | None:
+        return self._id("school") if self.role == Role.COORDINATOR else None
+
+    @property
+    def region(self) -> str | None:
+        return self.value if self.role == Role.COORDINATOR and self.kind == "region" else None
+
+    @property
+    def company_id(self) -> int | None:
+        return self._id("company") if self.role == Role.COMPANY else None
+
+    @property
+    def student_id(self) -> int | None:
+        return self._id("student") if self.role == Role.STUDENT else None
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and coordinators: the roles that may see and set the priority flag."""
+        return self.role in (Role.ADMIN, Role.COORDINATOR)
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Problem(403, f"the {self.role} role may not do this")
+
+
+def parse_scope(session: Session, role: str, scope: str) -> Principal:
+    """Check a role and scope before a token is issued: the scope's record must exist."""
+    try:
+        parsed_role = Role(role)
+    except ValueError:
+        raise ValueError(f"role must be one of {', '.join(r.value for r in Role)}") from None
+    principal = Principal(parsed_role, scope)
+    kinds = SCOPE_KINDS[parsed_role]
+    if principal.kind not in kinds or (kinds != ("",) and not principal.value):
+        wanted = " or ".join(f"{k}:<{'name' if k == 'region' else 'id'}>" for k in kinds)
+        raise ValueError(f"a {role} token needs scope {wanted or 'empty'!s}")
+    model = {"school": School, "company": Company, "student": Student}.get(principal.kind)
+    if model is not None and (not principal.value.isdigit()
+                              or session.get(model, int(principal.value)) is None):
+        raise ValueError(f"no {principal.kind} with id {principal.value!r}")
+    return principal
+
+
+def issue_token(session: Session, role: str, scope: str) -> str:
+    """Store a new token for ``role``/``scope`` and return it: the only time it is seen."""
+    principal = parse_scope(session, role, scope)
+    token = "lp_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=hash_token(token), role=principal.role.value,
+                         scope=principal.scope))
+    return token
+
+
+def authenticate() -> None:
+    """Before every API request: find the bearer token's principal or answer 401."""
+    from .extensions import db
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "a bearer token is required",
+                      headers={"WWW-Authenticate": "Bearer"})
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash ==
+                                                   hash_token(token.strip())))
+    if row is None:
+        raise Problem(401, "the bearer token is not valid",
+                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    g.principal = Principal(Role(row.role), row.scope)
+
+
+def current_principal() -> Principal:
+    principal: Principal = g.principal
+    return principal

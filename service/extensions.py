@@ -1,0 +1,66 @@
+"""Extensions, created once and bound to each app in ``create_app``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import normalise_database_url
+from .errors import ProblemApi
+
+
+class Database:
+    """One engine per app, one session per app context, closed when the context ends."""
+
+    def init_app(self, app: Flask) -> None:
+        url = normalise_database_url(app.config["DATABASE_URL"])
+        engine = create_engine(url, **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        app.extensions["database"] = (engine, sessionmaker(engine, expire_on_commit=False))
+        app.teardown_appcontext(self._close_session)
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = current_app.extensions["database"][0]
+        return engine
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["database"][1]()
+        session: Session = g.db_session
+        return session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Every write runs in here: committed whole, or rolled back whole."""
+        session = self.session
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+db = Database()
+api = ProblemApi()

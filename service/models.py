@@ -1,0 +1,348 @@
+"""The service's tables as SQLAlchemy 2 typed models.
+
+Lists that are filtered on (offer levels and pathways, student pathways) are stored as small
+bit masks so one portable expression filters them on SQLite and PostgreSQL alike; student
+regions get their own table for the same reason. Lists never filtered on stay JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+
+# Named constraints keep Alembic migrations stable and let IntegrityError name its columns.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class OfferStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RoundStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ALLOCATED = "allocated"
+    PUBLISHED = "published"
+    FINISHED = "finished"
+
+
+class AssignmentStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    COMPANY = "company"
+    STUDENT = "student"
+
+
+def levels_to_mask(levels: list[int] | tuple[int, ...]) -> int:
+    return sum(1 << (level - 1) for level in set(levels))
+
+
+def mask_to_levels(mask: int) -> list[int]:
+    return [level for level in LEVELS if mask & (1 << (level - 1))]
+
+
+def pathways_to_mask(pathways: list[str] | tuple[str, ...]) -> int:
+    return sum(1 << PATHWAYS.index(p) for p in set(pathways))
+
+
+def mask_to_pathways(mask: int) -> list[str]:
+    return [p for i, p in enumerate(PATHWAYS) if mask & (1 << i)]
+
+
+def _enum_check(column: str, values: tuple[str, ...] | list[str]) -> str:
+    # CHECK instead of a native ENUM type: adding a value later is a one-line migration.
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Located:
+    """A point on the map, exposed as the round document's ``{"lat", "lon"}`` or null."""
+
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def location(self) -> dict[str, float] | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return {"lat": self.lat, "lon": self.lon}
+
+    @location.setter
+    def location(self, value: dict[str, float] | None) -> None:
+        self.lat, self.lon = (None, None) if value is None else (value["lat"], value["lon"])
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. the BRIN or a short slug
+    region: Mapped[str] = mapped_column(String(80))
+
+
+environment_partners = Table(
+    "environment_partners",
+    Base.metadata,
+    Column("environment_id", ForeignKey("environments.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Company(Base):
+    """A leerbedrijf: recognised by SBB per qualification (crebo) code."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kvk_number: Mapped[str] = mapped_column(String(8), unique=True)
+    qualifications: Mapped[list[str]] = mapped_column(default=list)  # recognised crebo codes
+    region: Mapped[str | None] = mapped_column(String(80))
+
+    # "all": deleting a company with offers must fail on the foreign key, not orphan them.
+    offers: Mapped[list[Offer]] = relationship(back_populates="company", passive_deletes="all")
+
+
+class Environment(Base):
+    """A hybrid learning environment: one capacity shared by its partners' offers."""
+
+    __tablename__ = "environments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str | None] = mapped_column(String(80))
+
+    partners: Mapped[list[Company]] = relationship(secondary=environment_partners)
+
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The tenant: a school's round, or a regional one when school_id is null.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), default=RoundStatus.DRAFT)
+    objective: Mapped[str] = mapped_column(String(16), default="optimal")
+    priority_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    place_unranked: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_preferences: Mapped[int] = mapped_column(Integer, default=10)
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    time_limit_s: Mapped[float] = mapped_column(Float, default=60.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
+        CheckConstraint(_enum_check("objective", OBJECTIVES), name="objective"),
+        CheckConstraint("max_preferences BETWEEN 1 AND 100", name="max_preferences"),
+    )
+
+
+class Offer(Located, Base):
+    """Everything a round document's offer holds, plus status and round."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    environment_id: Mapped[int | None] = mapped_column(ForeignKey("environments.id"),
+                                                       index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    level_mask: Mapped[int] = mapped_column(Integer)
+    pathway_mask: Mapped[int] = mapped_column(Integer)
+    qualifications: Mapped[list[str]] = mapped_column(default=list)
+    sector: Mapped[str] = mapped_column(String(80), index=True)
+    region: Mapped[str] = mapped_column(String(80), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    reserved_priority: Mapped[int] = mapped_column(Integer, default=0)
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=OfferStatus.DRAFT, index=True)
+
+    company: Mapped[Company] = relationship(back_populates="offers")
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("status", [s.value for s in OfferStatus]), name="status"),
+        CheckConstraint("capacity >= 0", name="capacity"),
+        CheckConstraint("reserved_priority >= 0 AND reserved_priority <= capacity",
+                        name="reserved_priority"),
+    )
+
+    @property
+    def levels(self) -> list[int]:
+        return mask_to_levels(self.level_mask)
+
+    @levels.setter
+    def levels(self, value: list[int]) -> None:
+        self.level_mask = levels_to_mask(value)
+
+    @property
+    def pathways(self) -> list[str]:
+        return mask_to_pathways(self.pathway_mask)
+
+    @pathways.setter
+    def pathways(self, value: list[str]) -> None:
+        self.pathway_mask = pathways_to_mask(value)
+
+
+class Student(Located, Base):
+    """A pseudonymous student: a number unique within the school, never a name."""
+
+    __tablename__ = "students"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    student_number: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    pathway_mask: Mapped[int] = mapped_column(Integer)
+    qualification: Mapped[str | None] = mapped_column(String(5))
+    sector: Mapped[str] = mapped_column(String(80), index=True)
+    home_place: Mapped[str | None] = mapped_column(String(80))
+    max_travel_km: Mapped[float | None] = mapped_column(Float)
+    # Coordinators only: the flag is stored, the reason never is (see DOMAIN.md, privacy).
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    available_from: Mapped[dt.date | None] = mapped_column(Date)
+    available_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    region_rows: Mapped[list[StudentRegion]] = relationship(
+        cascade="all, delete-orphan", order_by="StudentRegion.position", lazy="selectin")
+
+    __table_args__ = (
+        UniqueConstraint("school_id", "student_number"),
+        CheckConstraint("level BETWEEN 1 AND 4", name="level"),
+    )
+
+    @property
+    def pathways(self) -> list[str]:
+        return mask_to_pathways(self.pathway_mask)
+
+    @pathways.setter
+    def pathways(self, value: list[str]) -> None:
+        self.pathway_mask = pathways_to_mask(value)
+
+    @property
+    def regions(self) -> list[str]:
+        return [row.region for row in self.region_rows]
+
+    @regions.setter
+    def regions(self, value: list[str]) -> None:
+        unique = list(dict.fromkeys(value))
+        self.region_rows = [StudentRegion(region=r, position=i) for i, r in enumerate(unique)]
+
+
+class StudentRegion(Base):
+    __tablename__ = "student_regions"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    region: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Preference(Base):
+    __tablename__ = "preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
+                                            index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"),
+                                          index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "student_id", "rank"),
+        UniqueConstraint("round_id", "student_id", "offer_id"),
+        CheckConstraint("rank >= 1", name="rank"),
+    )
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    rank: Mapped[int | None] = mapped_column(Integer)  # None: an unranked placement
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.PROPOSED)
+    student_response: Mapped[str | None] = mapped_column(String(16))
+    company_response: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "student_id"),
+        CheckConstraint(_enum_check("status", [s.value for s in AssignmentStatus]),
+                        name="status"),
+    )
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a database leak leaks no token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # "" for admin; "school:<id>" or "region:<name>" for coordinators; "company:<id>";
+    # "student:<id>".
+    scope: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),
+    )

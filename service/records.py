@@ -1,0 +1,186 @@
+"""Plain functions behind the views: queries and writes, each write one transaction.
+
+No HTTP here: callers pass validated data (dicts from the schemas) and get models back;
+rule violations raise ``Problem`` naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from .errors import Problem, field_error
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Base,
+    Company,
+    Environment,
+    Offer,
+    OfferStatus,
+    Round,
+    School,
+    Student,
+    StudentRegion,
+    levels_to_mask,
+    pathways_to_mask,
+)
+
+M = TypeVar("M", bound=Base)
+
+
+def page(session: Session, stmt: Select[M], number: int, size: int) -> tuple[list[M], int]:
+    """One page of ``stmt``'s rows and the total count across pages."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.offset((number - 1) * size).limit(size)).all()
+    return list(rows), int(total or 0)
+
+
+def _assign(obj: Base, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        setattr(obj, key, value)
+
+
+def _must_exist(session: Session, model: type[M], ident: int | None, field: str) -> None:
+    if ident is not None and session.get(model, ident) is None:
+        raise field_error(field, f"no {model.__name__.lower()} with id {ident}")
+
+
+# Schools ----------------------------------------------------------------------------------
+
+def school_query(filters: dict[str, Any]) -> Select[School]:
+    stmt = select(School).order_by(School.id)
+    if "region" in filters:
+        stmt = stmt.where(School.region == filters["region"])
+    return stmt
+
+
+def _unique_school_code(session: Session, code: str, own_id: int | None) -> None:
+    other = session.scalar(select(School.id).where(School.code == code))
+    if other is not None and other != own_id:
+        raise field_error("code", f"school {other} already has code {code!r}", 409)
+
+
+def save_school(session: Session, school: School, data: dict[str, Any]) -> School:
+    if "code" in data:
+        _unique_school_code(session, data["code"], school.id)
+    _assign(school, data)
+    session.add(school)
+    session.flush()
+    return school
+
+
+# Companies --------------------------------------------------------------------------------
+
+def company_query(filters: dict[str, Any]) -> Select[Company]:
+    stmt = select(Company).order_by(Company.id)
+    if "region" in filters:
+        stmt = stmt.where(Company.region == filters["region"])
+    return stmt
+
+
+def save_company(session: Session, company: Company, data: dict[str, Any]) -> Company:
+    if "kvk_number" in data:
+        other = session.scalar(select(Company.id).where(Company.kvk_number == data["kvk_number"]))
+        if other is not None and other != company.id:
+            raise field_error("kvk_number", f"company {other} already has this KvK number", 409)
+    if "qualifications" in data:
+        data = {**data, "qualifications": sorted(set(data["qualifications"]))}
+    _assign(company, data)
+    session.add(company)
+    session.flush()
+    return company
+
+
+# Offers -----------------------------------------------------------------------------------
+
+def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[Offer]:
+    stmt = select(Offer).where(scope).order_by(Offer.id)
+    for key in ("region", "sector", "status", "company_id", "round_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Offer, key) == filters[key])
+    if "level" in filters:
+        stmt = stmt.where(Offer.level_mask.op("&")(levels_to_mask([filters["level"]])) != 0)
+    if "pathway" in filters:
+        stmt = stmt.where(Offer.pathway_mask.op("&")(pathways_to_mask([filters["pathway"]]))
+                          != 0)
+    return stmt
+
+
+def accepted_count(session: Session, offer_id: int) -> int:
+    return int(session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.offer_id == offer_id,
+        Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
+
+
+def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
+    """Create or update an offer; checks the rules that span fields and records."""
+    company_id = data.get("company_id", offer.company_id)
+    if company_id is None:
+        raise field_error("company_id", "is required")
+    company = session.get(Company, company_id)
+    if company is None:
+        raise field_error("company_id", f"no company with id {company_id}")
+    _must_exist(session, Round, data.get("round_id"), "round_id")
+    _must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    _assign(offer, data)
+    unrecognised = sorted(set(offer.qualifications) - set(company.qualifications))
+    if unrecognised:
+        raise field_error("qualifications", "the company is not recognised (erkend) for "
+                          + ", ".join(unrecognised))
+    if offer.reserved_priority > offer.capacity:
+        raise field_error("reserved_priority", f"must not exceed capacity ({offer.capacity})")
+    if offer.start is not None and offer.end is not None and offer.end < offer.start:
+        raise field_error("end", "must not be before start")
+    if offer.id is not None and "capacity" in data:
+        accepted = accepted_count(session, offer.id)
+        if offer.capacity < accepted:
+            raise field_error("capacity", f"{accepted} placements are already accepted", 409)
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def delete_offer(session: Session, offer: Offer) -> None:
+    if offer.status != OfferStatus.DRAFT.value:
+        raise Problem(409, "only a draft offer can be deleted; close it instead",
+                      [{"field": "status", "location": "json", "message": "must be draft"}])
+    session.delete(offer)
+    session.flush()
+
+
+# Students ---------------------------------------------------------------------------------
+
+def student_query(filters: dict[str, Any],
+                  scope: ColumnElement[bool]) -> Select[Student]:
+    stmt = select(Student).where(scope).order_by(Student.id)
+    for key in ("sector", "level", "school_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Student, key) == filters[key])
+    if "pathway" in filters:
+        stmt = stmt.where(Student.pathway_mask.op("&")(pathways_to_mask([filters["pathway"]]))
+                          != 0)
+    if "region" in filters:
+        stmt = stmt.where(Student.id.in_(select(StudentRegion.student_id).where(
+            StudentRegion.region == filters["region"])))
+    return stmt
+
+
+def save_student(session: Session, student: Student, data: dict[str, Any]) -> Student:
+    school_id = data.get("school_id", student.school_id)
+    _must_exist(session, School, school_id, "school_id")
+    number = data.get("student_number", student.student_number)
+    other = session.scalar(select(Student.id).where(Student.school_id == school_id,
+                                                    Student.student_number == number))
+    if other is not None and other != student.id:
+        raise field_error("student_number", f"student {other} of this school has this number",
+                          409)
+    _assign(student, data)
+    if (student.available_from is not None and student.available_until is not None
+            and student.available_until < student.available_from):
+        raise field_error("available_until", "must not be before available_from")
+    session.add(student)
+    session.flush()
+    return student

@@ -1,0 +1,133 @@
+"""Marshmallow schemas: request validation, response shape and the OpenAPI document at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from solver.model import PATHWAYS
+
+from .models import OfferStatus
+
+# [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
+# newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
+_KVK_ERROR = "must be a KvK number of exactly 8 digits"
+_CREBO_ERROR = "must be a qualification (crebo) code of 5 digits"
+KVK = [validate.Regexp(r"^[0-9]{8}$", error=_KVK_ERROR),
+       validate.Length(equal=8, error=_KVK_ERROR)]
+CREBO = [validate.Regexp(r"^[0-9]{5}$", error=_CREBO_ERROR),
+         validate.Length(equal=5, error=_CREBO_ERROR)]
+NAME = validate.Length(min=1, max=200)
+LABEL = validate.Length(min=1, max=80)
+LEVEL = validate.Range(min=1, max=4)
+PATHWAY = validate.OneOf(PATHWAYS)
+
+
+class LocationSchema(ma.Schema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
+class SchoolSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=NAME)
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                         metadata={"description": "BRIN or short code, unique"})
+    region = fields.String(required=True, validate=LABEL)
+
+
+class CompanySchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=NAME)
+    kvk_number = fields.String(required=True, validate=KVK)
+    qualifications = fields.List(
+        fields.String(validate=CREBO), load_default=list,
+        metadata={"description": "crebo codes the company is recognised (erkend) for"})
+    region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+
+
+class OfferSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})
+    round_id = fields.Integer(load_default=None, allow_none=True)
+    environment_id = fields.Integer(load_default=None, allow_none=True)
+    title = fields.String(load_default="", validate=validate.Length(max=200))
+    levels = fields.List(fields.Integer(validate=LEVEL), required=True,
+                         validate=validate.Length(min=1, max=4))
+    pathways = fields.List(fields.String(validate=PATHWAY), required=True,
+                           validate=validate.Length(min=1, max=3))
+    qualifications = fields.List(fields.String(validate=CREBO), load_default=list)
+    sector = fields.String(required=True, validate=LABEL)
+    region = fields.String(required=True, validate=LABEL)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+    reserved_priority = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    start = fields.Date(load_default=None, allow_none=True)
+    end = fields.Date(load_default=None, allow_none=True)
+    status = fields.String(load_default=OfferStatus.DRAFT.value,
+                           validate=validate.OneOf([s.value for s in OfferStatus]))
+
+
+class StudentSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    school_id = fields.Integer(required=True)
+    student_number = fields.String(
+        required=True, validate=validate.Length(min=1, max=40),
+        metadata={"description": "pseudonymous number, unique within the school; never a name"})
+    level = fields.Integer(required=True, validate=LEVEL)
+    pathways = fields.List(fields.String(validate=PATHWAY), required=True,
+                           validate=validate.Length(min=1, max=3))
+    qualification = fields.String(load_default=None, allow_none=True, validate=CREBO)
+    sector = fields.String(required=True, validate=LABEL)
+    regions = fields.List(fields.String(validate=LABEL), required=True,
+                          validate=validate.Length(min=1, max=20))
+    home_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    max_travel_km = fields.Float(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=0, max=50_000))
+    priority = fields.Boolean(
+        load_default=False,
+        metadata={"description": "placed first; set and seen by coordinators and admins only"})
+    available_from = fields.Date(load_default=None, allow_none=True)
+    available_until = fields.Date(load_default=None, allow_none=True)
+
+
+class OfferQuerySchema(ma.Schema):
+    region = fields.String()
+    sector = fields.String()
+    level = fields.Integer(validate=LEVEL)
+    pathway = fields.String(validate=PATHWAY)
+    status = fields.String(validate=validate.OneOf([s.value for s in OfferStatus]))
+    company_id = fields.Integer()
+    round_id = fields.Integer()
+
+
+class StudentQuerySchema(ma.Schema):
+    region = fields.String()
+    sector = fields.String()
+    level = fields.Integer(validate=LEVEL)
+    pathway = fields.String(validate=PATHWAY)
+    school_id = fields.Integer()
+
+
+class CompanyQuerySchema(ma.Schema):
+    region = fields.String()
+
+
+class SchoolQuerySchema(ma.Schema):
+    region = fields.String()
+
+
+class HealthSchema(ma.Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
+    """Component names for the OpenAPI document: ``Offer``, and ``OfferPatch`` when partial."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    partial: Any = getattr(schema, "partial", None)
+    return name + "Patch" if not isinstance(schema, type) and partial else name

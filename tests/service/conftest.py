@@ -1,0 +1,141 @@
+"""Service fixtures (as in the Flask tutorial): an app and client per test, fresh database.
+
+Every test runs on SQLite; when ``TEST_DATABASE_URL`` is set it runs on that PostgreSQL as
+well, and an unreachable server fails those tests rather than skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+
+from service.app import create_app
+from service.auth import issue_token
+from service.config import normalise_database_url
+from service.extensions import db
+from service.models import Base, Company, Offer, School, Student
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    """The PostgreSQL schema, created once; each test then empties every table."""
+    assert PG_URL, "TEST_DATABASE_URL is not set"
+    engine = create_engine(normalise_database_url(PG_URL))
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    engine = request.getfixturevalue("pg_engine")
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    assert PG_URL
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    url = database_url(request.param, request, tmp_path)
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Factory:
+    """Rows straight into the database, with defaults a test overrides only where it matters."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+
+    def _add(self, obj: Any) -> int:
+        with self.app.app_context(), db.transaction() as session:
+            session.add(obj)
+            session.flush()
+            ident: int = obj.id
+        return ident
+
+    def _n(self) -> int:
+        self.count += 1
+        return self.count
+
+    def school(self, **kw: Any) -> int:
+        n = self._n()
+        return self._add(School(**{"name": f"School {n}", "code": f"school-{n}",
+                                   "region": "twente", **kw}))
+
+    def company(self, **kw: Any) -> int:
+        n = self._n()
+        return self._add(Company(**{"name": f"Company {n}", "kvk_number": f"{10000000 + n}",
+                                    "qualifications": ["25180", "25603"], **kw}))
+
+    def offer(self, company_id: int | None = None, **kw: Any) -> int:
+        company_id = company_id or self.company()
+        data = {"company_id": company_id, "title": "Kok", "levels": [2, 3],
+                "pathways": ["BOL"], "qualifications": ["25180"], "sector": "gastvrijheid",
+                "region": "twente", "capacity": 2, "status": "open", **kw}
+        offer = Offer()
+        for key, value in data.items():
+            setattr(offer, key, value)
+        return self._add(offer)
+
+    def student(self, school_id: int | None = None, **kw: Any) -> int:
+        school_id = school_id or self.school()
+        data = {"school_id": school_id, "student_number": f"s{self._n():05d}", "level": 2,
+                "pathways": ["BOL"], "qualification": "25180", "sector": "gastvrijheid",
+                "regions": ["twente"], "priority": False, **kw}
+        student = Student()
+        for key, value in data.items():
+            setattr(student, key, value)
+        return self._add(student)
+
+    def token(self, role: str, scope: str = "") -> dict[str, str]:
+        """Authorization headers for a fresh token of ``role`` in ``scope``."""
+        with self.app.app_context(), db.transaction() as session:
+            token = issue_token(session, role, scope)
+        return {"Authorization": f"Bearer {token}"}
+
+    def admin(self) -> dict[str, str]:
+        return self.token("admin")
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory(app)
+
+
+def assert_problem(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
+    """The response is RFC 7807 problem+json with ``status``, naming ``field`` if given."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = response.get_json()
+    assert body["status"] == status and body["title"] and body["type"]
+    if field is not None:
+        assert field in [e["field"] for e in body.get("errors", [])], body
+    return body

@@ -1,0 +1,66 @@
+"""The service commands of `leerplek`, and the engine's commands staying free of Flask."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from service.app import create_app
+from service.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_engine_commands_do_not_import_flask(tmp_path: Path) -> None:
+    out = tmp_path / "round.json"
+    code = (
+        "import sys\n"
+        "from service.cli import main\n"
+        f"assert main(['generate', '--students', '5', '-o', {str(out)!r}]) == 0\n"
+        "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "upgrade"]) == 0
+    engine = create_engine(url)
+    assert "offers" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_create_token_prints_a_working_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    main(["db", "upgrade"])
+    capsys.readouterr()
+    assert main(["create-token", "--role", "admin"]) == 0
+    token = capsys.readouterr().out.strip()
+    client = create_app({"DATABASE_URL": url}).test_client()
+    response = client.get("/api/v1/schools", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_create_token_refuses_a_scope_that_does_not_exist(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    main(["db", "upgrade"])
+    assert main(["create-token", "--role", "company", "--scope", "company:7"]) == 2
+    assert "no company with id" in capsys.readouterr().err
+
+
+def test_openapi_writes_the_document(tmp_path: Path) -> None:
+    out = tmp_path / "openapi.yaml"
+    assert main(["openapi", "-o", str(out)]) == 0
+    assert out.read_text().startswith("components:")

@@ -1,0 +1,63 @@
+"""Alembic's `upgrade head` on an empty database builds exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from service.config import normalise_database_url
+from service.migrate import upgrade
+from service.models import Base
+
+from .conftest import BACKENDS, PG_URL
+
+SCHEMA = "leerplek_migration_check"
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    # A schema of its own keeps this apart from the tables the other tests share.
+    assert PG_URL
+    url = normalise_database_url(PG_URL)
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+def test_upgrade_head_matches_the_models(empty_engine: Engine) -> None:
+    with empty_engine.begin() as conn:
+        upgrade(str(empty_engine.url), connection=conn)
+    with empty_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_upgrade_head_creates_every_table(empty_engine: Engine) -> None:
+    with empty_engine.begin() as conn:
+        upgrade(str(empty_engine.url), connection=conn)
+    tables = set(inspect(empty_engine).get_table_names())
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_suite_runs_on_postgresql_when_asked() -> None:
+    # CI sets TEST_DATABASE_URL; then the PostgreSQL variant must exist (and fail if down).
+    assert ("postgresql" in BACKENDS) == bool(os.environ.get("TEST_DATABASE_URL"))

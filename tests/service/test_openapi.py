@@ -1,0 +1,29 @@
+"""api_spec/openapi.yaml is generated from the code and must not drift from it."""
+
+from __future__ import annotations
+
+import yaml
+
+from service.cli import OPENAPI_PATH, openapi_yaml
+
+
+def test_the_committed_openapi_document_matches_the_code() -> None:
+    assert OPENAPI_PATH.read_text(encoding="utf-8") == openapi_yaml(), (
+        "api_spec/openapi.yaml is stale: run `leerplek openapi` and commit the result")
+
+
+def test_every_operation_has_a_summary_and_errors_are_problem_json() -> None:
+    spec = yaml.safe_load(openapi_yaml())
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), f"{method.upper()} {path} has no docstring"
+    default = spec["components"]["responses"]["DEFAULT_ERROR"]
+    assert list(default["content"]) == ["application/problem+json"]
+
+
+def test_resources_live_under_api_v1() -> None:
+    paths = yaml.safe_load(openapi_yaml())["paths"]
+    assert {"/healthz", "/readyz"} <= set(paths)
+    assert all(p.startswith("/api/v1/") for p in paths if p not in ("/healthz", "/readyz"))
