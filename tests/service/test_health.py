@@ -17,10 +17,14 @@ def test_healthz_answers_without_a_token(client: FlaskClient) -> None:
     assert response.get_json()["status"] == "ok"
 
 
-def test_readyz_checks_the_database(client: FlaskClient) -> None:
+def test_readyz_checks_the_database_and_configured_redis(client: FlaskClient) -> None:
+    # .ci/run sets REDIS_URL to the real Redis: then it is checked too, and must answer.
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json()["checks"] == {"database": "ok"}
+    expected = {"database": "ok"}
+    if client.application.config.get("REDIS_URL"):
+        expected["redis"] = "ok"
+    assert response.get_json()["checks"] == expected
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
