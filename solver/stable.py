@@ -49,13 +49,12 @@ def proposal_lists(p: Problem) -> tuple[IntArray, IntArray, IntArray]:
 
 def allocate_stable(p: Problem, build: float) -> Result:
     from . import explain
-    from .verify import blocking_pairs
 
     t0 = time.monotonic()
     picked = deferred_acceptance(p)
+    blocking = count_blocking(p, picked)
     solve = time.monotonic() - t0
     result = explain.build_result(p, picked, STABLE, True, build, solve, "", [])
-    blocking = blocking_pairs(p.rnd, result.assignments)
     status = STABLE if blocking == 0 else FEASIBLE
     message = "" if blocking == 0 else (
         f"{blocking} blocking pairs remain through shared environment capacity; "
@@ -135,3 +134,66 @@ def deferred_acceptance(p: Problem) -> IntArray:
         queue.extend(rejected)
     chosen = [arc_of[m] for m in match if m >= 0]
     return np.array(sorted(chosen), dtype=np.int64)
+
+
+def count_blocking(p: Problem, picked: IntArray) -> int:
+    """Blocking pairs of a deferred-acceptance outcome (docs/ENGINE.md), vectorised.
+
+    An offer's choice is path-independent, so an offer outside every environment keeps
+    rejecting whoever it rejected once: only offers in an environment, where the
+    environment may have turned students away, can be part of a blocking pair.
+    """
+    a = p.arrays
+    n = a.n_students
+    start, _, arc_of = proposal_lists(p)
+    position = np.empty(arc_of.size, dtype=np.int64)
+    position[arc_of] = np.arange(arc_of.size) - start[p.arc_student[arc_of]]
+    matched_pos = np.full(n, np.iinfo(np.int64).max)
+    matched_pos[p.arc_student[picked]] = position[picked]
+    cand = np.flatnonzero((a.o_environment[p.arc_offer] >= 0)
+                          & (position < matched_pos[p.arc_student]))
+    if cand.size == 0:
+        return 0
+    cs, co = p.arc_student[cand], p.arc_offer[cand]
+
+    # Offer keys: a company's list first (negative keys), then priority and draw.
+    default = np.where(a.s_priority, 0, n) + p.lottery
+    rank_keys, rank_vals = [], []
+    for offer_id, ranking in p.rnd.company_rankings.items():
+        o = a.offer_index[offer_id]
+        for i, sid in enumerate(ranking):
+            rank_keys.append(o * n + a.student_index[sid])
+            rank_vals.append(i - len(ranking))
+    rk = np.asarray(rank_keys, dtype=np.int64)
+    order = np.argsort(rk)
+    rk, rv = rk[order], np.asarray(rank_vals, dtype=np.int64)[order]
+
+    def key(s: IntArray, o: IntArray) -> IntArray:
+        k = default[s].copy()
+        if rk.size:
+            q = o * n + s
+            at = np.minimum(np.searchsorted(rk, q), rk.size - 1)
+            hit = rk[at] == q
+            k[hit] = rv[at[hit]]
+        return k
+
+    held_s, held_o = p.arc_student[picked], p.arc_offer[picked]
+    span = 3 * n + 1  # keys lie in [-n, 2n)
+    held = np.sort(held_o * span + key(held_s, held_o) + n)
+    held_open = np.sort((held_o * span + key(held_s, held_o) + n)[~a.s_priority[held_s]])
+    mine = co * span + key(cs, co) + n
+    before = np.searchsorted(held, mine) - np.searchsorted(held, co * span)
+    before_open = np.searchsorted(held_open, mine) - np.searchsorted(held_open, co * span)
+    chosen = (before < p.free_capacity[co]) & (
+        a.s_priority[cs] | (before_open < p.free_open[co]))
+
+    # The environment: a free seat, or a (non-pinned) student it orders below s.
+    env_key = np.where(a.s_priority, 0, n) + p.lottery
+    held_env = a.o_environment[held_o]
+    in_env = held_env >= 0
+    count = np.bincount(held_env[in_env], minlength=a.n_environments)
+    worst = np.full(a.n_environments, -1, dtype=np.int64)
+    np.maximum.at(worst, held_env[in_env], env_key[held_s[in_env]])
+    e = a.o_environment[co]
+    room = (count[e] < p.free_environment[e]) | (worst[e] > env_key[cs])
+    return int(np.count_nonzero(chosen & room))
