@@ -1,0 +1,641 @@
+"""Benchmark ``leerplek solve`` against a plain big-M min-cost flow and the ``matching`` package.
+
+For each size a synthetic round is generated (``seeds.generator.generate_round``) into a
+temporary directory, together with a *reduced* copy for the stable comparison. Every method
+then runs as its own child process, so that wall time covers the whole process (interpreter
+start, imports, load, eligibility, solve, write) and memory is that run's alone. CPU time
+and ``ru_maxrss`` come from ``os.wait4`` on exactly that child (CPU includes any worker
+processes it forked and reaped; ``ru_maxrss`` is the largest single process); because the
+engine may fork workers, the whole process tree is also sampled with psutil (sum of RSS every
+50 ms, sum of PSS about every 0.5 s). "peak MB" is the larger of the tree RSS sum and
+``ru_maxrss``: an upper bound, since pages shared copy-on-write with forked workers count
+once per process; PSS splits them and is the fairer total.
+
+``leerplek``                ``python -m solver.cli solve ROUND -o RESULT`` (policy: optimal)
+``baseline_flow``           ``bench/baseline_flow.py``: one network, big-M costs, same arcs
+``leerplek_stable``         ``leerplek solve --objective stable`` on the full round
+``leerplek_stable_reduced`` ``leerplek solve`` on the reduced round (objective stable)
+``matching``                ``bench/baseline_matching.py`` on the reduced round
+                            (``matching.games.HospitalResident``, input checks skipped)
+``matching_checked``        the same with the package's input checks (10,000 only by default)
+
+The reduced round drops what ``matching`` cannot express: hybrid environments (the offers
+keep their own capacity, the shared environment capacity is gone) and reserved seats
+(``reserved_priority`` = 0; offers still order priority students first). The generator makes
+no pinned placements or company rankings, and ``place_unranked`` is off.
+
+Checks (a failure makes the script exit non-zero after writing ``--out``): the baseline's
+(priority placed, placed, rank sum) equals leerplek's ``optimal`` result; ``matching`` and
+leerplek ``stable`` on the reduced round give the identical allocation (the student-optimal
+stable matching is unique for strict preferences).
+
+A further child, ``bench/leerplek_stages.py``, repeats leerplek's solve with timers around the
+engine's parts, for a breakdown of where the time goes (not used for the targets).
+
+Example: ``PYTHONPATH=. .venv/bin/python bench/bench_solver.py --sizes 10000,60000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+CODE = ROOT  # where the children import solver/ and seeds/ from (a snapshot by default)
+PY = sys.executable
+MB = 1024.0  # ru_maxrss is in KiB on Linux
+
+PROVINCE, NATIONAL, SMALL = 60_000, 500_000, 10_000
+TARGETS = {
+    "province_wall_s": 10.0,
+    "province_peak_mb": 2048.0,
+    "national_wall_s": 120.0,
+    "national_peak_mb": 8192.0,
+    "stable_speedup_at_10k": 20.0,
+}
+
+
+# -- child processes ---------------------------------------------------------------------------
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants while it runs.
+
+    The engine may fork worker processes; ``ru_maxrss`` only gives the largest single
+    process, so the tree's total is sampled too: the sum of RSS every 50 ms (an upper bound:
+    copy-on-write pages shared with forked workers count once per process) and the sum of
+    PSS (shared pages split between the processes sharing them) about every 0.5 s.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.rss_peak = 0
+        self.pss_peak = 0
+        self.max_processes = 1
+        self._pid = pid
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(self._pid)
+        except psutil.Error:
+            return
+        last_pss = 0.0
+        while not self._stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            self.max_processes = max(self.max_processes, len(procs))
+            rss = 0
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    rss += p.memory_info().rss
+            self.rss_peak = max(self.rss_peak, rss)
+            now = time.monotonic()
+            if now - last_pss >= 0.5 or len(procs) > 1:
+                last_pss = now
+                pss = 0
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        pss += p.memory_full_info().pss
+                self.pss_peak = max(self.pss_peak, pss)
+            self._stop.wait(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_child(cmd: list[str], log: Path, timeout: float) -> dict[str, Any]:
+    """Run ``cmd`` as one child; wall time around the whole process, its memory peaks."""
+    env = {**os.environ, "PYTHONPATH": str(CODE)}
+    load_before = os.getloadavg()
+    code = code_digest(CODE)
+    with log.open("w") as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=CODE, env=env, stdout=err, stderr=subprocess.STDOUT)
+        memory = TreeMemory(proc.pid)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            # rusage of exactly this child (and its reaped descendants): CPU time summed,
+            # ru_maxrss the largest single process.
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+            memory.stop()
+        wall = time.monotonic() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    tail = log.read_text(errors="replace").strip().splitlines()[-12:]
+    max_proc = usage.ru_maxrss / MB
+    return {
+        "cmd": [str(c) for c in cmd],
+        "exit_code": proc.returncode,
+        "timed_out": timed_out.is_set(),
+        "timeout_s": timeout,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        # the figure judged against the targets: the larger of the sampled tree RSS sum and
+        # the exact single-process peak (sampling can miss a short peak)
+        "peak_mb": round(max(memory.rss_peak / 2**20, max_proc), 1),
+        "max_process_rss_mb": round(max_proc, 1),
+        "tree_rss_peak_mb": round(memory.rss_peak / 2**20, 1),
+        "tree_pss_peak_mb": round(memory.pss_peak / 2**20, 1),
+        "max_processes": memory.max_processes,
+        "code_sha256": code,
+        "loadavg_1m_before": round(load_before[0], 2),
+        "loadavg_1m_after": round(os.getloadavg()[0], 2),
+        "log_tail": tail,
+    }
+
+
+def prepare(students: int, seed: int, directory: str) -> int:
+    """Child mode: write the full and the reduced round, and a description of both."""
+    from seeds.generator import generate_round  # from PYTHONPATH: the code snapshot
+
+    t0 = time.monotonic()
+    doc = generate_round(students, seed)
+    gen = time.monotonic() - t0
+    base = Path(directory) / f"round-{students}-s{seed}"
+    full, reduced = base.with_suffix(".json"), Path(f"{base}-reduced.json")
+    with full.open("w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"))
+    offers = doc["offers"]
+    info = {
+        "students": len(doc["students"]),
+        "offers": len(offers),
+        "seats": sum(o["capacity"] for o in offers),
+        "priority_students": sum(bool(s["priority"]) for s in doc["students"]),
+        "preferences": sum(len(s["preferences"]) for s in doc["students"]),
+        "environments": len(doc.get("environments", [])),
+        "environment_seats": sum(e["capacity"] for e in doc.get("environments", [])),
+        "offers_in_environments": sum(o.get("environment_id") is not None for o in offers),
+        "seats_in_environments": sum(o["capacity"] for o in offers
+                                     if o.get("environment_id") is not None),
+        "offers_with_reserved_seats": sum(o.get("reserved_priority", 0) > 0 for o in offers),
+        "reserved_seats": sum(o.get("reserved_priority", 0) for o in offers),
+        "pinned": len(doc.get("pinned", [])),
+        "company_rankings": len(doc.get("company_rankings", {})),
+        "policy": doc["policy"],
+        "generate_seconds": round(gen, 3),
+        "full_path": str(full),
+        "full_bytes": full.stat().st_size,
+    }
+    doc["environments"] = []
+    for o in offers:
+        o["environment_id"] = None
+        o["reserved_priority"] = 0
+    doc["policy"]["objective"] = "stable"
+    doc.pop("company_rankings", None)
+    doc.pop("pinned", None)
+    with reduced.open("w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"))
+    info["reduced_path"] = str(reduced)
+    Path(f"{base}-info.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+# -- one size ----------------------------------------------------------------------------------
+
+
+def methods_for(size: int, args: argparse.Namespace, full: str, reduced: str, out: Path
+                ) -> list[tuple[str, list[str], str, float]]:
+    """(method, command, output file, timeout) for every run at this size, in order."""
+    cli = [PY, "-m", "solver.cli", "solve"]
+    runs = [("leerplek", [*cli, full, "-o", str(out / "leerplek.json")],
+             str(out / "leerplek.json"), args.timeout)]
+    if not args.skip_baselines:
+        runs.append(("baseline_flow",
+                     [PY, str(BENCH / "baseline_flow.py"), full, "-o",
+                      str(out / "baseline_flow.json")],
+                     str(out / "baseline_flow.json"), args.timeout))
+    if not args.skip_stable_full:
+        runs.append(("leerplek_stable",
+                     [*cli, full, "--objective", "stable", "-o", str(out / "stable_full.json")],
+                     str(out / "stable_full.json"), args.timeout))
+    runs.append(("leerplek_stable_reduced",
+                 [*cli, reduced, "-o", str(out / "stable_reduced.json")],
+                 str(out / "stable_reduced.json"), args.timeout))
+    if not args.skip_baselines and size <= args.matching_max:
+        runs.append(("matching",
+                     [PY, str(BENCH / "baseline_matching.py"), reduced, "-o",
+                      str(out / "matching.json")],
+                     str(out / "matching.json"), args.matching_timeout))
+    if not args.skip_baselines and size in args.matching_checked_sizes:
+        runs.append(("matching_checked",
+                     [PY, str(BENCH / "baseline_matching.py"), reduced, "--checked", "-o",
+                      str(out / "matching_checked.json")],
+                     str(out / "matching_checked.json"), args.matching_timeout))
+    return runs
+
+
+def figures(method: str, path: str) -> dict[str, Any]:
+    """The allocation figures of one run's output file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        return {"error": f"no output: {exc}"}
+    if method.startswith("leerplek"):
+        st = data["stats"]
+        return {
+            "status": data["status"], "placed": st["placed"],
+            "placed_priority": st["placed_priority"], "rank_sum": st["rank_sum"],
+            "rank_profile": st["rank_profile"], "blocking_pairs": st["blocking_pairs"],
+            "build_s": st["build_seconds"], "solve_s": st["solve_seconds"],
+        }
+    keep = ("status", "placed", "placed_priority", "rank_sum", "rank_profile", "M1", "M2",
+            "load_seconds", "eligibility_seconds", "prepare_seconds", "game_seconds",
+            "build_seconds", "solve_seconds", "in_process_seconds", "arcs", "nodes")
+    out = {k: data[k] for k in keep if k in data}
+    if "build_seconds" in data:
+        out["build_s"], out["solve_s"] = data["build_seconds"], data["solve_seconds"]
+    if "game_seconds" in data:
+        out["build_s"], out["solve_s"] = data["game_seconds"], data["solve_seconds"]
+    return out
+
+
+def pairs_of(method: str, path: str) -> set[tuple[str, str]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if method.startswith("leerplek"):
+        return {(a["student_id"], a["offer_id"]) for a in data["assignments"]}
+    return {(s, o) for s, o in data["assignments"]}
+
+
+def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    print(f"\n=== {size:,} students (seed {args.seed}) ===", flush=True)
+    out = work / f"n{size}"
+    out.mkdir(parents=True, exist_ok=True)
+    prep = run_child([PY, __file__, "_prepare", str(size), str(args.seed), str(out)],
+                     out / "prepare.log", args.timeout)
+    if prep["exit_code"] != 0:
+        raise SystemExit(f"generating {size} failed:\n" + "\n".join(prep["log_tail"]))
+    info = json.loads((out / f"round-{size}-s{args.seed}-info.json").read_text())
+    info["prepare_process"] = {k: prep[k] for k in ("wall_s", "peak_mb")}
+    print(f"round: {info['students']:,} students, {info['offers']:,} offers, "
+          f"{info['seats']:,} seats, {info['preferences']:,} preferences, "
+          f"{info['full_bytes'] / 1e6:.0f} MB JSON (generated in {prep['wall_s']:.1f} s)",
+          flush=True)
+    runs = methods_for(size, args, info["full_path"], info["reduced_path"], out)
+
+    record: dict[str, Any] = {"round": info, "methods": {}}
+    for repeat in range(args.repeat):
+        for method, cmd, target, timeout in runs:
+            Path(target).unlink(missing_ok=True)
+            proc = run_child(cmd, out / f"{method}.{repeat}.log", timeout)
+            if proc["exit_code"] == 0:
+                proc.update(figures(method, target))
+            entry = record["methods"].setdefault(method, {"runs": []})
+            entry["runs"].append(proc)
+            state = ("TIMEOUT" if proc["timed_out"] else
+                     "ok" if proc["exit_code"] == 0 else f"exit {proc['exit_code']}")
+            print(f"  [{repeat + 1}/{args.repeat}] {method:24s} {proc['wall_s']:8.2f} s wall "
+                  f"{proc['cpu_s']:8.2f} s cpu {proc['peak_mb']:8.0f} MB "
+                  f"(PSS {proc['tree_pss_peak_mb']:.0f}, {proc['max_processes']} proc)  {state}"
+                  f"  (load {proc['loadavg_1m_before']:.2f})", flush=True)
+            if proc["exit_code"] != 0 and not proc["timed_out"]:
+                print("      " + "\n      ".join(proc["log_tail"]), flush=True)
+            if repeat == args.repeat - 1 and proc["exit_code"] == 0:
+                entry["output"] = target  # keep the last output for the checks
+
+    for entry in record["methods"].values():
+        ok = [r for r in entry["runs"] if r["exit_code"] == 0]
+        best = min(ok, key=lambda r: r["wall_s"]) if ok else entry["runs"][0]
+        entry["best"] = {**best, "wall_s_all": [r["wall_s"] for r in entry["runs"]],
+                         "peak_mb_max": max(r["peak_mb"] for r in entry["runs"]),
+                         "pss_mb_max": max(r["tree_pss_peak_mb"] for r in entry["runs"]),
+                         "processes_max": max(r["max_processes"] for r in entry["runs"])}
+
+    if not args.no_breakdown:
+        proc = run_child([PY, str(BENCH / "leerplek_stages.py"), info["full_path"], "-o",
+                          str(out / "stages.json"), "--result", str(out / "stages-result.json")],
+                         out / "stages.log", args.timeout)
+        if proc["exit_code"] == 0:
+            record["stages"] = json.loads((out / "stages.json").read_text())
+            record["stages"]["process"] = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb")}
+        else:
+            record["stages"] = {"error": proc["log_tail"]}
+
+    record["checks"] = checks(record)
+    record["ratios"] = ratios(record)
+    return record
+
+
+def best(record: dict[str, Any], method: str) -> dict[str, Any] | None:
+    entry = record["methods"].get(method)
+    if not entry or entry["best"]["exit_code"] != 0:
+        return None
+    result: dict[str, Any] = entry["best"]
+    return result
+
+
+def checks(record: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    lp, bl = best(record, "leerplek"), best(record, "baseline_flow")
+    if lp and bl:
+        key = ("placed_priority", "placed", "rank_sum")
+        a, b = tuple(lp.get(k) for k in key), tuple(bl.get(k) for k in key)
+        out["baseline_equals_optimal"] = {
+            "ok": a == b and lp.get("status") == "optimal" and bl.get("status") == "optimal",
+            "leerplek": dict(zip(key, a, strict=True)), "baseline": dict(zip(key, b, strict=True)),
+            "leerplek_status": lp.get("status"), "baseline_status": bl.get("status"),
+        }
+    st = record["methods"].get("leerplek_stable_reduced", {})
+    for name in ("matching", "matching_checked"):
+        mt = record["methods"].get(name, {})
+        if st.get("output") and mt.get("output"):
+            mine, theirs = pairs_of("leerplek", st["output"]), pairs_of(name, mt["output"])
+            out[f"{name}_equals_stable"] = {
+                "ok": mine == theirs,
+                "leerplek_placed": len(mine), "matching_placed": len(theirs),
+                "only_leerplek": len(mine - theirs), "only_matching": len(theirs - mine),
+            }
+        elif name in record["methods"]:
+            out[f"{name}_equals_stable"] = {"ok": None, "note": "a run failed or timed out"}
+    for name in ("leerplek_stable_reduced", "leerplek_stable"):
+        s = best(record, name)
+        if s:
+            out[f"{name}_status"] = {"ok": s.get("status") == "stable",
+                                     "status": s.get("status"),
+                                     "blocking_pairs": s.get("blocking_pairs")}
+    return out
+
+
+def ratios(record: dict[str, Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    lp, bl = best(record, "leerplek"), best(record, "baseline_flow")
+    if lp and bl:
+        out["baseline_wall_over_leerplek_wall"] = round(bl["wall_s"] / lp["wall_s"], 2)
+        out["baseline_cpu_over_leerplek_cpu"] = round(bl["cpu_s"] / lp["cpu_s"], 2)
+    st = best(record, "leerplek_stable_reduced")
+    for name in ("matching", "matching_checked"):
+        mt = best(record, name)
+        if st and mt:
+            out[f"{name}_wall_over_stable_wall"] = round(mt["wall_s"] / st["wall_s"], 2)
+            out[f"{name}_cpu_over_stable_cpu"] = round(mt["cpu_s"] / st["cpu_s"], 2)
+            core_m = mt.get("build_s", 0) + mt.get("solve_s", 0)
+            core_s = st.get("build_s", 0) + st.get("solve_s", 0)
+            if core_s:
+                out[f"{name}_core_over_stable_core"] = round(core_m / core_s, 2)
+    return out
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def table(size: int, record: dict[str, Any]) -> str:
+    rows = [("method", "wall s", "cpu s", "peak MB", "PSS MB", "procs", "placed", "prio",
+             "rank sum", "build+solve s", "status", "ratio")]
+    ratio = record["ratios"]
+    notes = {
+        "baseline_flow": ratio.get("baseline_wall_over_leerplek_wall"),
+        "matching": ratio.get("matching_wall_over_stable_wall"),
+        "matching_checked": ratio.get("matching_checked_wall_over_stable_wall"),
+    }
+    labels = {"baseline_flow": "baseline/leerplek", "matching": "matching/stable_reduced",
+              "matching_checked": "matching/stable_reduced"}
+    profiles = []
+    for method, entry in record["methods"].items():
+        b = entry["best"]
+        if b["exit_code"] != 0:
+            state = "TIMEOUT" if b["timed_out"] else f"exit {b['exit_code']}"
+            rows.append((method, f"{b['wall_s']:.2f}", f"{b['cpu_s']:.2f}",
+                         f"{b['peak_mb_max']:.0f}", "-", "-", "-", "-", "-", "-", state, ""))
+            continue
+        walls = b["wall_s_all"]
+        wall = f"{b['wall_s']:.2f}" + (f" ({max(walls):.1f})" if len(walls) > 1 else "")
+        core = (f"{b['build_s']:.2f}+{b['solve_s']:.2f}" if "build_s" in b else "-")
+        r = notes.get(method)
+        rows.append((method, wall, f"{b['cpu_s']:.2f}", f"{b['peak_mb_max']:.0f}",
+                     f"{b['pss_mb_max']:.0f}", str(b["processes_max"]),
+                     f"{b.get('placed', '-')}", f"{b.get('placed_priority', '-')}",
+                     f"{b.get('rank_sum', '-')}", core, str(b.get("status", "-")),
+                     f"{r:.2f}x {labels[method]}" if r is not None else ""))
+        if "rank_profile" in b:
+            profiles.append(f"  {method:24s} rank profile {b['rank_profile']}")
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [f"{size:,} students"]
+    for j, row in enumerate(rows):
+        lines.append("  " + "  ".join(c.ljust(w) if i in (0, 10, 11) else c.rjust(w)
+                                      for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        if j == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    lines += profiles
+    digests = {json.dumps(r["code_sha256"], sort_keys=True)
+               for e in record["methods"].values() for r in e["runs"]}
+    lines.append("  code: " + (f"unchanged during this size {digests.pop()}" if len(digests) == 1
+                               else f"CHANGED between runs: {sorted(digests)}"))
+    for name, check in record["checks"].items():
+        verdict = {True: "OK", False: "FAILED", None: "not checked"}[check.get("ok")]
+        detail = {k: v for k, v in check.items() if k != "ok"}
+        lines.append(f"  check {name}: {verdict} {json.dumps(detail)}")
+    for name, value in ratio.items():
+        lines.append(f"  ratio {name}: {value}")
+    stages = record.get("stages", {}).get("stages")
+    if stages:
+        lines.append("  where leerplek's time goes (bench/leerplek_stages.py, one run):")
+        for k, v in sorted(stages.items(), key=lambda kv: -kv[1]["seconds"]):
+            if v["seconds"] >= 0.05:
+                lines.append(f"    {v['seconds']:8.2f} s  {k}")
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, measured: float | None, limit: float, ok: bool | None) -> None:
+        out.append({"target": name, "measured": measured, "limit": limit, "met": ok})
+
+    for size, wall_t, mem_t, label in ((PROVINCE, "province_wall_s", "province_peak_mb",
+                                        "province"),
+                                       (NATIONAL, "national_wall_s", "national_peak_mb",
+                                        "national")):
+        rec = results.get(str(size))
+        if not rec:
+            continue
+        lp = best(rec, "leerplek")
+        wall = lp["wall_s"] if lp else None
+        peak = rec["methods"]["leerplek"]["best"]["peak_mb_max"]
+        pss = rec["methods"]["leerplek"]["best"]["pss_mb_max"]
+        add(f"{label} ({size:,}): leerplek solve wall < {TARGETS[wall_t]:g} s", wall,
+            TARGETS[wall_t], wall is not None and wall < TARGETS[wall_t])
+        add(f"{label} ({size:,}): leerplek solve memory < {TARGETS[mem_t]:g} MB (tree PSS; "
+            f"tree RSS sum {peak:.0f} MB)", pss, TARGETS[mem_t],
+            lp is not None and 0 < pss < TARGETS[mem_t])
+        bl = best(rec, "baseline_flow")
+        if size == PROVINCE and bl:
+            add(f"{label} ({size:,}): leerplek faster than the big-M baseline",
+                rec["ratios"].get("baseline_wall_over_leerplek_wall"), 1.0,
+                wall is not None and wall < bl["wall_s"])
+    rec = results.get(str(SMALL))
+    if rec and "matching_wall_over_stable_wall" in rec["ratios"]:
+        r = rec["ratios"]["matching_wall_over_stable_wall"]
+        add(f"{SMALL:,}: stable >= {TARGETS['stable_speedup_at_10k']:g}x faster than matching "
+            "(whole process, input checks skipped)", r, TARGETS["stable_speedup_at_10k"],
+            r >= TARGETS["stable_speedup_at_10k"])
+    return out
+
+
+def code_digest(root: Path = ROOT) -> dict[str, str]:
+    """Digests of the engine and the generator, taken before each run."""
+    out = {}
+    for name, paths in (("solver", sorted((root / "solver").glob("*.py"))),
+                        ("generator", [root / "seeds" / "generator.py"])):
+        digest = hashlib.sha256()
+        for p in paths:
+            if p.exists():
+                digest.update(p.name.encode() + p.read_bytes())
+        out[name] = digest.hexdigest()[:16]
+    return out
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "platform": platform.platform(), "machine": platform.machine(),
+        "python": platform.python_version(), "cpus": os.cpu_count(),
+    }
+    try:
+        import psutil
+
+        info["memory_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    for mod in ("numpy", "scipy", "ortools", "matching"):
+        try:
+            info[mod] = __import__(mod).__version__
+        except Exception:
+            info[mod] = None
+    info["code_sha256_working_tree"] = code_digest()
+    try:
+        info["git_head"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                          capture_output=True, text=True).stdout.strip()
+        info["git_dirty"] = subprocess.run(["git", "status", "--porcelain", "solver", "seeds"],
+                                           cwd=ROOT, capture_output=True,
+                                           text=True).stdout.split("\n")[:20]
+    except OSError:
+        pass
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_prepare":
+        return prepare(int(argv[1]), int(argv[2]), argv[3])
+    parser = argparse.ArgumentParser(description="Benchmark leerplek solve against baselines.")
+    parser.add_argument("--sizes", default="10000,60000,500000",
+                        help="comma-separated student counts (default 10000,60000,500000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-baselines", action="store_true",
+                        help="run only leerplek (optimal and stable), not the baselines")
+    parser.add_argument("--skip-stable-full", action="store_true",
+                        help="skip leerplek stable on the full round")
+    parser.add_argument("--no-breakdown", action="store_true",
+                        help="skip the timed-stages run (bench/leerplek_stages.py)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per method (interleaved); the table shows the fastest")
+    parser.add_argument("--timeout", type=float, default=1800.0,
+                        help="seconds per leerplek / baseline-flow process (default 1800)")
+    parser.add_argument("--matching-timeout", type=float, default=600.0,
+                        help="seconds per matching process (default 600)")
+    parser.add_argument("--matching-max", type=int, default=PROVINCE,
+                        help="run matching only up to this many students (default 60000)")
+    parser.add_argument("--matching-checked-sizes", default=str(SMALL),
+                        help="sizes at which to also run matching with its input checks "
+                             "(default 10000; empty for none)")
+    parser.add_argument("--workdir", help="directory for rounds and results (default: a new "
+                                          "temporary directory under /tmp, removed at the end)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="run the working tree's solver/ and seeds/ instead of a copy taken "
+                             "at start (the copy keeps one code version for the whole bench)")
+    parser.add_argument("--out", default=str(BENCH / "out" / "solver.json"))
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.matching_checked_sizes = {int(s) for s in args.matching_checked_sizes.split(",")
+                                   if s.strip()}
+
+    work = Path(args.workdir) if args.workdir else Path(
+        tempfile.mkdtemp(prefix="leerplek-bench-", dir="/tmp"))
+    work.mkdir(parents=True, exist_ok=True)
+    out_path = Path(args.out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {
+        "command": " ".join([PY, *sys.argv]),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(), "targets_spec": TARGETS, "sizes": {},
+    }
+    global CODE
+    if not args.no_snapshot:
+        CODE = work / "code"
+        for pkg in ("solver", "seeds"):
+            shutil.copytree(ROOT / pkg, CODE / pkg, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+    report["code"] = {"path": str(CODE), "snapshot": not args.no_snapshot,
+                      "sha256": code_digest(CODE)}
+    print(f"machine: {report['machine']}", flush=True)
+    print(f"code: {report['code']}", flush=True)
+    print(f"work directory: {work}", flush=True)
+    failures: list[str] = []
+    try:
+        for size in sizes:
+            record = bench_size(size, args, work)
+            report["sizes"][str(size)] = record
+            report["targets"] = targets(report["sizes"])
+            out_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+            print("\n" + table(size, record), flush=True)
+            for name, check in record["checks"].items():
+                if check.get("ok") is False:
+                    failures.append(f"{size}: {name}: {json.dumps(check)}")
+            if not args.keep:
+                for p in (work / f"n{size}").glob("*.json"):
+                    p.unlink()
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    report["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    out_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print("\ntargets:")
+    for t in report.get("targets", []):
+        verdict = {True: "met", False: "NOT MET", None: "n/a"}[t["met"]]
+        print(f"  {verdict:8s} {t['target']}: measured {t['measured']}")
+    print(f"\nraw figures: {out_path}")
+    if failures:
+        print("\nCHECKS FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+        raise AssertionError("; ".join(failures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Where ``leerplek solve`` spends its time: the CLI's steps, with the engine's parts timed.
+
+Does what ``leerplek solve ROUND -o OUT`` does (load, allocate, serialise, write) and wraps
+the engine's internal functions with timers, by rebinding module attributes at run time:
+nothing in ``solver/`` is changed. Run as its own process by the bench; its timings are for
+the breakdown only, the targets are judged on the plain ``leerplek solve`` process.
+
+Usage: ``python bench/leerplek_stages.py ROUND.json -o OUT.json [--objective stable]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # after PYTHONPATH, so the bench can point at a code snapshot
+
+from solver import engine, explain, flow, stable  # noqa: E402
+from solver.document import load_round, result_to_dict  # noqa: E402
+
+SECONDS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+
+
+def _timed(module: Any, name: str, label: str) -> None:
+    inner = getattr(module, name, None)
+    if inner is None:  # the engine is in flux: time what exists
+        return
+
+    @functools.wraps(inner)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.monotonic()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            SECONDS[label] += time.monotonic() - t0
+            CALLS[label] += 1
+
+    setattr(module, name, wrapper)
+
+
+def instrument() -> None:
+    _timed(engine, "build_problem", "engine.build_problem (eligibility, arcs)")
+    _timed(engine, "components", "engine.components")
+    _timed(engine, "build_network", "engine.build_network")
+    _timed(engine, "stage_costs", "engine.stage_costs")
+    _timed(engine, "solve_lexicographic", "flow.solve_lexicographic (all stages)")
+    _timed(flow, "_solve", "  flow._solve (OR-Tools min-cost flow, incl. forked workers)")
+    _timed(flow, "max_placement_flow", "  flow.max_placement_flow (max flow)")
+    _timed(flow, "potentials", "  flow.potentials (duals, numpy)")
+    _timed(explain, "build_result", "explain.build_result (all)")
+    _timed(explain, "reasons", "  explain.reasons")
+    _timed(explain, "shortage_cells", "  explain.shortage_cells")
+    _timed(engine, "assignments_from", "  engine.assignments_from")
+    _timed(stable, "deferred_acceptance", "stable.deferred_acceptance")
+    _timed(stable, "count_blocking", "stable.count_blocking")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("round")
+    parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--objective", choices=("optimal", "rank_maximal", "stable"))
+    parser.add_argument("--result", help="where to write the result document "
+                                         "(default: OUT.result.json)")
+    args = parser.parse_args(argv)
+    instrument()
+    # `stable` imports blocking_pairs from verify inside a function: time it there.
+    verify_mod = importlib.import_module("solver.verify")  # `solver.verify` is the function
+    _timed(verify_mod, "blocking_pairs", "verify.blocking_pairs (stable only)")
+
+    t_all = time.monotonic()
+    t0 = time.monotonic()
+    rnd = load_round(args.round)
+    SECONDS["load_round (read + parse JSON + validate)"] = time.monotonic() - t0
+    if args.objective:
+        rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
+    t0 = time.monotonic()
+    result = engine.allocate(rnd)
+    SECONDS["allocate (all)"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    doc = result_to_dict(result)
+    text = json.dumps(doc, indent=1, ensure_ascii=False)
+    SECONDS["result_to_dict + json.dumps"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    target = Path(args.result) if args.result else Path(args.output + ".result.json")
+    target.write_text(text + "\n", encoding="utf-8")
+    SECONDS["write result"] = time.monotonic() - t0
+    total = time.monotonic() - t_all
+    out = {
+        "total_in_process_seconds": round(total, 4),
+        "stats_build_seconds": round(result.stats.build_seconds, 4),
+        "stats_solve_seconds": round(result.stats.solve_seconds, 4),
+        "status": result.status,
+        "stages": {k: {"seconds": round(v, 4), "calls": CALLS.get(k, 1)}
+                   for k, v in SECONDS.items()},
+    }
+    Path(args.output).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    for k, v in sorted(SECONDS.items(), key=lambda kv: -kv[1]):
+        print(f"{v:9.3f} s  {k}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
