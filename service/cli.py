@@ -27,7 +27,8 @@ def openapi_yaml() -> str:
     app = create_app({"DATABASE_URL": "sqlite://"})
     with app.app_context():
         spec: dict[str, Any] = api.spec.to_dict()
-    return yaml.safe_dump(spec, sort_keys=True, allow_unicode=True, width=100)
+    text: str = yaml.safe_dump(spec, sort_keys=True, allow_unicode=True, width=100)
+    return text
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
