@@ -157,9 +157,14 @@ class Environment(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(80))
 
-    partners: Mapped[list[Company]] = relationship(secondary=environment_partners)
+    partners: Mapped[list[Company]] = relationship(secondary=environment_partners,
+                                                   lazy="selectin")
 
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+
+    @property
+    def partner_ids(self) -> list[int]:
+        return [c.id for c in self.partners]
 
 
 class Round(Base):

@@ -72,6 +72,31 @@ def save_school(session: Session, school: School, data: dict[str, Any]) -> Schoo
     return school
 
 
+# Environments -----------------------------------------------------------------------------
+
+def environment_query(filters: dict[str, Any]) -> Select[Environment]:
+    stmt = select(Environment).order_by(Environment.id)
+    if "region" in filters:
+        stmt = stmt.where(Environment.region == filters["region"])
+    return stmt
+
+
+def save_environment(session: Session, environment: Environment,
+                     data: dict[str, Any]) -> Environment:
+    data = dict(data)
+    if "partner_ids" in data:
+        ids = list(dict.fromkeys(data.pop("partner_ids")))
+        partners = list(session.scalars(select(Company).where(Company.id.in_(ids))))
+        missing = sorted(set(ids) - {c.id for c in partners})
+        if missing:
+            raise field_error("partner_ids", f"no company with id {missing[0]}")
+        environment.partners = sorted(partners, key=lambda c: ids.index(c.id))
+    _assign(environment, data)
+    session.add(environment)
+    session.flush()
+    return environment
+
+
 # Companies --------------------------------------------------------------------------------
 
 def company_query(filters: dict[str, Any]) -> Select[Company]:

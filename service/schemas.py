@@ -48,6 +48,20 @@ class CompanySchema(ma.Schema):
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
 
 
+class EnvironmentSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=NAME)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0),
+                              metadata={"description": "students over all partners' offers"})
+    region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    partner_ids = fields.List(fields.Integer(), load_default=list,
+                              metadata={"description": "ids of the partner companies"})
+
+
+class EnvironmentQuerySchema(ma.Schema):
+    region = fields.String()
+
+
 class OfferSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})

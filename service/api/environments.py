@@ -1,0 +1,60 @@
+"""Hybrid learning environments: a shared capacity over the partner companies' spots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..access import get_or_404
+from ..auth import current_principal
+from ..extensions import db
+from ..models import Environment, Role
+from ..records import environment_query, page, save_environment
+from ..schemas import EnvironmentQuerySchema, EnvironmentSchema
+from . import resource_blueprint
+
+blp = resource_blueprint("environments", "Hybrid learning environments with shared capacity")
+
+# Environments are set up by schools and regions together: staff manage them, all read.
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+@blp.route("")
+class Environments(MethodView):
+    @blp.arguments(EnvironmentQuerySchema, location="query")
+    @blp.response(200, EnvironmentSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[Environment]:
+        """List hybrid learning environments."""
+        rows, pagination_parameters.item_count = page(
+            db.session, environment_query(filters), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+    @blp.arguments(EnvironmentSchema)
+    @blp.response(201, EnvironmentSchema)
+    def post(self, data: dict[str, Any]) -> Environment:
+        """Create an environment (admins and coordinators)."""
+        current_principal().require(*STAFF)
+        with db.transaction() as session:
+            return save_environment(session, Environment(), data)
+
+
+@blp.route("/<int:environment_id>")
+class EnvironmentItem(MethodView):
+    @blp.response(200, EnvironmentSchema)
+    def get(self, environment_id: int) -> Environment:
+        """Show an environment."""
+        return get_or_404(db.session, Environment, environment_id)
+
+    @blp.arguments(EnvironmentSchema(partial=True))
+    @blp.response(200, EnvironmentSchema)
+    def patch(self, data: dict[str, Any], environment_id: int) -> Environment:
+        """Change an environment's name, capacity, region or partners (staff)."""
+        current_principal().require(*STAFF)
+        with db.transaction() as session:
+            return save_environment(session, get_or_404(session, Environment, environment_id),
+                                    data)
