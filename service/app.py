@@ -30,8 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     register_error_handlers(app)
 
-    from .api import companies, environments, health, offers, schools, students
+    from .api import companies, environments, health, offers, rounds, schools, students
 
-    for module in (health, schools, companies, environments, offers, students):
+    for module in (health, schools, companies, environments, offers, students, rounds):
         api.register_blueprint(module.blp)
     return app

@@ -62,6 +62,28 @@ class EnvironmentQuerySchema(ma.Schema):
     region = fields.String()
 
 
+class RoundSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=NAME)
+    school_id = fields.Integer(load_default=None, allow_none=True,
+                               metadata={"description": "set from a coordinator's token"})
+    region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    status = fields.String(dump_only=True)
+    objective = fields.String(load_default="optimal",
+                              validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))
+    priority_first = fields.Boolean(load_default=True)
+    place_unranked = fields.Boolean(load_default=False)
+    max_preferences = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    seed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
+    time_limit_s = fields.Float(load_default=60.0, validate=validate.Range(min=0.001,
+                                                                           max=86400))
+
+
+class RoundQuerySchema(ma.Schema):
+    status = fields.String()
+    region = fields.String()
+
+
 class OfferSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})

@@ -1,0 +1,74 @@
+"""Allocation rounds: created by coordinators with a policy, moved through their lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..auth import current_principal
+from ..extensions import db
+from ..models import Role, Round
+from ..records import page
+from ..rounds import change_policy, create_round, round_query, transition, visible_round
+from ..schemas import RoundQuerySchema, RoundSchema
+from . import resource_blueprint
+
+blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+@blp.route("")
+class Rounds(MethodView):
+    @blp.arguments(RoundQuerySchema, location="query")
+    @blp.response(200, RoundSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[Round]:
+        """List the rounds in the caller's scope."""
+        p = current_principal()
+        p.require(*STAFF)
+        rows, pagination_parameters.item_count = page(
+            db.session, round_query(p, filters), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+    @blp.arguments(RoundSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, data: dict[str, Any]) -> Round:
+        """Create a round in draft (coordinators for their school or region, admins)."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            return create_round(session, p, data)
+
+
+@blp.route("/<int:round_id>")
+class RoundItem(MethodView):
+    @blp.response(200, RoundSchema)
+    def get(self, round_id: int) -> Round:
+        """Show a round."""
+        p = current_principal()
+        p.require(*STAFF)
+        return visible_round(db.session, p, round_id)
+
+    @blp.arguments(RoundSchema(partial=True))
+    @blp.response(200, RoundSchema)
+    def patch(self, data: dict[str, Any], round_id: int) -> Round:
+        """Change a round's name or policy while it is draft or open."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            return change_policy(session, visible_round(session, p, round_id), data)
+
+
+@blp.route("/<int:round_id>/<any(open, close, reopen, publish, finish):action>")
+class RoundTransition(MethodView):
+    @blp.response(200, RoundSchema)
+    def post(self, round_id: int, action: str) -> Round:
+        """Move a round on in its lifecycle (409 when the round is not in a state for it)."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            return transition(session, visible_round(session, p, round_id), action)

@@ -1,0 +1,94 @@
+"""Round lifecycle as plain functions: who may see a round, and which transitions exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from .auth import Principal
+from .errors import Problem, field_error
+from .models import Role, Round, RoundStatus, School
+
+# Each explicit transition: the action's name, the states it starts from, where it goes.
+# `allocated` is reached by running an allocation, not by a plain transition.
+TRANSITIONS: dict[str, tuple[tuple[RoundStatus, ...], RoundStatus]] = {
+    "open": ((RoundStatus.DRAFT,), RoundStatus.OPEN),
+    "close": ((RoundStatus.OPEN,), RoundStatus.CLOSED),
+    "reopen": ((RoundStatus.CLOSED,), RoundStatus.OPEN),
+    "publish": ((RoundStatus.ALLOCATED,), RoundStatus.PUBLISHED),
+    "finish": ((RoundStatus.PUBLISHED,), RoundStatus.FINISHED),
+}
+POLICY_FIELDS = ("objective", "priority_first", "place_unranked", "max_preferences", "seed",
+                 "time_limit_s")
+
+
+def round_filter(p: Principal) -> ColumnElement[bool]:
+    """Rounds a principal may see: admins all, coordinators their school's or region's."""
+    if p.role == Role.ADMIN:
+        return true()
+    if p.role == Role.COORDINATOR:
+        if p.region is not None:
+            return Round.region == p.region
+        return Round.school_id == p.school_id
+    return false()
+
+
+def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
+    stmt = select(Round).where(round_filter(p)).order_by(Round.id)
+    if "status" in filters:
+        stmt = stmt.where(Round.status == filters["status"])
+    if "region" in filters:
+        stmt = stmt.where(or_(Round.region == filters["region"],
+                              Round.school_id.in_(select(School.id).where(
+                                  School.region == filters["region"]))))
+    return stmt
+
+
+def visible_round(session: Session, p: Principal, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None or not session.scalar(select(round_filter(p)).where(Round.id == round_id)):
+        raise Problem(404, f"no round with id {round_id}")
+    return rnd
+
+
+def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
+    """A coordinator's round belongs to their school or region; an admin names the tenant."""
+    data = dict(data)
+    if p.role == Role.COORDINATOR:
+        data["school_id"], data["region"] = p.school_id, p.region
+    elif data.get("school_id") is None and not data.get("region"):
+        raise field_error("school_id", "an admin's round needs a school_id or a region")
+    if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
+        raise field_error("school_id", f"no school with id {data['school_id']}")
+    rnd = Round(status=RoundStatus.DRAFT.value)
+    for key, value in data.items():
+        setattr(rnd, key, value)
+    session.add(rnd)
+    session.flush()
+    return rnd
+
+
+def change_policy(session: Session, rnd: Round, data: dict[str, Any]) -> Round:
+    """Name and policy may change until the round is closed; after that they are history."""
+    if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        raise Problem(409, f"round {rnd.id} is {rnd.status}: its policy can no longer change")
+    for key in ("name", *POLICY_FIELDS):
+        if key in data:
+            setattr(rnd, key, data[key])
+    session.flush()
+    return rnd
+
+
+def transition(session: Session, rnd: Round, action: str) -> Round:
+    if action not in TRANSITIONS:
+        raise Problem(404, f"no transition {action!r}")
+    sources, target = TRANSITIONS[action]
+    if rnd.status not in sources:
+        allowed = ", ".join(s.value for s in sources)
+        raise Problem(409, f"cannot {action} round {rnd.id}: it is {rnd.status}, "
+                           f"and {action} needs {allowed}")
+    rnd.status = target.value
+    session.flush()
+    return rnd
