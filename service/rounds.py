@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, delete, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from .auth import Principal
 from .errors import Problem, field_error
-from .models import Role, Round, RoundStatus, School
+from .models import Offer, OfferStatus, Preference, Role, Round, RoundStatus, School
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
 # `allocated` is reached by running an allocation, not by a plain transition.
@@ -92,3 +92,52 @@ def transition(session: Session, rnd: Round, action: str) -> Round:
     rnd.status = target.value
     session.flush()
     return rnd
+
+
+def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: int,
+                       offer_ids: list[int]) -> list[Preference]:
+    """Replace a student's ranked list while the round is open; refuse ineligible choices.
+
+    Every refused offer is named with the rule it breaks, so the student can fix the list in
+    one go. The old list is replaced whole or not at all.
+    """
+    from solver.verify import ineligibility
+
+    from .access import visible_student
+    from .convert import offer_model, round_students, student_model
+
+    student = visible_student(session, p, student_id)
+    if student.id not in {s.id for s in round_students(session, rnd)}:
+        raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
+    if rnd.status != RoundStatus.OPEN:
+        raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "
+                           "is open")
+    if len(offer_ids) > rnd.max_preferences:
+        raise field_error("offers", f"at most {rnd.max_preferences} preferences count in "
+                                    "this round")
+    if len(set(offer_ids)) != len(offer_ids):
+        raise field_error("offers", "an offer is listed twice")
+    offers = {o.id: o for o in session.scalars(select(Offer).where(
+        Offer.round_id == rnd.id, Offer.id.in_(offer_ids)))}
+    errors = []
+    me = student_model(student)
+    for i, oid in enumerate(offer_ids):
+        offer = offers.get(oid)
+        if offer is None or offer.status != OfferStatus.OPEN:
+            errors.append({"field": f"offers.{i}", "location": "json",
+                           "message": f"offer {oid} is not an open offer of this round"})
+            continue
+        broken = ineligibility(me, offer_model(offer))
+        if broken:
+            errors.append({"field": f"offers.{i}", "location": "json",
+                           "message": f"offer {oid}: not eligible, rule "
+                                      + "; rule ".join(broken)})
+    if errors:
+        raise Problem(422, "some preferences cannot be accepted", errors)
+    session.execute(delete(Preference).where(Preference.round_id == rnd.id,
+                                             Preference.student_id == student.id))
+    prefs = [Preference(round_id=rnd.id, student_id=student.id, offer_id=oid, rank=i + 1)
+             for i, oid in enumerate(offer_ids)]
+    session.add_all(prefs)
+    session.flush()
+    return prefs

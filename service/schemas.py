@@ -84,6 +84,13 @@ class RoundQuerySchema(ma.Schema):
     region = fields.String()
 
 
+class PreferencesSchema(ma.Schema):
+    round_id = fields.Integer(dump_only=True)
+    student_id = fields.Integer(dump_only=True)
+    offers = fields.List(fields.Integer(), required=True,
+                         metadata={"description": "offer ids, best first"})
+
+
 class OfferSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})

@@ -8,11 +8,20 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from ..auth import current_principal
+from ..convert import round_document
+from ..errors import Problem
 from ..extensions import db
 from ..models import Role, Round
 from ..records import page
-from ..rounds import change_policy, create_round, round_query, transition, visible_round
-from ..schemas import RoundQuerySchema, RoundSchema
+from ..rounds import (
+    change_policy,
+    create_round,
+    round_query,
+    submit_preferences,
+    transition,
+    visible_round,
+)
+from ..schemas import PreferencesSchema, RoundQuerySchema, RoundSchema
 from . import resource_blueprint
 
 blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
@@ -72,3 +81,33 @@ class RoundTransition(MethodView):
         p.require(*STAFF)
         with db.transaction() as session:
             return transition(session, visible_round(session, p, round_id), action)
+
+
+@blp.route("/<int:round_id>/preferences/<int:student_id>")
+class RoundPreferences(MethodView):
+    @blp.arguments(PreferencesSchema)
+    @blp.response(200, PreferencesSchema)
+    def put(self, data: dict[str, Any], round_id: int, student_id: int) -> dict[str, Any]:
+        """Submit a student's ranked list (the student, or a coordinator on their behalf)."""
+        p = current_principal()
+        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        with db.transaction() as session:
+            if p.role == Role.STUDENT:
+                rnd = session.get(Round, round_id)
+                if rnd is None:
+                    raise Problem(404, f"no round with id {round_id}")
+            else:
+                rnd = visible_round(session, p, round_id)
+            prefs = submit_preferences(session, p, rnd, student_id, data["offers"])
+            return {"round_id": rnd.id, "student_id": student_id,
+                    "offers": [pref.offer_id for pref in prefs]}
+
+
+@blp.route("/<int:round_id>/export")
+class RoundExport(MethodView):
+    @blp.response(200, description="a leerplek-round/1 document (see README)")
+    def get(self, round_id: int) -> dict[str, Any]:
+        """The round as a leerplek-round/1 document: offers, students and preferences."""
+        p = current_principal()
+        p.require(*STAFF)
+        return round_document(db.session, visible_round(db.session, p, round_id))

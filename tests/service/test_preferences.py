@@ -1,0 +1,94 @@
+"""Preferences while a round is open, and the round exported as an engine document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from solver import allocate, parse_round
+
+from .conftest import Factory, assert_problem
+
+
+def _open_round(client: FlaskClient, make: Factory) -> dict[str, Any]:
+    school = make.school()
+    headers = make.token("coordinator", f"school:{school}")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar", "max_preferences": 3},
+                      headers=headers).get_json()["id"]
+    good = make.offer(round_id=rid)
+    far = make.offer(round_id=rid, region="regio-zwolle")
+    student = make.student(school)
+    client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+    return {"rid": rid, "good": good, "far": far, "student": student, "staff": headers,
+            "me": make.token("student", f"student:{student}")}
+
+
+def test_a_student_submits_their_ranked_list(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": [r["good"]]}, headers=r["me"])
+    assert response.status_code == 200 and response.get_json()["offers"] == [r["good"]]
+
+
+def test_an_ineligible_choice_is_refused_with_its_reason(client: FlaskClient,
+                                                         make: Factory) -> None:
+    r = _open_round(client, make)
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": [r["good"], r["far"]]}, headers=r["staff"])
+    body = assert_problem(response, 422, "offers.1")
+    assert "region" in str(body)
+
+
+def test_a_refused_list_keeps_the_previous_one(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
+    client.put(url, json={"offers": [r["good"]]}, headers=r["me"])
+    client.put(url, json={"offers": [r["far"]]}, headers=r["me"])
+    doc = client.get(f"/api/v1/rounds/{r['rid']}/export", headers=r["staff"]).get_json()
+    assert doc["students"][0]["preferences"] == [str(r["good"])]
+
+
+def test_preferences_outside_an_open_round_are_409(client: FlaskClient,
+                                                   make: Factory) -> None:
+    r = _open_round(client, make)
+    client.post(f"/api/v1/rounds/{r['rid']}/close", headers=r["staff"])
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": [r["good"]]}, headers=r["me"])
+    assert_problem(response, 409)
+
+
+def test_a_student_may_not_submit_for_another(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    other = make.token("student", f"student:{make.student()}")
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": [r["good"]]}, headers=other)
+    assert_problem(response, 404)
+
+
+def test_too_many_preferences_are_named(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": [r["good"]] * 4}, headers=r["me"])
+    assert_problem(response, 422, "offers")
+
+
+def test_the_export_is_a_round_document_the_engine_solves(client: FlaskClient,
+                                                          make: Factory) -> None:
+    r = _open_round(client, make)
+    client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+               json={"offers": [r["good"]]}, headers=r["me"])
+    response = client.get(f"/api/v1/rounds/{r['rid']}/export", headers=r["staff"])
+    assert response.status_code == 200
+    rnd = parse_round(response.get_json())
+    assert rnd.policy.max_preferences == 3 and len(rnd.offers) == 2
+    result = allocate(rnd)
+    assert [(a.student_id, a.offer_id, a.rank) for a in result.assignments] == [
+        (str(r["student"]), str(r["good"]), 1)]
+
+
+def test_a_company_may_not_export(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    response = client.get(f"/api/v1/rounds/{r['rid']}/export",
+                          headers=make.token("company", f"company:{make.company()}"))
+    assert_problem(response, 403)
