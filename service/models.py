@@ -184,6 +184,8 @@ class Round(Base):
     time_limit_s: Mapped[float] = mapped_column(Float, default=60.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
+    # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),

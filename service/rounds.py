@@ -9,7 +9,16 @@ from sqlalchemy.orm import Session
 
 from .auth import Principal
 from .errors import Problem, field_error
-from .models import Offer, OfferStatus, Preference, Role, Round, RoundStatus, School
+from .models import (
+    Assignment,
+    Offer,
+    OfferStatus,
+    Preference,
+    Role,
+    Round,
+    RoundStatus,
+    School,
+)
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
 # `allocated` is reached by running an allocation, not by a plain transition.
@@ -141,3 +150,36 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     session.add_all(prefs)
     session.flush()
     return prefs
+
+
+def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
+    """Run the engine on a closed round and store its assignments and report, all at once.
+
+    Runs in-process for now; the jobs issue moves it onto a worker. Re-allocating an
+    allocated (not yet published) round replaces the earlier result whole.
+    """
+    from solver import allocate
+    from solver.document import result_to_dict
+
+    from .convert import round_model
+
+    if rnd.status not in (RoundStatus.CLOSED, RoundStatus.ALLOCATED):
+        raise Problem(409, f"round {rnd.id} is {rnd.status}: close it before allocating")
+    result = allocate(round_model(session, rnd))
+    session.execute(delete(Assignment).where(Assignment.round_id == rnd.id))
+    session.add_all(
+        Assignment(round_id=rnd.id, student_id=int(a.student_id), offer_id=int(a.offer_id),
+                   rank=a.rank, pinned=a.pinned)
+        for a in result.assignments)
+    doc = result_to_dict(result)
+    rnd.report = {key: doc[key] for key in
+                  ("status", "proven", "message", "stats", "unassigned", "shortage")}
+    rnd.report["warnings"] = len(result.warnings)
+    if result.status != "infeasible":
+        rnd.status = RoundStatus.ALLOCATED.value
+    session.flush()
+    return rnd.report
+
+
+def assignment_query(rnd: Round) -> Select[Assignment]:
+    return select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)

@@ -91,6 +91,29 @@ class PreferencesSchema(ma.Schema):
                          metadata={"description": "offer ids, best first"})
 
 
+class AssignmentSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    round_id = fields.Integer(dump_only=True)
+    student_id = fields.Integer(dump_only=True)
+    offer_id = fields.Integer(dump_only=True)
+    rank = fields.Integer(dump_only=True, allow_none=True,
+                          metadata={"description": "null for an unranked placement"})
+    pinned = fields.Boolean(dump_only=True)
+    status = fields.String(dump_only=True)
+
+
+class ReportSchema(ma.Schema):
+    """The last allocation's explanation: statistics, unplaced reasons, shortage cells."""
+
+    status = fields.String()
+    proven = fields.Boolean()
+    message = fields.String()
+    warnings = fields.Integer()
+    stats = fields.Dict(keys=fields.String())
+    unassigned = fields.List(fields.Dict(keys=fields.String()))
+    shortage = fields.List(fields.Dict(keys=fields.String()))
+
+
 class OfferSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})

@@ -11,9 +11,11 @@ from ..auth import current_principal
 from ..convert import round_document
 from ..errors import Problem
 from ..extensions import db
-from ..models import Role, Round
+from ..models import Assignment, Role, Round
 from ..records import page
 from ..rounds import (
+    allocate_round,
+    assignment_query,
     change_policy,
     create_round,
     round_query,
@@ -21,7 +23,13 @@ from ..rounds import (
     transition,
     visible_round,
 )
-from ..schemas import PreferencesSchema, RoundQuerySchema, RoundSchema
+from ..schemas import (
+    AssignmentSchema,
+    PreferencesSchema,
+    ReportSchema,
+    RoundQuerySchema,
+    RoundSchema,
+)
 from . import resource_blueprint
 
 blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
@@ -111,3 +119,43 @@ class RoundExport(MethodView):
         p = current_principal()
         p.require(*STAFF)
         return round_document(db.session, visible_round(db.session, p, round_id))
+
+
+@blp.route("/<int:round_id>/allocate")
+class RoundAllocate(MethodView):
+    @blp.response(200, ReportSchema)
+    def post(self, round_id: int) -> dict[str, Any]:
+        """Allocate a closed round now and store its assignments and report."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            return allocate_round(session, visible_round(session, p, round_id))
+
+
+@blp.route("/<int:round_id>/assignments")
+class RoundAssignments(MethodView):
+    @blp.response(200, AssignmentSchema(many=True))
+    @blp.paginate()
+    def get(self, round_id: int, pagination_parameters: PaginationParameters
+            ) -> list[Assignment]:
+        """List a round's assignments (coordinators of its scope)."""
+        p = current_principal()
+        p.require(*STAFF)
+        rnd = visible_round(db.session, p, round_id)
+        rows, pagination_parameters.item_count = page(
+            db.session, assignment_query(rnd), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+
+@blp.route("/<int:round_id>/report")
+class RoundReport(MethodView):
+    @blp.response(200, ReportSchema)
+    def get(self, round_id: int) -> dict[str, Any]:
+        """The last allocation's statistics, unplaced reasons and shortage analysis."""
+        p = current_principal()
+        p.require(*STAFF)
+        rnd = visible_round(db.session, p, round_id)
+        if rnd.report is None:
+            raise Problem(409, f"round {rnd.id} has not been allocated yet")
+        return rnd.report

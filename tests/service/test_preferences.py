@@ -92,3 +92,33 @@ def test_a_company_may_not_export(client: FlaskClient, make: Factory) -> None:
     response = client.get(f"/api/v1/rounds/{r['rid']}/export",
                           headers=make.token("company", f"company:{make.company()}"))
     assert_problem(response, 403)
+
+
+def test_allocating_a_closed_round_stores_assignments_and_report(client: FlaskClient,
+                                                                 make: Factory) -> None:
+    r = _open_round(client, make)
+    url = f"/api/v1/rounds/{r['rid']}"
+    client.put(f"{url}/preferences/{r['student']}", json={"offers": [r["good"]]},
+               headers=r["me"])
+    assert_problem(client.post(f"{url}/allocate", headers=r["staff"]), 409)  # still open
+    assert_problem(client.get(f"{url}/report", headers=r["staff"]), 409)
+    client.post(f"{url}/close", headers=r["staff"])
+    response = client.post(f"{url}/allocate", headers=r["staff"])
+    assert response.status_code == 200 and response.get_json()["stats"]["placed"] == 1
+    assert client.get(url, headers=r["staff"]).get_json()["status"] == "allocated"
+    rows = client.get(f"{url}/assignments", headers=r["staff"]).get_json()
+    assert [(a["student_id"], a["offer_id"], a["rank"]) for a in rows] == [
+        (r["student"], r["good"], 1)]
+    report = client.get(f"{url}/report", headers=r["staff"]).get_json()
+    assert report["status"] == "optimal" and report["stats"]["rank_profile"][0] == 1
+
+
+def test_reallocating_replaces_the_assignments(client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    url = f"/api/v1/rounds/{r['rid']}"
+    client.put(f"{url}/preferences/{r['student']}", json={"offers": [r["good"]]},
+               headers=r["me"])
+    client.post(f"{url}/close", headers=r["staff"])
+    client.post(f"{url}/allocate", headers=r["staff"])
+    client.post(f"{url}/allocate", headers=r["staff"])
+    assert len(client.get(f"{url}/assignments", headers=r["staff"]).get_json()) == 1
