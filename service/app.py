@@ -30,8 +30,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     register_error_handlers(app)
 
-    from .api import companies, environments, health, offers, rounds, schools, students
+    from .api import (
+        assignments,
+        companies,
+        environments,
+        health,
+        offers,
+        rounds,
+        schools,
+        students,
+    )
 
-    for module in (health, schools, companies, environments, offers, students, rounds):
+    for module in (health, schools, companies, environments, offers, students, rounds,
+                   assignments):
         api.register_blueprint(module.blp)
     return app

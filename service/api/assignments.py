@@ -1,0 +1,54 @@
+"""Assignments after publishing: each party sees its own and accepts or declines."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..auth import current_principal
+from ..extensions import db
+from ..models import Assignment
+from ..placements import ACCEPT, DECLINE, assignment_list, respond, visible_assignment
+from ..records import page
+from ..schemas import AssignmentSchema
+from . import resource_blueprint
+
+blp = resource_blueprint("assignments", "Placements: seen by their parties, accepted or declined")
+
+
+@blp.route("")
+class Assignments(MethodView):
+    @blp.response(200, AssignmentSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters: PaginationParameters) -> list[Assignment]:
+        """List the assignments the caller may see."""
+        rows, pagination_parameters.item_count = page(
+            db.session, assignment_list(current_principal()), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+
+@blp.route("/<int:assignment_id>")
+class AssignmentItem(MethodView):
+    @blp.response(200, AssignmentSchema)
+    def get(self, assignment_id: int) -> Assignment:
+        """Show an assignment."""
+        return visible_assignment(db.session, current_principal(), assignment_id)
+
+
+@blp.route("/<int:assignment_id>/accept")
+class AssignmentAccept(MethodView):
+    @blp.response(200, AssignmentSchema)
+    def post(self, assignment_id: int) -> Assignment:
+        """Accept a placement (the student; for BBL also the company)."""
+        with db.transaction() as session:
+            return respond(session, current_principal(), assignment_id, ACCEPT)
+
+
+@blp.route("/<int:assignment_id>/decline")
+class AssignmentDecline(MethodView):
+    @blp.response(200, AssignmentSchema)
+    def post(self, assignment_id: int) -> Assignment:
+        """Decline a placement (the student or the company)."""
+        with db.transaction() as session:
+            return respond(session, current_principal(), assignment_id, DECLINE)

@@ -1,0 +1,72 @@
+"""Published assignments: who sees them, and how student and company answer an offer."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy.orm import Session
+
+from .auth import Principal
+from .errors import Problem
+from .models import Assignment, AssignmentStatus, Offer, Role, Round, RoundStatus, Student
+from .rounds import round_filter
+
+ACCEPT, DECLINE = "accepted", "declined"
+VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
+
+
+def assignment_filter(p: Principal) -> ColumnElement[bool]:
+    """Staff see their rounds' assignments; a student or company only their own, once
+    the round is published."""
+    if p.role in (Role.ADMIN, Role.COORDINATOR):
+        return Assignment.round_id.in_(select(Round.id).where(round_filter(p))) if (
+            p.role == Role.COORDINATOR) else true()
+    published = Assignment.round_id.in_(select(Round.id).where(
+        Round.status.in_(VISIBLE_TO_PARTIES)))
+    if p.role == Role.STUDENT:
+        return (Assignment.student_id == p.student_id) & published
+    if p.role == Role.COMPANY:
+        return Assignment.offer_id.in_(select(Offer.id).where(
+            Offer.company_id == p.company_id)) & published
+    return false()
+
+
+def assignment_list(p: Principal) -> Select[Assignment]:
+    return select(Assignment).where(assignment_filter(p)).order_by(Assignment.id)
+
+
+def visible_assignment(session: Session, p: Principal, assignment_id: int) -> Assignment:
+    found = session.scalar(select(Assignment).where(Assignment.id == assignment_id,
+                                                    assignment_filter(p)))
+    if found is None:
+        raise Problem(404, f"no assignment with id {assignment_id}")
+    return found
+
+
+def needs_company(session: Session, a: Assignment) -> bool:
+    """A BBL placement is a job: the company must accept it too."""
+    offer = session.get(Offer, a.offer_id)
+    student = session.get(Student, a.student_id)
+    assert offer is not None and student is not None
+    return set(offer.pathways) & set(student.pathways) == {"BBL"}
+
+
+def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> Assignment:
+    """Record a student's or company's answer; the placement is settled when both agree."""
+    p.require(Role.STUDENT, Role.COMPANY)
+    a = visible_assignment(session, p, assignment_id)
+    rnd = session.get(Round, a.round_id)
+    if rnd is None or rnd.status != RoundStatus.PUBLISHED:
+        raise Problem(409, "assignments are answered while their round is published")
+    if a.status != AssignmentStatus.PROPOSED:
+        raise Problem(409, f"assignment {a.id} is already {a.status}")
+    if p.role == Role.STUDENT:
+        a.student_response = answer
+    else:
+        a.company_response = answer
+    if DECLINE in (a.student_response, a.company_response):
+        a.status = AssignmentStatus.DECLINED.value
+    elif a.student_response == ACCEPT and (
+            a.company_response == ACCEPT or not needs_company(session, a)):
+        a.status = AssignmentStatus.ACCEPTED.value
+    session.flush()
+    return a

@@ -1,0 +1,78 @@
+"""After publishing: each party sees its own placement and accepts or declines it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from .conftest import Factory, assert_problem
+
+
+def _published(client: FlaskClient, make: Factory, pathway: str = "BOL",
+               publish: bool = True) -> dict[str, Any]:
+    school = make.school()
+    staff = make.token("coordinator", f"school:{school}")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff).get_json()["id"]
+    company = make.company()
+    offer = make.offer(company, round_id=rid, pathways=[pathway])
+    student = make.student(school, pathways=[pathway])
+    me = make.token("student", f"student:{student}")
+    url = f"/api/v1/rounds/{rid}"
+    client.post(f"{url}/open", headers=staff)
+    client.put(f"{url}/preferences/{student}", json={"offers": [offer]}, headers=me)
+    client.post(f"{url}/close", headers=staff)
+    client.post(f"{url}/allocate", headers=staff)
+    if publish:
+        client.post(f"{url}/publish", headers=staff)
+    [row] = client.get(f"{url}/assignments", headers=staff).get_json()
+    return {"id": row["id"], "me": me, "staff": staff,
+            "company": make.token("company", f"company:{company}")}
+
+
+def test_parties_see_their_placement_only_after_publishing(client: FlaskClient,
+                                                           make: Factory) -> None:
+    hidden = _published(client, make, publish=False)
+    assert client.get("/api/v1/assignments", headers=hidden["me"]).get_json() == []
+    assert_problem(client.get(f"/api/v1/assignments/{hidden['id']}", headers=hidden["me"]),
+                   404)
+    shown = _published(client, make)
+    assert [a["id"] for a in client.get("/api/v1/assignments",
+                                        headers=shown["me"]).get_json()] == [shown["id"]]
+    assert [a["id"] for a in client.get("/api/v1/assignments",
+                                        headers=shown["company"]).get_json()] == [shown["id"]]
+
+
+def test_another_student_cannot_see_or_answer(client: FlaskClient, make: Factory) -> None:
+    a = _published(client, make)
+    other = make.token("student", f"student:{make.student()}")
+    assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=other), 404)
+
+
+def test_a_bol_placement_is_settled_by_the_student(client: FlaskClient, make: Factory) -> None:
+    a = _published(client, make)
+    response = client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["me"])
+    assert response.status_code == 200 and response.get_json()["status"] == "accepted"
+
+
+def test_a_bbl_placement_needs_the_company_too(client: FlaskClient, make: Factory) -> None:
+    a = _published(client, make, pathway="BBL")
+    first = client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["me"])
+    assert first.get_json()["status"] == "proposed"
+    second = client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["company"])
+    assert second.get_json()["status"] == "accepted"
+
+
+def test_a_decline_settles_and_cannot_be_answered_again(client: FlaskClient,
+                                                        make: Factory) -> None:
+    a = _published(client, make)
+    declined = client.post(f"/api/v1/assignments/{a['id']}/decline", headers=a["company"])
+    assert declined.get_json()["status"] == "declined"
+    assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["me"]), 409)
+
+
+def test_staff_do_not_answer_for_the_parties(client: FlaskClient, make: Factory) -> None:
+    a = _published(client, make)
+    assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["staff"]),
+                   403)
