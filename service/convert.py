@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from solver import model as m
 from solver.document import round_to_dict
 
-from .models import Environment, Offer, Preference, Round, Student, StudentRegion
+from .models import (
+    Assignment,
+    Environment,
+    Offer,
+    Preference,
+    Round,
+    Student,
+    StudentRegion,
+)
 
 
 def _location(record: Offer | Student) -> m.Location | None:
@@ -71,8 +79,11 @@ def round_model(session: Session, rnd: Round) -> m.Round:
                       priority_first=rnd.priority_first, place_unranked=rnd.place_unranked,
                       max_preferences=rnd.max_preferences, seed=rnd.seed,
                       time_limit_s=rnd.time_limit_s)
+    pins = tuple(m.Pin(str(a.student_id), str(a.offer_id)) for a in session.scalars(
+        select(Assignment).where(Assignment.round_id == rnd.id, Assignment.pinned)
+        .order_by(Assignment.student_id)))
     return m.Round(
-        id=str(rnd.id), name=rnd.name, policy=policy,
+        id=str(rnd.id), name=rnd.name, policy=policy, pinned=pins,
         environments=tuple(m.Environment(str(e.id), e.name, e.capacity)
                            for e in environments if e is not None),
         offers=tuple(offer_model(o) for o in offers),

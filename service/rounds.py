@@ -11,6 +11,7 @@ from .auth import Principal
 from .errors import Problem, field_error
 from .models import (
     Assignment,
+    AssignmentStatus,
     Offer,
     OfferStatus,
     Preference,
@@ -169,7 +170,9 @@ def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
     session.execute(delete(Assignment).where(Assignment.round_id == rnd.id))
     session.add_all(
         Assignment(round_id=rnd.id, student_id=int(a.student_id), offer_id=int(a.offer_id),
-                   rank=a.rank, pinned=a.pinned)
+                   rank=a.rank, pinned=a.pinned,
+                   status=(AssignmentStatus.ACCEPTED if a.pinned
+                           else AssignmentStatus.PROPOSED).value)
         for a in result.assignments)
     doc = result_to_dict(result)
     rnd.report = {key: doc[key] for key in
@@ -183,3 +186,42 @@ def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
 
 def assignment_query(rnd: Round) -> Select[Assignment]:
     return select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)
+
+
+def follow_up(session: Session, rnd: Round) -> Round:
+    """Start the next round from a published one, which is then finished.
+
+    Accepted placements come along pinned, so they keep their seats; the offers move to the
+    new round with their remaining capacity; students who declined or were not placed keep
+    their lists, without the offer they declined, and are allocated again.
+    """
+    if rnd.status != RoundStatus.PUBLISHED:
+        raise Problem(409, f"round {rnd.id} is {rnd.status}: a follow-up starts from a "
+                           "published round")
+    pending = session.scalar(select(Assignment.id).where(
+        Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.PROPOSED))
+    if pending is not None:
+        raise Problem(409, f"assignment {pending} still awaits an answer")
+    nxt = Round(name=f"{rnd.name} (vervolg)", school_id=rnd.school_id, region=rnd.region,
+                status=RoundStatus.OPEN.value, **{k: getattr(rnd, k) for k in POLICY_FIELDS})
+    session.add(nxt)
+    session.flush()
+    assignments = list(session.scalars(select(Assignment).where(Assignment.round_id == rnd.id)))
+    accepted = {a.student_id: a for a in assignments if a.status == AssignmentStatus.ACCEPTED}
+    declined = {(a.student_id, a.offer_id) for a in assignments
+                if a.status == AssignmentStatus.DECLINED}
+    session.add_all(Assignment(round_id=nxt.id, student_id=a.student_id, offer_id=a.offer_id,
+                               rank=a.rank, pinned=True, status=AssignmentStatus.ACCEPTED.value)
+                    for a in accepted.values())
+    for offer in session.scalars(select(Offer).where(Offer.round_id == rnd.id)):
+        offer.round_id = nxt.id
+    carried: dict[int, list[int]] = {}
+    for pref in session.scalars(select(Preference).where(Preference.round_id == rnd.id)
+                                .order_by(Preference.student_id, Preference.rank)):
+        if pref.student_id not in accepted and (pref.student_id, pref.offer_id) not in declined:
+            carried.setdefault(pref.student_id, []).append(pref.offer_id)
+    session.add_all(Preference(round_id=nxt.id, student_id=sid, offer_id=oid, rank=i + 1)
+                    for sid, offers in carried.items() for i, oid in enumerate(offers))
+    rnd.status = RoundStatus.FINISHED.value
+    session.flush()
+    return nxt

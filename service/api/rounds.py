@@ -18,6 +18,7 @@ from ..rounds import (
     assignment_query,
     change_policy,
     create_round,
+    follow_up,
     round_query,
     submit_preferences,
     transition,
@@ -159,3 +160,14 @@ class RoundReport(MethodView):
         if rnd.report is None:
             raise Problem(409, f"round {rnd.id} has not been allocated yet")
         return rnd.report
+
+
+@blp.route("/<int:round_id>/follow-up")
+class RoundFollowUp(MethodView):
+    @blp.response(201, RoundSchema)
+    def post(self, round_id: int) -> Round:
+        """Start the next round: accepted placements pinned, the rest allocated again."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            return follow_up(session, visible_round(session, p, round_id))
