@@ -7,9 +7,9 @@ start, imports, load, eligibility, solve, write) and memory is that run's alone.
 and ``ru_maxrss`` come from ``os.wait4`` on exactly that child (CPU includes any worker
 processes it forked and reaped; ``ru_maxrss`` is the largest single process); because the
 engine may fork workers, the whole process tree is also sampled with psutil (sum of RSS every
-0.1 s, sum of PSS about once a second). "peak MB" is the larger of the tree RSS sum and
-``ru_maxrss``: an upper bound, since pages shared copy-on-write with forked workers count
-once per process; PSS splits them and is the fairer total.
+0.1 s, sum of PSS every 0.2 s for 10 s, then about once a second). "peak MB" is the larger
+of the tree RSS sum and ``ru_maxrss``: an upper bound, since pages shared copy-on-write with
+forked workers count once per process; PSS splits them and is the fairer total.
 
 ``leerplek``                ``python -m solver.cli solve ROUND -o RESULT`` (policy: optimal)
 ``baseline_flow``           ``bench/baseline_flow.py``: one network, big-M costs, same arcs
@@ -80,13 +80,15 @@ class TreeMemory:
     The engine may fork worker processes; ``ru_maxrss`` only gives the largest single
     process, so the tree's total is sampled too: the sum of RSS every 0.1 s (an upper bound:
     copy-on-write pages shared with forked workers count once per process) and the sum of
-    PSS (shared pages split between the processes sharing them) about once a second. PSS
+    PSS (shared pages split between the processes sharing them) every 0.2 s for the first
+    10 s, then about once a second, and whenever the number of processes changes. PSS
     means reading /proc/PID/smaps_rollup (~40 ms for a 3 GB process, under the process's
     memory-map lock), so it is sampled sparingly to keep the measurement from slowing the run.
     """
 
     RSS_EVERY = 0.1
-    PSS_EVERY = 1.0
+    PSS_EVERY = 1.0  # after the first PSS_FAST_FOR seconds ...
+    PSS_FAST, PSS_FAST_FOR = 0.2, 10.0  # ... before which short runs get enough samples
 
     def __init__(self, pid: int) -> None:
         self.rss_peak = 0
@@ -107,6 +109,7 @@ class TreeMemory:
         except psutil.Error:
             return
         last_pss, last_count = 0.0, 1
+        started = time.monotonic()
         while not self._stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
@@ -119,7 +122,8 @@ class TreeMemory:
                     rss += p.memory_info().rss
             self.rss_peak = max(self.rss_peak, rss)
             now = time.monotonic()
-            if now - last_pss >= self.PSS_EVERY or len(procs) != last_count:
+            every = self.PSS_FAST if now - started < self.PSS_FAST_FOR else self.PSS_EVERY
+            if now - last_pss >= every or len(procs) != last_count:
                 last_pss, last_count = now, len(procs)
                 pss = 0
                 for p in procs:
