@@ -19,6 +19,7 @@ from .models import (
     Round,
     RoundStatus,
     School,
+    Student,
 )
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
@@ -225,3 +226,23 @@ def follow_up(session: Session, rnd: Round) -> Round:
     rnd.status = RoundStatus.FINISHED.value
     session.flush()
     return nxt
+
+
+def assignments_csv(session: Session, rnd: Round) -> str:
+    """Every assignment of the round as CSV, with the student number and offer title."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["assignment_id", "student_id", "student_number", "offer_id", "offer_title",
+                     "company_id", "rank", "pinned", "status"])
+    rows = session.execute(
+        select(Assignment, Student.student_number, Offer.title, Offer.company_id)
+        .join(Student, Student.id == Assignment.student_id)
+        .join(Offer, Offer.id == Assignment.offer_id)
+        .where(Assignment.round_id == rnd.id).order_by(Assignment.id))
+    for a, number, title, company in rows:
+        writer.writerow([a.id, a.student_id, number, a.offer_id, title, company,
+                         "" if a.rank is None else a.rank, str(a.pinned).lower(), a.status])
+    return out.getvalue()

@@ -30,6 +30,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         decorator: Callable[[F], F] = super().response(status_code, schema, **kwargs)
         return decorator
 
+    def alt_response(self, status_code: int, **kwargs: Any) -> Callable[[F], F]:
+        decorator: Callable[[F], F] = super().alt_response(status_code, **kwargs)
+        return decorator
+
     def paginate(self, pager: Any = None, **kwargs: Any) -> Callable[[F], F]:
         decorator: Callable[[F], F] = super().paginate(pager, **kwargs)
         return decorator

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
@@ -16,6 +17,7 @@ from ..records import page
 from ..rounds import (
     allocate_round,
     assignment_query,
+    assignments_csv,
     change_policy,
     create_round,
     follow_up,
@@ -136,13 +138,21 @@ class RoundAllocate(MethodView):
 @blp.route("/<int:round_id>/assignments")
 class RoundAssignments(MethodView):
     @blp.response(200, AssignmentSchema(many=True))
+    @blp.alt_response(200, success=True, description="with Accept: text/csv, all rows",
+                      content_type="text/csv")
     @blp.paginate()
     def get(self, round_id: int, pagination_parameters: PaginationParameters
-            ) -> list[Assignment]:
-        """List a round's assignments (coordinators of its scope)."""
+            ) -> list[Assignment] | Response:
+        """List a round's assignments (coordinators of its scope; CSV on request)."""
         p = current_principal()
         p.require(*STAFF)
         rnd = visible_round(db.session, p, round_id)
+        if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+            text = assignments_csv(db.session, rnd)
+            pagination_parameters.item_count = text.count("\n") - 1  # all rows, one page
+            return Response(text, mimetype="text/csv",
+                            headers={"Content-Disposition":
+                                     f"attachment; filename=round-{rnd.id}-assignments.csv"})
         rows, pagination_parameters.item_count = page(
             db.session, assignment_query(rnd), pagination_parameters.page,
             pagination_parameters.page_size)

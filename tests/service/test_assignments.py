@@ -76,3 +76,15 @@ def test_staff_do_not_answer_for_the_parties(client: FlaskClient, make: Factory)
     a = _published(client, make)
     assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["staff"]),
                    403)
+
+
+def test_coordinators_download_assignments_as_csv(client: FlaskClient, make: Factory) -> None:
+    a = _published(client, make)
+    rows = client.get("/api/v1/assignments", headers=a["me"]).get_json()
+    rid = rows[0]["round_id"]
+    response = client.get(f"/api/v1/rounds/{rid}/assignments",
+                          headers={**a["staff"], "Accept": "text/csv"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("assignment_id,student_id,student_number")
+    assert len(lines) == 2 and lines[1].split(",")[0] == str(a["id"])
