@@ -478,10 +478,10 @@ def table(size: int, record: dict[str, Any]) -> str:
         lines.append(f"  ratio {name}: {value}")
     stages = record.get("stages", {}).get("stages")
     if stages:
-        lines.append("  where leerplek's time goes (bench/leerplek_stages.py, one run):")
-        for k, v in sorted(stages.items(), key=lambda kv: -kv[1]["seconds"]):
-            if v["seconds"] >= 0.05:
-                lines.append(f"    {v['seconds']:8.2f} s  {k}")
+        lines.append("  where leerplek's time goes (bench/leerplek_stages.py, one more run):")
+        for label, depth, seconds in stage_rows(stages):
+            if seconds >= 0.05:
+                lines.append(f"    {seconds:8.2f} s  {'  ' * depth}{label}")
     return "\n".join(lines)
 
 
@@ -579,6 +579,38 @@ NAMES = {
 }
 
 
+STAGE_ORDER = (  # (label prefix, depth) in call order, for the breakdown table
+    ("load_round", 0), ("allocate", 0), ("engine.build_problem", 1), ("engine.components", 1),
+    ("engine.build_network", 1), ("engine.stage_costs", 1), ("flow.solve_lexicographic", 1),
+    ("flow._solve", 2), ("flow.max_placement_flow", 2), ("flow.potentials", 2),
+    ("stable.deferred_acceptance", 1), ("stable.count_blocking", 1),
+    ("verify.blocking_pairs", 1), ("explain.build_result", 1), ("explain.reasons", 2),
+    ("explain.shortage_cells", 2), ("engine.assignments_from", 2), ("result_to_dict", 0),
+    ("write result", 0),
+)
+
+
+def stage_rows(stages: dict[str, dict[str, float]]) -> list[tuple[str, int, float]]:
+    rows: list[tuple[str, int, float]] = []
+    left = dict(stages)
+    for prefix, depth in STAGE_ORDER:
+        for key in [k for k in left if k.strip().startswith(prefix)]:
+            rows.append((key.strip(), depth, left.pop(key)["seconds"]))
+    rows += [(k.strip(), 0, v["seconds"]) for k, v in left.items()]
+    return rows
+
+
+def check_detail(check: dict[str, Any]) -> str:
+    if "leerplek_runs" in check:
+        b = check["baseline"]
+        runs = "; ".join(f"{r['placed_priority']}, {r['placed']}, {r['rank_sum']} "
+                         f"{r['status']} (solve {r['solve_s']:.1f} s)"
+                         for r in check["leerplek_runs"])
+        return (f"baseline (priority placed, placed, rank sum) = {b['placed_priority']}, "
+                f"{b['placed']}, {b['rank_sum']}; leerplek runs: {runs}")
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in check.items() if k != "ok")
+
+
 def markdown(paths: list[str]) -> str:
     """The tables of one or more ``--out`` files as Markdown (for docs/PERFORMANCE.md)."""
     lines: list[str] = []
@@ -629,19 +661,20 @@ def markdown(paths: list[str]) -> str:
                 lines.append("")
             for name, check in rec["checks"].items():
                 verdict = {True: "OK", False: "FAILED", None: "not checked"}[check.get("ok")]
-                detail = ", ".join(f"{k} {v}" for k, v in check.items() if k != "ok")
-                lines.append(f"- check `{name}`: **{verdict}** ({detail})")
+                lines.append(f"- check `{name}`: **{verdict}** ({check_detail(check)})")
             lines.append("")
             stages = rec.get("stages", {}).get("stages")
             if stages:
-                lines += ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, "
-                          "one run; indented rows are part of the row above):", "",
+                proc = rec["stages"].get("process", {})
+                lines += ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, one "
+                          f"more run: {proc.get('wall_s', 0):.2f} s wall as a whole process, "
+                          f"{rec['stages']['total_in_process_seconds']:.2f} s from load to "
+                          "write; indented rows are parts of the row above them):", "",
                           "| seconds | part |", "|--:|---|"]
-                for k, v in sorted(stages.items(), key=lambda kv: -kv[1]["seconds"]):
-                    if v["seconds"] >= 0.05:
-                        label = k.replace("  ", "&nbsp;&nbsp;&nbsp;&nbsp;", 1) if k.startswith(
-                            "  ") else k
-                        lines.append(f"| {v['seconds']:.2f} | {label} |")
+                for label, depth, seconds in stage_rows(stages):
+                    if seconds >= 0.05:
+                        pad = "&nbsp;" * 4 * depth
+                        lines.append(f"| {seconds:.2f} | {pad}{label} |")
                 lines.append("")
     return "\n".join(lines)
 
