@@ -115,10 +115,13 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     from solver.verify import ineligibility
 
     from .access import visible_student
-    from .convert import offer_model, round_students, student_model
+    from .convert import offer_model, student_model
 
     student = visible_student(session, p, student_id)
-    if student.id not in {s.id for s in round_students(session, rnd)}:
+    # The same membership rule as convert.round_students, checked for one student only.
+    takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
+                  else rnd.region in student.regions)
+    if not takes_part:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "

@@ -16,7 +16,6 @@ from .flow import ASSIGN, STRUCTURE, UNPLACED, Network, solve_lexicographic
 from .lottery import lottery_positions
 from .model import (
     FEASIBLE,
-    INFEASIBLE,
     OPTIMAL,
     Assignment,
     Result,
@@ -291,4 +290,4 @@ def empty_stats(n: int, k: int) -> Stats:
     return Stats(n, 0, 0, 0, 0, (0,) * (k + 1), 0, None, 0, None, 0.0, 0.0)
 
 
-__all__ = ["INFEASIBLE", "allocate", "assignments_from", "build_problem"]
+__all__ = ["allocate", "assignments_from", "build_problem"]

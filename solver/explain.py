@@ -13,7 +13,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from .eligibility import has_eligible_offer
-from .flow import ASSIGN, PARALLEL_MIN_ARCS, UNPLACED, workers
+from .flow import PARALLEL_MIN_ARCS, UNPLACED, workers
 from .model import (
     INFEASIBLE,
     NO_ELIGIBLE_OFFER,
@@ -262,4 +262,4 @@ class _Residual:
         return int(mf.optimal_flow())
 
 
-__all__ = ["ASSIGN", "build_result", "infeasible_result", "reasons", "shortage_cells"]
+__all__ = ["build_result", "infeasible_result", "reasons", "shortage_cells"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,7 +61,6 @@ def allocate_stable(p: Problem, build: float) -> Result:
         f"{blocking} blocking pairs remain through shared environment capacity; "
         "deferred acceptance cannot remove them when environments bind")
     stats = result.stats
-    from dataclasses import replace
     return replace(result, status=status, proven=blocking == 0, message=message,
                    stats=replace(stats, blocking_pairs=blocking))
 
