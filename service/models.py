@@ -96,6 +96,20 @@ def _enum_check(column: str, values: tuple[str, ...] | list[str]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+class WithPathways:
+    """Pathways as a bit mask, so one filter expression works on SQLite and PostgreSQL."""
+
+    pathway_mask: Mapped[int] = mapped_column(Integer)
+
+    @property
+    def pathways(self) -> list[str]:
+        return mask_to_pathways(self.pathway_mask)
+
+    @pathways.setter
+    def pathways(self, value: list[str]) -> None:
+        self.pathway_mask = pathways_to_mask(value)
+
+
 class Located:
     """A point on the map, exposed as the round document's ``{"lat", "lon"}`` or null."""
 
@@ -194,7 +208,7 @@ class Round(Base):
     )
 
 
-class Offer(Located, Base):
+class Offer(Located, WithPathways, Base):
     """Everything a round document's offer holds, plus status and round."""
 
     __tablename__ = "offers"
@@ -206,7 +220,6 @@ class Offer(Located, Base):
                                                        index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     level_mask: Mapped[int] = mapped_column(Integer)
-    pathway_mask: Mapped[int] = mapped_column(Integer)
     qualifications: Mapped[list[str]] = mapped_column(default=list)
     sector: Mapped[str] = mapped_column(String(80), index=True)
     region: Mapped[str] = mapped_column(String(80), index=True)
@@ -233,16 +246,8 @@ class Offer(Located, Base):
     def levels(self, value: list[int]) -> None:
         self.level_mask = levels_to_mask(value)
 
-    @property
-    def pathways(self) -> list[str]:
-        return mask_to_pathways(self.pathway_mask)
 
-    @pathways.setter
-    def pathways(self, value: list[str]) -> None:
-        self.pathway_mask = pathways_to_mask(value)
-
-
-class Student(Located, Base):
+class Student(Located, WithPathways, Base):
     """A pseudonymous student: a number unique within the school, never a name."""
 
     __tablename__ = "students"
@@ -251,7 +256,6 @@ class Student(Located, Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     student_number: Mapped[str] = mapped_column(String(40))
     level: Mapped[int] = mapped_column(Integer, index=True)
-    pathway_mask: Mapped[int] = mapped_column(Integer)
     qualification: Mapped[str | None] = mapped_column(String(5))
     sector: Mapped[str] = mapped_column(String(80), index=True)
     home_place: Mapped[str | None] = mapped_column(String(80))
@@ -268,14 +272,6 @@ class Student(Located, Base):
         UniqueConstraint("school_id", "student_number"),
         CheckConstraint("level BETWEEN 1 AND 4", name="level"),
     )
-
-    @property
-    def pathways(self) -> list[str]:
-        return mask_to_pathways(self.pathway_mask)
-
-    @pathways.setter
-    def pathways(self, value: list[str]) -> None:
-        self.pathway_mask = pathways_to_mask(value)
 
     @property
     def regions(self) -> list[str]:
