@@ -21,6 +21,12 @@ def from_environment() -> dict[str, Any]:
         config["DATABASE_URL"] = url
     if redis := os.environ.get("REDIS_URL"):
         config["REDIS_URL"] = redis
+    for key in ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"):
+        if value := os.environ.get(key):
+            config[key] = value
+    for key in ("IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS", "PROXY_FIX_X_FOR"):
+        if value := os.environ.get(key):
+            config[key] = int(value)
     return config
 
 
@@ -40,6 +46,22 @@ DEFAULTS: dict[str, Any] = {
         },
         "security": [{"bearerAuth": []}],
     },
+    # Rate limits per token (per client address without one), in Flask-Limiter's syntax:
+    # RATELIMIT_APPLICATION is shared by every endpoint, RATELIMIT_DEFAULT applies to each
+    # endpoint separately. Counters live in Redis when REDIS_URL is set, else in the process.
+    "RATELIMIT_APPLICATION": "600 per minute",
+    "RATELIMIT_DEFAULT": None,
+    # Off: Flask-Limiter would put Retry-After on every response; ours goes on the 429 only.
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_KEY_PREFIX": "leerplek",
+    # Idempotency-Key: a finished response is replayed for this long (24 h); a request still
+    # running holds its key for at most IDEMPOTENCY_LOCK_SECONDS, so a crashed worker's key
+    # frees itself.
+    "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
+    "IDEMPOTENCY_LOCK_SECONDS": 120,
+    # How many proxies in front of the app set X-Forwarded-For; 0 trusts none (the default,
+    # so a client cannot pick its own rate-limit bucket by sending the header).
+    "PROXY_FIX_X_FOR": 0,
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import flask_smorest
 
+from .. import idempotency
 from ..auth import authenticate
 
 PREFIX = "/api/v1"
@@ -44,8 +45,12 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
 
 def resource_blueprint(name: str, description: str) -> Blueprint:
-    """A resource's blueprint: every request must carry a valid bearer token."""
+    """A resource's blueprint: every request must carry a valid bearer token; writes honour
+    ``Idempotency-Key``."""
     blp = Blueprint(name, f"service.api.{name}", url_prefix=f"{PREFIX}/{name}",
                     description=description)
     blp.before_request(authenticate)
+    blp.before_request(idempotency.begin)  # after authenticate: keys are scoped per token
+    blp.after_request(idempotency.finish)
+    blp.teardown_request(idempotency.abandon)
     return blp
