@@ -221,3 +221,16 @@ if REDIS_URL:
         assert first.status_code == retry.status_code == 201
         assert retry.headers["Idempotent-Replayed"] == "true"
         assert offer_count(second_app.test_client(), headers) == 1
+
+
+def test_an_unreachable_store_refuses_the_keyed_write(request: pytest.FixtureRequest,
+                                                      tmp_path: Path) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL="redis://127.0.0.1:1/0"))
+    client, make = app.test_client(), Factory(app)
+    company, headers = make.company(), make.admin()
+    response = client.post("/api/v1/offers", json=offer_body(company),
+                           headers={**headers, "Idempotency-Key": "k"})
+    assert_problem(response, 503)
+    assert response.headers["Retry-After"] == "5"
+    assert offer_count(client, headers) == 0

@@ -110,3 +110,14 @@ if REDIS_URL:
                                                  headers=headers).status_code == 200
         assert_problem(apps[LIMIT % 2].test_client().get("/api/v1/schools", headers=headers),
                        429)
+
+
+def test_an_unreachable_redis_falls_back_to_counting_in_process(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL="redis://127.0.0.1:1/0",
+                                RATELIMIT_APPLICATION=f"{LIMIT} per minute"))
+    client, headers = app.test_client(), Factory(app).admin()
+    for _ in range(LIMIT):
+        assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert_problem(client.get("/api/v1/schools", headers=headers), 429)
