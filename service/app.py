@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import idempotency, ratelimit
+from . import hardening, idempotency, ratelimit
 from .errors import register_error_handlers
 from .extensions import api, db
 from .schemas import schema_name
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     idempotency.init_app(app)
     limiter = ratelimit.init_app(app)
+    hardening.init_app(app)
     api.init_app(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     register_error_handlers(app)

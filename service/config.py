@@ -24,9 +24,16 @@ def from_environment() -> dict[str, Any]:
     for key in ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"):
         if value := os.environ.get(key):
             config[key] = value
-    for key in ("IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS", "PROXY_FIX_X_FOR"):
+    for key in ("IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS", "PROXY_FIX_X_FOR",
+                "MAX_CONTENT_LENGTH"):
         if value := os.environ.get(key):
             config[key] = int(value)
+    if value := os.environ.get("AUTH_FAILURE_LIMIT"):
+        config["AUTH_FAILURE_LIMIT"] = value
+    if (origins := os.environ.get("CORS_ORIGINS")) is not None:
+        config["CORS_ORIGINS"] = [o.strip() for o in origins.split(",") if o.strip()]
+    if os.environ.get("REQUIRE_IF_MATCH", "").lower() in ("1", "true", "yes"):
+        config["REQUIRE_IF_MATCH"] = True
     return config
 
 
@@ -62,6 +69,24 @@ DEFAULTS: dict[str, Any] = {
     # How many proxies in front of the app set X-Forwarded-For; 0 trusts none (the default,
     # so a client cannot pick its own rate-limit bucket by sending the header).
     "PROXY_FIX_X_FOR": 0,
+    # Failed authentications per client address before it must wait (429), so tokens
+    # cannot be guessed at speed nor the token table hammered.
+    "AUTH_FAILURE_LIMIT": "10 per minute",
+    # Larger request bodies are refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Browser origins allowed to call the API (exact "https://host[:port]"); none by default.
+    "CORS_ORIGINS": [],
+    # If-Match on offer and student writes: optional (412 when stale) unless required (428).
+    "REQUIRE_IF_MATCH": False,
+    # On every response unless the view set its own (a dashboard page sets its own CSP).
+    "SECURITY_HEADERS": {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        "Cross-Origin-Resource-Policy": "same-origin",
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    },
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

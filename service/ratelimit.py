@@ -40,10 +40,14 @@ def init_app(app: Flask) -> Limiter:
     return limiter
 
 
+def rate_limiter() -> Limiter:
+    limiter: Limiter = current_app.extensions["rate_limiter"]
+    return limiter
+
+
 def retry_after_seconds() -> int:
     """Whole seconds until the breached limit's window frees a request (at least 1)."""
-    limiter: Limiter = current_app.extensions["rate_limiter"]
-    limit = limiter.current_limit
+    limit = rate_limiter().current_limit
     if limit is None:
         return 1
     reset_at, _remaining = limit.window  # RequestLimit.reset_at rounds a second up again
