@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         companies,
         environments,
         health,
+        jobs,
         offers,
         rounds,
         schools,
@@ -42,6 +43,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments):
+                   assignments, jobs):
         api.register_blueprint(module.blp)
     return app

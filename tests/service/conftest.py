@@ -53,10 +53,17 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     return PG_URL
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra app settings; job tests override it. Elsewhere jobs run inside the request."""
+    return {"JOBS_MODE": "eager"}
+
+
 @pytest.fixture(params=BACKENDS)
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path,
+        app_config: dict[str, Any]) -> Iterator[Flask]:
     url = database_url(request.param, request, tmp_path)
-    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    app = create_app({"TESTING": True, "DATABASE_URL": url, **app_config})
     yield app
     with app.app_context():
         db.engine.dispose()
