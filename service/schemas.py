@@ -231,6 +231,8 @@ class JobSchema(ma.Schema):
                           metadata={"description": "when failed: what went wrong"})
     requested_by = fields.String(dump_only=True,
                                  metadata={"description": "role and scope of the requester"})
+    worker = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "where it runs: rq, thread or eager, then host and process id"})
     created_at = UtcDateTime(dump_only=True)
     started_at = UtcDateTime(dump_only=True, allow_none=True)
     heartbeat_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
