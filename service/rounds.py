@@ -50,8 +50,9 @@ def round_filter(p: Principal) -> ColumnElement[bool]:
 
 def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
     stmt = select(Round).where(round_filter(p)).order_by(Round.id)
-    if "status" in filters:
-        stmt = stmt.where(Round.status == filters["status"])
+    for key in ("status", "school_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Round, key) == filters[key])
     if "region" in filters:
         stmt = stmt.where(or_(Round.region == filters["region"],
                               Round.school_id.in_(select(School.id).where(
@@ -71,8 +72,9 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
     data = dict(data)
     if p.role == Role.COORDINATOR:
         data["school_id"], data["region"] = p.school_id, p.region
-    elif data.get("school_id") is None and not data.get("region"):
-        raise field_error("school_id", "an admin's round needs a school_id or a region")
+    elif data.get("school_id") is not None and data.get("region"):
+        raise field_error("region", "a round is a school's or a region's, not both")
+    # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
     rnd = Round(status=RoundStatus.DRAFT.value)
@@ -122,7 +124,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     student = visible_student(session, p, student_id)
     # The same membership rule as convert.round_students, checked for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
-                  else rnd.region in student.regions)
+                  else rnd.region is None or rnd.region in student.regions)
     if not takes_part:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
@@ -198,8 +200,18 @@ def result_summary(result: Result, **extra: Any) -> dict[str, Any]:
             "solver_solve_s": round(stats.solve_seconds, 3), **extra}
 
 
-def assignment_query(rnd: Round) -> Select[Assignment]:
-    return select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)
+def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
+                       ) -> Select[Assignment]:
+    for key in ("status", "round_id", "offer_id", "student_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Assignment, key) == filters[key])
+    return stmt
+
+
+def assignment_query(rnd: Round, filters: dict[str, Any] | None = None
+                     ) -> Select[Assignment]:
+    return filter_assignments(select(Assignment).where(Assignment.round_id == rnd.id)
+                              .order_by(Assignment.id), filters or {})
 
 
 def follow_up(session: Session, rnd: Round) -> Round:
