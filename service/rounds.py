@@ -122,7 +122,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     from .convert import offer_model, student_model
 
     student = visible_student(session, p, student_id)
-    # The same membership rule as convert.round_students, checked for one student only.
+    # The same membership rule as convert.round_student_filter, for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
                   else rnd.region is None or rnd.region in student.regions)
     if not takes_part:
