@@ -24,6 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "leerplek.sqlite")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
     db.init_app(app)
     api.init_app(app, spec_kwargs={
@@ -44,4 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for module in (health, schools, companies, environments, offers, students, rounds,
                    assignments):
         api.register_blueprint(module.blp)
+
+    from .dashboard import blueprint as dashboard
+
+    # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document.
+    app.register_blueprint(dashboard)
     return app

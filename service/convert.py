@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from solver import model as m
@@ -55,15 +55,16 @@ def round_offers(session: Session, rnd: Round) -> list[Offer]:
                                 .order_by(Offer.id)))
 
 
-def round_students(session: Session, rnd: Round) -> list[Student]:
+def takes_part(rnd: Round) -> ColumnElement[bool]:
     """A school's round takes its students; a regional round those who accept the region."""
-    stmt = select(Student).order_by(Student.id)
     if rnd.school_id is not None:
-        stmt = stmt.where(Student.school_id == rnd.school_id)
-    else:
-        stmt = stmt.where(Student.id.in_(select(StudentRegion.student_id).where(
-            StudentRegion.region == rnd.region)))
-    return list(session.scalars(stmt))
+        return Student.school_id == rnd.school_id
+    return Student.id.in_(select(StudentRegion.student_id).where(
+        StudentRegion.region == rnd.region))
+
+
+def round_students(session: Session, rnd: Round) -> list[Student]:
+    return list(session.scalars(select(Student).where(takes_part(rnd)).order_by(Student.id)))
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:
@@ -94,4 +95,4 @@ def round_document(session: Session, rnd: Round) -> dict[str, Any]:
     return round_to_dict(round_model(session, rnd))
 
 
-__all__ = ["offer_model", "round_document", "round_model", "student_model"]
+__all__ = ["offer_model", "round_document", "round_model", "student_model", "takes_part"]
