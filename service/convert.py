@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from solver import model as m
@@ -55,16 +55,20 @@ def round_offers(session: Session, rnd: Round) -> list[Offer]:
                                 .order_by(Offer.id)))
 
 
-def takes_part(rnd: Round) -> ColumnElement[bool]:
-    """A school's round takes its students; a regional round those who accept the region."""
+def round_student_filter(rnd: Round) -> ColumnElement[bool]:
+    """A school's round takes its students; a regional round those who accept the region;
+    a province-wide round (neither set, admins only) every student."""
     if rnd.school_id is not None:
         return Student.school_id == rnd.school_id
-    return Student.id.in_(select(StudentRegion.student_id).where(
-        StudentRegion.region == rnd.region))
+    if rnd.region is not None:
+        return Student.id.in_(select(StudentRegion.student_id).where(
+            StudentRegion.region == rnd.region))
+    return true()
 
 
 def round_students(session: Session, rnd: Round) -> list[Student]:
-    return list(session.scalars(select(Student).where(takes_part(rnd)).order_by(Student.id)))
+    return list(session.scalars(select(Student).where(round_student_filter(rnd))
+                                .order_by(Student.id)))
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:
@@ -95,4 +99,4 @@ def round_document(session: Session, rnd: Round) -> dict[str, Any]:
     return round_to_dict(round_model(session, rnd))
 
 
-__all__ = ["offer_model", "round_document", "round_model", "student_model", "takes_part"]
+__all__ = ["offer_model", "round_document", "round_model", "student_model"]

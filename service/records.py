@@ -140,6 +140,22 @@ def accepted_count(session: Session, offer_id: int) -> int:
         Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
 
 
+def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:
+    """The rules that span an offer's fields and its company, as (field, message) pairs."""
+    errors = []
+    unrecognised = sorted(set(data.get("qualifications", ())) - set(recognised))
+    if unrecognised:
+        errors.append(("qualifications", "the company is not recognised (erkend) for "
+                       + ", ".join(unrecognised)))
+    capacity, reserved = data["capacity"], data.get("reserved_priority", 0)
+    if reserved > capacity:
+        errors.append(("reserved_priority", f"must not exceed capacity ({capacity})"))
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end < start:
+        errors.append(("end", "must not be before start"))
+    return errors
+
+
 def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
     """Create or update an offer; checks the rules that span fields and records."""
     company_id = data.get("company_id", offer.company_id)
@@ -151,14 +167,11 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
     _must_exist(session, Round, data.get("round_id"), "round_id")
     _must_exist(session, Environment, data.get("environment_id"), "environment_id")
     _assign(offer, data)
-    unrecognised = sorted(set(offer.qualifications) - set(company.qualifications))
-    if unrecognised:
-        raise field_error("qualifications", "the company is not recognised (erkend) for "
-                          + ", ".join(unrecognised))
-    if offer.reserved_priority > offer.capacity:
-        raise field_error("reserved_priority", f"must not exceed capacity ({offer.capacity})")
-    if offer.start is not None and offer.end is not None and offer.end < offer.start:
-        raise field_error("end", "must not be before start")
+    for name, message in offer_rule_errors(
+            {"qualifications": offer.qualifications, "capacity": offer.capacity,
+             "reserved_priority": offer.reserved_priority, "start": offer.start,
+             "end": offer.end}, company.qualifications):
+        raise field_error(name, message)
     if offer.id is not None and "capacity" in data:
         accepted = accepted_count(session, offer.id)
         if offer.capacity < accepted:
@@ -193,6 +206,14 @@ def student_query(filters: dict[str, Any],
     return stmt
 
 
+def student_rule_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules that span a student's fields, as (field, message) pairs."""
+    start, until = data.get("available_from"), data.get("available_until")
+    if start is not None and until is not None and until < start:
+        return [("available_until", "must not be before available_from")]
+    return []
+
+
 def save_student(session: Session, student: Student, data: dict[str, Any]) -> Student:
     school_id = data.get("school_id", student.school_id)
     _must_exist(session, School, school_id, "school_id")
@@ -203,9 +224,9 @@ def save_student(session: Session, student: Student, data: dict[str, Any]) -> St
         raise field_error("student_number", f"student {other} of this school has this number",
                           409)
     _assign(student, data)
-    if (student.available_from is not None and student.available_until is not None
-            and student.available_until < student.available_from):
-        raise field_error("available_until", "must not be before available_from")
+    for name, message in student_rule_errors({"available_from": student.available_from,
+                                              "available_until": student.available_until}):
+        raise field_error(name, message)
     session.add(student)
     session.flush()
     return student

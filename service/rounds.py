@@ -69,8 +69,9 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
     data = dict(data)
     if p.role == Role.COORDINATOR:
         data["school_id"], data["region"] = p.school_id, p.region
-    elif data.get("school_id") is None and not data.get("region"):
-        raise field_error("school_id", "an admin's round needs a school_id or a region")
+    elif data.get("school_id") is not None and data.get("region"):
+        raise field_error("region", "a round is a school's or a region's, not both")
+    # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
     rnd = Round(status=RoundStatus.DRAFT.value)
@@ -120,7 +121,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     student = visible_student(session, p, student_id)
     # The same membership rule as convert.round_students, checked for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
-                  else rnd.region in student.regions)
+                  else rnd.region is None or rnd.region in student.regions)
     if not takes_part:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:

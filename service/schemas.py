@@ -191,6 +191,56 @@ class HealthSchema(ma.Schema):
     checks = fields.Dict(keys=fields.String(), values=fields.String())
 
 
+class ImportQuerySchema(ma.Schema):
+    on_conflict = fields.String(
+        load_default="error", validate=validate.OneOf(["error", "update"]),
+        metadata={"description": "a student number the school already has: report it "
+                                 "(error) or overwrite that student (update)"})
+
+
+class ImportSummarySchema(ma.Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    ids = fields.List(fields.Integer(), metadata={"description": "one id per row, in order"})
+
+
+class RoundImportQuerySchema(ma.Schema):
+    ids = fields.String(
+        load_default="external", validate=validate.OneOf(["external", "database"]),
+        metadata={"description": "external: schools by code, companies by KvK number, "
+                                 "students by number; database: ids as export writes them"})
+    school_id = fields.Integer(metadata={"description": "admins: the school whose round it is"})
+    region = fields.String(validate=LABEL,
+                           metadata={"description": "admins: the region whose round it is"})
+
+
+class RoundImportSchema(ma.Schema):
+    round = fields.Nested(RoundSchema)
+    offers = fields.Integer()
+    environments = fields.Integer()
+    companies_created = fields.Integer()
+    students_created = fields.Integer()
+    students_updated = fields.Integer()
+    students_matched = fields.Integer()
+    preferences = fields.Integer()
+    pinned = fields.Integer()
+    students_in_round = fields.Integer(
+        metadata={"description": "the round takes every student of its school or region, "
+                                 "also those stored before"})
+
+
+def upload_body(schema: str) -> dict[str, Any]:
+    """The OpenAPI request body of a bulk upload: a JSON array of records, or CSV."""
+    return {"required": True, "content": {
+        "application/json": {"schema": {"type": "array",
+                                        "items": {"$ref": f"#/components/schemas/{schema}"}}},
+        "text/csv": {"schema": {
+            "type": "string",
+            "description": "a header row of field names, then one record per line; list "
+                           "items separated by ';', a location as lat and lon columns, "
+                           "an empty cell for a missing value"}}}}
+
+
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     """Component names for the OpenAPI document: ``Offer``, and ``OfferPatch`` when partial."""
     cls = schema if isinstance(schema, type) else type(schema)

@@ -12,6 +12,7 @@ from ..auth import current_principal
 from ..convert import round_document
 from ..errors import Problem
 from ..extensions import db
+from ..imports import RoundImport, import_round
 from ..models import Assignment, Role, Round
 from ..records import page
 from ..rounds import (
@@ -30,6 +31,8 @@ from ..schemas import (
     AssignmentSchema,
     PreferencesSchema,
     ReportSchema,
+    RoundImportQuerySchema,
+    RoundImportSchema,
     RoundQuerySchema,
     RoundSchema,
 )
@@ -62,6 +65,24 @@ class Rounds(MethodView):
         p.require(*STAFF)
         with db.transaction() as session:
             return create_round(session, p, data)
+
+
+@blp.route("/import")
+class RoundImportView(MethodView):
+    @blp.arguments(RoundImportQuerySchema, location="query")
+    @blp.doc(requestBody={"required": True, "description": "a leerplek-round/1 document",
+                          "content": {"application/json": {"schema": {"type": "object"}}}})
+    @blp.response(201, RoundImportSchema)
+    def post(self, query: dict[str, Any]) -> RoundImport:
+        """Create a round in draft from a round document: offers, students, preferences."""
+        p = current_principal()
+        p.require(*STAFF)
+        data = request.get_json(silent=True)
+        if data is None:
+            raise Problem(400, "the body must be a leerplek-round/1 document as JSON")
+        with db.transaction() as session:
+            return import_round(session, p, data, query["ids"], query.get("school_id"),
+                                query.get("region"))
 
 
 @blp.route("/<int:round_id>")

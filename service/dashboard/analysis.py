@@ -23,7 +23,7 @@ from solver.model import LEVELS, Objective
 
 from ..access import offer_filter, student_filter
 from ..auth import Principal
-from ..convert import round_model, takes_part
+from ..convert import round_model, round_student_filter
 from ..models import (
     Assignment,
     Company,
@@ -93,10 +93,17 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
     per_region = dict(session.execute(
         select(StudentRegion.region, func.count()).where(StudentRegion.region.in_(regions))
         .group_by(StudentRegion.region)).all())
+    everyone = (int(session.scalar(select(func.count()).select_from(Student)) or 0)
+                if any(r.school_id is None and not r.region for r in rounds) else 0)
+
+    def students(r: Round) -> int:
+        # The same membership as convert.round_student_filter, counted per tenant at once.
+        if r.school_id is not None:
+            return int(per_school.get(r.school_id, 0))
+        return int(per_region.get(r.region, 0)) if r.region else everyone
+
     return [RoundRow(r, offers.get(r.id, (0, 0))[0], int(offers.get(r.id, (0, 0))[1]),
-                     int(per_school.get(r.school_id, 0) if r.school_id is not None
-                         else per_region.get(r.region or "", 0)),
-                     int(placed.get(r.id, 0)))
+                     students(r), int(placed.get(r.id, 0)))
             for r in rounds]
 
 
@@ -307,7 +314,7 @@ def round_sectors(session: Session, rnd: Round) -> list[str]:
 
 def round_student_count(session: Session, rnd: Round) -> int:
     return int(session.scalar(select(func.count()).select_from(Student)
-                              .where(takes_part(rnd))) or 0)
+                              .where(round_student_filter(rnd))) or 0)
 
 
 # Scenarios --------------------------------------------------------------------------------
