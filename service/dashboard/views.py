@@ -74,7 +74,7 @@ def guard() -> ResponseReturnValue | None:
     if principal is None:
         if request.endpoint == "dashboard.round_progress":
             return jsonify({"error": "niet aangemeld"}), 401
-        return redirect(url_for("dashboard.login", next=request.full_path))
+        return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
     g.dashboard_principal = principal
     return None
 
