@@ -95,9 +95,9 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
 
 
 def hbar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series],
-               x_label: str, width: int = 640) -> Markup:
+               x_label: str, width: int = 760) -> Markup:
     """Horizontal bars: long category names (region · sector · level) stay readable."""
-    left, right, top, row_h = 230, 40, 16, 22 * max(len(series), 1) + 6
+    left, right, top, row_h = 300, 40, 16, 22 * max(len(series), 1) + 6
     plot_w = width - left - right
     height = top + row_h * max(len(labels), 1) + 64
     plot_h = row_h * max(len(labels), 1)
@@ -105,7 +105,7 @@ def hbar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequenc
     parts = [f'<svg id="{escape(chart_id)}" class="chart" role="img" viewBox="0 0 {width} '
              f'{height}" width="100%" {FONT} aria-labelledby="{escape(chart_id)}-title">',
              f'<title id="{escape(chart_id)}-title">{escape(title)}</title>']
-    for i in range(5):
+    for i in range(5):  # grid lines and x ticks
         value = top_value * i / 4
         x = left + plot_w * i / 4
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
@@ -148,19 +148,21 @@ def heat_map(chart_id: str, title: str, rows: Sequence[str], cols: Sequence[str]
              cells: dict[tuple[str, str], tuple[int, int]], row_label: str,
              col_label: str) -> Markup:
     """Fill share per (row, column) from (filled, capacity); blank where there is no capacity."""
-    left, top, cell_w, cell_h = 130, 96, 92, 30
-    width = left + cell_w * max(len(cols), 1) + 20
+    left, top, cell_w, cell_h = 130, 110, 92, 30
+    width = left + cell_w * max(len(cols), 1) + 90  # room for the last slanted label
     height = top + cell_h * max(len(rows), 1) + 70
     parts = [f'<svg id="{escape(chart_id)}" class="chart heat" role="img" viewBox="0 0 {width}'
              f' {height}" width="100%" {FONT} aria-labelledby="{escape(chart_id)}-title">',
              f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
              f'<text class="axis-label" x="{left + cell_w * len(cols) / 2:.0f}" y="14" '
              f'text-anchor="middle">{escape(col_label)}</text>',
-             f'<text class="axis-label" x="6" y="{top - 8}">{escape(row_label)}</text>']
+             f'<text class="axis-label" x="{left - 6}" y="{top - 6}" text-anchor="end">'
+             f'{escape(row_label)}</text>']
     for j, col in enumerate(cols):
-        x = left + j * cell_w + cell_w / 2
-        parts.append(f'<text x="{x:.0f}" y="{top - 8}" text-anchor="end" '
-                     f'transform="rotate(-35 {x:.0f} {top - 8})">{escape(col)}</text>')
+        x = left + j * cell_w + cell_w / 3
+        # Slanted up and to the right from the column's foot, so long names stay inside.
+        parts.append(f'<text x="{x:.0f}" y="{top - 6}" text-anchor="start" '
+                     f'transform="rotate(-30 {x:.0f} {top - 6})">{escape(col)}</text>')
     for i, row in enumerate(rows):
         y = top + i * cell_h
         parts.append(f'<text x="{left - 6}" y="{y + cell_h / 2 + 4:.0f}" text-anchor="end">'

@@ -270,7 +270,7 @@ class RoundResults(MethodView):
                 "chart-shortage", "Waar extra plaatsen de meeste studenten plaatsen",
                 shortage_labels,
                 [charts.Series("extra geplaatst", [c["would_place"] for c in res.shortage]),
-                 charts.Series("niet geplaatst in deze cel",
+                 charts.Series("niet geplaatst, passend in cel",
                                [c["unplaced_students"] for c in res.shortage])],
                 "studenten"),
             "fill": {level: charts.heat_map(

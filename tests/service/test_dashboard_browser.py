@@ -158,6 +158,8 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
     unplaced = stats["students"] - stats["placed"]
     expect(page.locator("#unplaced #pager-total")).to_have_text(f"{unplaced} resultaten")
     shot(page, backend, "results")
+    for section in ("fill", "shortage"):  # the two widest figures, also at readable size
+        page.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"{backend}-{section}.png"))
 
     page.click("text=Scenario's")
     page.select_option("#objective", "rank_maximal")
