@@ -251,7 +251,6 @@ class RoundResults(MethodView):
             raise Problem(409, "Deze ronde is nog niet ingedeeld.")
         res = analysis.results(db.session, rnd)
         reason = request.args.get("reason") or None
-        schools, companies = analysis.export_parties(db.session, rnd)
         shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
                            for c in res.shortage]
         figures = {
@@ -280,7 +279,8 @@ class RoundResults(MethodView):
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
             unplaced=analysis.unplaced(db.session, rnd, reason, _page_number()),
-            reason=reason, reasons=analysis.REASONS, schools=schools, companies=companies)
+            reason=reason, reasons=analysis.REASONS,
+            schools=analysis.export_schools(db.session, rnd))
 
 
 class RoundExport(MethodView):
