@@ -534,3 +534,13 @@ def test_the_default_secret_key_is_made_once_per_instance(tmp_path: Any) -> None
     first = instance_secret_key(str(tmp_path))
     assert len(first) == 64 and instance_secret_key(str(tmp_path)) == first
     assert instance_secret_key(str(tmp_path / "other")) != first
+
+
+def test_the_offer_table_links_each_round_offer_to_its_companys_export(
+        client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/offers?q=Hotel").get_data(as_text=True)
+    link = re.search(r'class="csv"[^>]*href="([^"]+)"', html)
+    assert link
+    rows = _csv_rows(client.get(link.group(1).replace("&amp;", "&")))
+    assert [int(r["offer_id"]) for r in rows] == [seed["a"]]
