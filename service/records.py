@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from .errors import Problem, field_error
@@ -50,10 +50,18 @@ def _must_exist(session: Session, model: type[M], ident: int | None, field: str)
 
 # Schools ----------------------------------------------------------------------------------
 
+def contains_words(column: Any, text: str) -> ColumnElement[bool]:
+    """Every word of ``text`` somewhere in ``column``, ignoring case, on both backends."""
+    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+             for w in text.lower().split()]
+    return and_(true(), *(func.lower(column).like(f"%{w}%", escape="\\") for w in words))
+
+
 def school_query(filters: dict[str, Any]) -> Select[School]:
     stmt = select(School).order_by(School.id)
-    if "region" in filters:
-        stmt = stmt.where(School.region == filters["region"])
+    for key in ("region", "code"):
+        if key in filters:
+            stmt = stmt.where(getattr(School, key) == filters[key])
     return stmt
 
 
@@ -101,8 +109,11 @@ def save_environment(session: Session, environment: Environment,
 
 def company_query(filters: dict[str, Any]) -> Select[Company]:
     stmt = select(Company).order_by(Company.id)
-    if "region" in filters:
-        stmt = stmt.where(Company.region == filters["region"])
+    for key in ("region", "kvk_number"):
+        if key in filters:
+            stmt = stmt.where(getattr(Company, key) == filters[key])
+    if "q" in filters:
+        stmt = stmt.where(contains_words(Company.name, filters["q"]))
     return stmt
 
 
@@ -123,9 +134,11 @@ def save_company(session: Session, company: Company, data: dict[str, Any]) -> Co
 
 def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[Offer]:
     stmt = select(Offer).where(scope).order_by(Offer.id)
-    for key in ("region", "sector", "status", "company_id", "round_id"):
+    for key in ("region", "sector", "status", "company_id", "round_id", "environment_id"):
         if key in filters:
             stmt = stmt.where(getattr(Offer, key) == filters[key])
+    if "q" in filters:
+        stmt = stmt.where(contains_words(Offer.title, filters["q"]))
     if "level" in filters:
         stmt = stmt.where(Offer.level_mask.op("&")(levels_to_mask([filters["level"]])) != 0)
     if "pathway" in filters:
@@ -194,7 +207,7 @@ def delete_offer(session: Session, offer: Offer) -> None:
 def student_query(filters: dict[str, Any],
                   scope: ColumnElement[bool]) -> Select[Student]:
     stmt = select(Student).where(scope).order_by(Student.id)
-    for key in ("sector", "level", "school_id"):
+    for key in ("sector", "level", "school_id", "student_number"):
         if key in filters:
             stmt = stmt.where(getattr(Student, key) == filters[key])
     if "pathway" in filters:

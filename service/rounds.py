@@ -48,8 +48,9 @@ def round_filter(p: Principal) -> ColumnElement[bool]:
 
 def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
     stmt = select(Round).where(round_filter(p)).order_by(Round.id)
-    if "status" in filters:
-        stmt = stmt.where(Round.status == filters["status"])
+    for key in ("status", "school_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Round, key) == filters[key])
     if "region" in filters:
         stmt = stmt.where(or_(Round.region == filters["region"],
                               Round.school_id.in_(select(School.id).where(
@@ -189,8 +190,18 @@ def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
     return rnd.report
 
 
-def assignment_query(rnd: Round) -> Select[Assignment]:
-    return select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)
+def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
+                       ) -> Select[Assignment]:
+    for key in ("status", "round_id", "offer_id", "student_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Assignment, key) == filters[key])
+    return stmt
+
+
+def assignment_query(rnd: Round, filters: dict[str, Any] | None = None
+                     ) -> Select[Assignment]:
+    return filter_assignments(select(Assignment).where(Assignment.round_id == rnd.id)
+                              .order_by(Assignment.id), filters or {})
 
 
 def follow_up(session: Session, rnd: Round) -> Round:

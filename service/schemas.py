@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from solver.model import PATHWAYS
 
-from .models import OfferStatus
+from .models import AssignmentStatus, OfferStatus, RoundStatus
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
@@ -80,8 +80,9 @@ class RoundSchema(ma.Schema):
 
 
 class RoundQuerySchema(ma.Schema):
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf([s.value for s in RoundStatus]))
     region = fields.String()
+    school_id = fields.Integer()
 
 
 class PreferencesSchema(ma.Schema):
@@ -160,7 +161,16 @@ class StudentSchema(ma.Schema):
     available_until = fields.Date(load_default=None, allow_none=True)
 
 
+class AssignmentQuerySchema(ma.Schema):
+    status = fields.String(validate=validate.OneOf([s.value for s in AssignmentStatus]))
+    round_id = fields.Integer()
+    offer_id = fields.Integer()
+    student_id = fields.Integer()
+
+
 class OfferQuerySchema(ma.Schema):
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words the title contains, any case"})
     region = fields.String()
     sector = fields.String()
     level = fields.Integer(validate=LEVEL)
@@ -168,6 +178,7 @@ class OfferQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in OfferStatus]))
     company_id = fields.Integer()
     round_id = fields.Integer()
+    environment_id = fields.Integer()
 
 
 class StudentQuerySchema(ma.Schema):
@@ -176,14 +187,19 @@ class StudentQuerySchema(ma.Schema):
     level = fields.Integer(validate=LEVEL)
     pathway = fields.String(validate=PATHWAY)
     school_id = fields.Integer()
+    student_number = fields.String()
 
 
 class CompanyQuerySchema(ma.Schema):
     region = fields.String()
+    kvk_number = fields.String()
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words the name contains, any case"})
 
 
 class SchoolQuerySchema(ma.Schema):
     region = fields.String()
+    code = fields.String()
 
 
 class HealthSchema(ma.Schema):
@@ -227,6 +243,10 @@ class RoundImportSchema(ma.Schema):
     students_in_round = fields.Integer(
         metadata={"description": "the round takes every student of its school or region, "
                                  "also those stored before"})
+    warnings = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "preference entries dropped (unknown or repeated offers), "
+                                 "each with its field path"})
 
 
 def upload_body(schema: str) -> dict[str, Any]:

@@ -15,13 +15,14 @@ from ..imports import ImportSummary, import_offers, parse_upload
 from ..models import Offer, Role
 from ..records import delete_offer, offer_query, page, save_offer
 from ..schemas import ImportSummarySchema, OfferQuerySchema, OfferSchema, upload_body
-from . import resource_blueprint
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("offers", "Placements offered by companies")
 
 
 @blp.route("")
 class Offers(MethodView):
+    @every_role
     @blp.arguments(OfferQuerySchema, location="query")
     @blp.response(200, OfferSchema(many=True))
     @blp.paginate()
@@ -59,6 +60,7 @@ class OfferImport(MethodView):
 
 @blp.route("/<int:offer_id>")
 class OfferItem(MethodView):
+    @every_role
     @blp.response(200, OfferSchema)
     def get(self, offer_id: int) -> Offer:
         """Show an offer."""

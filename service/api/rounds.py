@@ -28,6 +28,7 @@ from ..rounds import (
     visible_round,
 )
 from ..schemas import (
+    AssignmentQuerySchema,
     AssignmentSchema,
     PreferencesSchema,
     ReportSchema,
@@ -158,12 +159,13 @@ class RoundAllocate(MethodView):
 
 @blp.route("/<int:round_id>/assignments")
 class RoundAssignments(MethodView):
+    @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
     @blp.alt_response(200, success=True, description="with Accept: text/csv, all rows",
                       content_type="text/csv")
     @blp.paginate()
-    def get(self, round_id: int, pagination_parameters: PaginationParameters
-            ) -> list[Assignment] | Response:
+    def get(self, filters: dict[str, Any], round_id: int,
+            pagination_parameters: PaginationParameters) -> list[Assignment] | Response:
         """List a round's assignments (coordinators of its scope; CSV on request)."""
         p = current_principal()
         p.require(*STAFF)
@@ -175,7 +177,7 @@ class RoundAssignments(MethodView):
                             headers={"Content-Disposition":
                                      f"attachment; filename=round-{rnd.id}-assignments.csv"})
         rows, pagination_parameters.item_count = page(
-            db.session, assignment_query(rnd), pagination_parameters.page,
+            db.session, assignment_query(rnd, filters), pagination_parameters.page,
             pagination_parameters.page_size)
         return rows
 

@@ -25,7 +25,7 @@ from ..schemas import (
     StudentSchema,
     upload_body,
 )
-from . import resource_blueprint
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("students", "Students, pseudonymous: a number, never a name")
 
@@ -85,6 +85,7 @@ class StudentImport(MethodView):
 
 @blp.route("/<int:student_id>")
 class StudentItem(MethodView):
+    @every_role
     @blp.response(200, StudentSchema)
     def get(self, student_id: int) -> Student | WithoutPriority:
         """Show a student."""
