@@ -8,6 +8,7 @@ N ?= 6000
 .PHONY: demo test bench lint serve worker clean
 
 $(STAMP): pyproject.toml
+	bash .ci/install-chromium
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,bench]'

@@ -26,6 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "leerplek.sqlite")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
     if app.config["PROXY_FIX_X_FOR"]:
         # Behind N trusted proxies the client's address is the Nth from the right.
@@ -56,4 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    assignments, jobs):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
+
+    from .dashboard import blueprint as dashboard
+
+    # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document.
+    app.register_blueprint(dashboard)
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from typing import Any
 
 
@@ -39,7 +41,33 @@ def from_environment() -> dict[str, Any]:
     for key in ("JOB_HEARTBEAT_S", "JOB_EXPIRY_S", "JOB_QUEUE_TIMEOUT_S", "JOB_TIMEOUT_S"):
         if value := os.environ.get(f"LEERPLEK_{key}"):
             config[key] = float(value)
+    if secret := os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret
     return config
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The dashboard's session key when SECRET_KEY is unset: made once per instance folder.
+
+    Kept in a file rather than generated per process, so sessions survive a restart and are
+    valid in every gunicorn worker. Production sets SECRET_KEY in the environment instead.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    os.makedirs(instance_path, exist_ok=True)
+    if not os.path.exists(path):
+        # Written whole under a private name, then linked into place: a link never replaces
+        # an existing file, so racing workers all end up reading the one winner's key.
+        fd, tmp = tempfile.mkstemp(dir=instance_path)
+        with os.fdopen(fd, "w", encoding="ascii") as new:
+            new.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    with open(path, encoding="ascii") as stored:
+        return stored.read().strip()
 
 
 DEFAULTS: dict[str, Any] = {
@@ -55,6 +83,11 @@ DEFAULTS: dict[str, Any] = {
     "JOB_EXPIRY_S": 60.0,  # ...and is presumed dead, its round unlocked, after this silence
     "JOB_QUEUE_TIMEOUT_S": 6 * 3600.0,  # a job no worker picked up by then is failed
     "JOB_TIMEOUT_S": 3600.0,  # RQ kills a job running longer than this
+    # None means: a key kept in the instance folder (see instance_secret_key).
+    "SECRET_KEY": None,
+    # The dashboard's session cookie: never sent cross-site, never readable by scripts.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
     "API_TITLE": "Leerplek",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

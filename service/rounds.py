@@ -257,8 +257,13 @@ def follow_up(session: Session, rnd: Round) -> Round:
     return nxt
 
 
-def assignments_csv(session: Session, rnd: Round) -> str:
-    """Every assignment of the round as CSV, with the student number and offer title."""
+def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
+                    company_id: int | None = None) -> str:
+    """The round's assignments as CSV, with the student number and offer title.
+
+    ``school_id`` keeps one school's students, ``company_id`` one company's offers: the lists
+    a school and a company each need.
+    """
     import csv
     import io
 
@@ -266,11 +271,15 @@ def assignments_csv(session: Session, rnd: Round) -> str:
     writer = csv.writer(out)
     writer.writerow(["assignment_id", "student_id", "student_number", "offer_id", "offer_title",
                      "company_id", "rank", "pinned", "status"])
-    rows = session.execute(
-        select(Assignment, Student.student_number, Offer.title, Offer.company_id)
-        .join(Student, Student.id == Assignment.student_id)
-        .join(Offer, Offer.id == Assignment.offer_id)
-        .where(Assignment.round_id == rnd.id).order_by(Assignment.id))
+    stmt = (select(Assignment, Student.student_number, Offer.title, Offer.company_id)
+            .join(Student, Student.id == Assignment.student_id)
+            .join(Offer, Offer.id == Assignment.offer_id)
+            .where(Assignment.round_id == rnd.id).order_by(Assignment.id))
+    if school_id is not None:
+        stmt = stmt.where(Student.school_id == school_id)
+    if company_id is not None:
+        stmt = stmt.where(Offer.company_id == company_id)
+    rows = session.execute(stmt)
     for a, number, title, company in rows:
         writer.writerow([a.id, a.student_id, number, a.offer_id, title, company,
                          "" if a.rank is None else a.rank, str(a.pinned).lower(), a.status])

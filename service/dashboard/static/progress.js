@@ -1,0 +1,43 @@
+// Live allocation progress on a round page: poll the progress URL while the state is
+// "running", update the bar, and reload the page once the allocation has finished.
+(function () {
+  "use strict";
+  var box = document.getElementById("progress");
+  if (!box) { return; }
+  var bar = document.getElementById("progress-bar");
+  var text = document.getElementById("progress-text");
+  var url = box.getAttribute("data-url");
+
+  function show(s) {
+    box.setAttribute("data-state", s.state);
+    bar.value = s.percent;
+    bar.textContent = s.percent + "%";
+    if (s.state === "running") {
+      text.textContent = (s.phase || "bezig") + " · " + s.percent + "%";
+    } else if (s.state === "finished") {
+      text.textContent = "klaar";
+    } else if (s.state === "failed") {
+      text.textContent = "mislukt: " + (s.message || "");
+    }
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (s) {
+        show(s);
+        if (s.state === "running" || s.state === "queued") {
+          window.setTimeout(poll, 1000);
+        } else if (s.state === "finished" && box.getAttribute("data-started") === "1") {
+          window.location.reload();
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+
+  var initial = box.getAttribute("data-state");
+  if (initial === "running" || initial === "queued") {
+    box.setAttribute("data-started", "1");
+    poll();
+  }
+}());

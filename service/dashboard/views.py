@@ -1,0 +1,437 @@
+"""Dashboard pages: thin views that parse a form, call a plain function, render a template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+from werkzeug.exceptions import HTTPException
+
+from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+
+from ..access import offer_filter, student_filter
+from ..errors import Problem
+from ..extensions import db
+from ..models import Offer, OfferStatus, Role, Round, Student
+from ..rounds import (
+    TRANSITIONS,
+    assignments_csv,
+    change_policy,
+    create_round,
+    transition,
+    visible_round,
+)
+from ..schemas import RoundSchema
+from . import analysis, charts, progress
+from .session import (
+    CSRF_FIELD,
+    SignInRefused,
+    csrf_token,
+    csrf_valid,
+    current,
+    sign_in,
+    sign_out,
+    signed_in,
+)
+
+blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard",
+                      template_folder="templates", static_folder="static")
+
+# The app's default policy forbids everything (the API serves no pages); the dashboard's own
+# stylesheet, script and charts come from the app itself, and nothing from anywhere else.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+               "base-uri 'none'")
+
+
+@blueprint.after_request
+def page_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    response.headers.setdefault("Cache-Control", "no-store")  # pages show personal data
+    return response
+PUBLIC = ("dashboard.login", "dashboard.static")
+ACTIONS = {  # action -> (button text, what the confirmation page warns about)
+    "open": ("Openen", "Studenten kunnen dan hun voorkeuren opgeven."),
+    "close": ("Sluiten", "Er kunnen daarna geen voorkeuren meer worden opgegeven."),
+    "reopen": ("Heropenen", "Studenten kunnen hun voorkeuren weer wijzigen."),
+    "allocate": ("Indelen", "De indeling wordt berekend; een eerdere, nog niet gepubliceerde "
+                            "indeling wordt vervangen."),
+    "publish": ("Publiceren", "Studenten en bedrijven zien daarna hun plaatsing. Dit kan niet "
+                              "ongedaan worden gemaakt."),
+    "finish": ("Afronden", "De ronde wordt afgesloten."),
+}
+
+
+@blueprint.before_request
+def guard() -> ResponseReturnValue | None:
+    """CSRF on every POST (sign-in included), then a valid staff session on every page."""
+    if request.method == "POST" and not csrf_valid(request.form.get(CSRF_FIELD)):
+        return render_template("dashboard/error.html", status=400,
+                               message="Het formulier is verlopen of ongeldig (CSRF-controle). "
+                                       "Laad de pagina opnieuw en probeer het nog eens."), 400
+    if request.endpoint in PUBLIC:
+        return None
+    principal = signed_in(db.session)
+    if principal is None:
+        if request.endpoint == "dashboard.round_progress":
+            return jsonify({"error": "niet aangemeld"}), 401
+        return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
+    g.dashboard_principal = principal
+    return None
+
+
+@blueprint.app_template_global()
+def csrf_field() -> Any:
+    from markupsafe import Markup, escape
+
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
+
+
+@blueprint.context_processor
+def globals_() -> dict[str, Any]:
+    return {"principal": g.get("dashboard_principal"), "status_labels": analysis.STATUS_LABELS}
+
+
+@blueprint.errorhandler(Problem)
+def problem_page(exc: Problem) -> ResponseReturnValue:
+    return render_template("dashboard/error.html", status=exc.status, message=exc.detail,
+                           errors=exc.errors), exc.status
+
+
+@blueprint.errorhandler(HTTPException)
+def http_page(exc: HTTPException) -> ResponseReturnValue:
+    status = exc.code or 500
+    return render_template("dashboard/error.html", status=status,
+                           message=exc.description), status
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _round(round_id: int) -> Round:
+    return visible_round(db.session, current(), round_id)
+
+
+# Sign-in ----------------------------------------------------------------------------------
+
+class Login(MethodView):
+    def get(self) -> str:
+        """The sign-in form."""
+        return render_template("dashboard/login.html", next=request.args.get("next", ""))
+
+    def post(self) -> ResponseReturnValue:
+        """Sign in with a coordinator or admin token."""
+        try:
+            sign_in(db.session, request.form.get("token", ""))
+        except SignInRefused as refused:
+            return render_template("dashboard/login.html", error=refused.message,
+                                   next=request.form.get("next", "")), refused.status
+        target = request.form.get("next", "")
+        # Only a path on this site: an absolute URL here would be an open redirect.
+        if not target.startswith("/dashboard") or target.startswith("//"):
+            target = url_for("dashboard.rounds")
+        return redirect(target)
+
+
+class Logout(MethodView):
+    def post(self) -> ResponseReturnValue:
+        """Sign out."""
+        sign_out()
+        return redirect(url_for("dashboard.login"))
+
+
+# Rounds -----------------------------------------------------------------------------------
+
+def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
+    """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
+    data: dict[str, Any] = {}
+    for key in ("name", "objective", "max_preferences", "seed", "time_limit_s", "school_id",
+                "region"):
+        value = form.get(key, "").strip()
+        if value:
+            data[key] = value
+    for key in ("priority_first", "place_unranked"):
+        if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
+            data[key] = key in form
+    return dict(RoundSchema(partial=partial).load(data))
+
+
+class Rounds(MethodView):
+    def get(self) -> str:
+        """The rounds in the coordinator's scope, with status and counts."""
+        return render_template("dashboard/rounds.html",
+                               rows=analysis.round_rows(db.session, current()))
+
+
+class RoundNew(MethodView):
+    def get(self) -> str:
+        """The form for a new round."""
+        return render_template("dashboard/round_form.html", rnd=None, values={},
+                               objectives=OBJECTIVES, errors={})
+
+    def post(self) -> ResponseReturnValue:
+        """Create a round in draft."""
+        try:
+            data = _round_form_data(request.form, partial=False)
+        except ma.ValidationError as exc:
+            return render_template("dashboard/round_form.html", rnd=None, values=request.form,
+                                   objectives=OBJECTIVES, errors=exc.messages), 422
+        with db.transaction() as session:
+            rnd = create_round(session, current(), data)
+        return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
+
+
+class RoundEdit(MethodView):
+    def get(self, round_id: int) -> str:
+        """The form for a round's name and policy."""
+        rnd = _round(round_id)
+        values = {k: getattr(rnd, k) for k in ("name", "objective", "max_preferences", "seed",
+                                               "time_limit_s", "priority_first",
+                                               "place_unranked")}
+        return render_template("dashboard/round_form.html", rnd=rnd, values=values,
+                               objectives=OBJECTIVES, errors={})
+
+    def post(self, round_id: int) -> ResponseReturnValue:
+        """Change a round's name and policy while it is draft or open."""
+        rnd = _round(round_id)
+        try:
+            data = _round_form_data(request.form, partial=True)
+        except ma.ValidationError as exc:
+            return render_template("dashboard/round_form.html", rnd=rnd, values=request.form,
+                                   objectives=OBJECTIVES, errors=exc.messages), 422
+        data.pop("school_id", None)
+        data.pop("region", None)  # the tenant never changes after creation
+        with db.transaction() as session:
+            change_policy(session, rnd, data)
+        return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
+
+
+class RoundDetail(MethodView):
+    def get(self, round_id: int) -> str:
+        """A round: its policy, counts, the actions its state allows, allocation progress."""
+        rnd = _round(round_id)
+        allowed = [a for a, (sources, _) in TRANSITIONS.items() if rnd.status in sources]
+        if progress.can_allocate(rnd):
+            allowed.append("allocate")
+        return render_template(
+            "dashboard/round.html", rnd=rnd, actions=ACTIONS, allowed=allowed,
+            students=analysis.round_student_count(db.session, rnd),
+            state=progress.state(db.session, rnd))
+
+
+class RoundConfirm(MethodView):
+    def get(self, round_id: int, action: str) -> str:
+        """Ask before a lifecycle step or an allocation."""
+        return render_template("dashboard/confirm.html", rnd=_round(round_id), action=action,
+                               label=ACTIONS[action][0], warning=ACTIONS[action][1])
+
+    def post(self, round_id: int, action: str) -> ResponseReturnValue:
+        """Take a lifecycle step or start an allocation, once confirmed."""
+        rnd = _round(round_id)
+        if action == "allocate":
+            progress.start(current(), rnd)
+        else:
+            with db.transaction() as session:
+                transition(session, rnd, action)
+        return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
+
+
+class RoundProgress(MethodView):
+    def get(self, round_id: int) -> Response:
+        """The allocation's state as JSON, polled by the round page while it runs."""
+        return jsonify(progress.state(db.session, _round(round_id)))
+
+
+class RoundResults(MethodView):
+    def get(self, round_id: int) -> str:
+        """Placed share, rank profile, fill, distances, the unplaced and the shortage."""
+        rnd = _round(round_id)
+        if rnd.report is None:
+            raise Problem(409, "Deze ronde is nog niet ingedeeld.")
+        res = analysis.results(db.session, rnd)
+        reason = request.args.get("reason") or None
+        shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
+                           for c in res.shortage]
+        figures = {
+            "rank": charts.bar_chart(
+                "chart-rank", "Geplaatste studenten per voorkeur", res.rank_labels,
+                [charts.Series("geplaatst", res.rank_counts)], "voorkeur waarop geplaatst",
+                "studenten"),
+            "distance": charts.bar_chart(
+                "chart-distance", "Reisafstand woonplaats–leerplaats", res.distance_labels,
+                [charts.Series("geplaatst", res.distance_counts)], "afstand (km, hemelsbreed)",
+                "studenten"),
+            "reasons": charts.hbar_chart(
+                "chart-reasons", "Niet geplaatst, naar reden", [r[1] for r in res.reasons],
+                [charts.Series("studenten", [r[2] for r in res.reasons])], "studenten"),
+            "shortage": charts.hbar_chart(
+                "chart-shortage", "Waar extra plaatsen de meeste studenten plaatsen",
+                shortage_labels,
+                [charts.Series("extra geplaatst", [c["would_place"] for c in res.shortage]),
+                 charts.Series("niet geplaatst, passend in cel",
+                               [c["unplaced_students"] for c in res.shortage])],
+                "studenten"),
+            "fill": {level: charts.heat_map(
+                f"chart-fill-{level}", f"Bezetting niveau {level}", res.regions, res.sectors,
+                res.fill[level], "regio", "sector") for level in res.levels},
+        }
+        return render_template(
+            "dashboard/results.html", rnd=rnd, res=res, figures=figures,
+            unplaced=analysis.unplaced(db.session, rnd, reason, _page_number()),
+            reason=reason, reasons=analysis.REASONS,
+            schools=analysis.export_schools(db.session, rnd))
+
+
+class RoundExport(MethodView):
+    def get(self, round_id: int) -> Response:
+        """The round's assignments as CSV, for one school or one company."""
+        rnd = _round(round_id)
+        school = request.args.get("school", "")
+        company = request.args.get("company", "")
+        if not (school.isdigit() or company.isdigit()):
+            raise Problem(422, "Kies een school of een bedrijf.",
+                          [{"field": "school", "location": "query",
+                            "message": "a school or company id is required"}])
+        school_id = int(school) if school.isdigit() else None
+        company_id = int(company) if company.isdigit() else None
+        text = assignments_csv(db.session, rnd, school_id=school_id, company_id=company_id)
+        who = f"school-{school_id}" if school_id is not None else f"company-{company_id}"
+        return Response(text, mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
+
+
+class Scenarios(MethodView):
+    def _render(self, rnd: Round, scenario: analysis.Scenario | None,
+                outcome: dict[str, Any] | None, errors: dict[str, str]) -> str:
+        current_report = rnd.report or {}
+        figures: dict[str, Any] = {}
+        if outcome is not None and rnd.report is not None:
+            labels, now = analysis.rank_profile(current_report)
+            _, then = analysis.rank_profile(outcome)
+            figures["rank"] = charts.bar_chart(
+                "chart-compare-rank", "Plaatsingen per voorkeur: huidig en scenario", labels,
+                [charts.Series("huidige indeling", now), charts.Series("scenario", then)],
+                "voorkeur waarop geplaatst", "studenten")
+        return render_template(
+            "dashboard/scenarios.html", rnd=rnd, scenario=scenario, outcome=outcome,
+            current=current_report, figures=figures, errors=errors, objectives=OBJECTIVES,
+            sectors=analysis.round_sectors(db.session, rnd),
+            reasons=analysis.REASONS)
+
+    def get(self, round_id: int) -> str:
+        """The what-if form: another objective, more places in a sector."""
+        rnd = _round(round_id)
+        if rnd.report is None:
+            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
+        return self._render(rnd, None, None, {})
+
+    def post(self, round_id: int) -> ResponseReturnValue:
+        """Run a what-if on the round and compare it with the current allocation."""
+        rnd = _round(round_id)
+        if rnd.report is None:
+            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
+        errors: dict[str, str] = {}
+        objective = request.form.get("objective", rnd.objective)
+        if objective not in OBJECTIVES:
+            errors["objective"] = f"kies een van {', '.join(OBJECTIVES)}"
+        sector = request.form.get("sector") or None
+        if sector is not None and sector not in analysis.round_sectors(db.session, rnd):
+            errors["sector"] = "deze sector heeft geen plaatsen in de ronde"
+        extra = request.form.get("extra_percent", "0").strip() or "0"
+        if not extra.isdigit() or not 0 <= int(extra) <= 500:
+            errors["extra_percent"] = "een heel getal van 0 tot en met 500"
+        if errors:
+            return self._render(rnd, None, None, errors), 422
+        scenario = analysis.Scenario(objective, sector, int(extra))
+        return self._render(rnd, scenario, analysis.run_scenario(db.session, rnd, scenario),
+                            {})
+
+
+# Offers and students ----------------------------------------------------------------------
+
+def _filters(allowed: dict[str, type]) -> dict[str, Any]:
+    """Query-string filters with the right types; an unparsable value is ignored."""
+    out: dict[str, Any] = {}
+    for key, kind in allowed.items():
+        value = request.args.get(key, "").strip()
+        if not value:
+            continue
+        if kind is int:
+            if value.isdigit():
+                out[key] = int(value)
+        else:
+            out[key] = value
+    return out
+
+
+class Offers(MethodView):
+    def get(self) -> str:
+        """Offers: search by title or company, filter, page through."""
+        p = current()
+        filters = _filters({"region": str, "sector": str, "status": str, "level": int,
+                            "pathway": str, "round_id": int})
+        search = request.args.get("q", "").strip()
+        paged, placed, names = analysis.offer_table(db.session, p, filters, search,
+                                                    _page_number())
+        scope = offer_filter(p)
+        return render_template(
+            "dashboard/offers.html", paged=paged, placed=placed, names=names, filters=filters,
+            search=search, regions=analysis.choices(db.session, Offer.region, scope),
+            sectors=analysis.choices(db.session, Offer.sector, scope),
+            statuses=[s.value for s in OfferStatus], levels=LEVELS, pathways=PATHWAYS)
+
+
+class Students(MethodView):
+    def get(self) -> str:
+        """Students: search by student number, filter, page through."""
+        p = current()
+        filters = _filters({"region": str, "sector": str, "level": int, "pathway": str,
+                            "school_id": int})
+        search = request.args.get("q", "").strip()
+        paged, schools = analysis.student_table(db.session, p, filters, search,
+                                                _page_number())
+        return render_template(
+            "dashboard/students.html", paged=paged, schools=schools, filters=filters,
+            search=search, sectors=analysis.choices(db.session, Student.sector,
+                                                    student_filter(p)),
+            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN)
+
+
+def _home() -> ResponseReturnValue:
+    return redirect(url_for("dashboard.rounds"))
+
+
+blueprint.add_url_rule("/", "home", _home)
+blueprint.add_url_rule("/login", view_func=Login.as_view("login"))
+blueprint.add_url_rule("/logout", view_func=Logout.as_view("logout"))
+blueprint.add_url_rule("/rounds", view_func=Rounds.as_view("rounds"))
+blueprint.add_url_rule("/rounds/new", view_func=RoundNew.as_view("round_new"))
+blueprint.add_url_rule("/rounds/<int:round_id>", view_func=RoundDetail.as_view("round_detail"))
+blueprint.add_url_rule("/rounds/<int:round_id>/edit", view_func=RoundEdit.as_view("round_edit"))
+blueprint.add_url_rule(
+    "/rounds/<int:round_id>/<any(open, close, reopen, allocate, publish, finish):action>",
+    view_func=RoundConfirm.as_view("round_action"))
+blueprint.add_url_rule("/rounds/<int:round_id>/progress",
+                       view_func=RoundProgress.as_view("round_progress"))
+blueprint.add_url_rule("/rounds/<int:round_id>/results",
+                       view_func=RoundResults.as_view("round_results"))
+blueprint.add_url_rule("/rounds/<int:round_id>/export.csv",
+                       view_func=RoundExport.as_view("round_export"))
+blueprint.add_url_rule("/rounds/<int:round_id>/scenarios",
+                       view_func=Scenarios.as_view("round_scenarios"))
+blueprint.add_url_rule("/offers", view_func=Offers.as_view("offers"))
+blueprint.add_url_rule("/students", view_func=Students.as_view("students"))

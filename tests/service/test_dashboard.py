@@ -1,0 +1,553 @@
+"""The coordinators' dashboard: sign-in, CSRF, the round pages and the numbers they show."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+from service.config import instance_secret_key
+from service.extensions import db
+from service.models import ApiToken
+
+from .conftest import Factory
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client: FlaskClient, path: str = "/dashboard/login") -> str:
+    match = CSRF.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def raw(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split()[1]
+
+
+def sign_in(client: FlaskClient, headers: dict[str, str]) -> str:
+    """Sign in with the token in ``headers``; the session's CSRF token for later forms."""
+    response = client.post("/dashboard/login",
+                           data={"token": raw(headers), "csrf_token": csrf(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return csrf(client, "/dashboard/rounds")
+
+
+def seeded_round(client: FlaskClient, make: Factory, staff: dict[str, str]) -> dict[str, Any]:
+    """A closed school round: two offers (one full, one free), three students, two lists.
+
+    s1 and s2 both want the one-seat offer A in Twente; s2 is a priority student and wins it,
+    s1 falls back to B 11 km away; s3 listed nothing and is left unplaced.
+    """
+    school = int(staff["school"])
+    company = make.company(name="Hotel De Zon")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff["h"]).get_json()["id"]
+    a = make.offer(company, title="Kok A", capacity=1, round_id=rid, lat=52.22, lon=6.89)
+    b = make.offer(make.company(name="Bakkerij Noord"), title="Kok B", capacity=2,
+                   round_id=rid, region="zwolle", lat=52.22 + 0.1, lon=6.89)
+    s1 = make.student(school, regions=["twente", "zwolle"], lat=52.22, lon=6.89)
+    s2 = make.student(school, priority=True, lat=52.22, lon=6.89)
+    s3 = make.student(school)
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    for sid, prefs in ((s1, [a, b]), (s2, [a])):
+        response = client.put(f"/api/v1/rounds/{rid}/preferences/{sid}",
+                              json={"offers": prefs}, headers=staff["h"])
+        assert response.status_code == 200, response.get_json()
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    return {"round": rid, "a": a, "b": b, "s1": s1, "s2": s2, "s3": s3, "school": school,
+            "company": company}
+
+
+def coordinator(make: Factory) -> dict[str, Any]:
+    school = make.school()
+    return {"school": school, "h": make.token("coordinator", f"school:{school}")}
+
+
+def allocated(client: FlaskClient, make: Factory) -> tuple[dict[str, Any], str]:
+    staff = coordinator(make)
+    seed = seeded_round(client, make, staff)
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{seed['round']}/allocate",
+                           data={"csrf_token": token})
+    assert response.status_code == 302
+    return seed, token
+
+
+# Sign-in and who may enter ----------------------------------------------------------------
+
+def test_a_page_without_a_session_sends_the_browser_to_sign_in(client: FlaskClient) -> None:
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/dashboard/login?next=")
+
+
+def test_a_coordinator_signs_in_and_sees_the_rounds_page(client: FlaskClient,
+                                                         make: Factory) -> None:
+    sign_in(client, coordinator(make)["h"])
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 200
+    assert "Rondes" in response.get_data(as_text=True)
+
+
+def test_an_admin_token_signs_in(client: FlaskClient, make: Factory) -> None:
+    sign_in(client, make.admin())
+    assert client.get("/dashboard/offers").status_code == 200
+
+
+def test_a_company_token_is_refused_at_sign_in(client: FlaskClient, make: Factory) -> None:
+    headers = make.token("company", f"company:{make.company()}")
+    response = client.post("/dashboard/login",
+                           data={"token": raw(headers), "csrf_token": csrf(client)})
+    assert response.status_code == 403
+    assert client.get("/dashboard/rounds").status_code == 302
+
+
+def test_a_student_token_is_refused_at_sign_in(client: FlaskClient, make: Factory) -> None:
+    headers = make.token("student", f"student:{make.student()}")
+    response = client.post("/dashboard/login",
+                           data={"token": raw(headers), "csrf_token": csrf(client)})
+    assert response.status_code == 403
+    assert client.get("/dashboard/students").status_code == 302
+
+
+def test_an_unknown_token_is_refused_at_sign_in(client: FlaskClient) -> None:
+    response = client.post("/dashboard/login",
+                           data={"token": "lp_not-a-token", "csrf_token": csrf(client)})
+    assert response.status_code == 401
+    assert "onbekend" in response.get_data(as_text=True)
+
+
+def test_a_bearer_header_does_not_open_the_dashboard(client: FlaskClient,
+                                                     make: Factory) -> None:
+    response = client.get("/dashboard/rounds", headers=coordinator(make)["h"])
+    assert response.status_code == 302
+
+
+def test_a_revoked_token_ends_its_dashboard_session(app: Flask, client: FlaskClient,
+                                                    make: Factory) -> None:
+    sign_in(client, coordinator(make)["h"])
+    with app.app_context(), db.transaction() as session:
+        session.execute(delete(ApiToken))
+    assert client.get("/dashboard/rounds").status_code == 302
+
+
+def test_sign_out_ends_the_session(client: FlaskClient, make: Factory) -> None:
+    token = sign_in(client, coordinator(make)["h"])
+    assert client.post("/dashboard/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/dashboard/rounds").status_code == 302
+
+
+def test_sign_in_never_redirects_off_the_dashboard(client: FlaskClient, make: Factory) -> None:
+    response = client.post("/dashboard/login", data={
+        "token": raw(coordinator(make)["h"]), "csrf_token": csrf(client),
+        "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/dashboard/rounds"
+
+
+def test_the_progress_json_answers_401_without_a_session(client: FlaskClient) -> None:
+    response = client.get("/dashboard/rounds/1/progress")
+    assert response.status_code == 401
+    assert response.get_json()["error"]
+
+
+# CSRF -------------------------------------------------------------------------------------
+
+def test_sign_in_without_a_csrf_token_is_refused(client: FlaskClient, make: Factory) -> None:
+    response = client.post("/dashboard/login", data={"token": raw(coordinator(make)["h"])})
+    assert response.status_code == 400
+    assert client.get("/dashboard/rounds").status_code == 302
+
+
+def test_a_form_without_a_csrf_token_changes_nothing(client: FlaskClient,
+                                                     make: Factory) -> None:
+    staff = coordinator(make)
+    sign_in(client, staff["h"])
+    response = client.post("/dashboard/rounds/new", data={"name": "Zonder token"})
+    assert response.status_code == 400
+    assert client.get("/api/v1/rounds", headers=staff["h"]).get_json() == []
+
+
+def test_a_form_with_another_sessions_csrf_token_is_refused(app: Flask,
+                                                            make: Factory) -> None:
+    staff = coordinator(make)
+    mine, theirs = app.test_client(), app.test_client()
+    sign_in(mine, staff["h"])
+    their_token = sign_in(theirs, staff["h"])
+    response = mine.post("/dashboard/rounds/new",
+                         data={"name": "Geleend token", "csrf_token": their_token})
+    assert response.status_code == 400
+
+
+def test_a_lifecycle_step_without_a_csrf_token_is_refused(client: FlaskClient,
+                                                          make: Factory) -> None:
+    staff = coordinator(make)
+    seed = seeded_round(client, make, staff)
+    sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{seed['round']}/allocate", data={})
+    assert response.status_code == 400
+    rnd = client.get(f"/api/v1/rounds/{seed['round']}", headers=staff["h"]).get_json()
+    assert rnd["status"] == "closed"
+
+
+def test_sign_out_without_a_csrf_token_is_refused(client: FlaskClient, make: Factory) -> None:
+    sign_in(client, coordinator(make)["h"])
+    assert client.post("/dashboard/logout").status_code == 400
+    assert client.get("/dashboard/rounds").status_code == 200
+
+
+# Rounds -----------------------------------------------------------------------------------
+
+def test_a_round_created_by_form_belongs_to_the_coordinators_school(client: FlaskClient,
+                                                                    make: Factory) -> None:
+    staff = coordinator(make)
+    token = sign_in(client, staff["h"])
+    response = client.post("/dashboard/rounds/new", data={
+        "csrf_token": token, "name": "Najaar", "objective": "rank_maximal",
+        "max_preferences": "5", "seed": "3", "time_limit_s": "30",
+        "priority_first_shown": "1", "place_unranked_shown": "1", "place_unranked": "on"})
+    assert response.status_code == 302
+    [rnd] = client.get("/api/v1/rounds", headers=staff["h"]).get_json()
+    assert (rnd["name"], rnd["school_id"], rnd["objective"], rnd["max_preferences"],
+            rnd["priority_first"], rnd["place_unranked"]) == (
+        "Najaar", staff["school"], "rank_maximal", 5, False, True)
+
+
+def test_a_round_form_with_a_bad_value_names_the_field(client: FlaskClient,
+                                                       make: Factory) -> None:
+    token = sign_in(client, coordinator(make)["h"])
+    response = client.post("/dashboard/rounds/new", data={
+        "csrf_token": token, "name": "Fout", "max_preferences": "0"})
+    assert response.status_code == 422
+    assert 'data-field="max_preferences"' in response.get_data(as_text=True)
+
+
+def test_the_policy_form_changes_an_open_round(client: FlaskClient, make: Factory) -> None:
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "R"}, headers=staff["h"]).get_json()["id"]
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{rid}/edit", data={
+        "csrf_token": token, "objective": "stable", "seed": "11",
+        "priority_first_shown": "1", "priority_first": "on", "place_unranked_shown": "1"})
+    assert response.status_code == 302
+    rnd = client.get(f"/api/v1/rounds/{rid}", headers=staff["h"]).get_json()
+    assert (rnd["name"], rnd["objective"], rnd["seed"]) == ("R", "stable", 11)
+
+
+def test_a_closed_rounds_policy_is_refused_with_409(client: FlaskClient,
+                                                    make: Factory) -> None:
+    staff = coordinator(make)
+    seed = seeded_round(client, make, staff)
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{seed['round']}/edit",
+                           data={"csrf_token": token, "seed": "5"})
+    assert response.status_code == 409
+
+
+def test_the_rounds_list_shows_status_and_counts(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/rounds").get_data(as_text=True)
+    row = re.search(rf'<tr data-round="{seed["round"]}">(.*?)</tr>', html, re.S)
+    assert row
+    numbers = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+    assert numbers == ["2", "3", "3", "2"]  # offers, seats, students, placed
+    assert "ingedeeld" in row.group(1)
+
+
+def test_another_schools_round_is_not_found(client: FlaskClient, make: Factory) -> None:
+    seed = seeded_round(client, make, coordinator(make))
+    sign_in(client, coordinator(make)["h"])
+    assert client.get(f"/dashboard/rounds/{seed['round']}").status_code == 404
+
+
+def test_the_confirmation_page_changes_nothing_until_confirmed(client: FlaskClient,
+                                                               make: Factory) -> None:
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "R"}, headers=staff["h"]).get_json()["id"]
+    token = sign_in(client, staff["h"])
+    page = client.get(f"/dashboard/rounds/{rid}/open").get_data(as_text=True)
+    assert 'id="confirm"' in page
+    assert client.get(f"/api/v1/rounds/{rid}", headers=staff["h"]).get_json()["status"] == "draft"
+    client.post(f"/dashboard/rounds/{rid}/open", data={"csrf_token": token})
+    assert client.get(f"/api/v1/rounds/{rid}", headers=staff["h"]).get_json()["status"] == "open"
+
+
+def test_a_step_from_the_wrong_state_answers_409(client: FlaskClient, make: Factory) -> None:
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "R"}, headers=staff["h"]).get_json()["id"]
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{rid}/publish", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert "publish" in response.get_data(as_text=True)
+
+
+def test_allocating_from_the_dashboard_stores_the_report(client: FlaskClient,
+                                                         make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    state = client.get(f"/dashboard/rounds/{seed['round']}/progress").get_json()
+    assert (state["state"], state["percent"]) == ("finished", 100)
+
+
+def test_publish_after_allocation(client: FlaskClient, make: Factory) -> None:
+    seed, token = allocated(client, make)
+    client.post(f"/dashboard/rounds/{seed['round']}/publish", data={"csrf_token": token})
+    html = client.get(f"/dashboard/rounds/{seed['round']}").get_data(as_text=True)
+    assert "gepubliceerd" in html
+
+
+# Results ----------------------------------------------------------------------------------
+
+def test_results_before_allocation_answer_409(client: FlaskClient, make: Factory) -> None:
+    staff = coordinator(make)
+    seed = seeded_round(client, make, staff)
+    sign_in(client, staff["h"])
+    assert client.get(f"/dashboard/rounds/{seed['round']}/results").status_code == 409
+
+
+def test_results_show_placed_share_and_priority_placed(client: FlaskClient,
+                                                       make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    assert 'id="kpi-placed" data-value="2">2 van 3' in html
+    assert "66.7%" in html
+    assert 'id="kpi-priority" data-value="1">1 van 1' in html
+
+
+def test_the_rank_profile_chart_has_the_stored_counts(client: FlaskClient,
+                                                      make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    chart = re.search(r'<svg id="chart-rank".*?</svg>', html, re.S)
+    assert chart
+    values = re.findall(r'data-label="([^"]+)" data-value="(\d+)"', chart.group(0))
+    # s2 got its first choice, s1 its second; the last bar counts unranked placements.
+    assert values[:3] == [("1e", "1"), ("2e", "1"), ("3e", "0")]
+    assert values[-1] == ("buiten lijst", "0")
+    assert "voorkeur waarop geplaatst" in chart.group(0)  # an axis label
+
+
+def test_the_heat_map_shows_filled_seats_over_capacity(client: FlaskClient,
+                                                       make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    cells = re.findall(r'data-row="([^"]+)" data-col="([^"]+)" data-filled="(\d+)" '
+                       r'data-capacity="(\d+)"', re.search(r'<svg id="chart-fill-2".*?</svg>',
+                                                           html, re.S).group(0))
+    assert sorted(cells) == [("twente", "gastvrijheid", "1", "1"),
+                             ("zwolle", "gastvrijheid", "1", "2")]
+    assert 'id="chart-fill-1"' not in html  # no offer takes level 1
+
+
+def test_the_distance_chart_bins_the_travelled_kilometres(client: FlaskClient,
+                                                          make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    chart = re.search(r'<svg id="chart-distance".*?</svg>', html, re.S).group(0)
+    values = dict(re.findall(r'data-label="([^"]+)" data-value="(\d+)"', chart))
+    # s2 travels 0 km to A; s1 about 11.1 km (0.1 degree of latitude) to B.
+    assert values["0–5"] == "1" and values["10–15"] == "1"
+    assert sum(int(v) for v in values.values()) == 2
+
+
+def test_the_unplaced_table_gives_the_reason(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    row = re.search(rf'<tr data-student="{seed["s3"]}">(.*?)</tr>', html, re.S)
+    assert row and "geen voorkeuren opgegeven" in row.group(1)
+
+
+def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
+                                                            make: Factory) -> None:
+    staff = coordinator(make)
+    school = staff["school"]
+    rid = client.post("/api/v1/rounds", json={"name": "Krap"},
+                      headers=staff["h"]).get_json()["id"]
+    only = make.offer(title="Enige plek", capacity=1, round_id=rid)
+    winner, loser = make.student(school, priority=True), make.student(school)
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    for sid in (winner, loser):
+        client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
+                   headers=staff["h"])
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    html = client.get(f"/dashboard/rounds/{rid}/results?reason=outcompeted"
+                      ).get_data(as_text=True)
+    row = re.search(rf'<tr data-student="{loser}">(.*?)</tr>', html, re.S)
+    assert row and f'data-offer="{only}">Enige plek' in row.group(1)
+    assert "plaatsen gingen naar anderen" in row.group(1)
+
+
+def test_the_unplaced_filter_keeps_one_reason(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/rounds/{seed['round']}/results?reason=outcompeted"
+                      ).get_data(as_text=True)
+    assert f'data-student="{seed["s3"]}"' not in html
+    assert "0 resultaten" in html
+
+
+def test_the_shortage_table_lists_the_stored_cells(app: Flask, client: FlaskClient,
+                                                   make: Factory) -> None:
+    staff = coordinator(make)
+    school = staff["school"]
+    rid = client.post("/api/v1/rounds", json={"name": "Tekort"},
+                      headers=staff["h"]).get_json()["id"]
+    only = make.offer(title="Enige plek", capacity=1, round_id=rid)
+    students = [make.student(school) for _ in range(3)]
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    for sid in students:
+        client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
+                   headers=staff["h"])
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    report = client.get(f"/api/v1/rounds/{rid}/report", headers=staff["h"]).get_json()
+    html = client.get(f"/dashboard/rounds/{rid}/results").get_data(as_text=True)
+    table = re.search(r'<table class="data" id="shortage-table">.*?</table>', html, re.S)
+    assert table and report["shortage"]
+    shown = re.findall(r'class="num would-place">(\d+)<', table.group(0))
+    assert shown == [str(c["would_place"]) for c in report["shortage"]]
+    assert report["shortage"][0]["would_place"] == 2  # both losers fit an extra seat
+    chart = re.search(r'<svg id="chart-shortage".*?</svg>', html, re.S).group(0)
+    assert 'data-series="extra geplaatst" data-label="twente · gastvrijheid · niveau 2" ' \
+           'data-value="2"' in chart
+
+
+def _csv_rows(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_the_csv_export_for_a_company_has_only_its_offers(client: FlaskClient,
+                                                          make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    rows = _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
+                                f"?company={seed['company']}"))
+    assert [(int(r["student_id"]), int(r["offer_id"])) for r in rows] == [(seed["s2"],
+                                                                          seed["a"])]
+
+
+def test_the_csv_export_for_a_school_has_its_students(client: FlaskClient,
+                                                      make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    rows = _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
+                                f"?school={seed['school']}"))
+    assert sorted(int(r["student_id"]) for r in rows) == sorted([seed["s1"], seed["s2"]])
+    assert _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
+                                f"?school={make.school()}")) == []
+
+
+def test_the_csv_export_needs_a_school_or_company(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    assert client.get(f"/dashboard/rounds/{seed['round']}/export.csv").status_code == 422
+
+
+# Scenarios --------------------------------------------------------------------------------
+
+def test_a_scenario_with_more_seats_places_more_students(client: FlaskClient,
+                                                         make: Factory) -> None:
+    staff = coordinator(make)
+    school = staff["school"]
+    rid = client.post("/api/v1/rounds", json={"name": "Krap"},
+                      headers=staff["h"]).get_json()["id"]
+    only = make.offer(title="Enige plek", capacity=1, round_id=rid)
+    students = [make.student(school) for _ in range(2)]
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    for sid in students:
+        client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
+                   headers=staff["h"])
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    response = client.post(f"/dashboard/rounds/{rid}/scenarios", data={
+        "csrf_token": token, "objective": "optimal", "sector": "gastvrijheid",
+        "extra_percent": "100"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    row = re.search(r'<tr data-key="placed">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1", "2", "+1"]
+    # The scenario is not stored: the round's own report is unchanged.
+    report = client.get(f"/api/v1/rounds/{rid}/report", headers=staff["h"]).get_json()
+    assert report["stats"]["placed"] == 1
+
+
+def test_a_scenario_with_a_bad_percentage_names_the_field(client: FlaskClient,
+                                                          make: Factory) -> None:
+    seed, token = allocated(client, make)
+    response = client.post(f"/dashboard/rounds/{seed['round']}/scenarios", data={
+        "csrf_token": token, "objective": "optimal", "sector": "", "extra_percent": "-5"})
+    assert response.status_code == 422
+    assert 'data-field="extra_percent"' in response.get_data(as_text=True)
+
+
+# Offers and students ----------------------------------------------------------------------
+
+def test_the_offer_table_searches_by_company_name(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/offers?q=bakkerij").get_data(as_text=True)
+    assert f'data-offer="{seed["b"]}"' in html and f'data-offer="{seed["a"]}"' not in html
+
+
+def test_the_offer_table_filters_by_region(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/offers?region=twente").get_data(as_text=True)
+    assert f'data-offer="{seed["a"]}"' in html and f'data-offer="{seed["b"]}"' not in html
+
+
+def test_the_offer_table_pages_by_fifty(client: FlaskClient, make: Factory) -> None:
+    company = make.company()
+    ids = [make.offer(company, title=f"Plek {i}") for i in range(51)]
+    sign_in(client, make.admin())
+    first = client.get("/dashboard/offers").get_data(as_text=True)
+    second = client.get("/dashboard/offers?page=2").get_data(as_text=True)
+    assert first.count("<tr data-offer=") == 50 and "51 resultaten" in first
+    assert re.findall(r'<tr data-offer="(\d+)"', second) == [str(ids[-1])]
+
+
+def test_the_student_table_shows_only_the_coordinators_school(client: FlaskClient,
+                                                              make: Factory) -> None:
+    staff = coordinator(make)
+    mine = make.student(staff["school"])
+    theirs = make.student(make.school())
+    sign_in(client, staff["h"])
+    html = client.get("/dashboard/students").get_data(as_text=True)
+    assert f'data-student="{mine}"' in html and f'data-student="{theirs}"' not in html
+
+
+def test_the_student_table_searches_by_number(client: FlaskClient, make: Factory) -> None:
+    staff = coordinator(make)
+    wanted = make.student(staff["school"], student_number="x-777")
+    other = make.student(staff["school"], student_number="y-123")
+    sign_in(client, staff["h"])
+    html = client.get("/dashboard/students?q=777").get_data(as_text=True)
+    assert f'data-student="{wanted}"' in html and f'data-student="{other}"' not in html
+
+
+# Settings ---------------------------------------------------------------------------------
+
+def test_the_default_secret_key_is_made_once_per_instance(tmp_path: Any) -> None:
+    first = instance_secret_key(str(tmp_path))
+    assert len(first) == 64 and instance_secret_key(str(tmp_path)) == first
+    assert instance_secret_key(str(tmp_path / "other")) != first
+
+
+def test_the_offer_table_links_each_round_offer_to_its_companys_export(
+        client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/offers?q=Hotel").get_data(as_text=True)
+    link = re.search(r'class="csv"[^>]*href="([^"]+)"', html)
+    assert link
+    rows = _csv_rows(client.get(link.group(1).replace("&amp;", "&")))
+    assert [int(r["offer_id"]) for r in rows] == [seed["a"]]
+
+
+def test_pages_may_load_only_the_apps_own_script_and_styles(client: FlaskClient) -> None:
+    response = client.get("/dashboard/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy
