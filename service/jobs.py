@@ -217,7 +217,7 @@ def dispatch(job: Job) -> None:
     mode = jobs_mode(app.config)
     if mode == "eager":
         with app.app_context():
-            execute(job.id, "eager")
+            execute(job.id, f"eager:{socket.gethostname()}:{os.getpid()}")
     elif mode == "thread":
         beat = Heartbeat(db.engine, job.id, app.config["JOB_HEARTBEAT_S"])
         beat.start()

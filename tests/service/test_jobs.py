@@ -398,7 +398,7 @@ def test_a_what_if_may_scale_a_sector_and_change_the_policy(
     r = closed_round(client, make)
     procs.worker()
     response = client.post(f"{r['url']}/simulate", headers=r["staff"], json={
-        "name": "halve gastvrijheid, stable", "policy": {"objective": "stable"},
+        "name": "geen gastvrijheid, stable", "policy": {"objective": "stable"},
         "scale": [{"sector": "gastvrijheid", "factor": 0.0}]})
     job = wait_for(client, response.get_json()["id"], r["staff"])
     assert job["status"] == "finished" and job["result"]["placed"] == 1, job
