@@ -188,9 +188,17 @@ def _write_students(session: Session, new: list[dict[str, Any]],
     """Insert ``new`` and overwrite ``changed`` (id, values); ids of the new ones in order."""
     ids: list[int] = []
     if new:
-        ids = list(session.scalars(
-            insert(Student).returning(Student.id, sort_by_parameter_order=True),
-            [_student_columns(d) for d in new]))
+        # A plain executemany, then the ids by the natural key: bulk INSERT .. RETURNING
+        # costs several times more on both backends.
+        _insert(session, Student, [_student_columns(d) for d in new])
+        found: dict[tuple[int, str], int] = {}
+        for school_id in {d["school_id"] for d in new}:
+            numbers = [d["student_number"] for d in new if d["school_id"] == school_id]
+            for chunk in _chunks(numbers, 5000):
+                found.update(((school_id, n), ident) for ident, n in session.execute(
+                    select(Student.id, Student.student_number).where(
+                        Student.school_id == school_id, Student.student_number.in_(chunk))))
+        ids = [found[(d["school_id"], d["student_number"])] for d in new]
     if changed:
         session.execute(update(Student), [{"id": sid, **_student_columns(d)}
                                           for sid, d in changed])
@@ -199,7 +207,7 @@ def _write_students(session: Session, new: list[dict[str, Any]],
     regions = [r for sid, d in [*zip(ids, new, strict=True), *changed]
                for r in _region_rows(sid, d["regions"])]
     if regions:
-        session.execute(insert(StudentRegion), regions)
+        _insert(session, StudentRegion, regions)
     return ids
 
 
@@ -300,6 +308,17 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
     return ImportSummary(len(ids), 0, ids)
 
 
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """One Core executemany for all ``rows``: every row gets every key (defaults filled in),
+    because the ORM's bulk insert splits rows whose missing keys differ into many statements.
+    """
+    table = model.__table__
+    keys = {k for row in rows for k in row}
+    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar
+                else None for c in table.columns if c.name in keys}
+    session.execute(table.insert(), [{**defaults, **row} for row in rows])
+
+
 def _by_id(session: Session, model: Any, ids: Iterable[Any]) -> dict[int, Any]:
     wanted = [i for i in ids if isinstance(i, int)]
     if not wanted:
@@ -326,6 +345,7 @@ class RoundImport:
     preferences: int = 0
     pinned: int = 0
     students_in_round: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 # Column widths of the tables the document's strings land in (PostgreSQL enforces them).
@@ -379,16 +399,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
         _too_long(errors, f"students[{i}].sector", "sector", s.sector)
         for j, r in enumerate(s.regions):
             _too_long(errors, f"students[{i}].regions[{j}]", "region", r)
-    offer_index = {o.id: i for i, o in enumerate(doc.offers)}
-    for i, s in enumerate(doc.students):
-        seen: set[str] = set()
-        for j, ref in enumerate(s.preferences):
-            if ref not in offer_index:
-                errors.add(f"students[{i}].preferences[{j}]",
-                           f"unknown offer {ref!r}: a stored round refers to its own offers")
-            elif ref in seen:
-                errors.add(f"students[{i}].preferences[{j}]", f"offer {ref!r} listed twice")
-            seen.add(ref)
+    ranked, warnings = _clean_preferences(doc)
     student_ids = _resolve_students(session, p, doc, ids, schools, errors)
     errors.raise_if_any("the document was not imported")
 
@@ -396,9 +407,9 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     company_ids = {ref: c.id for ref, c in companies.items()}
     session.flush()
     env_ids = _write_environments(session, doc, company_ids)
-    offer_ids = list(session.scalars(
-        insert(Offer).returning(Offer.id, sort_by_parameter_order=True),
-        [_offer_columns({
+    # Nobody else writes offers into the new round, so its offers in id order are the
+    # document's in order: a plain executemany assigns ids as it goes.
+    offer_rows = [_offer_columns({
             "company_id": company_ids[o.company_id], "round_id": rnd.id,
             "environment_id": env_ids.get(o.environment_id or ""), "title": o.title,
             "levels": list(o.levels), "pathways": list(o.pathways),
@@ -407,7 +418,11 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                                                           "lon": o.location.lon},
             "capacity": o.capacity, "reserved_priority": o.reserved_priority,
             "start": o.start, "end": o.end, "status": OfferStatus.OPEN.value})
-         for o in doc.offers])) if doc.offers else []
+        for o in doc.offers]
+    if offer_rows:
+        _insert(session, Offer, offer_rows)
+    offer_ids = list(session.scalars(select(Offer.id).where(Offer.round_id == rnd.id)
+                                     .order_by(Offer.id)))
     by_offer = dict(zip([o.id for o in doc.offers], offer_ids, strict=True))
     new_students, changed = student_ids.new, student_ids.changed
     created = _write_students(session, [d for _, d in new_students], changed)
@@ -416,26 +431,52 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     sid.update((doc.students[i].id, db_id) for i, (db_id, _) in
                zip(student_ids.changed_index, changed, strict=True))
     prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
-              "rank": j + 1} for s in doc.students for j, ref in enumerate(s.preferences)]
+              "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
+             for j, ref in enumerate(refs)]
     if prefs:
-        session.execute(insert(Preference), prefs)
-    rank_of = {(s.id, ref): j + 1 for s in doc.students for j, ref in enumerate(s.preferences)}
+        _insert(session, Preference, prefs)
+    rank_of = {(s.id, ref): j + 1 for s, refs in zip(doc.students, ranked, strict=True)
+               for j, ref in enumerate(refs)}
     pins = [{"round_id": rnd.id, "student_id": sid[pin.student_id],
              "offer_id": by_offer[pin.offer_id], "pinned": True,
              "rank": rank_of.get((pin.student_id, pin.offer_id)),
              "status": AssignmentStatus.ACCEPTED.value} for pin in doc.pinned]
     if pins:
-        session.execute(insert(Assignment), pins)
+        _insert(session, Assignment, pins)
     summary.offers, summary.environments = len(offer_ids), len(env_ids)
     summary.students_created, summary.students_updated = len(created), len(changed)
     summary.students_matched = len(student_ids.matched)
     summary.preferences, summary.pinned = len(prefs), len(pins)
+    summary.warnings = warnings
     session.flush()
     from .convert import round_student_filter
 
     summary.students_in_round = int(session.scalar(
         select(func.count()).select_from(Student).where(round_student_filter(rnd))) or 0)
     return summary
+
+
+def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, str]]]:
+    """Each student's list as it can be stored: repeated and unknown entries dropped.
+
+    The engine skips such entries with a warning, and so does the import: the stored list
+    is what the student effectively ranked, renumbered without the gaps.
+    """
+    offers = {o.id for o in doc.offers}
+    ranked: list[list[str]] = []
+    warnings: list[dict[str, str]] = []
+    for i, s in enumerate(doc.students):
+        kept: list[str] = []
+        for j, ref in enumerate(s.preferences):
+            path = f"students[{i}].preferences[{j}]"
+            if ref not in offers:
+                warnings.append({"field": path, "message": f"unknown offer {ref!r}: dropped"})
+            elif ref in kept:
+                warnings.append({"field": path, "message": f"offer {ref!r} repeated: dropped"})
+            else:
+                kept.append(ref)
+        ranked.append(kept)
+    return ranked, warnings
 
 
 def _resolve_schools(session: Session, p: Principal, doc: m.Round, ids: IdMode,
@@ -584,16 +625,15 @@ def _resolve_students(session: Session, p: Principal, doc: m.Round, ids: IdMode,
 def _write_environments(session: Session, doc: m.Round,
                         company_ids: dict[str, int]) -> dict[str, int]:
     """New environments for the round, with the companies of their offers as partners."""
-    env_ids: dict[str, int] = {}
     partners: dict[str, set[int]] = {}
     for o in doc.offers:
         if o.environment_id is not None:
             partners.setdefault(o.environment_id, set()).add(company_ids[o.company_id])
-    for e in doc.environments:
-        env = Environment(name=e.name or e.id, capacity=e.capacity)
-        session.add(env)
-        session.flush()
-        env_ids[e.id] = env.id
+    created = [Environment(name=e.name or e.id, capacity=e.capacity)
+               for e in doc.environments]
+    session.add_all(created)
+    session.flush()
+    env_ids = {e.id: env.id for e, env in zip(doc.environments, created, strict=True)}
     links = [{"environment_id": env_ids[ref], "company_id": c}
              for ref, companies in partners.items() for c in sorted(companies)]
     if links:

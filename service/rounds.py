@@ -122,6 +122,10 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     from .convert import offer_model, student_model
 
     student = visible_student(session, p, student_id)
+    # One submission per student at a time: concurrent ones queue on the student's row, so
+    # each replaces the list whole and the last to commit wins, instead of two interleaved
+    # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
+    session.execute(select(Student.id).where(Student.id == student.id).with_for_update())
     # The same membership rule as convert.round_student_filter, for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
                   else rnd.region is None or rnd.region in student.regions)

@@ -244,6 +244,10 @@ class RoundImportSchema(ma.Schema):
     students_in_round = fields.Integer(
         metadata={"description": "the round takes every student of its school or region, "
                                  "also those stored before"})
+    warnings = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "preference entries dropped (unknown or repeated offers), "
+                                 "each with its field path"})
 
 
 def upload_body(schema: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ well, and an unreachable server fails those tests rather than skipping them.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ from service.models import Base, Company, Offer, School, Student
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+# Idempotency records and rate-limit counters: in the process ("embedded", no REDIS_URL) and,
+# when REDIS_URL is set, in that real Redis too.
+REDIS_URL = os.environ.get("REDIS_URL")
+STORES = ["embedded", "redis"] if REDIS_URL else ["embedded"]
 
 
 @pytest.fixture(scope="session")
@@ -53,20 +58,34 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     return PG_URL
 
 
+def app_config(**overrides: Any) -> dict[str, Any]:
+    """A test app's config: its own key prefix, so counters and idempotency records kept in
+    the shared Redis never leak from one test into another. Jobs run inside the request
+    unless a test asks for a job mode (tests/service/test_jobs.py)."""
+    return {"TESTING": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "JOBS_MODE": "eager", **overrides}
+
+
 @pytest.fixture
-def app_config() -> dict[str, Any]:
-    """Extra app settings; job tests override it. Elsewhere jobs run inside the request."""
-    return {"JOBS_MODE": "eager"}
+def job_config() -> dict[str, Any]:
+    """Extra settings for the ``app`` fixture; the job tests override it with their modes."""
+    return {}
 
 
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path: Path,
-        app_config: dict[str, Any]) -> Iterator[Flask]:
+        job_config: dict[str, Any]) -> Iterator[Flask]:
     url = database_url(request.param, request, tmp_path)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, **app_config})
+    app = create_app(app_config(DATABASE_URL=url, **job_config))
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """The REDIS_URL an app under test gets: None for the embedded mode."""
+    return REDIS_URL if request.param == "redis" else None
 
 
 @pytest.fixture

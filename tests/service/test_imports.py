@@ -223,6 +223,9 @@ def test_an_imported_round_allocates_as_its_document_does(client: FlaskClient,
     body = client.post("/api/v1/rounds/import", json=doc, headers=make.admin()).get_json()
     with app.app_context():
         stored = round_model(db.session, db.session.get(Round, body["round"]["id"]))
+    offers = {o["id"] for o in doc["offers"]}
+    for s in doc["students"]:  # as the import stores lists: unknown and repeated dropped
+        s["preferences"] = [o for o in dict.fromkeys(s["preferences"]) if o in offers]
     direct, imported = allocate(parse_round(doc)), allocate(stored)
     assert imported.stats.students == direct.stats.students
     assert imported.stats.placed == direct.stats.placed > 0
@@ -283,13 +286,18 @@ def test_an_unknown_company_writes_nothing(client: FlaskClient, make: Factory,
     assert count(app, Round) == count(app, Company) == count(app, School) == 0
 
 
-def test_a_preference_for_an_unknown_offer_is_refused(client: FlaskClient,
-                                                      make: Factory, app: Flask) -> None:
+def test_unknown_and_repeated_preferences_are_dropped_with_a_warning(
+        client: FlaskClient, make: Factory, app: Flask) -> None:
     doc = small_round()
-    doc["students"][0]["preferences"] = ["of-999999"]
-    assert_problem(client.post("/api/v1/rounds/import", json=doc, headers=make.admin()),
-                   422, "students[0].preferences[0]")
-    assert count(app, Preference) == 0
+    first, second = doc["offers"][0]["id"], doc["offers"][1]["id"]
+    doc["students"][0]["preferences"] = [first, "of-999999", first, second]
+    body = client.post("/api/v1/rounds/import", json=doc, headers=make.admin()).get_json()
+    assert [w["field"] for w in body["warnings"] if w["field"].startswith("students[0]")] == [
+        "students[0].preferences[1]", "students[0].preferences[2]"]
+    exported = client.get(f"/api/v1/rounds/{body['round']['id']}/export",
+                          headers=make.admin()).get_json()
+    assert len(exported["students"][0]["preferences"]) == 2
+    assert count(app, Preference) == body["preferences"]
 
 
 def test_company_rankings_are_not_stored(client: FlaskClient, make: Factory) -> None:

@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 from service.app import create_app
 from service.extensions import db
 
-from .conftest import Factory, assert_problem
+from .conftest import Factory, app_config, assert_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -34,7 +34,7 @@ TIMEOUT = 90.0
 
 
 @pytest.fixture(params=MODES)
-def app_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+def job_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The job mode under test, with a heartbeat fast enough to see a dead worker in 2 s."""
     config: dict[str, Any] = {"JOBS_MODE": request.param, "JOB_HEARTBEAT_S": 0.2,
                               "JOB_EXPIRY_S": 2.0}
@@ -154,7 +154,7 @@ def wait_for(client: FlaskClient, job_id: int, headers: dict[str, str],
         if until(job):
             return job
         assert time.monotonic() < deadline, f"job never reached the state: {job}"
-        time.sleep(0.05)
+        time.sleep(0.1)
 
 
 def assignment_ids(client: FlaskClient, r: dict[str, Any]) -> list[int]:
@@ -229,14 +229,14 @@ def test_a_second_allocation_while_one_runs_is_409_naming_it(
 
 
 def test_two_processes_racing_get_one_job(app: Flask, client: FlaskClient, make: Factory,
-                                          app_config: dict[str, Any], procs: Processes,
+                                          job_config: dict[str, Any], procs: Processes,
                                           pause: Any) -> None:
     r = closed_round(client, make)
     pause("loading")
     procs.worker()
     # Two app instances: separate engines and connections, as two API processes would have.
-    apps = [create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"],
-                        **app_config}) for _ in range(2)]
+    apps = [create_app(app_config(DATABASE_URL=app.config["DATABASE_URL"], **job_config))
+            for _ in range(2)]
     barrier = threading.Barrier(2)
     answers: list[Any] = [None, None]
 
@@ -341,7 +341,7 @@ def wait_for_list(client: FlaskClient, r: dict[str, Any]) -> dict[str, Any]:
             job: dict[str, Any] = rows[0]
             return job
         assert time.monotonic() < deadline, "the other process never started its job"
-        time.sleep(0.05)
+        time.sleep(0.1)
 
 
 # -- who sees jobs ---------------------------------------------------------------------------
