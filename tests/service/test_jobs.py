@@ -186,6 +186,7 @@ def test_allocate_answers_202_and_the_job_finishes_with_its_summary(
     done = wait_for(client, job["id"], r["staff"])
     assert done["status"] == "finished" and done["phase"] == "done", done
     assert done["percent"] == 100 and done["error"] is None
+    assert done["params"] is None
     assert done["result"]["placed"] == 2 and done["result"]["students"] == 4
     assert done["result"]["placed_share"] == 0.5
     assert set(done["result"]["timings"]) >= {"load_s", "solve_s", "write_s"}
@@ -377,6 +378,7 @@ def test_a_what_if_is_stored_as_a_scenario_and_never_changes_assignments(
     assert response.status_code == 202
     job = wait_for(client, response.get_json()["id"], r["staff"])
     assert job["status"] == "finished" and job["kind"] == "simulate", job
+    assert job["params"]["name"] == "twee extra plekken in de zorg"
     assert job["result"]["placed"] == 4
     sid = job["result"]["scenario_id"]
     assert assignment_ids(client, r) == before
