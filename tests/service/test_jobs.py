@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL")
 MODES = ["thread", "rq"] if REDIS_URL else ["thread"]
 TIMEOUT = 90.0
+# If this test run dies, its workers still stop after two idle minutes.
+WORKER = ["-m", "service.cli", "worker", "--max-idle", "120"]
 
 
 @pytest.fixture(params=MODES)
@@ -69,7 +71,7 @@ class Processes:
     def worker(self) -> None:
         """Jobs of this app get run: a real `leerplek worker` in rq mode, else the app."""
         if self.app.config["JOBS_MODE"] == "rq":
-            self.start(["-m", "service.cli", "worker"])
+            self.start(WORKER)
 
     @staticmethod
     def kill(proc: subprocess.Popen[str]) -> None:
@@ -294,7 +296,7 @@ def test_a_killed_worker_leaves_the_round_as_it_was_and_the_job_failed(
     point = "writing" if app.config["DATABASE_URL"].startswith("postgresql") else "solving"
     pause(point)
     if app.config["JOBS_MODE"] == "rq":
-        victim = procs.start(["-m", "service.cli", "worker"])
+        victim = procs.start(WORKER)
         job = allocate(client, r)
     else:  # embedded: the API process running the job is the one that dies
         token = r["staff"]["Authorization"]
