@@ -75,7 +75,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print("leerplek: the worker needs REDIS_URL; without it the API runs jobs itself",
               file=sys.stderr)
         return solver_cli.EXIT_BAD_INPUT
-    work(url, burst=args.burst)
+    work(url, burst=args.burst, max_idle=args.max_idle)
     return 0
 
 
@@ -113,6 +113,9 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
 
     p = sub.add_parser("worker", help="run allocation jobs from Redis (REDIS_URL)")
     p.add_argument("--burst", action="store_true", help="stop once the queue is empty")
+    p.add_argument("--max-idle", type=int, default=None, metavar="SECONDS",
+                   help="stop after this long without a job (tests use it so that a worker "
+                        "whose test run died does not linger)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("openapi", help="write the OpenAPI document generated from the code")

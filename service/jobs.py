@@ -217,7 +217,7 @@ def dispatch(job: Job) -> None:
     mode = jobs_mode(app.config)
     if mode == "eager":
         with app.app_context():
-            execute(job.id, "eager")
+            execute(job.id, f"eager:{socket.gethostname()}:{os.getpid()}")
     elif mode == "thread":
         beat = Heartbeat(db.engine, job.id, app.config["JOB_HEARTBEAT_S"])
         beat.start()
@@ -441,7 +441,7 @@ class Heartbeat:
 # -- the worker ----------------------------------------------------------------------------
 
 
-def work(redis_url: str, burst: bool = False) -> None:
+def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> None:
     """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty)."""
     from redis import Redis
     from rq import Queue, Worker
@@ -449,7 +449,7 @@ def work(redis_url: str, burst: bool = False) -> None:
     connection = Redis.from_url(redis_url)
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection,
                     work_horse_killed_handler=_horse_killed)
-    worker.work(burst=burst, with_scheduler=False)
+    worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
 
 
 def _horse_killed(rq_job: Any, pid: int, status: int, _rusage: Any) -> None:

@@ -294,6 +294,8 @@ class JobSchema(ma.Schema):
         "description": "while solving: the engine's current stage (placed, rank_1, …)"})
     percent = fields.Integer(dump_only=True, metadata={
         "description": "0–100: loading 0, solving 10–90, writing 90, done 100"})
+    params = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "a what-if's name and overrides, as requested; null for allocate"})
     result = fields.Dict(dump_only=True, allow_none=True, metadata={
         "description": "when finished: status, placed, placed_share, rank_profile, "
                        "unassigned, timings (and scenario_id for a what-if)"})

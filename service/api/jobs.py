@@ -29,10 +29,12 @@ class Jobs(MethodView):
         """List jobs of the rounds in the caller's scope, newest first."""
         p = current_principal()
         p.require(*STAFF)
-        rows, pagination_parameters.item_count = page(
-            db.session, job_query(p, filters), pagination_parameters.page,
-            pagination_parameters.page_size)
-        return rows
+        with db.transaction() as session:
+            rows, pagination_parameters.item_count = page(
+                session, job_query(p, filters), pagination_parameters.page,
+                pagination_parameters.page_size)
+            # A listed job whose worker is gone shows as failed, as it does on its own.
+            return [reap(session, job) for job in rows]
 
 
 @blp.route("/<int:job_id>")

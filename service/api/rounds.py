@@ -157,6 +157,8 @@ class RoundExport(MethodView):
 class RoundAllocate(MethodView):
     @blp.response(202, JobSchema, headers={"Location": {
         "description": "the job to poll", "schema": {"type": "string"}}})
+    @blp.alt_response(409, response="CONFLICT")  # the problem's `job` member: the active job
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # the job queue is unreachable
     def post(self, round_id: int) -> tuple[Job, dict[str, str]]:
         """Start allocating a closed round in the background (409 while one runs)."""
         p = current_principal()
@@ -174,6 +176,8 @@ class RoundSimulate(MethodView):
     @blp.arguments(SimulateSchema)
     @blp.response(202, JobSchema, headers={"Location": {
         "description": "the job to poll", "schema": {"type": "string"}}})
+    @blp.alt_response(409, response="CONFLICT")  # a draft or open round
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, data: dict[str, Any], round_id: int) -> tuple[Job, dict[str, str]]:
         """Start a what-if allocation stored as a named scenario; assignments never change."""
         p = current_principal()
