@@ -56,11 +56,12 @@ def round_offers(session: Session, rnd: Round) -> list[Offer]:
 
 
 def round_students(session: Session, rnd: Round) -> list[Student]:
-    """A school's round takes its students; a regional round those who accept the region."""
+    """A school's round takes its students; a regional round those who accept the region;
+    a provincial round (neither set) every student."""
     stmt = select(Student).order_by(Student.id)
     if rnd.school_id is not None:
         stmt = stmt.where(Student.school_id == rnd.school_id)
-    else:
+    elif rnd.region is not None:
         stmt = stmt.where(Student.id.in_(select(StudentRegion.student_id).where(
             StudentRegion.region == rnd.region)))
     return list(session.scalars(stmt))

@@ -67,10 +67,20 @@ def visible_round(session: Session, p: Principal, round_id: int) -> Round:
 def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
     """A coordinator's round belongs to their school or region; an admin names the tenant."""
     data = dict(data)
+    # A provincial round (no school, no region: every student takes part) is asked for
+    # explicitly, so a forgotten tenant is still an error rather than a round for everyone.
+    provincial = data.pop("provincial", False)
     if p.role == Role.COORDINATOR:
+        if provincial:
+            raise field_error("provincial", "a coordinator's round belongs to their school "
+                                            "or region")
         data["school_id"], data["region"] = p.school_id, p.region
+    elif provincial:
+        if data.get("school_id") is not None or data.get("region"):
+            raise field_error("provincial", "a provincial round has no school_id or region")
     elif data.get("school_id") is None and not data.get("region"):
-        raise field_error("school_id", "an admin's round needs a school_id or a region")
+        raise field_error("school_id", "an admin's round needs a school_id or a region "
+                                       "(or provincial: true)")
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
     rnd = Round(status=RoundStatus.DRAFT.value)
@@ -120,7 +130,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     student = visible_student(session, p, student_id)
     # The same membership rule as convert.round_students, checked for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
-                  else rnd.region in student.regions)
+                  else rnd.region is None or rnd.region in student.regions)
     if not takes_part:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:

@@ -36,6 +36,9 @@ class SchoolSchema(ma.Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=40),
                          metadata={"description": "BRIN or short code, unique"})
     region = fields.String(required=True, validate=LABEL)
+    size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
+                          metadata={"description": "approximate number of students"})
+    main_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
 
 
 class CompanySchema(ma.Schema):
@@ -68,6 +71,9 @@ class RoundSchema(ma.Schema):
     school_id = fields.Integer(load_default=None, allow_none=True,
                                metadata={"description": "set from a coordinator's token"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    provincial = fields.Boolean(
+        load_default=False,
+        metadata={"description": "admins: no school or region, every student takes part"})
     status = fields.String(dump_only=True)
     objective = fields.String(load_default="optimal",
                               validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))

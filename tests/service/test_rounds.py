@@ -95,3 +95,25 @@ def test_the_policy_is_frozen_once_closed(client: FlaskClient, make: Factory) ->
     client.post(f"/api/v1/rounds/{rid}/close", headers=headers)
     assert_problem(client.patch(f"/api/v1/rounds/{rid}", json={"seed": 4}, headers=headers),
                    409)
+
+
+def test_an_admin_creates_a_provincial_round_for_every_student(client: FlaskClient,
+                                                               make: Factory) -> None:
+    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True),
+                           headers=make.admin())
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["provincial"] is True and body["school_id"] is None and body["region"] is None
+
+
+def test_a_provincial_round_has_no_tenant(client: FlaskClient, make: Factory) -> None:
+    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True, region="twente"),
+                           headers=make.admin())
+    assert_problem(response, 422, "provincial")
+
+
+def test_a_coordinator_may_not_create_a_provincial_round(client: FlaskClient,
+                                                         make: Factory) -> None:
+    _, headers = _coordinator(make)
+    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True), headers=headers)
+    assert_problem(response, 422, "provincial")
