@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -262,7 +263,9 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     with Progress("migrate a new SQLite database", None, out):
         upgrade(url)
     # Writers in the server's processes queue for SQLite's lock instead of failing fast.
-    app = create_app({"DATABASE_URL": url,
+    # No Redis on a bare machine: allocation jobs, where the service has them, run in a
+    # thread of the serving process whatever the environment says.
+    app = create_app({"DATABASE_URL": url, "REDIS_URL": None, "JOBS_MODE": "thread",
                       "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}}})
     with app.app_context():
         # A throwaway database: the write-ahead log without a disk flush per commit lets
@@ -290,8 +293,8 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
           f"{output / 'assignments.csv'}.", file=out)
     print("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):\n"
           "  dashboard   http://127.0.0.1:8000/dashboard\n"
-          "  API docs    http://127.0.0.1:8000/api/docs (OpenAPI JSON at "
-          "/api/openapi.json; also api_spec/openapi.yaml)\n"
+          "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
+          "document is api_spec/openapi.yaml)\n"
           f"  The demo database is {database}: DATABASE_URL={url} make serve", file=out)
     return report
 
@@ -346,36 +349,40 @@ def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, An
                      "resubmitted" if refused else "")
     c.ok("POST", f"/api/v1/rounds/{rid}/close", admin)
 
-    first = _allocate(c, admin, rid, out, "allocate the round")
+    first = request_allocation(c, admin, rid, out, "allocate the round")
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
     answers = _answer(demo, pop, rid, out)
     with Progress("start a follow-up round", None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
-    final = _allocate(c, admin, nxt, out, "allocate the follow-up round")
+    final = request_allocation(c, admin, nxt, out, "allocate the follow-up round")
     return _coordinator_report(demo, pop, rid, nxt, final, first, answers, refused, out)
 
 
-def _allocate(c: Client, admin: str, rid: int, out: TextIO, label: str) -> dict[str, Any]:
-    """Allocate; a 202 means a job to poll until it has finished."""
+JOB_DONE = ("finished", "failed")
+JOB_TIMEOUT_S = 1800.0
+
+
+def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str) -> dict[str, Any]:
+    """Allocate. A 200 carries the report; a 202 is a background job, polled at its
+    ``Location`` (showing its phase and percent) until it has finished."""
     with Progress(label, None, out) as step:
         status, body, headers = c.call("POST", f"/api/v1/rounds/{rid}/allocate", admin)
         if status == 202:
-            job_url = headers.get("Location") or f"/api/v1/jobs/{body['id']}"
-            path = job_url.split("://", 1)[-1]
-            path = path[path.index("/"):] if "://" in job_url else job_url
-            while True:
-                job = c.ok("GET", path, admin)
-                state = job.get("status")
-                if isinstance(job.get("progress"), (int, float)):
-                    step.note = f"job {job.get('id')}: {state}, {job['progress']:.0%}"
-                else:
-                    step.note = f"job {job.get('id')}: {state}"
-                if state in ("finished", "failed", "canceled", "stopped"):
-                    break
+            path = urllib.parse.urlsplit(headers.get("Location")
+                                         or f"/api/v1/jobs/{body['id']}").path
+            step.total = 100
+            deadline = time.monotonic() + JOB_TIMEOUT_S
+            job = body
+            while job.get("status") not in JOB_DONE:
+                if time.monotonic() > deadline:
+                    raise ApiError(504, job, f"allocation job {path} did not finish")
                 time.sleep(0.2)
-            if state != "finished":
-                raise ApiError(500, job, f"allocation job for round {rid}")
+                job = c.ok("GET", path, admin)
+                step.done = int(job.get("percent") or 0)
+                step.note = " ".join(str(job[k]) for k in ("phase", "step") if job.get(k))
+            if job["status"] != "finished":
+                raise ApiError(500, job, f"allocation job {path} failed")
             body = c.ok("GET", f"/api/v1/rounds/{rid}/report", admin)
         elif status >= 400:
             raise ApiError(status, body, f"POST /api/v1/rounds/{rid}/allocate")

@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
-from service.demo import Progress, render_report, run_demo
+from service.demo import Client, Progress, request_allocation, render_report, run_demo
 from service.seeding import clean_preferences
 
 STUDENTS = 250
@@ -124,7 +127,7 @@ def test_outputs_are_written_and_the_csv_is_the_stored_assignments(
                         "ORDER BY id", r=report["round_id"])
     assert [(int(r["assignment_id"]), int(r["student_id"]), int(r["offer_id"]))
             for r in rows] == [tuple(s) for s in stored]
-    assert "make serve" in log and "/api/docs" in log and "/dashboard" in log
+    assert "make serve" in log and "/api/openapi.json" in log and "/dashboard" in log
     assert f"placed {report['placed']:,} of {STUDENTS:,}" in log
 
 
@@ -150,3 +153,37 @@ def test_progress_writes_one_final_line_when_not_a_terminal() -> None:
         bar.note = "three"
     assert stream.getvalue().startswith("  step: 3/3 done in ")
     assert stream.getvalue().endswith("(three)\n") and "\r" not in stream.getvalue()
+
+
+def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
+    # The service may run allocations as background jobs: 202, Location, then poll.
+    app = Flask("fake")
+    polls: list[int] = []
+
+    @app.post("/api/v1/rounds/1/allocate")
+    def allocate() -> Any:
+        return {"id": 7, "status": "queued", "percent": 0}, 202, {
+            "Location": "http://elsewhere/api/v1/jobs/7"}
+
+    @app.get("/api/v1/jobs/7")
+    def job() -> Any:
+        polls.append(1)
+        return {"id": 7, "status": "finished" if len(polls) >= 2 else "running",
+                "phase": "solving", "percent": 100 if len(polls) >= 2 else 50}
+
+    @app.get("/api/v1/rounds/1/report")
+    def report() -> Any:
+        return {"stats": {"placed": 3, "students": 4}}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        stream = io.StringIO()
+        got = request_allocation(Client(f"http://127.0.0.1:{server.server_port}"), "t", 1, stream,
+                        "allocate")
+    finally:
+        server.shutdown()
+        thread.join()
+    assert got == {"stats": {"placed": 3, "students": 4}} and len(polls) == 2
+    assert "3 of 4 placed" in stream.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+from flask.testing import FlaskClient
 
 from service.cli import OPENAPI_PATH, openapi_yaml
 
@@ -27,3 +28,9 @@ def test_resources_live_under_api_v1() -> None:
     paths = yaml.safe_load(openapi_yaml())["paths"]
     assert {"/healthz", "/readyz"} <= set(paths)
     assert all(p.startswith("/api/v1/") for p in paths if p not in ("/healthz", "/readyz"))
+
+
+def test_the_running_service_serves_its_spec_without_a_token(client: FlaskClient) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json()["paths"] == yaml.safe_load(openapi_yaml())["paths"]
