@@ -363,7 +363,8 @@ JOB_DONE = ("finished", "failed")
 JOB_TIMEOUT_S = 1800.0
 
 
-def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str) -> dict[str, Any]:
+def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
+                       ) -> dict[str, Any]:
     """Allocate. A 200 carries the report; a 202 is a background job, polled at its
     ``Location`` (showing its phase and percent) until it has finished."""
     with Progress(label, None, out) as step:

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
-from service.demo import Client, Progress, request_allocation, render_report, run_demo
+from service.demo import Client, Progress, render_report, request_allocation, run_demo
 from service.seeding import clean_preferences
 
 STUDENTS = 250
@@ -180,8 +180,8 @@ def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
     thread.start()
     try:
         stream = io.StringIO()
-        got = request_allocation(Client(f"http://127.0.0.1:{server.server_port}"), "t", 1, stream,
-                        "allocate")
+        client = Client(f"http://127.0.0.1:{server.server_port}")
+        got = request_allocation(client, "t", 1, stream, "allocate")
     finally:
         server.shutdown()
         thread.join()
