@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from seeds.generator import load_reference
@@ -129,21 +129,37 @@ def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]
         yield rows[lo:lo + _CHUNK]
 
 
+def _reserve_ids(session: Session, model: type[Any], n: int) -> list[int]:
+    """``n`` fresh primary keys for ``model``, so bulk rows carry their ids and no RETURNING
+    is needed (SQLite returns ids of an ordered bulk insert only row by row)."""
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": model.__tablename__, "n": n}))
+    # SQLite: a concurrent writer taking the same ids would fail this transaction on the
+    # primary key and roll it back whole; nothing is ever overwritten.
+    top = int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
+    return list(range(top + 1, top + 1 + n))
+
+
 def _insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
                           progress: ProgressFn | None = None) -> list[int]:
-    ids: list[int] = []
-    for chunk in _chunks(rows):
-        ids.extend(session.scalars(
-            insert(model).returning(model.id, sort_by_parameter_order=True), list(chunk)))
-        if progress is not None:
-            progress(len(chunk))
+    """Insert ``rows`` in bulk with reserved ids; returns the ids in row order."""
+    ids = _reserve_ids(session, model, len(rows))
+    _insert(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)],
+            progress)
     return ids
 
 
 def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]],
             progress: ProgressFn | None = None) -> None:
+    # The Core table, not the ORM class: one executemany per chunk, where the ORM's bulk
+    # path splits rows into many small statements.
+    target = getattr(table, "__table__", table)
     for chunk in _chunks(rows):
-        session.execute(insert(table), list(chunk))
+        session.execute(insert(target), list(chunk))
         if progress is not None:
             progress(len(chunk))
 
