@@ -11,12 +11,13 @@ transaction, so the whole province (60,000 students) loads in seconds; the demo 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from seeds.generator import load_reference
@@ -158,10 +159,33 @@ def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]],
     # The Core table, not the ORM class: one executemany per chunk, where the ORM's bulk
     # path splits rows into many small statements.
     target = getattr(table, "__table__", table)
+    if session.get_bind().dialect.name == "postgresql" and rows:
+        _copy(session, target, rows, progress)
+        return
     for chunk in _chunks(rows):
         session.execute(insert(target), list(chunk))
         if progress is not None:
             progress(len(chunk))
+
+
+def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+          progress: ProgressFn | None) -> None:
+    """PostgreSQL's COPY: psycopg sends an executemany row by row, COPY streams them."""
+    columns = list(rows[0])
+    # COPY adapts a Python list to an array; JSON columns get their text instead.
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver connection
+    cursor = driver.cursor()
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for lo in range(0, len(rows), _CHUNK):
+            chunk = rows[lo:lo + _CHUNK]
+            for row in chunk:
+                copy.write_row([json.dumps(row[c]) if c in as_json else row[c]
+                                for c in columns])
+            if progress is not None:
+                progress(len(chunk))
 
 
 def _date(value: str | None) -> dt.date | None:
