@@ -92,7 +92,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"leerplek: {exc}", file=sys.stderr)
             return solver_cli.EXIT_BAD_INPUT
-    print(f"seeded open provincial round {rid} with {args.students} students", file=sys.stderr)
+    print(f"seeded open province-wide round {rid} with {args.students} students", file=sys.stderr)
     return 0
 
 
@@ -139,7 +139,7 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     seed_sub = p.add_subparsers(dest="seed_command", required=True)
     ref = seed_sub.add_parser("reference", help="load seeds/reference/ (idempotent)")
     ref.set_defaults(func=cmd_seed_reference)
-    demo = seed_sub.add_parser("demo", help="reference data plus an open provincial round of "
+    demo = seed_sub.add_parser("demo", help="reference data plus an open province-wide round of "
                                             "generated companies, offers, students, lists")
     demo.add_argument("--students", type=int, default=6000)
     demo.add_argument("--seed", type=int, default=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from solver import model as m
@@ -55,16 +55,20 @@ def round_offers(session: Session, rnd: Round) -> list[Offer]:
                                 .order_by(Offer.id)))
 
 
-def round_students(session: Session, rnd: Round) -> list[Student]:
+def round_student_filter(rnd: Round) -> ColumnElement[bool]:
     """A school's round takes its students; a regional round those who accept the region;
-    a provincial round (neither set) every student."""
-    stmt = select(Student).order_by(Student.id)
+    a province-wide round (neither set, admins only) every student."""
     if rnd.school_id is not None:
-        stmt = stmt.where(Student.school_id == rnd.school_id)
-    elif rnd.region is not None:
-        stmt = stmt.where(Student.id.in_(select(StudentRegion.student_id).where(
-            StudentRegion.region == rnd.region)))
-    return list(session.scalars(stmt))
+        return Student.school_id == rnd.school_id
+    if rnd.region is not None:
+        return Student.id.in_(select(StudentRegion.student_id).where(
+            StudentRegion.region == rnd.region))
+    return true()
+
+
+def round_students(session: Session, rnd: Round) -> list[Student]:
+    return list(session.scalars(select(Student).where(round_student_filter(rnd))
+                                .order_by(Student.id)))
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:

@@ -1,4 +1,4 @@
-"""``leerplek demo``: a whole provincial round driven through the real HTTP API.
+"""``leerplek demo``: a whole province-wide round driven through the real HTTP API.
 
 A fresh SQLite database under the output folder is migrated by Alembic and given the
 reference data and a generated population (schools, companies, environments, students).
@@ -313,7 +313,7 @@ def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, An
         _parallel(step, flagged, flag)
 
     rnd = c.ok("POST", "/api/v1/rounds", admin,
-               {"name": "BPV Overijssel 2026–2027", "provincial": True,
+               {"name": "BPV Overijssel 2026–2027",  # no school or region: province-wide
                 "seed": doc["policy"]["seed"],
                 "max_preferences": doc["policy"]["max_preferences"]})
     rid = rnd["id"]

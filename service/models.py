@@ -204,11 +204,6 @@ class Round(Base):
     # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    @property
-    def provincial(self) -> bool:
-        """Neither a school's nor a region's round: every student takes part."""
-        return self.school_id is None and self.region is None
-
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
         CheckConstraint(_enum_check("objective", OBJECTIVES), name="objective"),

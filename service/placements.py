@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from .auth import Principal
 from .errors import Problem
 from .models import Assignment, AssignmentStatus, Offer, Role, Round, RoundStatus, Student
-from .rounds import round_filter
+from .rounds import filter_assignments, round_filter
 
 ACCEPT, DECLINE = "accepted", "declined"
 VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
@@ -30,8 +32,9 @@ def assignment_filter(p: Principal) -> ColumnElement[bool]:
     return false()
 
 
-def assignment_list(p: Principal) -> Select[Assignment]:
-    return select(Assignment).where(assignment_filter(p)).order_by(Assignment.id)
+def assignment_list(p: Principal, filters: dict[str, Any]) -> Select[Assignment]:
+    return filter_assignments(select(Assignment).where(assignment_filter(p))
+                              .order_by(Assignment.id), filters)
 
 
 def visible_assignment(session: Session, p: Principal, assignment_id: int) -> Assignment:

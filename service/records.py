@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from .errors import Problem, field_error
@@ -50,10 +50,18 @@ def _must_exist(session: Session, model: type[M], ident: int | None, field: str)
 
 # Schools ----------------------------------------------------------------------------------
 
+def contains_words(column: Any, text: str) -> ColumnElement[bool]:
+    """Every word of ``text`` somewhere in ``column``, ignoring case, on both backends."""
+    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+             for w in text.lower().split()]
+    return and_(true(), *(func.lower(column).like(f"%{w}%", escape="\\") for w in words))
+
+
 def school_query(filters: dict[str, Any]) -> Select[School]:
     stmt = select(School).order_by(School.id)
-    if "region" in filters:
-        stmt = stmt.where(School.region == filters["region"])
+    for key in ("region", "code"):
+        if key in filters:
+            stmt = stmt.where(getattr(School, key) == filters[key])
     return stmt
 
 
@@ -101,8 +109,11 @@ def save_environment(session: Session, environment: Environment,
 
 def company_query(filters: dict[str, Any]) -> Select[Company]:
     stmt = select(Company).order_by(Company.id)
-    if "region" in filters:
-        stmt = stmt.where(Company.region == filters["region"])
+    for key in ("region", "kvk_number"):
+        if key in filters:
+            stmt = stmt.where(getattr(Company, key) == filters[key])
+    if "q" in filters:
+        stmt = stmt.where(contains_words(Company.name, filters["q"]))
     return stmt
 
 
@@ -123,9 +134,11 @@ def save_company(session: Session, company: Company, data: dict[str, Any]) -> Co
 
 def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[Offer]:
     stmt = select(Offer).where(scope).order_by(Offer.id)
-    for key in ("region", "sector", "status", "company_id", "round_id"):
+    for key in ("region", "sector", "status", "company_id", "round_id", "environment_id"):
         if key in filters:
             stmt = stmt.where(getattr(Offer, key) == filters[key])
+    if "q" in filters:
+        stmt = stmt.where(contains_words(Offer.title, filters["q"]))
     if "level" in filters:
         stmt = stmt.where(Offer.level_mask.op("&")(levels_to_mask([filters["level"]])) != 0)
     if "pathway" in filters:
@@ -140,6 +153,22 @@ def accepted_count(session: Session, offer_id: int) -> int:
         Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
 
 
+def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:
+    """The rules that span an offer's fields and its company, as (field, message) pairs."""
+    errors = []
+    unrecognised = sorted(set(data.get("qualifications", ())) - set(recognised))
+    if unrecognised:
+        errors.append(("qualifications", "the company is not recognised (erkend) for "
+                       + ", ".join(unrecognised)))
+    capacity, reserved = data["capacity"], data.get("reserved_priority", 0)
+    if reserved > capacity:
+        errors.append(("reserved_priority", f"must not exceed capacity ({capacity})"))
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end < start:
+        errors.append(("end", "must not be before start"))
+    return errors
+
+
 def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
     """Create or update an offer; checks the rules that span fields and records."""
     company_id = data.get("company_id", offer.company_id)
@@ -151,14 +180,11 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
     _must_exist(session, Round, data.get("round_id"), "round_id")
     _must_exist(session, Environment, data.get("environment_id"), "environment_id")
     _assign(offer, data)
-    unrecognised = sorted(set(offer.qualifications) - set(company.qualifications))
-    if unrecognised:
-        raise field_error("qualifications", "the company is not recognised (erkend) for "
-                          + ", ".join(unrecognised))
-    if offer.reserved_priority > offer.capacity:
-        raise field_error("reserved_priority", f"must not exceed capacity ({offer.capacity})")
-    if offer.start is not None and offer.end is not None and offer.end < offer.start:
-        raise field_error("end", "must not be before start")
+    for name, message in offer_rule_errors(
+            {"qualifications": offer.qualifications, "capacity": offer.capacity,
+             "reserved_priority": offer.reserved_priority, "start": offer.start,
+             "end": offer.end}, company.qualifications):
+        raise field_error(name, message)
     if offer.id is not None and "capacity" in data:
         accepted = accepted_count(session, offer.id)
         if offer.capacity < accepted:
@@ -181,7 +207,7 @@ def delete_offer(session: Session, offer: Offer) -> None:
 def student_query(filters: dict[str, Any],
                   scope: ColumnElement[bool]) -> Select[Student]:
     stmt = select(Student).where(scope).order_by(Student.id)
-    for key in ("sector", "level", "school_id"):
+    for key in ("sector", "level", "school_id", "student_number"):
         if key in filters:
             stmt = stmt.where(getattr(Student, key) == filters[key])
     if "pathway" in filters:
@@ -191,6 +217,14 @@ def student_query(filters: dict[str, Any],
         stmt = stmt.where(Student.id.in_(select(StudentRegion.student_id).where(
             StudentRegion.region == filters["region"])))
     return stmt
+
+
+def student_rule_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules that span a student's fields, as (field, message) pairs."""
+    start, until = data.get("available_from"), data.get("available_until")
+    if start is not None and until is not None and until < start:
+        return [("available_until", "must not be before available_from")]
+    return []
 
 
 def save_student(session: Session, student: Student, data: dict[str, Any]) -> Student:
@@ -203,9 +237,9 @@ def save_student(session: Session, student: Student, data: dict[str, Any]) -> St
         raise field_error("student_number", f"student {other} of this school has this number",
                           409)
     _assign(student, data)
-    if (student.available_from is not None and student.available_until is not None
-            and student.available_until < student.available_from):
-        raise field_error("available_until", "must not be before available_from")
+    for name, message in student_rule_errors({"available_from": student.available_from,
+                                              "available_until": student.available_until}):
+        raise field_error(name, message)
     session.add(student)
     session.flush()
     return student

@@ -48,8 +48,9 @@ def round_filter(p: Principal) -> ColumnElement[bool]:
 
 def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
     stmt = select(Round).where(round_filter(p)).order_by(Round.id)
-    if "status" in filters:
-        stmt = stmt.where(Round.status == filters["status"])
+    for key in ("status", "school_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Round, key) == filters[key])
     if "region" in filters:
         stmt = stmt.where(or_(Round.region == filters["region"],
                               Round.school_id.in_(select(School.id).where(
@@ -67,20 +68,11 @@ def visible_round(session: Session, p: Principal, round_id: int) -> Round:
 def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
     """A coordinator's round belongs to their school or region; an admin names the tenant."""
     data = dict(data)
-    # A provincial round (no school, no region: every student takes part) is asked for
-    # explicitly, so a forgotten tenant is still an error rather than a round for everyone.
-    provincial = data.pop("provincial", False)
     if p.role == Role.COORDINATOR:
-        if provincial:
-            raise field_error("provincial", "a coordinator's round belongs to their school "
-                                            "or region")
         data["school_id"], data["region"] = p.school_id, p.region
-    elif provincial:
-        if data.get("school_id") is not None or data.get("region"):
-            raise field_error("provincial", "a provincial round has no school_id or region")
-    elif data.get("school_id") is None and not data.get("region"):
-        raise field_error("school_id", "an admin's round needs a school_id or a region "
-                                       "(or provincial: true)")
+    elif data.get("school_id") is not None and data.get("region"):
+        raise field_error("region", "a round is a school's or a region's, not both")
+    # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
     rnd = Round(status=RoundStatus.DRAFT.value)
@@ -198,8 +190,18 @@ def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
     return rnd.report
 
 
-def assignment_query(rnd: Round) -> Select[Assignment]:
-    return select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)
+def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
+                       ) -> Select[Assignment]:
+    for key in ("status", "round_id", "offer_id", "student_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Assignment, key) == filters[key])
+    return stmt
+
+
+def assignment_query(rnd: Round, filters: dict[str, Any] | None = None
+                     ) -> Select[Assignment]:
+    return filter_assignments(select(Assignment).where(Assignment.round_id == rnd.id)
+                              .order_by(Assignment.id), filters or {})
 
 
 def follow_up(session: Session, rnd: Round) -> Round:

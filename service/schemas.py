@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from solver.model import PATHWAYS
 
-from .models import OfferStatus
+from .models import AssignmentStatus, OfferStatus, RoundStatus
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
@@ -71,9 +71,6 @@ class RoundSchema(ma.Schema):
     school_id = fields.Integer(load_default=None, allow_none=True,
                                metadata={"description": "set from a coordinator's token"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
-    provincial = fields.Boolean(
-        load_default=False,
-        metadata={"description": "admins: no school or region, every student takes part"})
     status = fields.String(dump_only=True)
     objective = fields.String(load_default="optimal",
                               validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))
@@ -86,8 +83,9 @@ class RoundSchema(ma.Schema):
 
 
 class RoundQuerySchema(ma.Schema):
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf([s.value for s in RoundStatus]))
     region = fields.String()
+    school_id = fields.Integer()
 
 
 class PreferencesSchema(ma.Schema):
@@ -166,7 +164,16 @@ class StudentSchema(ma.Schema):
     available_until = fields.Date(load_default=None, allow_none=True)
 
 
+class AssignmentQuerySchema(ma.Schema):
+    status = fields.String(validate=validate.OneOf([s.value for s in AssignmentStatus]))
+    round_id = fields.Integer()
+    offer_id = fields.Integer()
+    student_id = fields.Integer()
+
+
 class OfferQuerySchema(ma.Schema):
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words the title contains, any case"})
     region = fields.String()
     sector = fields.String()
     level = fields.Integer(validate=LEVEL)
@@ -174,6 +181,7 @@ class OfferQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in OfferStatus]))
     company_id = fields.Integer()
     round_id = fields.Integer()
+    environment_id = fields.Integer()
 
 
 class StudentQuerySchema(ma.Schema):
@@ -182,19 +190,78 @@ class StudentQuerySchema(ma.Schema):
     level = fields.Integer(validate=LEVEL)
     pathway = fields.String(validate=PATHWAY)
     school_id = fields.Integer()
+    student_number = fields.String()
 
 
 class CompanyQuerySchema(ma.Schema):
     region = fields.String()
+    kvk_number = fields.String()
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words the name contains, any case"})
 
 
 class SchoolQuerySchema(ma.Schema):
     region = fields.String()
+    code = fields.String()
 
 
 class HealthSchema(ma.Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ImportQuerySchema(ma.Schema):
+    on_conflict = fields.String(
+        load_default="error", validate=validate.OneOf(["error", "update"]),
+        metadata={"description": "a student number the school already has: report it "
+                                 "(error) or overwrite that student (update)"})
+
+
+class ImportSummarySchema(ma.Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    ids = fields.List(fields.Integer(), metadata={"description": "one id per row, in order"})
+
+
+class RoundImportQuerySchema(ma.Schema):
+    ids = fields.String(
+        load_default="external", validate=validate.OneOf(["external", "database"]),
+        metadata={"description": "external: schools by code, companies by KvK number, "
+                                 "students by number; database: ids as export writes them"})
+    school_id = fields.Integer(metadata={"description": "admins: the school whose round it is"})
+    region = fields.String(validate=LABEL,
+                           metadata={"description": "admins: the region whose round it is"})
+
+
+class RoundImportSchema(ma.Schema):
+    round = fields.Nested(RoundSchema)
+    offers = fields.Integer()
+    environments = fields.Integer()
+    companies_created = fields.Integer()
+    students_created = fields.Integer()
+    students_updated = fields.Integer()
+    students_matched = fields.Integer()
+    preferences = fields.Integer()
+    pinned = fields.Integer()
+    students_in_round = fields.Integer(
+        metadata={"description": "the round takes every student of its school or region, "
+                                 "also those stored before"})
+    warnings = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "preference entries dropped (unknown or repeated offers), "
+                                 "each with its field path"})
+
+
+def upload_body(schema: str) -> dict[str, Any]:
+    """The OpenAPI request body of a bulk upload: a JSON array of records, or CSV."""
+    return {"required": True, "content": {
+        "application/json": {"schema": {"type": "array",
+                                        "items": {"$ref": f"#/components/schemas/{schema}"}}},
+        "text/csv": {"schema": {
+            "type": "string",
+            "description": "a header row of field names, then one record per line; list "
+                           "items separated by ';', a location as lat and lon columns, "
+                           "an empty cell for a missing value"}}}}
 
 
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:

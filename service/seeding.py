@@ -332,7 +332,7 @@ def seed_round(session: Session, doc: dict[str, Any], pop: Population, rnd: Roun
 
 def seed_demo(session: Session, students: int, seed: int,
               progress: ProgressFn | None = None) -> Round:
-    """Reference data, then a generated population and an open provincial round with its
+    """Reference data, then a generated population and an open province-wide round with its
     offers and preferences: ready to close and allocate."""
     from seeds.generator import generate_round
 

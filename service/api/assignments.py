@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
@@ -10,26 +12,31 @@ from ..extensions import db
 from ..models import Assignment
 from ..placements import ACCEPT, DECLINE, assignment_list, respond, visible_assignment
 from ..records import page
-from ..schemas import AssignmentSchema
-from . import resource_blueprint
+from ..schemas import AssignmentQuerySchema, AssignmentSchema
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("assignments", "Placements: seen by their parties, accepted or declined")
 
 
 @blp.route("")
 class Assignments(MethodView):
+    @every_role
+    @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
     @blp.paginate()
-    def get(self, pagination_parameters: PaginationParameters) -> list[Assignment]:
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[Assignment]:
         """List the assignments the caller may see."""
         rows, pagination_parameters.item_count = page(
-            db.session, assignment_list(current_principal()), pagination_parameters.page,
+            db.session, assignment_list(current_principal(), filters),
+            pagination_parameters.page,
             pagination_parameters.page_size)
         return rows
 
 
 @blp.route("/<int:assignment_id>")
 class AssignmentItem(MethodView):
+    @every_role
     @blp.response(200, AssignmentSchema)
     def get(self, assignment_id: int) -> Assignment:
         """Show an assignment."""

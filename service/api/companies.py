@@ -14,13 +14,14 @@ from ..extensions import db
 from ..models import Company, Role
 from ..records import company_query, page, save_company
 from ..schemas import CompanyQuerySchema, CompanySchema
-from . import resource_blueprint
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("companies", "Companies recognised to train students (leerbedrijven)")
 
 
 @blp.route("")
 class Companies(MethodView):
+    @every_role
     @blp.arguments(CompanyQuerySchema, location="query")
     @blp.response(200, CompanySchema(many=True))
     @blp.paginate()
@@ -43,6 +44,7 @@ class Companies(MethodView):
 
 @blp.route("/<int:company_id>")
 class CompanyItem(MethodView):
+    @every_role
     @blp.response(200, CompanySchema)
     def get(self, company_id: int) -> Company:
         """Show a company."""

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Environment, Role
 from ..records import environment_query, page, save_environment
 from ..schemas import EnvironmentQuerySchema, EnvironmentSchema
-from . import resource_blueprint
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("environments", "Hybrid learning environments with shared capacity")
 
@@ -23,6 +23,7 @@ STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 @blp.route("")
 class Environments(MethodView):
+    @every_role
     @blp.arguments(EnvironmentQuerySchema, location="query")
     @blp.response(200, EnvironmentSchema(many=True))
     @blp.paginate()
@@ -45,6 +46,7 @@ class Environments(MethodView):
 
 @blp.route("/<int:environment_id>")
 class EnvironmentItem(MethodView):
+    @every_role
     @blp.response(200, EnvironmentSchema)
     def get(self, environment_id: int) -> Environment:
         """Show an environment."""

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from ..access import offer_filter, require_offer_writer, visible_offer
 from ..auth import current_principal
 from ..extensions import db
+from ..imports import ImportSummary, import_offers, parse_upload
 from ..models import Offer, Role
 from ..records import delete_offer, offer_query, page, save_offer
-from ..schemas import OfferQuerySchema, OfferSchema
-from . import resource_blueprint
+from ..schemas import ImportSummarySchema, OfferQuerySchema, OfferSchema, upload_body
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("offers", "Placements offered by companies")
 
 
 @blp.route("")
 class Offers(MethodView):
+    @every_role
     @blp.arguments(OfferQuerySchema, location="query")
     @blp.response(200, OfferSchema(many=True))
     @blp.paginate()
@@ -43,8 +46,21 @@ class Offers(MethodView):
             return save_offer(session, Offer(), data)
 
 
+@blp.route("/import")
+class OfferImport(MethodView):
+    @blp.doc(requestBody=upload_body("Offer"))
+    @blp.response(200, ImportSummarySchema)
+    def post(self) -> ImportSummary:
+        """Import offers from a JSON array or CSV: every row checked, all or nothing."""
+        p = current_principal()
+        upload = parse_upload(request.get_data(), request.content_type or "")
+        with db.transaction() as session:
+            return import_offers(session, p, upload)
+
+
 @blp.route("/<int:offer_id>")
 class OfferItem(MethodView):
+    @every_role
     @blp.response(200, OfferSchema)
     def get(self, offer_id: int) -> Offer:
         """Show an offer."""

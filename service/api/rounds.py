@@ -12,6 +12,7 @@ from ..auth import current_principal
 from ..convert import round_document
 from ..errors import Problem
 from ..extensions import db
+from ..imports import RoundImport, import_round
 from ..models import Assignment, Role, Round
 from ..records import page
 from ..rounds import (
@@ -27,9 +28,12 @@ from ..rounds import (
     visible_round,
 )
 from ..schemas import (
+    AssignmentQuerySchema,
     AssignmentSchema,
     PreferencesSchema,
     ReportSchema,
+    RoundImportQuerySchema,
+    RoundImportSchema,
     RoundQuerySchema,
     RoundSchema,
 )
@@ -62,6 +66,24 @@ class Rounds(MethodView):
         p.require(*STAFF)
         with db.transaction() as session:
             return create_round(session, p, data)
+
+
+@blp.route("/import")
+class RoundImportView(MethodView):
+    @blp.arguments(RoundImportQuerySchema, location="query")
+    @blp.doc(requestBody={"required": True, "description": "a leerplek-round/1 document",
+                          "content": {"application/json": {"schema": {"type": "object"}}}})
+    @blp.response(201, RoundImportSchema)
+    def post(self, query: dict[str, Any]) -> RoundImport:
+        """Create a round in draft from a round document: offers, students, preferences."""
+        p = current_principal()
+        p.require(*STAFF)
+        data = request.get_json(silent=True)
+        if data is None:
+            raise Problem(400, "the body must be a leerplek-round/1 document as JSON")
+        with db.transaction() as session:
+            return import_round(session, p, data, query["ids"], query.get("school_id"),
+                                query.get("region"))
 
 
 @blp.route("/<int:round_id>")
@@ -137,12 +159,13 @@ class RoundAllocate(MethodView):
 
 @blp.route("/<int:round_id>/assignments")
 class RoundAssignments(MethodView):
+    @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
     @blp.alt_response(200, success=True, description="with Accept: text/csv, all rows",
                       content_type="text/csv")
     @blp.paginate()
-    def get(self, round_id: int, pagination_parameters: PaginationParameters
-            ) -> list[Assignment] | Response:
+    def get(self, filters: dict[str, Any], round_id: int,
+            pagination_parameters: PaginationParameters) -> list[Assignment] | Response:
         """List a round's assignments (coordinators of its scope; CSV on request)."""
         p = current_principal()
         p.require(*STAFF)
@@ -154,7 +177,7 @@ class RoundAssignments(MethodView):
                             headers={"Content-Disposition":
                                      f"attachment; filename=round-{rnd.id}-assignments.csv"})
         rows, pagination_parameters.item_count = page(
-            db.session, assignment_query(rnd), pagination_parameters.page,
+            db.session, assignment_query(rnd, filters), pagination_parameters.page,
             pagination_parameters.page_size)
         return rows
 

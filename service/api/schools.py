@@ -14,13 +14,14 @@ from ..extensions import db
 from ..models import Role, School
 from ..records import page, save_school, school_query
 from ..schemas import SchoolQuerySchema, SchoolSchema
-from . import resource_blueprint
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("schools", "Schools (ROC's) whose students take part")
 
 
 @blp.route("")
 class Schools(MethodView):
+    @every_role
     @blp.arguments(SchoolQuerySchema, location="query")
     @blp.response(200, SchoolSchema(many=True))
     @blp.paginate()
@@ -43,6 +44,7 @@ class Schools(MethodView):
 
 @blp.route("/<int:school_id>")
 class SchoolItem(MethodView):
+    @every_role
     @blp.response(200, SchoolSchema)
     def get(self, school_id: int) -> School:
         """Show a school."""

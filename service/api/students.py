@@ -8,16 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from ..access import require_student_writer, student_filter, visible_student
 from ..auth import Principal, current_principal
 from ..extensions import db
+from ..imports import ImportSummary, import_students, parse_upload
 from ..models import Role, Student
 from ..records import page, save_student, student_query
-from ..schemas import StudentQuerySchema, StudentSchema
-from . import resource_blueprint
+from ..schemas import (
+    ImportQuerySchema,
+    ImportSummarySchema,
+    StudentQuerySchema,
+    StudentSchema,
+    upload_body,
+)
+from . import every_role, resource_blueprint
 
 blp = resource_blueprint("students", "Students, pseudonymous: a number, never a name")
 
@@ -62,8 +70,22 @@ class Students(MethodView):
             return save_student(session, Student(), data)
 
 
+@blp.route("/import")
+class StudentImport(MethodView):
+    @blp.arguments(ImportQuerySchema, location="query")
+    @blp.doc(requestBody=upload_body("Student"))
+    @blp.response(200, ImportSummarySchema)
+    def post(self, query: dict[str, Any]) -> ImportSummary:
+        """Import students from a JSON array or CSV: every row checked, all or nothing."""
+        p = current_principal()
+        upload = parse_upload(request.get_data(), request.content_type or "")
+        with db.transaction() as session:
+            return import_students(session, p, upload, query["on_conflict"])
+
+
 @blp.route("/<int:student_id>")
 class StudentItem(MethodView):
+    @every_role
     @blp.response(200, StudentSchema)
     def get(self, student_id: int) -> Student | WithoutPriority:
         """Show a student."""

@@ -30,6 +30,33 @@ def test_resources_live_under_api_v1() -> None:
     assert all(p.startswith("/api/v1/") for p in paths if p not in ("/healthz", "/readyz"))
 
 
+OPEN_TO_EVERY_ROLE = {
+    ("get", "/api/v1/schools"), ("get", "/api/v1/schools/{school_id}"),
+    ("get", "/api/v1/companies"), ("get", "/api/v1/companies/{company_id}"),
+    ("get", "/api/v1/environments"), ("get", "/api/v1/environments/{environment_id}"),
+    ("get", "/api/v1/offers"), ("get", "/api/v1/offers/{offer_id}"),
+    ("get", "/api/v1/students/{student_id}"),
+    ("get", "/api/v1/assignments"), ("get", "/api/v1/assignments/{assignment_id}"),
+}
+
+
+def test_every_operation_documents_its_access_errors() -> None:
+    paths = yaml.safe_load(openapi_yaml())["paths"]
+    for path, item in paths.items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            codes = set(operation["responses"])
+            where = f"{method.upper()} {path}"
+            assert "401" in codes, where
+            assert ("404" in codes) == ("{" in path), where
+            assert ("403" in codes) == ((method, path) not in OPEN_TO_EVERY_ROLE), where
+            assert operation["responses"]["401"] == {
+                "$ref": "#/components/responses/UNAUTHORIZED"}, where
+
+
 def test_the_running_service_serves_its_spec_without_a_token(client: FlaskClient) -> None:
     response = client.get("/api/openapi.json")
     assert response.status_code == 200

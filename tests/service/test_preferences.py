@@ -124,10 +124,10 @@ def test_reallocating_replaces_the_assignments(client: FlaskClient, make: Factor
     assert len(client.get(f"{url}/assignments", headers=r["staff"]).get_json()) == 1
 
 
-def test_a_provincial_round_takes_the_students_of_every_school(client: FlaskClient,
-                                                               make: Factory) -> None:
+def test_a_province_wide_round_takes_the_students_of_every_school(client: FlaskClient,
+                                                                 make: Factory) -> None:
     admin = make.admin()
-    rid = client.post("/api/v1/rounds", json={"name": "Overijssel", "provincial": True},
+    rid = client.post("/api/v1/rounds", json={"name": "Overijssel"},
                       headers=admin).get_json()["id"]
     offer = make.offer(round_id=rid)
     twente = make.student(make.school(region="twente"))

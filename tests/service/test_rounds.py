@@ -39,9 +39,22 @@ def test_an_unknown_objective_is_named(client: FlaskClient, make: Factory) -> No
     assert_problem(response, 422, "objective")
 
 
-def test_an_admin_round_needs_a_tenant(client: FlaskClient, make: Factory) -> None:
-    assert_problem(client.post("/api/v1/rounds", json=NEW, headers=make.admin()), 422,
-                   "school_id")
+def test_an_admin_round_without_a_tenant_is_province_wide(client: FlaskClient,
+                                                          make: Factory) -> None:
+    response = client.post("/api/v1/rounds", json=NEW, headers=make.admin())
+    assert response.status_code == 201
+    assert response.get_json()["school_id"] is None and response.get_json()["region"] is None
+    school = make.school()
+    listed = client.get("/api/v1/rounds",
+                        headers=make.token("coordinator", f"school:{school}")).get_json()
+    assert listed == []
+
+
+def test_a_round_is_not_both_a_schools_and_a_regions(client: FlaskClient,
+                                                     make: Factory) -> None:
+    body = dict(NEW, school_id=make.school(), region="twente")
+    assert_problem(client.post("/api/v1/rounds", json=body, headers=make.admin()), 422,
+                   "region")
 
 
 @pytest.mark.parametrize("role", ["company", "student"])
@@ -96,24 +109,3 @@ def test_the_policy_is_frozen_once_closed(client: FlaskClient, make: Factory) ->
     assert_problem(client.patch(f"/api/v1/rounds/{rid}", json={"seed": 4}, headers=headers),
                    409)
 
-
-def test_an_admin_creates_a_provincial_round_for_every_student(client: FlaskClient,
-                                                               make: Factory) -> None:
-    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True),
-                           headers=make.admin())
-    assert response.status_code == 201
-    body = response.get_json()
-    assert body["provincial"] is True and body["school_id"] is None and body["region"] is None
-
-
-def test_a_provincial_round_has_no_tenant(client: FlaskClient, make: Factory) -> None:
-    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True, region="twente"),
-                           headers=make.admin())
-    assert_problem(response, 422, "provincial")
-
-
-def test_a_coordinator_may_not_create_a_provincial_round(client: FlaskClient,
-                                                         make: Factory) -> None:
-    _, headers = _coordinator(make)
-    response = client.post("/api/v1/rounds", json=dict(NEW, provincial=True), headers=headers)
-    assert_problem(response, 422, "provincial")

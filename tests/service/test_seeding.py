@@ -96,7 +96,8 @@ def test_seed_demo_writes_the_generated_round_as_records(app: Flask) -> None:
     with app.app_context():
         s = db.session
         rnd = s.get(Round, rid)
-        assert rnd is not None and rnd.status == "open" and rnd.provincial
+        assert rnd is not None and rnd.status == "open"
+        assert rnd.school_id is None and rnd.region is None  # province-wide
         assert s.scalar(select(func.count()).select_from(Student)) == 200
         offers = list(s.scalars(select(Offer).where(Offer.round_id == rid)))
         assert len(offers) == len(doc["offers"])

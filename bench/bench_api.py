@@ -1,0 +1,260 @@
+"""The REST service under load: gunicorn on PostgreSQL, driven over loopback.
+
+1. A fresh PostgreSQL database is created and migrated by Alembic; gunicorn serves the app.
+2. **Bulk import**: a generated round (default 60,000 students) is posted whole to
+   ``POST /api/v1/rounds/import``; the figure is that request's wall time, and the rows it
+   wrote are counted back.
+3. **Preference submissions**: the round is opened and ``PUT /rounds/{id}/preferences/{sid}``
+   is sent by ``--clients`` keep-alive connections, each request with its own student's
+   token, the generated list as the body. The run is bounded by ``--requests`` and by
+   ``--seconds``, whichever comes first; requests per second, latency percentiles and status
+   counts are printed, and the stored preference rows are checked against the acknowledged
+   submissions (every 200 stored exactly once).
+4. **Baseline, same process**: the same kind of submission through the plain function
+   (``service.rounds.submit_preferences``, one transaction each) with no HTTP and no
+   gunicorn, so the ratio shows what the web layer costs.
+
+Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api.py --students 60000``
+(needs PostgreSQL at ``--server``; the database ``--database`` is dropped and recreated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def fresh_database(server: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_URL", None)
+    proc = subprocess.Popen(
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--timeout", "900", "--log-level", "warning", "service.app:create_app()"],
+        env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not come up")
+
+
+def call(conn: http.client.HTTPConnection, method: str, path: str, token: str,
+         body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn.request(method, path, body=data, headers=headers)
+    response = conn.getresponse()
+    raw = response.read()
+    return response.status, (json.loads(raw) if raw else None)
+
+
+def tokens(url: str, role: str, scopes: list[str]) -> list[str]:
+    from service.app import create_app
+    from service.auth import issue_token
+    from service.extensions import db
+
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context(), db.transaction() as session:
+        return [issue_token(session, role, scope) for scope in scopes]
+
+
+def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float
+         ) -> dict[str, Any]:
+    """Send ``jobs`` (path, token, body) as PUTs over ``clients`` connections."""
+    lock = threading.Lock()
+    position = 0
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    stored: list[tuple[str, Any]] = []
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        nonlocal position
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            with lock:
+                if position >= len(jobs):
+                    return
+                path, token, body = jobs[position]
+                position += 1
+            start = time.perf_counter()
+            status, reply = call(conn, "PUT", path, token, body)
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] += 1
+                if status == 200:
+                    stored.append((path, reply))
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    latencies.sort()
+    return {"requests": len(latencies), "seconds": wall, "per_second": len(latencies) / wall,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+            "statuses": dict(statuses), "acknowledged": stored}
+
+
+def count_preferences(url: str, round_id: int) -> int:
+    from sqlalchemy import create_engine, func, select
+
+    from service.config import normalise_database_url
+    from service.models import Preference
+
+    engine = create_engine(normalise_database_url(url))
+    with engine.connect() as conn:
+        n = conn.scalar(select(func.count()).select_from(Preference)
+                        .where(Preference.round_id == round_id))
+    engine.dispose()
+    return int(n or 0)
+
+
+def baseline(url: str, round_id: int, jobs: list[tuple[int, list[int]]]) -> dict[str, Any]:
+    """The same submissions through the plain function, in this process, one by one."""
+    from service.app import create_app
+    from service.auth import Principal
+    from service.errors import Problem
+    from service.extensions import db
+    from service.models import Role, Round
+    from service.rounds import submit_preferences
+
+    app = create_app({"DATABASE_URL": url})
+    admin = Principal(Role.ADMIN, "")
+    refused = 0
+    start = time.perf_counter()
+    with app.app_context():
+        for student_id, offers in jobs:
+            try:
+                with db.transaction() as session:
+                    rnd = session.get(Round, round_id)
+                    assert rnd is not None
+                    submit_preferences(session, admin, rnd, student_id, offers)
+            except Problem:  # the same lists the API refuses (ineligible entries)
+                refused += 1
+    wall = time.perf_counter() - start
+    return {"requests": len(jobs), "refused": refused, "seconds": wall,
+            "per_second": len(jobs) / wall}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=60_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="leerplek_bench")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--baseline", type=int, default=1000,
+                        help="submissions through the plain function")
+    args = parser.parse_args()
+
+    from seeds.generator import generate_round
+    from service.migrate import upgrade
+
+    url = fresh_database(args.server, args.database)
+    upgrade(url)
+    doc = generate_round(args.students, seed=args.seed)
+    body = json.dumps(doc).encode()
+    port = free_port()
+    server = start_gunicorn(url, port, args.workers)
+    try:
+        (admin,) = tokens(url, "admin", [""])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+        start = time.perf_counter()
+        conn.request("POST", "/api/v1/rounds/import", body=body,
+                     headers={"Authorization": f"Bearer {admin}",
+                              "Content-Type": "application/json"})
+        response = conn.getresponse()
+        imported = json.loads(response.read())
+        import_seconds = time.perf_counter() - start
+        if response.status != 201:
+            raise SystemExit(f"import failed: {response.status} {imported}")
+        round_id = imported["round"]["id"]
+        print(f"import: {args.students} students, {imported['offers']} offers, "
+              f"{imported['preferences']} preferences, {len(body) / 1e6:.1f} MB JSON: "
+              f"{import_seconds:.1f} s")
+        status, _ = call(conn, "POST", f"/api/v1/rounds/{round_id}/open", admin)
+        assert status == 200, status
+        status, exported = call(conn, "GET", f"/api/v1/rounds/{round_id}/export", admin)
+        assert status == 200, status
+        students = [s for s in exported["students"] if s["preferences"]][:args.requests]
+        student_tokens = tokens(url, "student", [f"student:{s['id']}" for s in students])
+        jobs = [(f"/api/v1/rounds/{round_id}/preferences/{s['id']}", token,
+                 {"offers": [int(o) for o in s["preferences"]]})
+                for s, token in zip(students, student_tokens, strict=True)]
+        result = load(port, jobs, args.clients, args.seconds)
+        # Every acknowledged list is stored exactly once; the rest kept their imported list.
+        acknowledged = {path: reply["offers"] for path, reply in result.pop("acknowledged")}
+        expected = imported["preferences"] - sum(
+            len(s["preferences"]) for s in students
+            if f"/api/v1/rounds/{round_id}/preferences/{s['id']}" in acknowledged
+        ) + sum(len(v) for v in acknowledged.values())
+        stored = count_preferences(url, round_id)
+        print(f"preferences: {result['requests']} PUTs by {args.clients} clients against "
+              f"{args.workers} gunicorn workers in {result['seconds']:.1f} s: "
+              f"{result['per_second']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
+              f"p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}; "
+              f"stored rows {stored}, expected {expected}")
+        ok = stored == expected
+    finally:
+        server.terminate()
+        server.wait(30)
+    plain = baseline(url, round_id,
+                     [(int(s["id"]), [int(o) for o in s["preferences"]])
+                      for s in students[:args.baseline]])
+    print(f"baseline (plain function, one process, no HTTP): {plain['requests']} "
+          f"({plain['refused']} refused) in "
+          f"{plain['seconds']:.1f} s: {plain['per_second']:.0f}/s; the API served "
+          f"{result['per_second'] / plain['per_second']:.2f}x that")
+    if not ok:
+        print("FAILED: stored preference rows differ from the acknowledged submissions")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
