@@ -81,18 +81,21 @@ def cmd_seed_reference(args: argparse.Namespace) -> int:
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from .app import create_app
     from .demo import Progress
+    from .errors import Problem
     from .extensions import db
     from .seeding import seed_demo
 
     with create_app().app_context():
         try:
-            with db.transaction() as session, Progress("seeding", None) as bar:
-                rnd = seed_demo(session, args.students, args.seed, progress=bar.advance)
-                rid = rnd.id
-        except ValueError as exc:
-            print(f"leerplek: {exc}", file=sys.stderr)
+            with db.transaction() as session, Progress("seeding", None):
+                rid = seed_demo(session, args.students, args.seed).id
+        except Problem as exc:
+            print(f"leerplek: {exc.detail}", file=sys.stderr)
+            for e in exc.errors[:10]:
+                print(f"  {e['field']}: {e['message']}", file=sys.stderr)
             return solver_cli.EXIT_BAD_INPUT
-    print(f"seeded open province-wide round {rid} with {args.students} students", file=sys.stderr)
+    print(f"seeded open province-wide round {rid} with {args.students} students",
+          file=sys.stderr)
     return 0
 
 

@@ -1,13 +1,13 @@
 """``leerplek demo``: a whole province-wide round driven through the real HTTP API.
 
 A fresh SQLite database under the output folder is migrated by Alembic and given the
-reference data and a generated population (schools, companies, environments, students).
+reference data and the generated province's directory (companies and environments).
 Everything after that goes over HTTP to the app served on a local port, with a token of each
-role: coordinators flag their priority students, the admin creates and opens the round,
-companies post their offers, students submit their lists, the admin closes, allocates
-(polling the job when the service answers 202) and publishes, students and companies answer,
-a follow-up round places those who declined, and the coordinator's report is printed and
-written next to the assignments CSV.
+role: each school's coordinator uploads its students (with their priority flags), the admin
+creates and opens the round, companies post their offers, students submit their lists, the
+admin closes, allocates (polling the job when the service answers 202) and publishes,
+students and companies answer, a follow-up round places those who declined, and the
+coordinator's report is printed and written next to the assignments CSV.
 """
 
 from __future__ import annotations
@@ -205,25 +205,23 @@ class Demo:
     tokens: dict[str, str]  # "admin", "coordinator:<school id>", "company:<id>", "student:<id>"
     doc: dict[str, Any]
     log: list[str] = field(default_factory=list)
+    students: dict[str, int] = field(default_factory=dict)  # generated id → database id
 
     def token(self, key: str) -> str:
         return self.tokens[key]
 
 
-def _issue_tokens(app: Any, pop: Any) -> dict[str, str]:
+def _issue_tokens(app: Any, role: str, kind: str, ids: Iterable[int]) -> dict[str, str]:
+    """Tokens keyed ``"<role>:<id>"`` (``"admin"`` for the admin's)."""
     from .auth import issue_token, issue_tokens
     from .extensions import db
 
-    tokens: dict[str, str] = {}
     with app.app_context(), db.transaction() as session:
-        tokens["admin"] = issue_token(session, "admin", "")
-        for role, kind, ids in (("coordinator", "school", pop.schools.values()),
-                                ("company", "company", pop.companies.values()),
-                                ("student", "student", pop.students.values())):
-            keys = [f"{'coordinator' if role == 'coordinator' else kind}:{i}" for i in ids]
-            scopes = [f"{kind}:{i}" for i in ids]
-            tokens.update(zip(keys, issue_tokens(session, role, scopes), strict=True))
-    return tokens
+        if role == "admin":
+            return {"admin": issue_token(session, "admin", "")}
+        ids = list(ids)
+        tokens = issue_tokens(session, role, [f"{kind}:{i}" for i in ids])
+    return {f"{role}:{i}": t for i, t in zip(ids, tokens, strict=True)}
 
 
 def _without_refused(offers: list[int], problem: dict[str, Any]) -> list[int]:
@@ -251,7 +249,7 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     from .app import create_app
     from .extensions import db
     from .migrate import upgrade
-    from .seeding import offer_record, seed_population, seed_reference
+    from .seeding import seed_directory, seed_reference
 
     out = stream if stream is not None else sys.stderr
     output.mkdir(parents=True, exist_ok=True)
@@ -275,17 +273,17 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
         doc = generate_round(students, seed)
         step.note = f"{len(doc['offers']):,} offers, {len(doc['environments'])} environments"
     with app.app_context():
-        with Progress("load reference data and the population", None, out) as step, \
+        with Progress("load reference data, companies and environments", None, out) as step, \
                 db.transaction() as session:
             seed_reference(session)
-            pop = seed_population(session, doc, priority=False, progress=step.advance)
-        with Progress("issue tokens for every role", None, out) as step:
-            tokens = _issue_tokens(app, pop)
-            step.note = f"{len(tokens):,} tokens"
+            directory = seed_directory(session, doc, progress=step.advance)
+        tokens = {**_issue_tokens(app, "admin", "", ()),
+                  **_issue_tokens(app, "coordinator", "school", directory.schools.values()),
+                  **_issue_tokens(app, "company", "company", directory.companies.values())}
 
     with serve(app) as base:
         demo = Demo(Client(base), tokens, doc)
-        report = _drive(demo, pop, out, offer_record)
+        report = _drive(demo, app, directory, out)
     report["demo"] = {"students": students, "seed": seed}
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
@@ -299,18 +297,27 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     return report
 
 
-def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, Any]:
+def _drive(demo: Demo, app: Any, directory: Any, out: TextIO) -> dict[str, Any]:
+    from .seeding import home_places, offer_record, student_record
+
     c, admin = demo.client, demo.token("admin")
     doc = demo.doc
 
-    # Coordinators flag their vulnerable students: only staff may set the priority flag.
-    flagged = [s for s in doc["students"] if s["priority"]]
-    with Progress("coordinators flag priority students", len(flagged), out) as step:
-        def flag(s: dict[str, Any]) -> None:
-            sid, school = pop.students[s["id"]], pop.schools[s["school_id"]]
-            c.ok("PATCH", f"/api/v1/students/{sid}", demo.token(f"coordinator:{school}"),
-                 {"priority": True})
-        _parallel(step, flagged, flag)
+    # Each school's coordinator uploads its students, priority flags included (staff only).
+    students: dict[str, int] = {}
+    nearest = home_places()
+    with Progress("coordinators upload their students", len(doc["students"]), out) as step:
+        for code, school_id in directory.schools.items():
+            mine = [s for s in doc["students"] if s["school_id"] == code]
+            if not mine:
+                continue
+            body = [student_record(s, directory, nearest) for s in mine]
+            summary = c.ok("POST", "/api/v1/students/import",
+                           demo.token(f"coordinator:{school_id}"), body)
+            students.update(zip((s["id"] for s in mine), summary["ids"], strict=True))
+            step.advance(len(mine))
+    demo.tokens.update(_issue_tokens(app, "student", "student", students.values()))
+    demo.students = students
 
     rnd = c.ok("POST", "/api/v1/rounds", admin,
                {"name": "BPV Overijssel 2026–2027",  # no school or region: province-wide
@@ -322,7 +329,7 @@ def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, An
     offer_ids: dict[str, int] = {}
     with Progress("companies post their offers", len(doc["offers"]), out) as step:
         def post(o: dict[str, Any]) -> tuple[str, int]:
-            body = offer_record(o, pop, rid)
+            body = offer_record(o, directory, rid)
             company = body.pop("company_id")
             created = c.ok("POST", "/api/v1/offers", demo.token(f"company:{company}"), body)
             return o["id"], int(created["id"])
@@ -334,7 +341,7 @@ def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, An
     refused: Counter[str] = Counter()
     with Progress("students submit their ranked lists", len(lists), out) as step:
         def submit(s: dict[str, Any]) -> None:
-            sid = pop.students[s["id"]]
+            sid = students[s["id"]]
             token = demo.token(f"student:{sid}")
             offers = [offer_ids[o] for o in s["preferences"]]
             path = f"/api/v1/rounds/{rid}/preferences/{sid}"
@@ -351,12 +358,12 @@ def _drive(demo: Demo, pop: Any, out: TextIO, offer_record: Any) -> dict[str, An
 
     first = request_allocation(c, admin, rid, out, "allocate the round")
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
-    answers = _answer(demo, pop, rid, out)
+    answers = _answer(demo, rid, out)
     with Progress("start a follow-up round", None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
     final = request_allocation(c, admin, nxt, out, "allocate the follow-up round")
-    return _coordinator_report(demo, pop, rid, nxt, final, first, answers, refused, out)
+    return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
 
 
 JOB_DONE = ("finished", "failed")
@@ -393,7 +400,7 @@ def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
     return report
 
 
-def _answer(demo: Demo, pop: Any, rid: int, out: TextIO) -> dict[str, int]:
+def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
     """Students answer their published placements: most accept, a few decline; BBL
     companies answer too, and a few of them decline."""
     c = demo.client
@@ -432,7 +439,7 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _coordinator_report(demo: Demo, pop: Any, first_id: int, rid: int, engine: dict[str, Any],
+def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, Any],
                         first: dict[str, Any], answers: dict[str, int], refused: Counter[str],
                         out: TextIO) -> dict[str, Any]:
     """The final round as a coordinator reads it through the API: the stored assignments,

@@ -1,16 +1,15 @@
 """Reference data and calibrated demo rounds, written into the service's database.
 
 ``seed_reference`` upserts the versioned files in ``seeds/reference/`` (running it twice
-changes nothing). The demo functions map a document from ``seeds.generator`` (the same
-generator ``leerplek generate`` uses) onto service records: companies, environments,
-students, then a round's offers and preferences. They insert in bulk inside the caller's
-transaction, so the whole province (60,000 students) loads in seconds; the demo driver in
-``service.demo`` seeds only the population this way and drives the round itself over HTTP.
+changes nothing). ``seed_demo`` imports a document from ``seeds.generator`` (the generator
+``leerplek generate`` uses) the way ``POST /rounds/import`` does, and opens the round.
+``seed_directory`` registers only a document's companies and environments, in bulk: the demo
+driver in ``service.demo`` does everything else over HTTP, with ``student_record`` and
+``offer_record`` as the request bodies.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -21,27 +20,19 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from seeds.generator import load_reference
-from solver.document import parse_round
-from solver.verify import ineligibility
 
 from .models import (
     Company,
     Environment,
-    Offer,
     OfferStatus,
-    Preference,
     RefPlace,
     RefQualification,
     RefRegion,
     RefSector,
     Round,
-    RoundStatus,
     School,
-    Student,
-    StudentRegion,
     environment_partners,
     levels_to_mask,
-    pathways_to_mask,
 )
 
 ProgressFn = Callable[[int], None]
@@ -116,13 +107,12 @@ def seed_reference(session: Session) -> SeedCounts:
 # A generated round as service records ----------------------------------------------------
 
 @dataclass
-class Population:
-    """Database ids of a generated document's records, keyed by the document's ids."""
+class Directory:
+    """Database ids of a generated document's schools, companies and environments."""
 
     schools: dict[str, int]
     companies: dict[str, int]
     environments: dict[str, int]
-    students: dict[str, int]
 
 
 def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
@@ -188,16 +178,6 @@ def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
                 progress(len(chunk))
 
 
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _latlon(location: dict[str, float] | None) -> dict[str, float | None]:
-    if location is None:
-        return {"lat": None, "lon": None}
-    return {"lat": location["lat"], "lon": location["lon"]}
-
-
 def _nearest_place(places: dict[str, list[tuple[str, float, float]]]
                    ) -> Callable[[str, dict[str, float] | None], str | None]:
     """The reference place of a region nearest to a home location (its home place)."""
@@ -216,15 +196,13 @@ def company_number(doc_company_id: str) -> str:
     return doc_company_id.removeprefix("kvk-")
 
 
-def seed_population(session: Session, doc: dict[str, Any], *, priority: bool = True,
-                    progress: ProgressFn | None = None) -> Population:
-    """Companies, environments and students of a generated round, inserted in bulk.
+def seed_directory(session: Session, doc: dict[str, Any],
+                   progress: ProgressFn | None = None) -> Directory:
+    """A generated round's companies (recognised for every code their offers name) and
+    environments (with those companies as partners), inserted in bulk.
 
-    The six reference schools must be there already (``seed_reference``). With
-    ``priority=False`` every student starts unflagged, for a coordinator to flag later.
-    Companies are recognised for every qualification their offers name.
+    The six reference schools must be there already (``seed_reference``).
     """
-    ref = load_reference()
     schools = {code: ident for code, ident in session.execute(select(School.code, School.id))}
     missing = sorted({s["school_id"] for s in doc["students"]} - set(schools))
     if missing:
@@ -232,9 +210,8 @@ def seed_population(session: Session, doc: dict[str, Any], *, priority: bool = T
     numbers = [company_number(o["company_id"]) for o in doc["offers"]]
     taken = session.scalar(select(Company.kvk_number).where(Company.kvk_number.in_(numbers[:1])))
     if taken is not None:
-        raise ValueError(f"company {taken} exists already: seed a demo into a fresh database")
+        raise ValueError(f"company {taken} exists already: use a fresh database")
 
-    # Companies: one per generated company id, recognised for its offers' codes.
     quals: dict[str, set[str]] = {}
     first_offer: dict[str, dict[str, Any]] = {}
     for offer in doc["offers"]:
@@ -249,7 +226,6 @@ def seed_population(session: Session, doc: dict[str, Any], *, priority: bool = T
         for cid in company_keys], progress)
     companies = dict(zip(company_keys, company_ids, strict=True))
 
-    # Environments, with the companies whose offers are in them as partners.
     env_region: dict[str, str] = {}
     env_partners: dict[str, set[int]] = {}
     for offer in doc["offers"]:
@@ -265,31 +241,36 @@ def seed_population(session: Session, doc: dict[str, Any], *, priority: bool = T
     _insert(session, environment_partners, [
         {"environment_id": environments[e], "company_id": c}
         for e, partners in env_partners.items() for c in sorted(partners)])
-
-    # Students: pseudonymous numbers, the home place nearest to their home location.
-    places = {r["id"]: [(p["name"], p["lat"], p["lon"]) for p in r["places"]]
-              for r in ref["regions"]}
-    nearest = _nearest_place(places)
-    student_ids = _insert_returning_ids(session, Student, [
-        {"school_id": schools[s["school_id"]], "student_number": s["id"], "level": s["level"],
-         "pathway_mask": pathways_to_mask(s["pathways"]), "qualification": s["qualification"],
-         "sector": s["sector"], "home_place": nearest(s["regions"][0], s["location"]),
-         "max_travel_km": s["max_travel_km"], "priority": priority and s["priority"],
-         "available_from": _date(s["available_from"]),
-         "available_until": _date(s["available_until"]), **_latlon(s["location"])}
-        for s in doc["students"]], progress)
-    students = dict(zip((s["id"] for s in doc["students"]), student_ids, strict=True))
-    _insert(session, StudentRegion, [
-        {"student_id": students[s["id"]], "region": r, "position": i}
-        for s in doc["students"] for i, r in enumerate(s["regions"])])
-    return Population(schools, companies, environments, students)
+    return Directory(schools, companies, environments)
 
 
-def offer_record(offer: dict[str, Any], pop: Population, round_id: int) -> dict[str, Any]:
+def home_places() -> Callable[[str, dict[str, float] | None], str | None]:
+    """The reference place of a region nearest to a home location: a student's home place."""
+    ref = load_reference()
+    return _nearest_place({r["id"]: [(p["name"], p["lat"], p["lon"]) for p in r["places"]]
+                           for r in ref["regions"]})
+
+
+def student_record(student: dict[str, Any], directory: Directory,
+                   home_place: Callable[[str, dict[str, float] | None], str | None]
+                   ) -> dict[str, Any]:
+    """A generated student as the fields of the students API (``StudentSchema``)."""
+    return {"school_id": directory.schools[student["school_id"]],
+            "student_number": student["id"], "level": student["level"],
+            "pathways": student["pathways"], "qualification": student["qualification"],
+            "sector": student["sector"], "regions": student["regions"],
+            "home_place": home_place(student["regions"][0], student["location"]),
+            "location": student["location"], "max_travel_km": student["max_travel_km"],
+            "priority": student["priority"], "available_from": student["available_from"],
+            "available_until": student["available_until"]}
+
+
+def offer_record(offer: dict[str, Any], directory: Directory, round_id: int
+                 ) -> dict[str, Any]:
     """A generated offer as the fields of the offers API (``OfferSchema``), open."""
     env = offer["environment_id"]
-    return {"company_id": pop.companies[offer["company_id"]], "round_id": round_id,
-            "environment_id": None if env is None else pop.environments[env],
+    return {"company_id": directory.companies[offer["company_id"]], "round_id": round_id,
+            "environment_id": None if env is None else directory.environments[env],
             "title": offer["title"], "levels": offer["levels"], "pathways": offer["pathways"],
             "qualifications": offer["qualifications"], "sector": offer["sector"],
             "region": offer["region"], "location": offer["location"],
@@ -297,53 +278,17 @@ def offer_record(offer: dict[str, Any], pop: Population, round_id: int) -> dict[
             "start": offer["start"], "end": offer["end"], "status": OfferStatus.OPEN.value}
 
 
-def clean_preferences(doc: dict[str, Any]) -> dict[str, list[str]]:
-    """Each student's list without repeated or ineligible entries (the generator adds a few,
-    as real input has); the API would refuse the whole list, naming them."""
-    rnd = parse_round(doc)
-    offers = {o.id: o for o in rnd.offers}
-    cleaned: dict[str, list[str]] = {}
-    for s in rnd.students:
-        kept = [p for p in dict.fromkeys(s.preferences) if not ineligibility(s, offers[p])]
-        cleaned[s.id] = kept
-    return cleaned
-
-
-def seed_round(session: Session, doc: dict[str, Any], pop: Population, rnd: Round,
-               progress: ProgressFn | None = None) -> dict[str, int]:
-    """The document's offers and (cleaned) preferences in ``rnd``; offer ids by document id."""
-    rows = []
-    for offer in doc["offers"]:
-        data = offer_record(offer, pop, rnd.id)
-        levels, pathways, location = data.pop("levels"), data.pop("pathways"), data.pop(
-            "location")
-        rows.append({**data, "level_mask": levels_to_mask(levels),
-                     "pathway_mask": pathways_to_mask(pathways), **_latlon(location),
-                     "start": _date(data["start"]), "end": _date(data["end"])})
-    offer_ids = dict(zip((o["id"] for o in doc["offers"]),
-                         _insert_returning_ids(session, Offer, rows, progress), strict=True))
-    prefs = clean_preferences(doc)
-    _insert(session, Preference, [
-        {"round_id": rnd.id, "student_id": pop.students[sid], "offer_id": offer_ids[oid],
-         "rank": i + 1}
-        for sid, ranked in prefs.items() for i, oid in enumerate(ranked)], progress)
-    return offer_ids
-
-
-def seed_demo(session: Session, students: int, seed: int,
-              progress: ProgressFn | None = None) -> Round:
-    """Reference data, then a generated population and an open province-wide round with its
-    offers and preferences: ready to close and allocate."""
+def seed_demo(session: Session, students: int, seed: int) -> Round:
+    """Reference data, then a generated province imported as ``POST /rounds/import`` would
+    (companies by KvK number, students by number, created or updated) and opened."""
     from seeds.generator import generate_round
+
+    from .auth import Principal
+    from .imports import import_round
+    from .models import Role
+    from .rounds import transition
 
     seed_reference(session)
     doc = generate_round(students, seed)
-    pop = seed_population(session, doc, progress=progress)
-    policy = doc["policy"]
-    rnd = Round(name=doc["round"]["name"], status=RoundStatus.OPEN.value,
-                **{k: policy[k] for k in ("objective", "priority_first", "place_unranked",
-                                          "max_preferences", "seed", "time_limit_s")})
-    session.add(rnd)
-    session.flush()
-    seed_round(session, doc, pop, rnd, progress)
-    return rnd
+    summary = import_round(session, Principal(Role.ADMIN, ""), doc, "external")
+    return transition(session, summary.round, "open")

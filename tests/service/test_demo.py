@@ -21,7 +21,8 @@ from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
 from service.demo import Client, Progress, render_report, request_allocation, run_demo
-from service.seeding import clean_preferences
+from solver.document import parse_round
+from solver.verify import ineligibility
 
 STUDENTS = 250
 
@@ -144,6 +145,15 @@ def test_a_refused_list_is_counted_and_resubmitted(
              "JOIN rounds r ON r.id = p.round_id WHERE r.status = 'finished'")
     assert with_lists == sum(1 for v in cleaned.values() if v)
     assert entries == sum(len(v) for v in cleaned.values())
+
+
+def clean_preferences(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """Each generated list without its repeated or ineligible entries: what the API keeps
+    after the demo resubmits a refused list without the entries the problem named."""
+    rnd = parse_round(doc)
+    offers = {o.id: o for o in rnd.offers}
+    return {s.id: [p for p in dict.fromkeys(s.preferences) if not ineligibility(s, offers[p])]
+            for s in rnd.students}
 
 
 def test_progress_writes_one_final_line_when_not_a_terminal() -> None:
