@@ -206,6 +206,7 @@ class Demo:
     doc: dict[str, Any]
     log: list[str] = field(default_factory=list)
     students: dict[str, int] = field(default_factory=dict)  # generated id → database id
+    offer_company: dict[int, int] = field(default_factory=dict)  # offer id → its company
 
     def token(self, key: str) -> str:
         return self.tokens[key]
@@ -332,6 +333,7 @@ def _drive(demo: Demo, app: Any, directory: Any, out: TextIO) -> dict[str, Any]:
             body = offer_record(o, directory, rid)
             company = body.pop("company_id")
             created = c.ok("POST", "/api/v1/offers", demo.token(f"company:{company}"), body)
+            demo.offer_company[int(created["id"])] = company
             return o["id"], int(created["id"])
         offer_ids.update(_parallel(step, doc["offers"], post))
     c.ok("POST", f"/api/v1/rounds/{rid}/open", admin)
@@ -418,7 +420,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
             if result["status"] == "accepted":
                 return "accepted"
             # A BBL placement is a job: the company answers as well.
-            company = _company_of(c, demo, a)
+            company = f"company:{demo.offer_company[a['offer_id']]}"
             verb = "decline" if h < 60 else "accept"
             c.ok("POST", f"/api/v1/assignments/{a['id']}/{verb}", demo.token(company))
             return "company declined" if verb == "decline" else "accepted"
@@ -426,11 +428,6 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
             counts[outcome] += 1
         step.note = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
     return dict(counts)
-
-
-def _company_of(c: Client, demo: Demo, a: dict[str, Any]) -> str:
-    offer = c.ok("GET", f"/api/v1/offers/{a['offer_id']}", demo.token("admin"))
-    return f"company:{offer['company_id']}"
 
 
 # The coordinator's report ----------------------------------------------------------------
