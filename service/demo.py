@@ -32,6 +32,8 @@ from typing import Any, TextIO
 
 from sqlalchemy import event
 
+from .seeding import Directory
+
 BAR_AFTER_S = 1.0  # a step shows a live bar only once it has taken this long
 WORKERS = 4  # client threads: overlap request building with the server's work
 
@@ -298,7 +300,7 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     return report
 
 
-def _drive(demo: Demo, app: Any, directory: Any, out: TextIO) -> dict[str, Any]:
+def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str, Any]:
     from .seeding import home_places, offer_record, student_record
 
     c, admin = demo.client, demo.token("admin")
