@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 N ?= 6000
 SEED ?= 1
 
-.PHONY: demo demo-engine seed test bench lint serve clean
+.PHONY: demo demo-engine seed test bench lint serve worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ seed: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade
 	$(VENV)/bin/leerplek seed reference
 	$(VENV)/bin/leerplek seed demo --students $(N) --seed $(SEED)
+
+worker: $(STAMP)
+	$(VENV)/bin/leerplek db upgrade
+	$(VENV)/bin/leerplek worker
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

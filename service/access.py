@@ -42,8 +42,10 @@ def can_see_offer(p: Principal, offer: Offer) -> bool:
     return offer.status == OfferStatus.OPEN.value
 
 
-def visible_offer(session: Session, p: Principal, offer_id: int) -> Offer:
-    offer = session.get(Offer, offer_id)
+def visible_offer(session: Session, p: Principal, offer_id: int, lock: bool = False) -> Offer:
+    """The offer if ``p`` may see it; ``lock`` reads it afresh and holds its row (FOR UPDATE)
+    until the transaction ends, so a check made on it still holds at commit."""
+    offer = session.get(Offer, offer_id, with_for_update=lock or None, populate_existing=lock)
     if offer is None or not can_see_offer(p, offer):
         raise Problem(404, f"no offer with id {offer_id}")
     return offer
@@ -81,8 +83,11 @@ def can_see_student(p: Principal, student: Student) -> bool:
     return p.role == Role.STUDENT and student.id == p.student_id
 
 
-def visible_student(session: Session, p: Principal, student_id: int) -> Student:
-    student = session.get(Student, student_id)
+def visible_student(session: Session, p: Principal, student_id: int,
+                    lock: bool = False) -> Student:
+    """The student if ``p`` may see them; ``lock`` as for offers."""
+    student = session.get(Student, student_id, with_for_update=lock or None,
+                          populate_existing=lock)
     if student is None or not can_see_student(p, student):
         raise Problem(404, f"no student with id {student_id}")
     return student

@@ -7,8 +7,10 @@ from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from . import hardening, idempotency, ratelimit
 from .errors import register_error_handlers
 from .extensions import api, db
 from .schemas import schema_name
@@ -25,7 +27,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "leerplek.sqlite")
 
+    if app.config["PROXY_FIX_X_FOR"]:
+        # Behind N trusted proxies the client's address is the Nth from the right.
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
     db.init_app(app)
+    idempotency.init_app(app)
+    limiter = ratelimit.init_app(app)
+    hardening.init_app(app)
     api.init_app(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     register_error_handlers(app)
@@ -35,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         companies,
         environments,
         health,
+        jobs,
         offers,
         rounds,
         schools,
@@ -42,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments):
+                   assignments, jobs):
         api.register_blueprint(module.blp)
+    limiter.exempt(health.blp)
     return app

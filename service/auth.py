@@ -132,15 +132,18 @@ def issue_token(session: Session, role: str, scope: str) -> str:
 def authenticate() -> None:
     """Before every API request: find the bearer token's principal or answer 401."""
     from .extensions import db
+    from .hardening import count_auth_failure, refuse_if_failing_auth
 
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(401, "a bearer token is required",
                       headers={"WWW-Authenticate": "Bearer"})
+    refuse_if_failing_auth()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash ==
                                                    hash_token(token.strip())))
     if row is None:
+        count_auth_failure()
         raise Problem(401, "the bearer token is not valid",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     g.principal = Principal(Role(row.role), row.scope)

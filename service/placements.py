@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
 from .auth import Principal
 from .errors import Problem
-from .models import Assignment, AssignmentStatus, Offer, Role, Round, RoundStatus, Student
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Environment,
+    Offer,
+    Role,
+    Round,
+    RoundStatus,
+    Student,
+)
 from .rounds import filter_assignments, round_filter
 
 ACCEPT, DECLINE = "accepted", "declined"
@@ -37,9 +46,13 @@ def assignment_list(p: Principal, filters: dict[str, Any]) -> Select[Assignment]
                               .order_by(Assignment.id), filters)
 
 
-def visible_assignment(session: Session, p: Principal, assignment_id: int) -> Assignment:
-    found = session.scalar(select(Assignment).where(Assignment.id == assignment_id,
-                                                    assignment_filter(p)))
+def visible_assignment(session: Session, p: Principal, assignment_id: int,
+                       lock: bool = False) -> Assignment:
+    """The assignment if ``p`` may see it; ``lock`` holds its row until the transaction ends."""
+    stmt = select(Assignment).where(Assignment.id == assignment_id, assignment_filter(p))
+    if lock:
+        stmt = stmt.with_for_update(of=Assignment).execution_options(populate_existing=True)
+    found = session.scalar(stmt)
     if found is None:
         raise Problem(404, f"no assignment with id {assignment_id}")
     return found
@@ -53,10 +66,44 @@ def needs_company(session: Session, a: Assignment) -> bool:
     return set(offer.pathways) & set(student.pathways) == {"BBL"}
 
 
+def accepted_at(session: Session, round_id: int, where: ColumnElement[bool]) -> int:
+    """Accepted placements of one round at the offers ``where`` selects. Per round: a
+    follow-up round carries each accepted placement along as its own pinned copy."""
+    return int(session.scalar(select(func.count()).select_from(Assignment).join(
+        Offer, Offer.id == Assignment.offer_id).where(
+        where, Assignment.round_id == round_id,
+        Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
+
+
+def claim_seat(session: Session, a: Assignment) -> None:
+    """Before a placement is accepted: a seat must be free at its offer and environment.
+
+    The offer's row (and its environment's) is locked first, so two accepts of the last seat
+    take turns: the second counts the first's acceptance and is refused. Capacity changes
+    lock the same row, so a seat also cannot vanish between the count and the commit.
+    """
+    offer = session.get(Offer, a.offer_id, with_for_update=True, populate_existing=True)
+    assert offer is not None
+    if accepted_at(session, a.round_id, Offer.id == offer.id) >= offer.capacity:
+        raise Problem(409, f"offer {offer.id} has no seat left: all {offer.capacity} are "
+                           "taken by accepted placements")
+    if offer.environment_id is not None:
+        env = session.get(Environment, offer.environment_id, with_for_update=True,
+                          populate_existing=True)
+        assert env is not None
+        if accepted_at(session, a.round_id, Offer.environment_id == env.id) >= env.capacity:
+            raise Problem(409, f"learning environment {env.id} has no seat left: all "
+                               f"{env.capacity} are taken by accepted placements")
+
+
 def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> Assignment:
-    """Record a student's or company's answer; the placement is settled when both agree."""
+    """Record a student's or company's answer; the placement is settled when both agree.
+
+    The assignment's row is locked, so a student and a company answering at once see each
+    other's answer (a BBL placement accepted by both is accepted, never left proposed).
+    """
     p.require(Role.STUDENT, Role.COMPANY)
-    a = visible_assignment(session, p, assignment_id)
+    a = visible_assignment(session, p, assignment_id, lock=True)
     rnd = session.get(Round, a.round_id)
     if rnd is None or rnd.status != RoundStatus.PUBLISHED:
         raise Problem(409, "assignments are answered while their round is published")
@@ -70,6 +117,7 @@ def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> 
         a.status = AssignmentStatus.DECLINED.value
     elif a.student_response == ACCEPT and (
             a.company_response == ACCEPT or not needs_company(session, a)):
+        claim_seat(session, a)
         a.status = AssignmentStatus.ACCEPTED.value
     session.flush()
     return a

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import flask_smorest
+from flask import current_app, request
 
+from .. import idempotency
 from ..auth import authenticate
 
 PREFIX = "/api/v1"
@@ -76,10 +78,22 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         return decorator
 
 
+def allow_uploads() -> None:
+    """Bulk imports may send more than ``MAX_CONTENT_LENGTH``: a province's round document is
+    tens of megabytes. Set before anything reads the body (the idempotency hook does)."""
+    if request.path.endswith("/import"):
+        request.max_content_length = current_app.config["MAX_IMPORT_LENGTH"]
+
+
 def resource_blueprint(name: str, description: str) -> Blueprint:
-    """A resource's blueprint: every request must carry a valid bearer token."""
+    """A resource's blueprint: every request must carry a valid bearer token; writes honour
+    ``Idempotency-Key``."""
     blp = Blueprint(name, f"service.api.{name}", url_prefix=f"{PREFIX}/{name}",
                     description=description)
     blp.authenticated = True
+    blp.before_request(allow_uploads)
     blp.before_request(authenticate)
+    blp.before_request(idempotency.begin)  # after authenticate: keys are scoped per token
+    blp.after_request(idempotency.finish)
+    blp.teardown_request(idempotency.abandon)
     return blp

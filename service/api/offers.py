@@ -10,6 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from ..access import offer_filter, require_offer_writer, visible_offer
 from ..auth import current_principal
+from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
 from ..imports import ImportSummary, import_offers, parse_upload
 from ..models import Offer, Role
@@ -63,24 +64,30 @@ class OfferItem(MethodView):
     @every_role
     @blp.response(200, OfferSchema)
     def get(self, offer_id: int) -> Offer:
-        """Show an offer."""
-        return visible_offer(db.session, current_principal(), offer_id)
+        """Show an offer, with its ETag for a later If-Match."""
+        offer = visible_offer(db.session, current_principal(), offer_id)
+        send_etag(etag_of(OfferSchema(), offer))
+        return offer
 
     @blp.arguments(OfferSchema(partial=True))
     @blp.response(200, OfferSchema)
     def patch(self, data: dict[str, Any], offer_id: int) -> Offer:
-        """Change an offer; capacity may not drop below accepted placements."""
+        """Change an offer (412 if If-Match is stale); capacity stays above accepted seats."""
         p = current_principal()
-        offer = visible_offer(db.session, p, offer_id)
-        require_offer_writer(p, data.get("company_id", offer.company_id))
         with db.transaction() as session:
-            return save_offer(session, offer, data)
+            offer = visible_offer(session, p, offer_id, lock=True)
+            require_offer_writer(p, data.get("company_id", offer.company_id))
+            check_if_match(etag_of(OfferSchema(), offer))
+            saved = save_offer(session, offer, data)
+        send_etag(etag_of(OfferSchema(), saved))
+        return saved
 
     @blp.response(204)
     def delete(self, offer_id: int) -> None:
-        """Delete a draft offer."""
+        """Delete a draft offer (412 if If-Match is stale)."""
         p = current_principal()
-        offer = visible_offer(db.session, p, offer_id)
-        require_offer_writer(p, offer.company_id)
         with db.transaction() as session:
+            offer = visible_offer(session, p, offer_id, lock=True)
+            require_offer_writer(p, offer.company_id)
+            check_if_match(etag_of(OfferSchema(), offer))
             delete_offer(session, offer)

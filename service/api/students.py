@@ -14,6 +14,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from ..access import require_student_writer, student_filter, visible_student
 from ..auth import Principal, current_principal
+from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
 from ..imports import ImportSummary, import_students, parse_upload
 from ..models import Role, Student
@@ -88,25 +89,31 @@ class StudentItem(MethodView):
     @every_role
     @blp.response(200, StudentSchema)
     def get(self, student_id: int) -> Student | WithoutPriority:
-        """Show a student."""
+        """Show a student, with the ETag for a later If-Match."""
         p = current_principal()
-        return shown(p, visible_student(db.session, p, student_id))
+        student = shown(p, visible_student(db.session, p, student_id))
+        send_etag(etag_of(StudentSchema(), student))
+        return student
 
     @blp.arguments(StudentSchema(partial=True))
     @blp.response(200, StudentSchema)
     def patch(self, data: dict[str, Any], student_id: int) -> Student:
-        """Change a student (staff in scope)."""
+        """Change a student (staff in scope; 412 if If-Match is stale)."""
         p = current_principal()
-        student = visible_student(db.session, p, student_id)
-        require_student_writer(p, data)
         with db.transaction() as session:
-            return save_student(session, student, data)
+            student = visible_student(session, p, student_id, lock=True)
+            require_student_writer(p, data)
+            check_if_match(etag_of(StudentSchema(), student))
+            saved = save_student(session, student, data)
+        send_etag(etag_of(StudentSchema(), saved))
+        return saved
 
     @blp.response(204)
     def delete(self, student_id: int) -> None:
-        """Delete a student and their preferences (staff in scope)."""
+        """Delete a student and their preferences (staff in scope; 412 if If-Match is stale)."""
         p = current_principal()
-        student = visible_student(db.session, p, student_id)
-        require_student_writer(p, {})
         with db.transaction() as session:
+            student = visible_student(session, p, student_id, lock=True)
+            require_student_writer(p, {})
+            check_if_match(etag_of(StudentSchema(), student))
             session.delete(student)

@@ -7,6 +7,7 @@ well, and an unreachable server fails those tests rather than skipping them.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ from service.models import Base, Company, Offer, School, Student
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+# Idempotency records and rate-limit counters: in the process ("embedded", no REDIS_URL) and,
+# when REDIS_URL is set, in that real Redis too.
+REDIS_URL = os.environ.get("REDIS_URL")
+STORES = ["embedded", "redis"] if REDIS_URL else ["embedded"]
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +58,34 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     return PG_URL
 
 
+def app_config(**overrides: Any) -> dict[str, Any]:
+    """A test app's config: its own key prefix, so counters and idempotency records kept in
+    the shared Redis never leak from one test into another; jobs run inside the request
+    unless a test asks for another mode."""
+    return {"TESTING": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "JOBS_MODE": "eager", **overrides}
+
+
+@pytest.fixture
+def extra_config() -> dict[str, Any]:
+    """Extra app settings for the ``app`` fixture; job tests override it."""
+    return {}
+
+
 @pytest.fixture(params=BACKENDS)
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path,
+        extra_config: dict[str, Any]) -> Iterator[Flask]:
     url = database_url(request.param, request, tmp_path)
-    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    app = create_app(app_config(DATABASE_URL=url, **extra_config))
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """The REDIS_URL an app under test gets: None for the embedded mode."""
+    return REDIS_URL if request.param == "redis" else None
 
 
 @pytest.fixture

@@ -119,7 +119,9 @@ def test_a_seeded_round_allocates(client: FlaskClient, app: Flask, make: Factory
         rid = seed_demo(session, 150, 2).id
     admin = make.admin()
     client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    report = client.post(f"/api/v1/rounds/{rid}/allocate", headers=admin).get_json()
+    job = client.post(f"/api/v1/rounds/{rid}/allocate", headers=admin).get_json()
+    assert job["status"] == "finished", job  # the tests run jobs eagerly
+    report = client.get(f"/api/v1/rounds/{rid}/report", headers=admin).get_json()
     assert report["stats"]["students"] == 150
     listed = client.get(f"/api/v1/rounds/{rid}/assignments?page_size=1", headers=admin)
     assert report["stats"]["placed"] == json.loads(listed.headers["X-Pagination"])["total"]

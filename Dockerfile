@@ -1,0 +1,21 @@
+# One image for every Leerplek process: the API (gunicorn), the worker and the migration step.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+# Metadata first, so a code change does not reinstall the dependencies' layer from scratch.
+COPY pyproject.toml README.md ./
+COPY solver ./solver
+COPY seeds ./seeds
+COPY service ./service
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /app leerplek
+
+# Never root: the API and the worker need no privileges.
+USER leerplek
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "service.app:create_app()"]

@@ -1,0 +1,94 @@
+"""Security headers, strict CORS and throttled authentication failures.
+
+Body size: ``MAX_CONTENT_LENGTH`` (Flask's own setting) makes Werkzeug refuse a larger body
+with 413, which the error handlers answer as problem+json like every other error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from flask import Flask, Response, current_app, request
+from limits import parse
+
+from .errors import Problem, problem_response
+
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
+CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match"
+CORS_EXPOSED = "ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination"
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_preflight)
+    app.after_request(_headers)
+
+
+def _allowed_origin() -> str | None:
+    origin = request.headers.get("Origin")
+    allowed: list[str] = current_app.config["CORS_ORIGINS"]
+    return origin if origin is not None and origin in allowed else None
+
+
+def _preflight() -> Response | None:
+    """Answer a browser's CORS preflight before authentication (it carries no token)."""
+    if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers:
+        return None
+    if _allowed_origin() is None:
+        return problem_response(403, "this origin may not call the API from a browser")
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+    response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _headers(response: Response) -> Response:
+    # setdefault: a view that needs other values (a dashboard page's CSP) sets its own.
+    for name, value in current_app.config["SECURITY_HEADERS"].items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith("/api/"):
+        # Personal data: no shared cache may keep it.
+        response.headers.setdefault("Cache-Control", "no-store")
+    origin = _allowed_origin()
+    if origin is not None:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+    response.vary.add("Origin")
+    return response
+
+
+def _auth_failure_args() -> tuple[str, ...]:
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    return prefix, "auth-failures", request.remote_addr or "unknown"
+
+
+def refuse_if_failing_auth() -> None:
+    """Before a token is looked up: an address that failed too often waits (429)."""
+    from .ratelimit import rate_limiter
+
+    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
+    strategy = rate_limiter().limiter
+    args = _auth_failure_args()
+    try:
+        allowed = strategy.test(limit, *args)
+    except Exception as exc:  # counters unreachable: authentication itself must go on
+        log.warning("auth failure counter unavailable: %s", exc)
+        return
+    if not allowed:
+        reset_at, _ = strategy.get_window_stats(limit, *args)
+        wait = max(1, math.ceil(reset_at - time.time()))
+        raise Problem(429, "too many failed authentication attempts from this address; "
+                           "retry later", headers={"Retry-After": str(wait)})
+
+
+def count_auth_failure() -> None:
+    from .ratelimit import rate_limiter
+
+    try:
+        rate_limiter().limiter.hit(parse(current_app.config["AUTH_FAILURE_LIMIT"]),
+                                   *_auth_failure_args())
+    except Exception as exc:
+        log.warning("auth failure counter unavailable: %s", exc)

@@ -1,0 +1,123 @@
+"""Rate limits per token: 429 problem+json with Retry-After once a token's budget is spent.
+
+Every test runs in the embedded mode (counters in the process) and, when REDIS_URL is set,
+against that real Redis. The test config allows 3 requests a minute per token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+
+from service.app import create_app
+from service.extensions import db
+from service.models import Base
+
+from .conftest import REDIS_URL, Factory, app_config, assert_problem, database_url
+
+LIMIT = 3
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path, store_url: str | None
+        ) -> Iterator[Flask]:
+    url = database_url("sqlite", request, tmp_path)
+    app = create_app(app_config(DATABASE_URL=url, REDIS_URL=store_url,
+                                RATELIMIT_APPLICATION=f"{LIMIT} per minute"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_token_over_its_limit_gets_429_with_retry_after(client: FlaskClient,
+                                                          make: Factory) -> None:
+    headers = make.admin()
+    for _ in range(LIMIT):
+        assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    response = client.get("/api/v1/schools", headers=headers)
+    body = assert_problem(response, 429)
+    assert "rate limit" in body["detail"]
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+
+
+def test_the_limit_spans_every_endpoint(client: FlaskClient, make: Factory) -> None:
+    headers = make.admin()
+    for path in ("/api/v1/schools", "/api/v1/companies", "/api/v1/offers"):
+        assert client.get(path, headers=headers).status_code == 200
+    assert_problem(client.get("/api/v1/students", headers=headers), 429)
+
+
+def test_writes_count_too(client: FlaskClient, make: Factory) -> None:
+    headers = make.admin()
+    for n in range(LIMIT):
+        assert client.post("/api/v1/schools", headers=headers, json={
+            "name": "S", "code": f"s{n}", "region": "twente"}).status_code == 201
+    response = client.post("/api/v1/schools", headers=headers,
+                           json={"name": "S", "code": "late", "region": "twente"})
+    assert_problem(response, 429)
+    assert len(client.get("/api/v1/schools", headers=make.admin()).get_json()) == LIMIT
+
+
+def test_each_token_has_its_own_budget(client: FlaskClient, make: Factory) -> None:
+    spent, fresh = make.admin(), make.admin()
+    for _ in range(LIMIT):
+        client.get("/api/v1/schools", headers=spent)
+    assert_problem(client.get("/api/v1/schools", headers=spent), 429)
+    assert client.get("/api/v1/schools", headers=fresh).status_code == 200
+
+
+def test_requests_without_a_token_are_limited_by_address(client: FlaskClient) -> None:
+    for _ in range(LIMIT):
+        assert_problem(client.get("/api/v1/schools"), 401)
+    assert_problem(client.get("/api/v1/schools"), 429)
+    other = {"REMOTE_ADDR": "192.0.2.7"}
+    assert_problem(client.get("/api/v1/schools", environ_base=other), 401)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_checks_are_exempt(client: FlaskClient, path: str) -> None:
+    for _ in range(LIMIT * 3):
+        assert client.get(path).status_code == 200
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                              request: pytest.FixtureRequest,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("RATELIMIT_APPLICATION", "1 per hour")
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path)))
+    client, headers = app.test_client(), Factory(app).admin()
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert_problem(client.get("/api/v1/schools", headers=headers), 429)
+
+
+if REDIS_URL:
+    def test_api_processes_share_one_budget_through_redis(tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        config = app_config(DATABASE_URL=url, REDIS_URL=REDIS_URL,
+                            RATELIMIT_APPLICATION=f"{LIMIT} per minute")
+        apps = [create_app(config), create_app(config)]
+        headers = Factory(apps[0]).admin()
+        for n in range(LIMIT):
+            assert apps[n % 2].test_client().get("/api/v1/schools",
+                                                 headers=headers).status_code == 200
+        assert_problem(apps[LIMIT % 2].test_client().get("/api/v1/schools", headers=headers),
+                       429)
+
+
+def test_an_unreachable_redis_falls_back_to_counting_in_process(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL="redis://127.0.0.1:1/0",
+                                RATELIMIT_APPLICATION=f"{LIMIT} per minute"))
+    client, headers = app.test_client(), Factory(app).admin()
+    for _ in range(LIMIT):
+        assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert_problem(client.get("/api/v1/schools", headers=headers), 429)
