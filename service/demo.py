@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 import threading
 import time
@@ -35,7 +36,10 @@ from sqlalchemy import event
 from .seeding import Directory
 
 BAR_AFTER_S = 1.0  # a step shows a live bar only once it has taken this long
-WORKERS = 4  # client threads: overlap request building with the server's work
+# Server processes: one per core, at least two (so the client's work overlaps the server's)
+# and at most four (SQLite takes one writer at a time). Client threads: two per process.
+SERVERS = max(2, min(4, os.cpu_count() or 2))
+WORKERS = 2 * SERVERS
 
 
 class Progress:
@@ -158,7 +162,7 @@ class Client:
 
 
 @contextmanager
-def serve(app: Any, processes: int = 2) -> Iterator[str]:
+def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
     """The app on a free local port, served by ``processes`` forked workers sharing one
     listening socket (the pre-fork model), so the server does not share the client's GIL;
     yields the base URL."""
