@@ -197,3 +197,25 @@ def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
         thread.join()
     assert got == {"stats": {"placed": 3, "students": 4}} and len(polls) == 2
     assert "3 of 4 placed" in stream.getvalue()
+
+
+def test_the_client_waits_out_a_rate_limit() -> None:
+    app = Flask("limited")
+    calls: list[int] = []
+
+    @app.get("/thing")
+    def thing() -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            return {"title": "Too Many Requests"}, 429, {"Retry-After": "0"}
+        return {"ok": True}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        got = Client(f"http://127.0.0.1:{server.server_port}").ok("GET", "/thing", "t")
+    finally:
+        server.shutdown()
+        thread.join()
+    assert got == {"ok": True} and len(calls) == 2
