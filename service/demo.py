@@ -267,7 +267,8 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     out = stream if stream is not None else sys.stderr
     output.mkdir(parents=True, exist_ok=True)
     database = output / "leerplek.sqlite"
-    database.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):  # an earlier run's database and its write-ahead log
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
     url = f"sqlite:///{database.resolve()}"
     print(f"Leerplek demo: {students:,} students (seed {seed}), database {database}", file=out)
 
@@ -306,7 +307,9 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
           "  dashboard   http://127.0.0.1:8000/dashboard\n"
           "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
           "document is api_spec/openapi.yaml)\n"
-          f"  The demo database is {database}: DATABASE_URL={url} make serve", file=out)
+          f"  The demo database is {database}: DATABASE_URL={url} make serve\n"
+          f"  A token for it: DATABASE_URL={url} .venv/bin/leerplek create-token "
+          "--role admin", file=out)
     return report
 
 
