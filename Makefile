@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 6000
+SEED ?= 1
 
-.PHONY: demo test bench lint serve worker clean
+.PHONY: demo demo-engine seed test bench lint serve worker clean
 
 $(STAMP): pyproject.toml
 	bash .ci/install-chromium
@@ -14,9 +15,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
+# The whole service on a fresh SQLite file: reference data, a generated province, a round
+# driven through the HTTP API, the coordinator's report in demo-output/.
 demo: $(STAMP)
+	$(VENV)/bin/leerplek demo --students $(N) --seed $(SEED) --output demo-output
+
+# The engine alone: generate a round document, solve it under every objective, verify it.
+demo-engine: $(STAMP)
 	@mkdir -p demo-output
-	$(VENV)/bin/leerplek generate --students $(N) --seed 1 -o demo-output/round.json
+	$(VENV)/bin/leerplek generate --students $(N) --seed $(SEED) -o demo-output/round.json
 	$(VENV)/bin/leerplek solve demo-output/round.json -o demo-output/result.json --compare
 	$(VENV)/bin/leerplek verify demo-output/round.json demo-output/result.json
 	@echo "round: demo-output/round.json  result: demo-output/result.json"
@@ -33,9 +40,18 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
 
+# DATABASE_URL picks the database (default instance/leerplek.sqlite); reference data is
+# loaded idempotently on every start.
 serve: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade
+	$(VENV)/bin/leerplek seed reference
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 'service.app:create_app()'
+
+# Reference data plus an open provincial demo round in DATABASE_URL's database.
+seed: $(STAMP)
+	$(VENV)/bin/leerplek db upgrade
+	$(VENV)/bin/leerplek seed reference
+	$(VENV)/bin/leerplek seed demo --students $(N) --seed $(SEED)
 
 worker: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade

@@ -66,6 +66,46 @@ def cmd_create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seed_reference(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .extensions import db
+    from .seeding import seed_reference
+
+    with create_app().app_context(), db.transaction() as session:
+        counts = seed_reference(session)
+    print(f"reference data: {counts.created} created, {counts.updated} updated, "
+          f"{counts.unchanged} unchanged", file=sys.stderr)
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .demo import Progress
+    from .errors import Problem
+    from .extensions import db
+    from .seeding import seed_demo
+
+    with create_app().app_context():
+        try:
+            with db.transaction() as session, Progress("seeding", None):
+                rid = seed_demo(session, args.students, args.seed).id
+        except Problem as exc:
+            print(f"leerplek: {exc.detail}", file=sys.stderr)
+            for e in exc.errors[:10]:
+                print(f"  {e['field']}: {e['message']}", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+    print(f"seeded open province-wide round {rid} with {args.students} students",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(args.students, args.seed, Path(args.output))
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from .app import create_app
     from .jobs import work
@@ -110,6 +150,23 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
                    help="school:<id> or region:<name> (coordinator), company:<id>, "
                         "student:<id>; empty for admin")
     p.set_defaults(func=cmd_create_token)
+
+    p = sub.add_parser("seed", help="reference data, or a calibrated demo round")
+    seed_sub = p.add_subparsers(dest="seed_command", required=True)
+    ref = seed_sub.add_parser("reference", help="load seeds/reference/ (idempotent)")
+    ref.set_defaults(func=cmd_seed_reference)
+    demo = seed_sub.add_parser("demo", help="reference data plus an open province-wide round of "
+                                            "generated companies, offers, students, lists")
+    demo.add_argument("--students", type=int, default=6000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("demo", help="a whole round through the HTTP API on a fresh SQLite "
+                                    "database, with the coordinator's report")
+    p.add_argument("--students", type=int, default=6000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("-o", "--output", default="demo-output")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("worker", help="run allocation jobs from Redis (REDIS_URL)")
     p.add_argument("--burst", action="store_true", help="stop once the queue is empty")

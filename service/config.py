@@ -91,6 +91,10 @@ DEFAULTS: dict[str, Any] = {
     "API_TITLE": "Leerplek",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
+    # The spec is served at /api/openapi.json. No Swagger/ReDoc page: their assets come from a
+    # CDN, and the service must work without internet access.
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
         "info": {"description": "Placement matching for Dutch mbo workplace learning (BPV)."},
         "components": {

@@ -152,6 +152,9 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. the BRIN or a short slug
     region: Mapped[str] = mapped_column(String(80))
+    # Approximate number of students and main location, as the reference data gives them.
+    size: Mapped[int | None] = mapped_column(Integer)
+    main_place: Mapped[str | None] = mapped_column(String(80))
 
 
 environment_partners = Table(
@@ -348,6 +351,58 @@ class Assignment(Base):
         CheckConstraint(_enum_check("status", [s.value for s in AssignmentStatus]),
                         name="status"),
     )
+
+
+class RefRegion(Base):
+    """A labour-market region (reference data, loaded by ``leerplek seed reference``)."""
+
+    __tablename__ = "ref_regions"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # the slug records use
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class RefPlace(Base):
+    """A main place of a region, with approximate coordinates."""
+
+    __tablename__ = "ref_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[str] = mapped_column(ForeignKey("ref_regions.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    province: Mapped[str] = mapped_column(String(80))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+
+
+class RefSector(Base):
+    """A coarse sector group after the SBB sector chambers, with its employment share."""
+
+    __tablename__ = "ref_sectors"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sbb_chamber: Mapped[str] = mapped_column(String(200))
+    employment_share: Mapped[float] = mapped_column(Float)
+
+
+class RefQualification(Base):
+    """A qualification (crebo) code; ``synthetic`` marks codes made up for the demo."""
+
+    __tablename__ = "ref_qualifications"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector_id: Mapped[str] = mapped_column(ForeignKey("ref_sectors.id"), index=True)
+    level_mask: Mapped[int] = mapped_column(Integer)
+    synthetic: Mapped[bool] = mapped_column(Boolean)
+
+    @property
+    def levels(self) -> list[int]:
+        return mask_to_levels(self.level_mask)
 
 
 class ApiToken(Base):

@@ -37,6 +37,9 @@ class SchoolSchema(ma.Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=40),
                          metadata={"description": "BRIN or short code, unique"})
     region = fields.String(required=True, validate=LABEL)
+    size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
+                          metadata={"description": "approximate number of students"})
+    main_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
 
 
 class CompanySchema(ma.Schema):

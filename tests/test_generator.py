@@ -307,3 +307,63 @@ def test_reference_data() -> None:
     assert all(re.fullmatch(r"\d{5}", q["code"]) for q in ref["qualifications"])
     ref["schools"].clear()  # a copy: the generator's own data is untouched
     assert load_reference()["schools"]
+
+
+# ------------------------------------------------------------------------------------------
+# Calibration, supply side and regions (tolerances stated per test)
+
+
+def test_home_regions_follow_school_sizes_by_region_within_two_points(doc: Doc) -> None:
+    schools = load_reference()["schools"]
+    total = sum(s["students"] for s in schools)
+    target: Counter[str] = Counter()
+    for s in schools:
+        target[s["regions"][0]] += s["students"] / total
+    home = [s["regions"][0] for s in doc["students"]]
+    for region, expected in target.items():
+        assert abs(share(home, region) - expected) <= 0.02, region
+
+
+def test_seats_per_region_follow_home_demand_within_three_points(doc: Doc) -> None:
+    seats: Counter[str] = Counter()
+    for o in doc["offers"]:
+        seats[o["region"]] += o["capacity"]
+    total = sum(seats.values())
+    home = [s["regions"][0] for s in doc["students"]]
+    for region, n in seats.items():
+        assert abs(n / total - share(home, region)) <= 0.03, region
+
+
+def test_shortage_cells_hold_the_target_factor_and_the_rest_have_room(doc: Doc) -> None:
+    demand = Counter((s["regions"][0], s["sector"]) for s in doc["students"])
+    supply: Counter[tuple[str, str]] = Counter()
+    for o in doc["offers"]:
+        supply[(o["region"], o["sector"])] += o["capacity"]
+    factor = TARGETS["shortage_capacity_factor"]
+    for cell, wanted in demand.items():
+        if cell in TARGETS["shortage_cells"]:
+            assert abs(supply[cell] / wanted - factor) <= 0.05, cell  # ±0.05 of 0.70
+        elif wanted >= 50:  # small cells round to whole seats
+            assert supply[cell] >= wanted, cell  # scaled up to keep the total ratio
+
+
+def test_offer_pathways_within_three_points_and_bbl_seats_cover_bbl_students(doc: Doc) -> None:
+    ordinary = [o for o in doc["offers"] if o["environment_id"] is None]
+    shares = TARGETS["offer_pathways"]
+    bbl_only = share([o["pathways"] == ["BBL"] for o in ordinary], True)
+    both = share([sorted(o["pathways"]) == ["BBL", "BOL"] for o in ordinary], True)
+    assert abs(bbl_only - shares["BBL"]) <= 0.03
+    assert abs(both - shares["BOL+BBL"]) <= 0.03
+    seats = sum(o["capacity"] for o in doc["offers"])
+    bbl_seats = sum(o["capacity"] for o in doc["offers"] if "BBL" in o["pathways"])
+    assert bbl_seats / seats >= TARGETS["bbl_share"]  # work-based students can find a job
+    hybrid = share([o["environment_id"] is not None for o in doc["offers"]], True)
+    assert abs(hybrid - TARGETS["hybrid_offer_share"]) <= 0.02
+
+
+def test_popularity_skew_top_tenth_of_offers_draws_a_third_of_all_listings(doc: Doc) -> None:
+    listed = Counter(p for s in doc["students"] for p in s["preferences"])
+    counts = sorted((listed[o["id"]] for o in doc["offers"]), reverse=True)
+    top = sum(counts[: len(counts) // 10]) / sum(counts)
+    # Zipf exponent 0.9 over popularity ranks: a uniform choice would give the top tenth 10%.
+    assert top >= 0.30

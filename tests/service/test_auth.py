@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.auth import hash_token, parse_scope
+from service.auth import hash_token, issue_tokens, parse_scope
 from service.extensions import db
 from service.models import ApiToken
 
@@ -54,3 +54,21 @@ def test_a_scope_that_does_not_fit_the_role_is_refused(app: Flask, role: str,
 def test_a_regional_coordinator_scope_needs_no_record(app: Flask) -> None:
     with app.app_context():
         assert parse_scope(db.session, "coordinator", "region:twente").region == "twente"
+
+
+def test_tokens_issued_in_bulk_each_act_for_their_own_student(app: Flask, client: FlaskClient,
+                                                              make: Factory) -> None:
+    school = make.school()
+    students = [make.student(school) for _ in range(3)]
+    with app.app_context(), db.transaction() as session:
+        tokens = issue_tokens(session, "student", [f"student:{s}" for s in students])
+    for sid, token in zip(students, tokens, strict=True):
+        rows = client.get("/api/v1/students", headers={"Authorization": f"Bearer {token}"})
+        assert [s["id"] for s in rows.get_json()] == [sid]
+
+
+def test_bulk_tokens_refuse_a_scope_without_its_record(app: Flask, make: Factory) -> None:
+    student = make.student()
+    with app.app_context(), db.transaction() as session, \
+            pytest.raises(ValueError, match="no student with id 999"):
+        issue_tokens(session, "student", [f"student:{student}", "student:999"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+from flask.testing import FlaskClient
 
 from service.cli import OPENAPI_PATH, openapi_yaml
 
@@ -54,3 +55,9 @@ def test_every_operation_documents_its_access_errors() -> None:
             assert ("403" in codes) == ((method, path) not in OPEN_TO_EVERY_ROLE), where
             assert operation["responses"]["401"] == {
                 "$ref": "#/components/responses/UNAUTHORIZED"}, where
+
+
+def test_the_running_service_serves_its_spec_without_a_token(client: FlaskClient) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json()["paths"] == yaml.safe_load(openapi_yaml())["paths"]

@@ -126,3 +126,19 @@ def test_reallocating_replaces_the_assignments(client: FlaskClient, make: Factor
     client.post(f"{url}/allocate", headers=r["staff"])
     client.post(f"{url}/allocate", headers=r["staff"])
     assert len(client.get(f"{url}/assignments", headers=r["staff"]).get_json()) == 1
+
+
+def test_a_province_wide_round_takes_the_students_of_every_school(client: FlaskClient,
+                                                                 make: Factory) -> None:
+    admin = make.admin()
+    rid = client.post("/api/v1/rounds", json={"name": "Overijssel"},
+                      headers=admin).get_json()["id"]
+    offer = make.offer(round_id=rid)
+    twente = make.student(make.school(region="twente"))
+    zwolle = make.student(make.school(region="regio-zwolle"), regions=["regio-zwolle"])
+    client.post(f"/api/v1/rounds/{rid}/open", headers=admin)
+    response = client.put(f"/api/v1/rounds/{rid}/preferences/{twente}", json={"offers": [offer]},
+                          headers=make.token("student", f"student:{twente}"))
+    assert response.status_code == 200
+    students = client.get(f"/api/v1/rounds/{rid}/export", headers=admin).get_json()["students"]
+    assert {s["id"] for s in students} == {str(twente), str(zwolle)}

@@ -108,3 +108,4 @@ def test_the_policy_is_frozen_once_closed(client: FlaskClient, make: Factory) ->
     client.post(f"/api/v1/rounds/{rid}/close", headers=headers)
     assert_problem(client.patch(f"/api/v1/rounds/{rid}", json={"seed": 4}, headers=headers),
                    409)
+

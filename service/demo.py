@@ -1,0 +1,567 @@
+"""``leerplek demo``: a whole province-wide round driven through the real HTTP API.
+
+A fresh SQLite database under the output folder is migrated by Alembic and given the
+reference data and the generated province's directory (companies and environments).
+Everything after that goes over HTTP to the app served on a local port, with a token of each
+role: each school's coordinator uploads its students (with their priority flags), the admin
+creates and opens the round, companies post their offers, students submit their lists, the
+admin closes, allocates (polling the job when the service answers 202) and publishes,
+students and companies answer, a follow-up round places those who declined, and the
+coordinator's report is printed and written next to the assignments CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+from sqlalchemy import event
+
+from .seeding import Directory
+
+BAR_AFTER_S = 1.0  # a step shows a live bar only once it has taken this long
+# Server processes: one per core, at least two (so the client's work overlaps the server's)
+# and at most four (SQLite takes one writer at a time). Client threads: two per process.
+SERVERS = max(2, min(4, os.cpu_count() or 2))
+WORKERS = 2 * SERVERS
+
+
+class Progress:
+    """A dependency-free progress bar on stderr for steps that take more than a second.
+
+    The bar is drawn by a ticker thread, so a step that waits on one long request (an
+    allocation) still shows its elapsed time; on a non-terminal only the final line is
+    written, keeping logs clean.
+    """
+
+    def __init__(self, label: str, total: int | None, stream: TextIO | None = None) -> None:
+        self.label, self.total, self.done = label, total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty()
+        self.note = ""
+        self._start = time.monotonic()
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> Progress:
+        self._start = time.monotonic()
+        if self.live:
+            self._ticker.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop.set()
+        if self._ticker.is_alive():
+            self._ticker.join()
+        mark = "done" if exc is None else "FAILED"
+        end = "\r\x1b[K" if self.live else ""
+        self.stream.write(f"{end}  {self.label}: {self._count()}{mark} in "
+                          f"{self.elapsed:.1f} s{self._note()}\n")
+        self.stream.flush()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self._start
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+
+    def _note(self) -> str:
+        return f" ({self.note})" if self.note else ""
+
+    def _count(self) -> str:
+        if self.total is None:
+            return f"{self.done:,} " if self.done else ""
+        return f"{self.done:,}/{self.total:,} "
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.1):
+            if self.elapsed < BAR_AFTER_S:
+                continue
+            if self.total:
+                frac = min(self.done / self.total, 1.0)
+                bar = "#" * int(frac * 30)
+                shown = f"[{bar:<30}] {frac:4.0%} {self._count()}"
+            else:
+                spin = "|/-\\"[int(self.elapsed * 8) % 4]
+                shown = f"{spin} {self._count()}"
+            self.stream.write(f"\r\x1b[K  {self.label}: {shown}{self.elapsed:.0f} s"
+                              f"{self._note()}")
+            self.stream.flush()
+
+
+# HTTP ------------------------------------------------------------------------------------
+
+class ApiError(RuntimeError):
+    def __init__(self, status: int, body: Any, what: str) -> None:
+        super().__init__(f"{what}: HTTP {status}: {body}")
+        self.status, self.body = status, body
+
+
+@dataclass
+class Client:
+    """A tiny JSON client for the API (urllib: no dependency for a demo)."""
+
+    base: str
+
+    def call(self, method: str, path: str, token: str, body: Any = None,
+             accept: str = "application/json") -> tuple[int, Any, dict[str, str]]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Authorization": f"Bearer {token}", "Accept": accept,
+            **({"Content-Type": "application/json"} if data is not None else {})})
+        while True:
+            try:
+                with urllib.request.urlopen(req, timeout=600) as resp:
+                    raw = resp.read()
+                    status, headers = resp.status, dict(resp.headers)
+            except urllib.error.HTTPError as err:
+                raw, status, headers = err.read(), err.code, dict(err.headers)
+            if status != 429:
+                break
+            # Over the token's rate limit (the admin reads many pages at 60,000 students):
+            # wait as told, then ask again; nothing was written.
+            time.sleep(float(headers.get("Retry-After", "1")))
+        ctype = headers.get("Content-Type", "")
+        parsed: Any = json.loads(raw) if "json" in ctype and raw else raw.decode()
+        return status, parsed, headers
+
+    def ok(self, method: str, path: str, token: str, body: Any = None,
+           accept: str = "application/json") -> Any:
+        status, parsed, _ = self.call(method, path, token, body, accept)
+        if status >= 400:
+            raise ApiError(status, parsed, f"{method} {path}")
+        return parsed
+
+    def all_pages(self, path: str, token: str) -> list[Any]:
+        """Every item of a paginated list (flask-smorest's page/page_size parameters)."""
+        items: list[Any] = []
+        sep = "&" if "?" in path else "?"
+        page = 1
+        while True:
+            status, chunk, headers = self.call(
+                "GET", f"{path}{sep}page={page}&page_size=100", token)
+            if status >= 400:
+                raise ApiError(status, chunk, f"GET {path}")
+            items.extend(chunk)
+            info = json.loads(headers.get("X-Pagination", "{}"))
+            if not chunk or page >= int(info.get("total_pages", page)):
+                return items
+            page += 1
+
+
+@contextmanager
+def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
+    """The app on a free local port, served by ``processes`` forked workers sharing one
+    listening socket (the pre-fork model), so the server does not share the client's GIL;
+    yields the base URL."""
+    import multiprocessing
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from .extensions import db
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            pass  # thousands of request lines would drown the progress bars
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    with app.app_context():
+        db.engine.dispose()  # no pooled connection may cross the fork
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=server.serve_forever, daemon=True) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.join()
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _parallel(step: Progress, jobs: Iterable[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    out: list[Any] = []
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for result in pool.map(fn, jobs):
+            out.append(result)
+            step.advance()
+    return out
+
+
+# The demo --------------------------------------------------------------------------------
+
+@dataclass
+class Demo:
+    client: Client
+    tokens: dict[str, str]  # "admin", "coordinator:<school id>", "company:<id>", "student:<id>"
+    doc: dict[str, Any]
+    log: list[str] = field(default_factory=list)
+    students: dict[str, int] = field(default_factory=dict)  # generated id → database id
+    offer_company: dict[int, int] = field(default_factory=dict)  # offer id → its company
+
+    def token(self, key: str) -> str:
+        return self.tokens[key]
+
+
+def _issue_tokens(app: Any, role: str, kind: str, ids: Iterable[int]) -> dict[str, str]:
+    """Tokens keyed ``"<role>:<id>"`` (``"admin"`` for the admin's)."""
+    from .auth import issue_token, issue_tokens
+    from .extensions import db
+
+    with app.app_context(), db.transaction() as session:
+        if role == "admin":
+            return {"admin": issue_token(session, "admin", "")}
+        ids = list(ids)
+        tokens = issue_tokens(session, role, [f"{kind}:{i}" for i in ids])
+    return {f"{role}:{i}": t for i, t in zip(ids, tokens, strict=True)}
+
+
+def _without_refused(offers: list[int], problem: dict[str, Any]) -> list[int]:
+    """The list minus the entries a 422 named (``offers.<i>``), or deduplicated when it
+    names the list as a whole (an offer listed twice)."""
+    named = {int(e["field"].split(".")[1]) for e in problem.get("errors", [])
+             if e.get("field", "").startswith("offers.")}
+    if named:
+        return [o for i, o in enumerate(offers) if i not in named]
+    return list(dict.fromkeys(offers))
+
+
+def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = None
+             ) -> dict[str, Any]:
+    """Run the whole demo and return the report it printed and wrote."""
+    from seeds.generator import generate_round
+
+    from .app import create_app
+    from .extensions import db
+    from .migrate import upgrade
+    from .seeding import seed_directory, seed_reference
+
+    out = stream if stream is not None else sys.stderr
+    output.mkdir(parents=True, exist_ok=True)
+    database = output / "leerplek.sqlite"
+    for suffix in ("", "-wal", "-shm"):  # an earlier run's database and its write-ahead log
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    url = f"sqlite:///{database.resolve()}"
+    print(f"Leerplek demo: {students:,} students (seed {seed}), database {database}", file=out)
+
+    with Progress("migrate a new SQLite database", None, out):
+        upgrade(url)
+    # Writers in the server's processes queue for SQLite's lock instead of failing fast.
+    # No Redis on a bare machine: allocation jobs, where the service has them, run in a
+    # thread of the serving process whatever the environment says.
+    app = create_app({"DATABASE_URL": url, "REDIS_URL": None, "JOBS_MODE": "thread",
+                      "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}}})
+    with app.app_context():
+        # A throwaway database: the write-ahead log without a disk flush per commit lets
+        # thousands of one-row requests run at memory speed (SQLite's default syncs each).
+        event.listen(db.engine, "connect", _fast_sqlite)
+    with Progress("generate a calibrated Overijssel round", None, out) as step:
+        doc = generate_round(students, seed)
+        step.note = f"{len(doc['offers']):,} offers, {len(doc['environments'])} environments"
+    with app.app_context():
+        with Progress("load reference data, companies and environments", None, out) as step, \
+                db.transaction() as session:
+            seed_reference(session)
+            directory = seed_directory(session, doc, progress=step.advance)
+        tokens = {**_issue_tokens(app, "admin", "", ()),
+                  **_issue_tokens(app, "coordinator", "school", directory.schools.values()),
+                  **_issue_tokens(app, "company", "company", directory.companies.values())}
+
+    with serve(app) as base:
+        demo = Demo(Client(base), tokens, doc)
+        report = _drive(demo, app, directory, out)
+    report["demo"] = {"students": students, "seed": seed}
+    _write_outputs(output, report, demo)
+    print(render_report(report), file=out)
+    print(f"\nWrote {output / 'report.json'}, {output / 'report.md'} and "
+          f"{output / 'assignments.csv'}.", file=out)
+    print("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):\n"
+          "  dashboard   http://127.0.0.1:8000/dashboard\n"
+          "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
+          "document is api_spec/openapi.yaml)\n"
+          f"  The demo database is {database}: DATABASE_URL={url} make serve\n"
+          f"  A token for it: DATABASE_URL={url} .venv/bin/leerplek create-token "
+          "--role admin", file=out)
+    return report
+
+
+def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str, Any]:
+    from .seeding import home_places, offer_record, student_record
+
+    c, admin = demo.client, demo.token("admin")
+    doc = demo.doc
+
+    # Each school's coordinator uploads its students, priority flags included (staff only).
+    students: dict[str, int] = {}
+    nearest = home_places()
+    with Progress("coordinators upload their students", len(doc["students"]), out) as step:
+        for code, school_id in directory.schools.items():
+            mine = [s for s in doc["students"] if s["school_id"] == code]
+            if not mine:
+                continue
+            body = [student_record(s, directory, nearest) for s in mine]
+            summary = c.ok("POST", "/api/v1/students/import",
+                           demo.token(f"coordinator:{school_id}"), body)
+            students.update(zip((s["id"] for s in mine), summary["ids"], strict=True))
+            step.advance(len(mine))
+    demo.tokens.update(_issue_tokens(app, "student", "student", students.values()))
+    demo.students = students
+
+    rnd = c.ok("POST", "/api/v1/rounds", admin,
+               {"name": "BPV Overijssel 2026–2027",  # no school or region: province-wide
+                "seed": doc["policy"]["seed"],
+                "max_preferences": doc["policy"]["max_preferences"]})
+    rid = rnd["id"]
+
+    # Companies post their offers into the round.
+    offer_ids: dict[str, int] = {}
+    with Progress("companies post their offers", len(doc["offers"]), out) as step:
+        def post(o: dict[str, Any]) -> tuple[str, int]:
+            body = offer_record(o, directory, rid)
+            company = body.pop("company_id")
+            created = c.ok("POST", "/api/v1/offers", demo.token(f"company:{company}"), body)
+            demo.offer_company[int(created["id"])] = company
+            return o["id"], int(created["id"])
+        offer_ids.update(_parallel(step, doc["offers"], post))
+    c.ok("POST", f"/api/v1/rounds/{rid}/open", admin)
+
+    # Students submit their lists; a refused list is fixed from the problem's named fields.
+    lists = [s for s in doc["students"] if s["preferences"]]
+    refused: Counter[str] = Counter()
+    with Progress("students submit their ranked lists", len(lists), out) as step:
+        def submit(s: dict[str, Any]) -> None:
+            sid = students[s["id"]]
+            token = demo.token(f"student:{sid}")
+            offers = [offer_ids[o] for o in s["preferences"]]
+            path = f"/api/v1/rounds/{rid}/preferences/{sid}"
+            status, body, _ = c.call("PUT", path, token, {"offers": offers})
+            if status == 422:
+                refused["duplicate" if "twice" in json.dumps(body) else "ineligible"] += 1
+                c.ok("PUT", path, token, {"offers": _without_refused(offers, body)})
+            elif status >= 400:
+                raise ApiError(status, body, f"PUT {path}")
+        _parallel(step, lists, submit)
+        step.note = (f"{sum(refused.values())} refused with a named reason, fixed and "
+                     "resubmitted" if refused else "")
+    c.ok("POST", f"/api/v1/rounds/{rid}/close", admin)
+
+    first = request_allocation(c, admin, rid, out, "allocate the round")
+    c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
+    answers = _answer(demo, rid, out)
+    with Progress("start a follow-up round", None, out):
+        nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
+    c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
+    final = request_allocation(c, admin, nxt, out, "allocate the follow-up round")
+    return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
+
+
+JOB_DONE = ("finished", "failed")
+JOB_TIMEOUT_S = 1800.0
+
+
+def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
+                       ) -> dict[str, Any]:
+    """Allocate. A 200 carries the report; a 202 is a background job, polled at its
+    ``Location`` (showing its phase and percent) until it has finished."""
+    with Progress(label, None, out) as step:
+        status, body, headers = c.call("POST", f"/api/v1/rounds/{rid}/allocate", admin)
+        if status == 202:
+            path = urllib.parse.urlsplit(headers.get("Location")
+                                         or f"/api/v1/jobs/{body['id']}").path
+            step.total = 100
+            deadline = time.monotonic() + JOB_TIMEOUT_S
+            job = body
+            while job.get("status") not in JOB_DONE:
+                if time.monotonic() > deadline:
+                    raise ApiError(504, job, f"allocation job {path} did not finish")
+                time.sleep(0.2)
+                job = c.ok("GET", path, admin)
+                step.done = int(job.get("percent") or 0)
+                step.note = " ".join(str(job[k]) for k in ("phase", "step") if job.get(k))
+            if job["status"] != "finished":
+                raise ApiError(500, job, f"allocation job {path} failed")
+            body = c.ok("GET", f"/api/v1/rounds/{rid}/report", admin)
+        elif status >= 400:
+            raise ApiError(status, body, f"POST /api/v1/rounds/{rid}/allocate")
+        report: dict[str, Any] = body
+        stats = report["stats"]
+        step.note = f"{stats['placed']:,} of {stats['students']:,} placed"
+    return report
+
+
+def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
+    """Students answer their published placements: most accept, a few decline; BBL
+    companies answer too, and a few of them decline."""
+    c = demo.client
+    rows = c.all_pages(f"/api/v1/rounds/{rid}/assignments", demo.token("admin"))
+    counts: Counter[str] = Counter()
+    with Progress("students and companies answer", len(rows), out) as step:
+        def answer(a: dict[str, Any]) -> str:
+            # Deterministic "random" choices from the ids, so a seed replays exactly.
+            h = (a["id"] * 2654435761) % 1000
+            student = demo.token(f"student:{a['student_id']}")
+            if h < 30:
+                c.ok("POST", f"/api/v1/assignments/{a['id']}/decline", student)
+                return "student declined"
+            result = c.ok("POST", f"/api/v1/assignments/{a['id']}/accept", student)
+            if result["status"] == "accepted":
+                return "accepted"
+            # A BBL placement is a job: the company answers as well.
+            company = f"company:{demo.offer_company[a['offer_id']]}"
+            verb = "decline" if h < 60 else "accept"
+            c.ok("POST", f"/api/v1/assignments/{a['id']}/{verb}", demo.token(company))
+            return "company declined" if verb == "decline" else "accepted"
+        for outcome in _parallel(step, rows, answer):
+            counts[outcome] += 1
+        step.note = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
+    return dict(counts)
+
+
+# The coordinator's report ----------------------------------------------------------------
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, Any],
+                        first: dict[str, Any], answers: dict[str, int], refused: Counter[str],
+                        out: TextIO) -> dict[str, Any]:
+    """The final round as a coordinator reads it through the API: the stored assignments,
+    the round's offers and students, and the engine's reasons and shortage cells."""
+    c, admin = demo.client, demo.token("admin")
+    with Progress("read assignments, offers and students back", None, out) as step:
+        csv_text = c.ok("GET", f"/api/v1/rounds/{rid}/assignments", admin, accept="text/csv")
+        earlier = c.ok("GET", f"/api/v1/rounds/{first_id}/assignments", admin,
+                       accept="text/csv")
+        offers = c.all_pages(f"/api/v1/offers?round_id={rid}", admin)
+        students = c.all_pages("/api/v1/students", admin)
+        step.note = f"{len(offers):,} offers, {len(students):,} students"
+    demo.log.append(csv_text)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    offer_by_id = {o["id"]: o for o in offers}
+    home = {s["id"]: s["regions"][0] for s in students}
+    sector = {s["id"]: s["sector"] for s in students}
+    priority = {s["id"] for s in students if s.get("priority")}
+    placed = {int(r["student_id"]): offer_by_id[int(r["offer_id"])] for r in rows}
+
+    # A placement kept from the first round is pinned in the follow-up, where the student
+    # listed nothing more: its rank is the one it was given in the first round.
+    first_rank = {(r["student_id"], r["offer_id"]): r["rank"]
+                  for r in csv.DictReader(io.StringIO(earlier))}
+    ranks: Counter[str] = Counter(
+        (first_rank.get((r["student_id"], r["offer_id"]), "") if r["pinned"] == "true"
+         else r["rank"]) or "unranked" for r in rows)
+    max_rank = max((int(k) for k in ranks if k != "unranked"), default=0)
+    rank_profile = {str(k): ranks.get(str(k), 0) for k in range(1, max_rank + 1)}
+    rank_profile["unranked"] = ranks.get("unranked", 0)
+
+    def fill(key: str, student_key: dict[int, str]) -> list[dict[str, Any]]:
+        seats: Counter[str] = Counter()
+        taken: Counter[str] = Counter()
+        for o in offers:
+            seats[o[key]] += o["capacity"]
+        for o in placed.values():
+            taken[o[key]] += 1
+        wanted = Counter(student_key.values())
+        got = Counter(student_key[s] for s in placed)
+        return [{key: k, "seats": seats[k], "placed_here": taken[k],
+                 "fill": _share(taken[k], seats[k]), "students": wanted[k],
+                 "students_placed": got[k], "placed_share": _share(got[k], wanted[k])}
+                for k in sorted(set(seats) | set(wanted))]
+
+    reasons = Counter(u["reason"] for u in engine["unassigned"])
+    return {
+        "round_id": rid,
+        "students": len(students),
+        "placed": len(placed),
+        "placed_share": _share(len(placed), len(students)),
+        "priority_students": len(priority),
+        "priority_placed": len(priority & set(placed)),
+        "pinned": sum(r["pinned"] == "true" for r in rows),
+        "rank_profile": rank_profile,
+        "regions": fill("region", home),
+        "sectors": fill("sector", sector),
+        "unplaced": len(students) - len(placed),
+        "unplaced_reasons": dict(reasons.most_common()),
+        "top_shortages": engine["shortage"][:5],
+        "first_round": {"placed": first["stats"]["placed"],
+                        "students": first["stats"]["students"]},
+        "answers": answers,
+        "lists_refused": dict(refused),
+        "engine_status": engine["status"],
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:5.1f}%"
+
+
+def render_report(r: dict[str, Any]) -> str:
+    """The report as plain text, for the terminal and report.md."""
+    lines = [
+        "",
+        f"Coordinator's report — round {r['round_id']} (follow-up, {r['engine_status']})",
+        f"  placed {r['placed']:,} of {r['students']:,} students ({_pct(r['placed_share'])}); "
+        f"priority {r['priority_placed']:,} of {r['priority_students']:,}; "
+        f"{r['pinned']:,} kept from the first round",
+        f"  first round placed {r['first_round']['placed']:,} of "
+        f"{r['first_round']['students']:,}; answers: "
+        + ", ".join(f"{v:,} {k}" for k, v in sorted(r["answers"].items())),
+        "",
+        "  rank profile   " + "  ".join(f"{k}:{v:,}" for k, v in r["rank_profile"].items()),
+    ]
+    for key, title in (("regions", "region"), ("sectors", "sector")):
+        lines += ["", f"  {title:<16} {'seats':>7} {'placed':>7} {'fill':>7} "
+                      f"{'students':>9} {'placed':>7} {'share':>7}"]
+        for row in r[key]:
+            name = row["region" if key == "regions" else "sector"]
+            lines.append(f"  {name:<16} {row['seats']:>7,} {row['placed_here']:>7,} "
+                         f"{_pct(row['fill']):>7} {row['students']:>9,} "
+                         f"{row['students_placed']:>7,} {_pct(row['placed_share']):>7}")
+    lines += ["", f"  unplaced {r['unplaced']:,}: " + (", ".join(
+        f"{v:,} {k}" for k, v in r["unplaced_reasons"].items()) or "none")]
+    lines += ["", "  top shortages (extra seats here would place the most unplaced students)"]
+    for cell in r["top_shortages"]:
+        lines.append(f"    {cell['region']:<15} {cell['sector']:<14} level {cell['level']}: "
+                     f"{cell['would_place']:,} more placed (listed by "
+                     f"{cell['unplaced_students']:,} outcompeted students)")
+    if not r["top_shortages"]:
+        lines.append("    none")
+    return "\n".join(lines)
+
+
+def _write_outputs(output: Path, report: dict[str, Any], demo: Demo) -> None:
+    (output / "assignments.csv").write_text(demo.log[-1], encoding="utf-8")
+    (output / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+    (output / "report.md").write_text(
+        "# Leerplek demo: coordinator's report\n\n```\n" + render_report(report).strip()
+        + "\n```\n", encoding="utf-8")

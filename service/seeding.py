@@ -1,0 +1,294 @@
+"""Reference data and calibrated demo rounds, written into the service's database.
+
+``seed_reference`` upserts the versioned files in ``seeds/reference/`` (running it twice
+changes nothing). ``seed_demo`` imports a document from ``seeds.generator`` (the generator
+``leerplek generate`` uses) the way ``POST /rounds/import`` does, and opens the round.
+``seed_directory`` registers only a document's companies and environments, in bulk: the demo
+driver in ``service.demo`` does everything else over HTTP, with ``student_record`` and
+``offer_record`` as the request bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from seeds.generator import load_reference
+
+from .models import (
+    Company,
+    Environment,
+    OfferStatus,
+    RefPlace,
+    RefQualification,
+    RefRegion,
+    RefSector,
+    Round,
+    School,
+    environment_partners,
+    levels_to_mask,
+)
+
+ProgressFn = Callable[[int], None]
+_CHUNK = 5_000  # rows per bulk insert: bounded statements, progress between them
+
+
+# Reference data ---------------------------------------------------------------------------
+
+@dataclass
+class SeedCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def record(self, created: bool, changed: bool) -> None:
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+def _upsert(session: Session, model: type[Any], key: dict[str, Any], values: dict[str, Any],
+            counts: SeedCounts) -> Any:
+    """Find the row by ``key`` and set ``values``, touching only what differs."""
+    row = session.scalar(select(model).filter_by(**key))
+    created = row is None
+    if row is None:
+        row = model(**key)
+        session.add(row)
+    changed = False
+    for name, value in values.items():
+        if created or getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    counts.record(created, changed)
+    return row
+
+
+def seed_reference(session: Session) -> SeedCounts:
+    """Upsert regions, places, sectors, qualifications and the six schools (by code)."""
+    ref = load_reference()
+    counts = SeedCounts()
+    for region in ref["regions"]:
+        _upsert(session, RefRegion, {"id": region["id"]}, {"name": region["name"]}, counts)
+    session.flush()  # places and schools refer to the regions
+    for region in ref["regions"]:
+        for place in region["places"]:
+            _upsert(session, RefPlace, {"region_id": region["id"], "name": place["name"]},
+                    {"province": place["province"], "lat": place["lat"], "lon": place["lon"]},
+                    counts)
+    for sector in ref["sectors"]:
+        _upsert(session, RefSector, {"id": sector["id"]},
+                {"name": sector["name"], "sbb_chamber": sector["sbb_chamber"],
+                 "employment_share": sector["employment_share"]}, counts)
+    session.flush()
+    for q in ref["qualifications"]:
+        _upsert(session, RefQualification, {"code": q["code"]},
+                {"name": q["name"], "sector_id": q["sector"],
+                 "level_mask": levels_to_mask(q["levels"]), "synthetic": q["synthetic"]},
+                counts)
+    for school in ref["schools"]:
+        # A school draws its students from one labour-market region (schools.json).
+        _upsert(session, School, {"code": school["id"]},
+                {"name": school["name"], "region": school["regions"][0],
+                 "size": school["students"], "main_place": school["main_place"]}, counts)
+    session.flush()
+    return counts
+
+
+# A generated round as service records ----------------------------------------------------
+
+@dataclass
+class Directory:
+    """Database ids of a generated document's schools, companies and environments."""
+
+    schools: dict[str, int]
+    companies: dict[str, int]
+    environments: dict[str, int]
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+    for lo in range(0, len(rows), _CHUNK):
+        yield rows[lo:lo + _CHUNK]
+
+
+def _reserve_ids(session: Session, model: type[Any], n: int) -> list[int]:
+    """``n`` fresh primary keys for ``model``, so bulk rows carry their ids and no RETURNING
+    is needed (SQLite returns ids of an ordered bulk insert only row by row)."""
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": model.__tablename__, "n": n}))
+    # SQLite: a concurrent writer taking the same ids would fail this transaction on the
+    # primary key and roll it back whole; nothing is ever overwritten.
+    top = int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
+    return list(range(top + 1, top + 1 + n))
+
+
+def _insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
+                          progress: ProgressFn | None = None) -> list[int]:
+    """Insert ``rows`` in bulk with reserved ids; returns the ids in row order."""
+    ids = _reserve_ids(session, model, len(rows))
+    _insert(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)],
+            progress)
+    return ids
+
+
+def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+            progress: ProgressFn | None = None) -> None:
+    # The Core table, not the ORM class: one executemany per chunk, where the ORM's bulk
+    # path splits rows into many small statements.
+    target = getattr(table, "__table__", table)
+    if session.get_bind().dialect.name == "postgresql" and rows:
+        _copy(session, target, rows, progress)
+        return
+    for chunk in _chunks(rows):
+        session.execute(insert(target), list(chunk))
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+          progress: ProgressFn | None) -> None:
+    """PostgreSQL's COPY: psycopg sends an executemany row by row, COPY streams them."""
+    columns = list(rows[0])
+    # COPY adapts a Python list to an array; JSON columns get their text instead.
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver connection
+    cursor = driver.cursor()
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for lo in range(0, len(rows), _CHUNK):
+            chunk = rows[lo:lo + _CHUNK]
+            for row in chunk:
+                copy.write_row([json.dumps(row[c]) if c in as_json else row[c]
+                                for c in columns])
+            if progress is not None:
+                progress(len(chunk))
+
+
+def _nearest_place(places: dict[str, list[tuple[str, float, float]]]
+                   ) -> Callable[[str, dict[str, float] | None], str | None]:
+    """The reference place of a region nearest to a home location (its home place)."""
+    def nearest(region: str, location: dict[str, float] | None) -> str | None:
+        if location is None or not places.get(region):
+            return None
+        cos_lat = math.cos(math.radians(location["lat"]))
+        # Equirectangular distance is plenty to pick the nearest of a region's few places.
+        return min(places[region], key=lambda p: (p[1] - location["lat"]) ** 2
+                   + ((p[2] - location["lon"]) * cos_lat) ** 2)[0]
+    return nearest
+
+
+def company_number(doc_company_id: str) -> str:
+    """The KvK number behind a generated company id (``kvk-01234567``)."""
+    return doc_company_id.removeprefix("kvk-")
+
+
+def seed_directory(session: Session, doc: dict[str, Any],
+                   progress: ProgressFn | None = None) -> Directory:
+    """A generated round's companies (recognised for every code their offers name) and
+    environments (with those companies as partners), inserted in bulk.
+
+    The six reference schools must be there already (``seed_reference``).
+    """
+    schools = {code: ident for code, ident in session.execute(select(School.code, School.id))}
+    missing = sorted({s["school_id"] for s in doc["students"]} - set(schools))
+    if missing:
+        raise ValueError(f"no school with code {missing[0]!r}: run `leerplek seed reference`")
+    numbers = [company_number(o["company_id"]) for o in doc["offers"]]
+    taken = session.scalar(select(Company.kvk_number).where(Company.kvk_number.in_(numbers[:1])))
+    if taken is not None:
+        raise ValueError(f"company {taken} exists already: use a fresh database")
+
+    quals: dict[str, set[str]] = {}
+    first_offer: dict[str, dict[str, Any]] = {}
+    for offer in doc["offers"]:
+        quals.setdefault(offer["company_id"], set()).update(offer["qualifications"])
+        first_offer.setdefault(offer["company_id"], offer)
+    place_of_title = {cid: o["title"].rsplit(" – ", 1)[-1] for cid, o in first_offer.items()}
+    company_keys = list(quals)
+    company_ids = _insert_returning_ids(session, Company, [
+        {"name": f"Leerbedrijf {place_of_title[cid]} {company_number(cid)[-4:]}",
+         "kvk_number": company_number(cid), "qualifications": sorted(quals[cid]),
+         "region": first_offer[cid]["region"]}
+        for cid in company_keys], progress)
+    companies = dict(zip(company_keys, company_ids, strict=True))
+
+    env_region: dict[str, str] = {}
+    env_partners: dict[str, set[int]] = {}
+    for offer in doc["offers"]:
+        if offer["environment_id"] is not None:
+            env_region.setdefault(offer["environment_id"], offer["region"])
+            env_partners.setdefault(offer["environment_id"], set()).add(
+                companies[offer["company_id"]])
+    env_keys = [e["id"] for e in doc["environments"]]
+    env_ids = _insert_returning_ids(session, Environment, [
+        {"name": e["name"], "capacity": e["capacity"], "region": env_region.get(e["id"])}
+        for e in doc["environments"]])
+    environments = dict(zip(env_keys, env_ids, strict=True))
+    _insert(session, environment_partners, [
+        {"environment_id": environments[e], "company_id": c}
+        for e, partners in env_partners.items() for c in sorted(partners)])
+    return Directory(schools, companies, environments)
+
+
+def home_places() -> Callable[[str, dict[str, float] | None], str | None]:
+    """The reference place of a region nearest to a home location: a student's home place."""
+    ref = load_reference()
+    return _nearest_place({r["id"]: [(p["name"], p["lat"], p["lon"]) for p in r["places"]]
+                           for r in ref["regions"]})
+
+
+def student_record(student: dict[str, Any], directory: Directory,
+                   home_place: Callable[[str, dict[str, float] | None], str | None]
+                   ) -> dict[str, Any]:
+    """A generated student as the fields of the students API (``StudentSchema``)."""
+    return {"school_id": directory.schools[student["school_id"]],
+            "student_number": student["id"], "level": student["level"],
+            "pathways": student["pathways"], "qualification": student["qualification"],
+            "sector": student["sector"], "regions": student["regions"],
+            "home_place": home_place(student["regions"][0], student["location"]),
+            "location": student["location"], "max_travel_km": student["max_travel_km"],
+            "priority": student["priority"], "available_from": student["available_from"],
+            "available_until": student["available_until"]}
+
+
+def offer_record(offer: dict[str, Any], directory: Directory, round_id: int
+                 ) -> dict[str, Any]:
+    """A generated offer as the fields of the offers API (``OfferSchema``), open."""
+    env = offer["environment_id"]
+    return {"company_id": directory.companies[offer["company_id"]], "round_id": round_id,
+            "environment_id": None if env is None else directory.environments[env],
+            "title": offer["title"], "levels": offer["levels"], "pathways": offer["pathways"],
+            "qualifications": offer["qualifications"], "sector": offer["sector"],
+            "region": offer["region"], "location": offer["location"],
+            "capacity": offer["capacity"], "reserved_priority": offer["reserved_priority"],
+            "start": offer["start"], "end": offer["end"], "status": OfferStatus.OPEN.value}
+
+
+def seed_demo(session: Session, students: int, seed: int) -> Round:
+    """Reference data, then a generated province imported as ``POST /rounds/import`` would
+    (companies by KvK number, students by number, created or updated) and opened."""
+    from seeds.generator import generate_round
+
+    from .auth import Principal
+    from .imports import import_round
+    from .models import Role
+    from .rounds import transition
+
+    seed_reference(session)
+    doc = generate_round(students, seed)
+    summary = import_round(session, Principal(Role.ADMIN, ""), doc, "external")
+    return transition(session, summary.round, "open")

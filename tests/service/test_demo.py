@@ -1,0 +1,221 @@
+"""`leerplek demo` at a small size: its report's numbers are the stored assignments' numbers.
+
+The demo runs against its own fresh SQLite file (that is what `make demo` does), so this
+test reads that file back directly and recomputes every figure independently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from seeds.generator import generate_round
+from service.demo import Client, Progress, render_report, request_allocation, run_demo
+from solver.document import parse_round
+from solver.verify import ineligibility
+
+STUDENTS = 250
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path, str]:
+    out = tmp_path_factory.mktemp("demo")
+    log = io.StringIO()
+    report = run_demo(STUDENTS, 3, out, stream=log)
+    return report, out, log.getvalue()
+
+
+def query(out: Path, sql: str, **params: Any) -> list[Any]:
+    engine = create_engine(f"sqlite:///{out / 'leerplek.sqlite'}")
+    with engine.connect() as conn:
+        rows = list(conn.execute(text(sql), params))
+    engine.dispose()
+    return rows
+
+
+def test_the_demo_ends_with_a_follow_up_after_a_published_round(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    rounds = query(out, "SELECT id, status, school_id, region FROM rounds ORDER BY id")
+    assert [(r.status, r.school_id, r.region) for r in rounds] == [
+        ("finished", None, None), ("allocated", None, None)]
+    assert report["round_id"] == rounds[1].id
+    responses = query(out, "SELECT status, count(*) AS n FROM assignments WHERE round_id = :r "
+                           "GROUP BY status", r=rounds[0].id)
+    by_status = {r.status: r.n for r in responses}
+    assert by_status.get("declined", 0) > 0 and "proposed" not in by_status
+
+
+def test_placed_share_and_priority_match_the_stored_assignments(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    rid = report["round_id"]
+    [(placed, priority_placed)] = query(
+        out, "SELECT count(*), coalesce(sum(s.priority), 0) FROM assignments a "
+             "JOIN students s ON s.id = a.student_id WHERE a.round_id = :r", r=rid)
+    [(students, priority)] = query(out, "SELECT count(*), sum(priority) FROM students")
+    assert (report["students"], report["placed"]) == (students, placed) == (STUDENTS, placed)
+    assert report["placed_share"] == round(placed / students, 4)
+    assert (report["priority_students"], report["priority_placed"]) == (priority,
+                                                                        priority_placed)
+    assert report["unplaced"] == students - placed
+    assert sum(report["unplaced_reasons"].values()) == students - placed
+
+
+def test_rank_profile_counts_every_placement_at_its_rank(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    first_id = report["round_id"] - 1
+    rows = query(out, "SELECT a.rank, a.pinned, f.rank AS first_rank FROM assignments a "
+                      "LEFT JOIN assignments f ON f.round_id = :f AND f.student_id = "
+                      "a.student_id AND f.offer_id = a.offer_id WHERE a.round_id = :r",
+                 f=first_id, r=report["round_id"])
+    expected = Counter(str(r.first_rank if r.pinned else r.rank) if (
+        r.first_rank if r.pinned else r.rank) is not None else "unranked" for r in rows)
+    profile = {k: v for k, v in report["rank_profile"].items() if v}
+    assert profile == dict(expected)
+    assert report["pinned"] == sum(1 for r in rows if r.pinned) > 0
+
+
+def test_region_and_sector_fill_match_the_stored_offers(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    rid = report["round_id"]
+    for key in ("region", "sector"):
+        seats = dict(query(out, f"SELECT {key}, sum(capacity) FROM offers WHERE round_id = :r "
+                                f"GROUP BY {key}", r=rid))
+        taken = dict(query(out, f"SELECT o.{key}, count(*) FROM assignments a JOIN offers o "
+                                f"ON o.id = a.offer_id WHERE a.round_id = :r GROUP BY o.{key}",
+                           r=rid))
+        rows = {row[key]: row for row in report[f"{key}s"]}
+        for name, capacity in seats.items():
+            assert rows[name]["seats"] == capacity
+            assert rows[name]["placed_here"] == taken.get(name, 0)
+            assert rows[name]["fill"] == round(taken.get(name, 0) / capacity, 4)
+        assert sum(r["placed_here"] for r in rows.values()) == report["placed"]
+    home = dict(query(out, "SELECT region, count(*) FROM student_regions WHERE position = 0 "
+                           "GROUP BY region"))
+    assert {r["region"]: r["students"] for r in report["regions"]} == home
+
+
+def test_unplaced_reasons_and_shortages_are_the_stored_report(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    [(stored,)] = query(out, "SELECT report FROM rounds WHERE id = :r", r=report["round_id"])
+    engine = json.loads(stored)
+    assert report["unplaced_reasons"] == dict(Counter(u["reason"]
+                                                      for u in engine["unassigned"]))
+    assert report["top_shortages"] == engine["shortage"][:5]
+
+
+def test_outputs_are_written_and_the_csv_is_the_stored_assignments(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, log = demo
+    assert json.loads((out / "report.json").read_text()) == report
+    assert render_report(report).strip() in (out / "report.md").read_text()
+    rows = list(csv.DictReader(io.StringIO((out / "assignments.csv").read_text())))
+    stored = query(out, "SELECT id, student_id, offer_id FROM assignments WHERE round_id = :r "
+                        "ORDER BY id", r=report["round_id"])
+    assert [(int(r["assignment_id"]), int(r["student_id"]), int(r["offer_id"]))
+            for r in rows] == [tuple(s) for s in stored]
+    assert "make serve" in log and "/api/openapi.json" in log and "/dashboard" in log
+    assert f"placed {report['placed']:,} of {STUDENTS:,}" in log
+
+
+def test_a_refused_list_is_counted_and_resubmitted(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, _ = demo
+    # The generator puts a repeated or ineligible entry in about 2% of lists; the API refuses
+    # them naming the entry, and the demo resubmits without it.
+    assert sum(report["lists_refused"].values()) > 0
+    # What is stored is the generated lists without those entries.
+    cleaned = clean_preferences(generate_round(STUDENTS, 3))
+    [(with_lists, entries)] = query(
+        out, "SELECT count(DISTINCT student_id), count(*) FROM preferences p "
+             "JOIN rounds r ON r.id = p.round_id WHERE r.status = 'finished'")
+    assert with_lists == sum(1 for v in cleaned.values() if v)
+    assert entries == sum(len(v) for v in cleaned.values())
+
+
+def clean_preferences(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """Each generated list without its repeated or ineligible entries: what the API keeps
+    after the demo resubmits a refused list without the entries the problem named."""
+    rnd = parse_round(doc)
+    offers = {o.id: o for o in rnd.offers}
+    return {s.id: [p for p in dict.fromkeys(s.preferences) if not ineligibility(s, offers[p])]
+            for s in rnd.students}
+
+
+def test_progress_writes_one_final_line_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    with Progress("step", 3, stream) as bar:
+        bar.advance(3)
+        bar.note = "three"
+    assert stream.getvalue().startswith("  step: 3/3 done in ")
+    assert stream.getvalue().endswith("(three)\n") and "\r" not in stream.getvalue()
+
+
+def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
+    # The service may run allocations as background jobs: 202, Location, then poll.
+    app = Flask("fake")
+    polls: list[int] = []
+
+    @app.post("/api/v1/rounds/1/allocate")
+    def allocate() -> Any:
+        return {"id": 7, "status": "queued", "percent": 0}, 202, {
+            "Location": "http://elsewhere/api/v1/jobs/7"}
+
+    @app.get("/api/v1/jobs/7")
+    def job() -> Any:
+        polls.append(1)
+        return {"id": 7, "status": "finished" if len(polls) >= 2 else "running",
+                "phase": "solving", "percent": 100 if len(polls) >= 2 else 50}
+
+    @app.get("/api/v1/rounds/1/report")
+    def report() -> Any:
+        return {"stats": {"placed": 3, "students": 4}}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        stream = io.StringIO()
+        client = Client(f"http://127.0.0.1:{server.server_port}")
+        got = request_allocation(client, "t", 1, stream, "allocate")
+    finally:
+        server.shutdown()
+        thread.join()
+    assert got == {"stats": {"placed": 3, "students": 4}} and len(polls) == 2
+    assert "3 of 4 placed" in stream.getvalue()
+
+
+def test_the_client_waits_out_a_rate_limit() -> None:
+    app = Flask("limited")
+    calls: list[int] = []
+
+    @app.get("/thing")
+    def thing() -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            return {"title": "Too Many Requests"}, 429, {"Retry-After": "0"}
+        return {"ok": True}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        got = Client(f"http://127.0.0.1:{server.server_port}").ok("GET", "/thing", "t")
+    finally:
+        server.shutdown()
+        thread.join()
+    assert got == {"ok": True} and len(calls) == 2
