@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .api import (
         assignments,
+        audit,
         companies,
         environments,
         health,
@@ -49,10 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         rounds,
         schools,
         students,
+        tokens,
     )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments):
+                   assignments, tokens, audit):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
     return app

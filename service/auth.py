@@ -37,6 +37,8 @@ def hash_token(token: str) -> str:
 class Principal:
     role: Role
     scope: str
+    # The token's row id: the audit log names the actor by it, never by the token.
+    token_id: int | None = None
 
     @property
     def kind(self) -> str:
@@ -93,13 +95,25 @@ def parse_scope(session: Session, role: str, scope: str) -> Principal:
     return principal
 
 
-def issue_token(session: Session, role: str, scope: str) -> str:
-    """Store a new token for ``role``/``scope`` and return it: the only time it is seen."""
+def new_token(session: Session, role: str, scope: str,
+              actor: Principal | None = None) -> tuple[ApiToken, str]:
+    """Store a new token for ``role``/``scope``, audited; the secret is returned only here."""
+    from .audit import record
+
     principal = parse_scope(session, role, scope)
     token = "lp_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=hash_token(token), role=principal.role.value,
-                         scope=principal.scope))
-    return token
+    row = ApiToken(token_hash=hash_token(token), role=principal.role.value,
+                   scope=principal.scope)
+    session.add(row)
+    session.flush()
+    record(session, actor, "token.create", row, None,
+           {"role": row.role, "scope": row.scope})
+    return row, token
+
+
+def issue_token(session: Session, role: str, scope: str) -> str:
+    """Store a new token for ``role``/``scope`` and return it: the only time it is seen."""
+    return new_token(session, role, scope)[1]
 
 
 def authenticate() -> None:
@@ -115,11 +129,12 @@ def authenticate() -> None:
     refuse_if_failing_auth()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash ==
                                                    hash_token(token.strip())))
-    if row is None:
+    if row is None or row.revoked_at is not None:
+        # A revoked token is refused like an unknown one, and counts as a failure alike.
         count_auth_failure()
         raise Problem(401, "the bearer token is not valid",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    g.principal = Principal(Role(row.role), row.scope)
+    g.principal = Principal(Role(row.role), row.scope, row.id)
 
 
 def current_principal() -> Principal:

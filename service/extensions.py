@@ -19,7 +19,10 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         url = normalise_database_url(app.config["DATABASE_URL"])
-        engine = create_engine(url, **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        # Statement parameters hold student numbers and token hashes: keep them out of
+        # SQLAlchemy's log (echo) and out of the text of database errors.
+        options = {"hide_parameters": True, **app.config.get("DATABASE_ENGINE_OPTIONS", {})}
+        engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         app.extensions["database"] = (engine, sessionmaker(engine, expire_on_commit=False))
