@@ -208,10 +208,11 @@ def audit_query(p: Principal, filters: dict[str, Any]) -> Select[AuditEvent]:
     return stmt
 
 
-def student_events(session: Session, student_id: int, assignment_ids: list[int]
-                   ) -> list[AuditEvent]:
-    """Every event about a student: their record, their placements, their own actions."""
+def student_events(session: Session, student_id: int, assignment_ids: list[int],
+                   token_ids: list[int]) -> list[AuditEvent]:
+    """Every event about a student: their record, placements and tokens, their own actions."""
     return list(session.scalars(select(AuditEvent).where(or_(
         (AuditEvent.entity_type == "student") & (AuditEvent.entity_id == student_id),
         (AuditEvent.entity_type == "assignment") & AuditEvent.entity_id.in_(assignment_ids),
+        (AuditEvent.entity_type == "token") & AuditEvent.entity_id.in_(token_ids),
         AuditEvent.actor_scope == f"student:{student_id}")).order_by(AuditEvent.id)))

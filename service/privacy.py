@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .audit import now, record, student_events
@@ -61,7 +61,8 @@ def data_export(session: Session, student: Student) -> dict[str, Any]:
                         for rid, offers in ranked.items()],
         "assignments": assignments,
         "tokens": tokens,
-        "audit_events": student_events(session, student.id, [a.id for a in assignments]),
+        "audit_events": student_events(session, student.id, [a.id for a in assignments],
+                                       [t.id for t in tokens]),
     }
 
 
@@ -116,9 +117,12 @@ def purge_candidates(session: Session, cutoff: dt.datetime) -> list[Student]:
     took_part = or_(
         exists(select(Preference.id).where(Preference.student_id == Student.id)),
         exists(select(Assignment.id).where(Assignment.student_id == Student.id)))
+    # correlate(Student): two levels down, each must still mean the outer query's student.
     their_rounds = or_(
-        Round.id.in_(select(Preference.round_id).where(Preference.student_id == Student.id)),
-        Round.id.in_(select(Assignment.round_id).where(Assignment.student_id == Student.id)))
+        Round.id.in_(select(Preference.round_id).where(Preference.student_id == Student.id)
+                     .correlate(Student)),
+        Round.id.in_(select(Assignment.round_id).where(Assignment.student_id == Student.id)
+                     .correlate(Student)))
     recent = exists(select(Round.id).where(their_rounds, or_(
         Round.status != RoundStatus.FINISHED.value, Round.finished_at.is_(None),
         Round.finished_at >= cutoff)))
@@ -133,7 +137,7 @@ def purge(session: Session, older_than_days: int, dry_run: bool = False) -> Purg
         raise ValueError("the retention period must be at least one day")
     cutoff = now() - dt.timedelta(days=older_than_days)
     students = purge_candidates(session, cutoff)
-    old_events = and_(AuditEvent.at < cutoff)
+    old_events = AuditEvent.at < cutoff
     events = int(session.scalar(select(func.count()).select_from(AuditEvent)
                                 .where(old_events)) or 0)
     if not dry_run:
