@@ -302,3 +302,16 @@ def test_logs_never_contain_tokens_or_student_numbers(
         assert secret not in logged
     for number in numbers:
         assert number not in logged
+
+
+def test_the_access_log_leaves_query_strings_out() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    command = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]["api"][
+        "command"]
+    fmt = command[command.index("--access-logformat") + 1]
+    assert "%(U)s" in fmt and "%(r)s" not in fmt and "%(q)s" not in fmt
+    assert fmt in (root / "Dockerfile").read_text().replace('\\"', '"')
