@@ -24,8 +24,8 @@ def from_environment() -> dict[str, Any]:
     for key in ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"):
         if value := os.environ.get(key):
             config[key] = value
-    for key in ("RETENTION_DAYS", "IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS", "PROXY_FIX_X_FOR",
-                "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
+    for key in ("RETENTION_DAYS", "IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS",
+                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
         if value := os.environ.get(key):
             config[key] = int(value)
     if value := os.environ.get("AUTH_FAILURE_LIMIT"):
