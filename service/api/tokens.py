@@ -15,8 +15,11 @@ from ..schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
 from ..tokens import create_token, revoke_token, rotate_token, token_query, visible_token
 from . import resource_blueprint
 
+# Not idempotent: a replayed answer would need the new token's secret kept in the
+# idempotency store for a day. A retried issue makes a second token (revoke the unused one);
+# a retried rotation answers 409, the old token being revoked already.
 blp = resource_blueprint("tokens", "API tokens: admins manage all, coordinators their "
-                                   "students' tokens")
+                                   "students' tokens", idempotent=False)
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 

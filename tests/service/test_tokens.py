@@ -155,3 +155,10 @@ def test_revoke_token_command(app: Flask, client: FlaskClient, make: Factory,
     assert_problem(client.get("/api/v1/schools", headers=_bearer(issued["token"])), 401)
     assert main(["revoke-token", str(issued["id"])]) == 2
     assert main(["revoke-token", "99999"]) == 2
+
+
+def test_an_idempotency_key_is_refused_so_no_secret_is_kept_for_replay(
+        client: FlaskClient, make: Factory) -> None:
+    headers = {**make.admin(), "Idempotency-Key": "issue-1"}
+    assert_problem(client.post("/api/v1/tokens", headers=headers, json={"role": "admin"}), 422,
+                   "Idempotency-Key")
