@@ -18,4 +18,8 @@ RUN pip install . \
 # Never root: the API and the worker need no privileges.
 USER leerplek
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "service.app:create_app()"]
+# The access log shows the path without its query string (%(U)s, not %(r)s): a filter such
+# as ?student_number= must not land in the logs.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s", \
+     "service.app:create_app()"]

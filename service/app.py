@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .api import (
         assignments,
+        audit,
         companies,
         environments,
         health,
@@ -52,10 +53,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         rounds,
         schools,
         students,
+        tokens,
     )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs):
+                   assignments, jobs, tokens, audit):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
 

@@ -37,6 +37,8 @@ def hash_token(token: str) -> str:
 class Principal:
     role: Role
     scope: str
+    # The token's row id: the audit log names the actor by it, never by the token.
+    token_id: int | None = None
 
     @property
     def kind(self) -> str:
@@ -117,16 +119,32 @@ def issue_tokens(session: Session, role: str, scopes: list[str]) -> list[str]:
     session.execute(insert(ApiToken), [
         {"token_hash": hash_token(t), "role": first.role.value, "scope": p.scope}
         for t, p in zip(tokens, principals, strict=True)])
+    from .audit import record_bulk
+
+    record_bulk(session, None, "token.create", "token",
+                {"role": first.role.value, "tokens": len(tokens)})
     return tokens
+
+
+def new_token(session: Session, role: str, scope: str,
+              actor: Principal | None = None) -> tuple[ApiToken, str]:
+    """Store a new token for ``role``/``scope``, audited; the secret is returned only here."""
+    from .audit import record
+
+    principal = parse_scope(session, role, scope)
+    token = "lp_" + secrets.token_urlsafe(32)
+    row = ApiToken(token_hash=hash_token(token), role=principal.role.value,
+                   scope=principal.scope)
+    session.add(row)
+    session.flush()
+    record(session, actor, "token.create", row, None,
+           {"role": row.role, "scope": row.scope})
+    return row, token
 
 
 def issue_token(session: Session, role: str, scope: str) -> str:
     """Store a new token for ``role``/``scope`` and return it: the only time it is seen."""
-    principal = parse_scope(session, role, scope)
-    token = "lp_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=hash_token(token), role=principal.role.value,
-                         scope=principal.scope))
-    return token
+    return new_token(session, role, scope)[1]
 
 
 def authenticate() -> None:
@@ -142,11 +160,12 @@ def authenticate() -> None:
     refuse_if_failing_auth()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash ==
                                                    hash_token(token.strip())))
-    if row is None:
+    if row is None or row.revoked_at is not None:
+        # A revoked token is refused like an unknown one, and counts as a failure alike.
         count_auth_failure()
         raise Problem(401, "the bearer token is not valid",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    g.principal = Principal(Role(row.role), row.scope)
+    g.principal = Principal(Role(row.role), row.scope, row.id)
 
 
 def current_principal() -> Principal:

@@ -119,6 +119,50 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revoke_token(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .errors import Problem
+    from .extensions import db
+    from .models import ApiToken
+    from .tokens import revoke_token
+
+    with create_app().app_context():
+        try:
+            with db.transaction() as session:
+                row = session.get(ApiToken, args.id, with_for_update=True)
+                if row is None:
+                    raise Problem(404, f"no token with id {args.id}")
+                revoke_token(session, None, row)
+        except Problem as exc:
+            print(f"leerplek: {exc.detail}", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+    print(f"token {args.id} revoked", file=sys.stderr)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .extensions import db
+    from .privacy import purge
+
+    app = create_app()
+    days = args.older_than_days or app.config["RETENTION_DAYS"]
+    with app.app_context():
+        try:
+            with db.transaction() as session:
+                summary = purge(session, int(days), dry_run=args.dry_run)
+                if args.dry_run:
+                    session.rollback()
+        except ValueError as exc:
+            print(f"leerplek: {exc}", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} {summary.students_erased} students and "
+          f"{'would delete' if args.dry_run else 'deleted'} {summary.audit_events_deleted} "
+          f"audit events older than {summary.cutoff:%Y-%m-%d} ({days} days)")
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     text = openapi_yaml()
     if args.output == "-":
@@ -174,6 +218,16 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
                    help="stop after this long without a job (tests use it so that a worker "
                         "whose test run died does not linger)")
     p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("revoke-token", help="revoke an API token by its id (401 from now on)")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_revoke_token)
+
+    p = sub.add_parser("purge", help="AVG retention: erase students whose rounds finished "
+                                     "long ago, delete old audit events")
+    p.add_argument("--older-than-days", type=int, default=None,
+                   help="the retention period (default RETENTION_DAYS, 730)")
+    p.add_argument("--dry-run", action="store_true", help="print the counts, change nothing")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("openapi", help="write the OpenAPI document generated from the code")
     p.add_argument("-o", "--output", default=str(OPENAPI_PATH))

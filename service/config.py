@@ -26,8 +26,8 @@ def from_environment() -> dict[str, Any]:
     for key in ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT"):
         if value := os.environ.get(key):
             config[key] = value
-    for key in ("IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS", "PROXY_FIX_X_FOR",
-                "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
+    for key in ("RETENTION_DAYS", "IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS",
+                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
         if value := os.environ.get(key):
             config[key] = int(value)
     if value := os.environ.get("AUTH_FAILURE_LIMIT"):
@@ -140,6 +140,9 @@ DEFAULTS: dict[str, Any] = {
         "Cross-Origin-Resource-Policy": "same-origin",
         "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     },
+    # AVG retention: `leerplek purge` erases students whose last round finished longer ago,
+    # and deletes older audit events (two years by default).
+    "RETENTION_DAYS": 730,
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

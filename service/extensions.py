@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +20,11 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         url = normalise_database_url(app.config["DATABASE_URL"])
-        engine = create_engine(url, **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        # Statement parameters hold student numbers and token hashes: keep them out of
+        # SQLAlchemy's log (echo) and out of the text of database errors.
+        options = {"hide_parameters": True, **app.config.get("DATABASE_ENGINE_OPTIONS", {})}
+        engine = create_engine(url, **options)
+        logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         app.extensions["database"] = (engine, sessionmaker(engine, expire_on_commit=False))
@@ -53,6 +58,12 @@ class Database:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def _no_rows(record: logging.LogRecord) -> bool:
+    """SQLAlchemy logs every result row at DEBUG; rows hold student numbers, so drop them
+    (statements still log, their parameters hidden by ``hide_parameters``)."""
+    return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

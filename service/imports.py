@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from solver import model as m
 from solver.document import DocumentError, parse_round
 
+from .audit import record_bulk
 from .auth import Principal
 from .errors import Problem
 from .models import (
@@ -257,6 +258,11 @@ def import_students(session: Session, p: Principal, upload: Upload,
     created = _write_students(session, new, changed)
     by_key = dict(zip([(d["school_id"], d["student_number"]) for d in new], created,
                       strict=True)) | existing
+    school_ids = {d["school_id"] for _, d in rows}
+    record_bulk(session, p, "student.import", "student",
+                {"created": len(new), "updated": len(changed)},
+                school_id=school_ids.pop() if len(school_ids) == 1 else None,
+                region=p.region)
     return ImportSummary(len(new), len(changed),
                          [by_key[(d["school_id"], d["student_number"])] for _, d in rows])
 
@@ -305,6 +311,9 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
     errors.raise_if_any("the upload was not imported")
     ids = list(session.scalars(insert(Offer).returning(Offer.id, sort_by_parameter_order=True),
                                [_offer_columns(d) for _, d in rows])) if rows else []
+    round_ids = {d.get("round_id") for _, d in rows}
+    record_bulk(session, p, "offer.import", "offer", {"created": len(ids)},
+                round_id=round_ids.pop() if len(round_ids) == 1 else None)
     return ImportSummary(len(ids), 0, ids)
 
 
@@ -453,6 +462,14 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
 
     summary.students_in_round = int(session.scalar(
         select(func.count()).select_from(Student).where(round_student_filter(rnd))) or 0)
+    record_bulk(session, p, "round.import", "round",
+                {"offers": summary.offers, "environments": summary.environments,
+                 "companies_created": summary.companies_created,
+                 "students_created": summary.students_created,
+                 "students_updated": summary.students_updated,
+                 "preferences": summary.preferences, "pinned": summary.pinned},
+                entity_id=rnd.id, round_id=rnd.id, school_id=rnd.school_id,
+                region=rnd.region)
     return summary
 
 

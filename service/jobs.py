@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 from .auth import Principal
 from .errors import Problem
 from .extensions import db
-from .models import ACTIVE_JOB, Job, JobKind, JobStatus, Round, RoundStatus
+from .models import ACTIVE_JOB, Job, JobKind, JobStatus, Role, Round, RoundStatus
 from .rounds import round_filter
 
 log = logging.getLogger(__name__)
@@ -321,6 +321,7 @@ def _run(job_id: int, reporter: Reporter) -> None:
     job = session.get(Job, job_id)
     assert job is not None
     kind, round_id, params = job.kind, job.round_id, job.params
+    requested_by = job.requested_by
     pause_point("loading")
     t0 = time.monotonic()
     rnd = session.get(Round, round_id)
@@ -344,7 +345,7 @@ def _run(job_id: int, reporter: Reporter) -> None:
             rnd = session.execute(select(Round).where(Round.id == round_id)
                                   .with_for_update()).scalar_one()
             check_allocatable(rnd)
-            summary = write_allocation(session, rnd, result)
+            summary = write_allocation(session, rnd, result, requester(requested_by))
         else:
             summary = store_scenario(session, job_id, round_id, params or {}, model, result)
         pause_point("writing")
@@ -370,6 +371,12 @@ def fail(engine: Engine, job_id: int, error: str,
                                        Job.status.in_([s.value for s in states]))
                      .values(status=JobStatus.FAILED.value, error=error[:2000],
                              finished_at=utcnow()))
+
+
+def requester(label: str) -> Principal | None:
+    """Who asked for a job, from its ``requested_by`` label ("role" or "role:scope")."""
+    role, _, scope = label.partition(":")
+    return Principal(Role(role), scope) if role in {r.value for r in Role} else None
 
 
 def pause_point(name: str) -> None:

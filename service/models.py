@@ -221,6 +221,8 @@ class Round(Base):
                                                     server_default=func.now())
     # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # When the round was finished: the retention period of its students' data starts here.
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
@@ -285,6 +287,8 @@ class Student(Located, WithPathways, Base):
     priority: Mapped[bool] = mapped_column(Boolean, default=False)
     available_from: Mapped[dt.date | None] = mapped_column(Date)
     available_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Set when the personal data was erased (on request, or by the retention purge).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     region_rows: Mapped[list[StudentRegion]] = relationship(
         cascade="all, delete-orphan", order_by="StudentRegion.position", lazy="selectin")
@@ -418,6 +422,8 @@ class ApiToken(Base):
     scope: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
+    # A revoked token answers 401; the row stays so the audit log's actor ids keep meaning.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),
@@ -480,3 +486,31 @@ class Scenario(Base):
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+class AuditEvent(Base):
+    """One state change: who (the token's id, role and scope, never the token), what, when.
+
+    ``round_id``, ``school_id`` and ``region`` place the event in a coordinator's scope.
+    ``before`` and ``after`` hold the changed fields only; a student's values are never
+    stored (only the names of the fields that changed), so erasure leaves nothing here.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # No foreign key: an event outlives the token, round or record it names.
+    actor_token_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    actor_scope: Mapped[str] = mapped_column(String(120), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    school_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    region: Mapped[str | None] = mapped_column(String(80), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity_type", "entity_id"),
+    )

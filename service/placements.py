@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
+from .audit import record_change, snapshot
 from .auth import Principal
 from .errors import Problem
 from .models import (
@@ -109,6 +110,8 @@ def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> 
         raise Problem(409, "assignments are answered while their round is published")
     if a.status != AssignmentStatus.PROPOSED:
         raise Problem(409, f"assignment {a.id} is already {a.status}")
+    fields = ("status", "student_response", "company_response")
+    before = snapshot(a, fields)
     if p.role == Role.STUDENT:
         a.student_response = answer
     else:
@@ -120,4 +123,6 @@ def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> 
         claim_seat(session, a)
         a.status = AssignmentStatus.ACCEPTED.value
     session.flush()
+    record_change(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}", a,
+                  before, snapshot(a, fields))
     return a

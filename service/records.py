@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
+from .audit import ENTITY_TYPES, record, record_change, snapshot
 from .errors import Problem, field_error
 from .models import (
     Assignment,
@@ -41,6 +42,29 @@ def page(session: Session, stmt: Select[M], number: int, size: int) -> tuple[lis
 def _assign(obj: Base, data: dict[str, Any]) -> None:
     for key, value in data.items():
         setattr(obj, key, value)
+
+
+def _audit_save(session: Session, obj: Base, before: dict[str, Any] | None,
+                fields: list[str]) -> None:
+    """The save's event: every given field on create, the changed ones on update."""
+    kind = ENTITY_TYPES[type(obj)]
+    after = snapshot(obj, fields)
+    if before is None:
+        record(session, None, f"{kind}.create", obj, None, after)
+    else:
+        record_change(session, None, f"{kind}.update", obj, before, after)
+
+
+def _before(obj: Base, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields ``data`` will change, as they are now; None for a record being created."""
+    return snapshot(obj, data) if getattr(obj, "id", None) is not None else None
+
+
+def delete_record(session: Session, obj: Base) -> None:
+    """Delete a school, company, environment or student, audited in the same transaction."""
+    record(session, None, f"{ENTITY_TYPES[type(obj)]}.delete", obj)
+    session.delete(obj)
+    session.flush()
 
 
 def _must_exist(session: Session, model: type[M], ident: int | None, field: str) -> None:
@@ -74,9 +98,11 @@ def _unique_school_code(session: Session, code: str, own_id: int | None) -> None
 def save_school(session: Session, school: School, data: dict[str, Any]) -> School:
     if "code" in data:
         _unique_school_code(session, data["code"], school.id)
+    before = _before(school, data)
     _assign(school, data)
     session.add(school)
     session.flush()
+    _audit_save(session, school, before, list(data))
     return school
 
 
@@ -91,6 +117,8 @@ def environment_query(filters: dict[str, Any]) -> Select[Environment]:
 
 def save_environment(session: Session, environment: Environment,
                      data: dict[str, Any]) -> Environment:
+    fields = list(data)
+    before = _before(environment, data)
     data = dict(data)
     if "partner_ids" in data:
         ids = list(dict.fromkeys(data.pop("partner_ids")))
@@ -102,6 +130,7 @@ def save_environment(session: Session, environment: Environment,
     _assign(environment, data)
     session.add(environment)
     session.flush()
+    _audit_save(session, environment, before, fields)
     return environment
 
 
@@ -124,9 +153,11 @@ def save_company(session: Session, company: Company, data: dict[str, Any]) -> Co
             raise field_error("kvk_number", f"company {other} already has this KvK number", 409)
     if "qualifications" in data:
         data = {**data, "qualifications": sorted(set(data["qualifications"]))}
+    before = _before(company, data)
     _assign(company, data)
     session.add(company)
     session.flush()
+    _audit_save(session, company, before, list(data))
     return company
 
 
@@ -179,6 +210,7 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
         raise field_error("company_id", f"no company with id {company_id}")
     _must_exist(session, Round, data.get("round_id"), "round_id")
     _must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    before = _before(offer, data)
     _assign(offer, data)
     for name, message in offer_rule_errors(
             {"qualifications": offer.qualifications, "capacity": offer.capacity,
@@ -191,6 +223,7 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
             raise field_error("capacity", f"{accepted} placements are already accepted", 409)
     session.add(offer)
     session.flush()
+    _audit_save(session, offer, before, list(data))
     return offer
 
 
@@ -198,8 +231,7 @@ def delete_offer(session: Session, offer: Offer) -> None:
     if offer.status != OfferStatus.DRAFT.value:
         raise Problem(409, "only a draft offer can be deleted; close it instead",
                       [{"field": "status", "location": "json", "message": "must be draft"}])
-    session.delete(offer)
-    session.flush()
+    delete_record(session, offer)
 
 
 # Students ---------------------------------------------------------------------------------
@@ -236,10 +268,13 @@ def save_student(session: Session, student: Student, data: dict[str, Any]) -> St
     if other is not None and other != student.id:
         raise field_error("student_number", f"student {other} of this school has this number",
                           409)
+    before = _before(student, data)
     _assign(student, data)
     for name, message in student_rule_errors({"available_from": student.available_from,
                                               "available_until": student.available_until}):
         raise field_error(name, message)
     session.add(student)
     session.flush()
+    # Field names only: record() never stores a student's values.
+    _audit_save(session, student, before, list(data))
     return student

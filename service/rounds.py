@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, false, insert, or_, select, true
+from sqlalchemy import ColumnElement, Select, delete, false, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from solver.model import Result
 
+from .audit import now, record, record_change, snapshot
 from .auth import Principal
 from .errors import Problem, field_error
 from .models import (
@@ -82,6 +83,8 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
         setattr(rnd, key, value)
     session.add(rnd)
     session.flush()
+    record(session, p, "round.create", rnd, None,
+           snapshot(rnd, ("name", "school_id", "region", "status", *POLICY_FIELDS)))
     return rnd
 
 
@@ -89,10 +92,12 @@ def change_policy(session: Session, rnd: Round, data: dict[str, Any]) -> Round:
     """Name and policy may change until the round is closed; after that they are history."""
     if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
         raise Problem(409, f"round {rnd.id} is {rnd.status}: its policy can no longer change")
-    for key in ("name", *POLICY_FIELDS):
-        if key in data:
-            setattr(rnd, key, data[key])
+    fields = [key for key in ("name", *POLICY_FIELDS) if key in data]
+    before = snapshot(rnd, fields)
+    for key in fields:
+        setattr(rnd, key, data[key])
     session.flush()
+    record_change(session, None, "round.update", rnd, before, snapshot(rnd, fields))
     return rnd
 
 
@@ -104,8 +109,12 @@ def transition(session: Session, rnd: Round, action: str) -> Round:
         allowed = ", ".join(s.value for s in sources)
         raise Problem(409, f"cannot {action} round {rnd.id}: it is {rnd.status}, "
                            f"and {action} needs {allowed}")
+    before = rnd.status
     rnd.status = target.value
+    if target == RoundStatus.FINISHED:
+        rnd.finished_at = now()
     session.flush()
+    record(session, None, f"round.{action}", rnd, {"status": before}, {"status": rnd.status})
     return rnd
 
 
@@ -156,24 +165,35 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
                                       + "; rule ".join(broken)})
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
+    old = list(session.scalars(select(Preference.offer_id).where(
+        Preference.round_id == rnd.id, Preference.student_id == student.id)
+        .order_by(Preference.rank)))
     session.execute(delete(Preference).where(Preference.round_id == rnd.id,
                                              Preference.student_id == student.id))
     prefs = [Preference(round_id=rnd.id, student_id=student.id, offer_id=oid, rank=i + 1)
              for i, oid in enumerate(offer_ids)]
     session.add_all(prefs)
     session.flush()
+    # A student's values never enter the log: the event says the list changed, not to what.
+    record_change(session, p, "preferences.submit", student, {"offers": old},
+                  {"offers": list(offer_ids)})
     return prefs
 
 
-def write_allocation(session: Session, rnd: Round, result: Result) -> dict[str, Any]:
+def write_allocation(session: Session, rnd: Round, result: Result,
+                     actor: Principal | None = None) -> dict[str, Any]:
     """Replace the round's assignments and report with ``result``; the caller commits.
 
     Called by the allocation job inside its one write transaction. Rows go in as one bulk
     INSERT (executemany), which for a province round is many times faster than ORM objects.
-    Returns the job's result summary.
+    ``actor`` is who asked for the allocation (the job runs outside their request). Returns
+    the job's result summary.
     """
     from solver.document import result_to_dict
 
+    before = {"status": rnd.status, "assignments": int(session.scalar(
+        select(func.count()).select_from(Assignment).where(Assignment.round_id == rnd.id))
+        or 0)}
     session.execute(delete(Assignment).where(Assignment.round_id == rnd.id))
     rows = [{"round_id": rnd.id, "student_id": int(a.student_id), "offer_id": int(a.offer_id),
              "rank": a.rank, "pinned": a.pinned,
@@ -190,6 +210,11 @@ def write_allocation(session: Session, rnd: Round, result: Result) -> dict[str, 
     if result.status != "infeasible":
         rnd.status = RoundStatus.ALLOCATED.value
     session.flush()
+    # Written with the assignments, in their transaction: one event per allocation (the
+    # assignments themselves are listed by the round), never one without the other.
+    record(session, actor, "round.allocate", rnd, before,
+           {"status": rnd.status, "assignments": len(rows), "result": result.status,
+            "unassigned": len(result.unassigned)})
     return result_summary(result, assignments=len(rows))
 
 
@@ -253,7 +278,13 @@ def follow_up(session: Session, rnd: Round) -> Round:
     session.add_all(Preference(round_id=nxt.id, student_id=sid, offer_id=oid, rank=i + 1)
                     for sid, offers in carried.items() for i, oid in enumerate(offers))
     rnd.status = RoundStatus.FINISHED.value
+    rnd.finished_at = now()
     session.flush()
+    record(session, None, "round.follow_up", rnd, {"status": RoundStatus.PUBLISHED.value},
+           {"status": rnd.status, "follow_up_round_id": nxt.id})
+    record(session, None, "round.create", nxt, None,
+           {"name": nxt.name, "status": nxt.status, "follow_up_of": rnd.id,
+            "pinned": len(accepted), "carried_lists": len(carried)})
     return nxt
 
 

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from solver.model import PATHWAYS
 
-from .models import AssignmentStatus, OfferStatus, RoundStatus
+from .models import AssignmentStatus, OfferStatus, Role, RoundStatus
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
@@ -251,6 +251,86 @@ class RoundImportSchema(ma.Schema):
         fields.Dict(keys=fields.String(), values=fields.String()),
         metadata={"description": "preference entries dropped (unknown or repeated offers), "
                                  "each with its field path"})
+
+
+class TokenSchema(ma.Schema):
+    """A token's metadata; the secret is never stored, so never shown after issue."""
+
+    id = fields.Integer(dump_only=True)
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    scope = fields.String(
+        load_default="", validate=validate.Length(max=120),
+        metadata={"description": "school:<id> or region:<name> (coordinator), company:<id>, "
+                                 "student:<id>; empty for admin"})
+    created_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class IssuedTokenSchema(TokenSchema):
+    token = fields.String(dump_only=True,
+                          metadata={"description": "the bearer token: shown this once only"})
+
+
+class TokenQuerySchema(ma.Schema):
+    role = fields.String(validate=validate.OneOf([r.value for r in Role]))
+    scope = fields.String()
+    revoked = fields.Boolean()
+
+
+class AuditEventSchema(ma.Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_token_id = fields.Integer(allow_none=True,
+                                    metadata={"description": "null for the system"})
+    actor_role = fields.String(metadata={"description": "a role, or system"})
+    actor_scope = fields.String()
+    action = fields.String(metadata={"description": "entity.verb, e.g. round.publish"})
+    entity_type = fields.String()
+    entity_id = fields.Integer(allow_none=True)
+    round_id = fields.Integer(allow_none=True)
+    school_id = fields.Integer(allow_none=True)
+    region = fields.String(allow_none=True)
+    before = fields.Dict(keys=fields.String(), allow_none=True,
+                         metadata={"description": "the changed fields' old values"})
+    after = fields.Dict(keys=fields.String(), allow_none=True,
+                        metadata={"description": "the changed fields' new values"})
+
+
+class AuditQuerySchema(ma.Schema):
+    action = fields.String()
+    entity_type = fields.String()
+    entity_id = fields.Integer()
+    round_id = fields.Integer()
+    actor_role = fields.String(validate=validate.OneOf([*(r.value for r in Role), "system"]))
+    since = fields.DateTime(metadata={"description": "events at or after (no zone: UTC)"})
+    until = fields.DateTime(metadata={"description": "events before (no zone: UTC)"})
+
+
+class ExportedStudentSchema(StudentSchema):
+    erased_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class ExportedPreferencesSchema(ma.Schema):
+    round_id = fields.Integer()
+    round_name = fields.String()
+    offers = fields.List(fields.Integer(), metadata={"description": "offer ids, best first"})
+
+
+class ExportedAssignmentSchema(AssignmentSchema):
+    student_response = fields.String(dump_only=True, allow_none=True)
+    company_response = fields.String(dump_only=True, allow_none=True)
+
+
+class DataExportSchema(ma.Schema):
+    """Everything stored about one student (AVG right of access)."""
+
+    format = fields.String(metadata={"description": "leerplek-data-export/1"})
+    exported_at = fields.DateTime()
+    student = fields.Nested(ExportedStudentSchema)
+    preferences = fields.List(fields.Nested(ExportedPreferencesSchema))
+    assignments = fields.List(fields.Nested(ExportedAssignmentSchema))
+    tokens = fields.List(fields.Nested(TokenSchema))
+    audit_events = fields.List(fields.Nested(AuditEventSchema))
 
 
 def upload_body(schema: str) -> dict[str, Any]:

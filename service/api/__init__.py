@@ -11,6 +11,7 @@ from flask import current_app, request
 
 from .. import idempotency
 from ..auth import authenticate
+from ..errors import Problem
 
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,14 +86,26 @@ def allow_uploads() -> None:
         request.max_content_length = current_app.config["MAX_IMPORT_LENGTH"]
 
 
-def resource_blueprint(name: str, description: str) -> Blueprint:
+def refuse_idempotency_key() -> None:
+    """Where a response holds a secret, no copy of it may be kept for replay."""
+    if idempotency.HEADER in request.headers:
+        raise Problem(422, f"{idempotency.HEADER} is not accepted here: the response holds a "
+                           "secret that is never stored", [{
+                               "field": idempotency.HEADER, "location": "header",
+                               "message": "not accepted on this endpoint"}])
+
+
+def resource_blueprint(name: str, description: str, idempotent: bool = True) -> Blueprint:
     """A resource's blueprint: every request must carry a valid bearer token; writes honour
-    ``Idempotency-Key``."""
+    ``Idempotency-Key`` (unless ``idempotent`` is False: then the header is refused)."""
     blp = Blueprint(name, f"service.api.{name}", url_prefix=f"{PREFIX}/{name}",
                     description=description)
     blp.authenticated = True
     blp.before_request(allow_uploads)
     blp.before_request(authenticate)
+    if not idempotent:
+        blp.before_request(refuse_idempotency_key)
+        return blp
     blp.before_request(idempotency.begin)  # after authenticate: keys are scoped per token
     blp.after_request(idempotency.finish)
     blp.teardown_request(idempotency.abandon)

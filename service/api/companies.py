@@ -12,7 +12,7 @@ from ..auth import current_principal
 from ..errors import Problem
 from ..extensions import db
 from ..models import Company, Role
-from ..records import company_query, page, save_company
+from ..records import company_query, delete_record, page, save_company
 from ..schemas import CompanyQuerySchema, CompanySchema
 from . import every_role, resource_blueprint
 
@@ -67,4 +67,4 @@ class CompanyItem(MethodView):
         """Delete a company without offers (admins)."""
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
-            session.delete(get_or_404(session, Company, company_id))
+            delete_record(session, get_or_404(session, Company, company_id))

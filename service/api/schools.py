@@ -12,7 +12,7 @@ from ..auth import current_principal
 from ..errors import Problem
 from ..extensions import db
 from ..models import Role, School
-from ..records import page, save_school, school_query
+from ..records import delete_record, page, save_school, school_query
 from ..schemas import SchoolQuerySchema, SchoolSchema
 from . import every_role, resource_blueprint
 
@@ -67,4 +67,4 @@ class SchoolItem(MethodView):
         """Delete a school without students or rounds (admins)."""
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
-            session.delete(get_or_404(session, School, school_id))
+            delete_record(session, get_or_404(session, School, school_id))

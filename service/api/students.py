@@ -18,8 +18,10 @@ from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
 from ..imports import ImportSummary, import_students, parse_upload
 from ..models import Role, Student
-from ..records import page, save_student, student_query
+from ..privacy import data_export, erase_student
+from ..records import delete_record, page, save_student, student_query
 from ..schemas import (
+    DataExportSchema,
     ImportQuerySchema,
     ImportSummarySchema,
     StudentQuerySchema,
@@ -116,4 +118,26 @@ class StudentItem(MethodView):
             student = visible_student(session, p, student_id, lock=True)
             require_student_writer(p, {})
             check_if_match(etag_of(StudentSchema(), student))
-            session.delete(student)
+            delete_record(session, student)
+
+
+@blp.route("/<int:student_id>/data-export")
+class StudentDataExport(MethodView):
+    @blp.response(200, DataExportSchema)
+    def get(self, student_id: int) -> dict[str, Any]:
+        """Everything stored about a student, as JSON (the student, or staff in scope)."""
+        p = current_principal()
+        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        return data_export(db.session, visible_student(db.session, p, student_id))
+
+
+@blp.route("/<int:student_id>/erase")
+class StudentErase(MethodView):
+    @blp.response(200, StudentSchema)
+    def post(self, student_id: int) -> Student:
+        """Erase a student's personal data, keeping anonymous statistics (staff in scope)."""
+        p = current_principal()
+        with db.transaction() as session:
+            student = visible_student(session, p, student_id, lock=True)
+            require_student_writer(p, {})
+            return erase_student(session, p, student)

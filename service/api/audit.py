@@ -1,0 +1,35 @@
+"""The audit log: every state change with its actor, time and changed fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from ..audit import audit_query
+from ..auth import current_principal
+from ..extensions import db
+from ..models import AuditEvent, Role
+from ..records import page
+from ..schemas import AuditEventSchema, AuditQuerySchema
+from . import resource_blueprint
+
+blp = resource_blueprint("audit", "The audit log of state changes (admins; coordinators "
+                                  "their scope)")
+
+
+@blp.route("")
+class AuditLog(MethodView):
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditEventSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any],
+            pagination_parameters: PaginationParameters) -> list[AuditEvent]:
+        """List audit events in the caller's scope, newest first."""
+        p = current_principal()
+        p.require(Role.ADMIN, Role.COORDINATOR)
+        rows, pagination_parameters.item_count = page(
+            db.session, audit_query(p, filters), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
