@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 
 import flask_smorest
 from flask import current_app, request
+from werkzeug.routing import IntegerConverter, Map
 
 from .. import idempotency
 from ..auth import authenticate
+from ..models import MAX_ID
 
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -18,6 +20,16 @@ T = TypeVar("T")
 
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in our routes: an id from 1 to ``MAX_ID``. Anything else matches no route
+    (404), so a path id too large for the database never reaches a query; the OpenAPI
+    document carries the same bounds."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = 1,
+                 max: int | None = MAX_ID, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def every_role(func: F) -> F:
