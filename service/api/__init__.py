@@ -20,6 +20,11 @@ T = TypeVar("T")
 
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# What any write can answer, whatever the view: a body that is not JSON (400), a key still in
+# flight or a conflict with stored rows (409), a body over the size limit (413), a malformed or
+# reused Idempotency-Key or invalid fields (422). A delete of a referenced row answers 409.
+WRITE_ERRORS = {"post": [400, 409, 413, 422], "put": [400, 409, 413, 422],
+                "patch": [400, 409, 413, 422], "delete": [409]}
 
 
 class IdConverter(IntegerConverter):
@@ -42,8 +47,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     """flask-smorest's Blueprint with typed decorators, so mypy --strict checks the views.
 
     On an authenticated blueprint every operation documents the errors it can answer: 401
-    (no or a bad token), 403 (a role that may not, unless marked ``every_role``) and, where
-    the path names a record, 404 (missing, or another tenant's).
+    (no or a bad token), 403 (a role that may not, unless marked ``every_role``), where the
+    path names a record 404 (missing, or another tenant's), for writes ``WRITE_ERRORS``, and
+    everywhere 429 (over the rate limit) and 503 (the database or the idempotency store
+    unavailable). The fuzz tests hold the API to this list.
     """
 
     authenticated = False
@@ -60,6 +67,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
                     continue
                 statuses = [401] + ([] if getattr(func, "_every_role", False) else [403])
                 statuses += [404] if "<" in rule else []
+                statuses += WRITE_ERRORS.get(method, [])
+                statuses += [429, 503]
                 for status in statuses:
                     func = super(Blueprint, self).alt_response(
                         status, response=http.HTTPStatus(status).name)(func)
