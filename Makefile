@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 6000
 
-.PHONY: demo test bench lint serve clean
+.PHONY: demo test bench lint serve worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 'service.app:create_app()'
+
+worker: $(STAMP)
+	$(VENV)/bin/leerplek db upgrade
+	$(VENV)/bin/leerplek worker
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

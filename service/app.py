@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         companies,
         environments,
         health,
+        jobs,
         offers,
         rounds,
         schools,
@@ -56,7 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments):
+                   assignments, jobs):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
     return app

@@ -66,6 +66,19 @@ def cmd_create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .jobs import work
+
+    url = create_app().config.get("REDIS_URL")
+    if not url:
+        print("leerplek: the worker needs REDIS_URL; without it the API runs jobs itself",
+              file=sys.stderr)
+        return solver_cli.EXIT_BAD_INPUT
+    work(url, burst=args.burst)
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     text = openapi_yaml()
     if args.output == "-":
@@ -97,6 +110,10 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
                    help="school:<id> or region:<name> (coordinator), company:<id>, "
                         "student:<id>; empty for admin")
     p.set_defaults(func=cmd_create_token)
+
+    p = sub.add_parser("worker", help="run allocation jobs from Redis (REDIS_URL)")
+    p.add_argument("--burst", action="store_true", help="stop once the queue is empty")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("openapi", help="write the OpenAPI document generated from the code")
     p.add_argument("-o", "--output", default=str(OPENAPI_PATH))

@@ -23,6 +23,7 @@ from .models import (
     Round,
     Student,
     StudentRegion,
+    mask_to_pathways,
 )
 
 
@@ -66,20 +67,40 @@ def round_student_filter(rnd: Round) -> ColumnElement[bool]:
     return true()
 
 
-def round_students(session: Session, rnd: Round) -> list[Student]:
-    return list(session.scalars(select(Student).where(round_student_filter(rnd))
-                                .order_by(Student.id)))
+def round_student_models(session: Session, rnd: Round,
+                         ranked: dict[int, list[int]]) -> tuple[m.Student, ...]:
+    """The round's students as engine records, read as plain rows rather than ORM objects:
+    a province round has 60,000 of them, and building ORM objects would triple the load."""
+    members = round_student_filter(rnd)
+    regions: dict[int, list[str]] = {}
+    for student_id, region in session.execute(
+            select(StudentRegion.student_id, StudentRegion.region)
+            .join(Student, Student.id == StudentRegion.student_id).where(members)
+            .order_by(StudentRegion.student_id, StudentRegion.position)):
+        regions.setdefault(student_id, []).append(region)
+    rows = session.execute(select(Student.__table__).where(members).order_by(Student.id))
+    return tuple(m.Student(
+        id=str(r.id), school_id=str(r.school_id), level=r.level,
+        pathways=tuple(mask_to_pathways(r.pathway_mask)), qualification=r.qualification,
+        sector=r.sector, regions=tuple(regions.get(r.id, ())),
+        location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
+        max_travel_km=r.max_travel_km, priority=r.priority, available_from=r.available_from,
+        available_until=r.available_until,
+        preferences=tuple(str(o) for o in ranked.get(r.id, ()))) for r in rows)
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:
     offers = round_offers(session, rnd)
-    students = round_students(session, rnd)
     ranked: dict[int, list[int]] = {}
-    for pref in session.scalars(select(Preference).where(Preference.round_id == rnd.id)
-                                .order_by(Preference.student_id, Preference.rank)):
-        ranked.setdefault(pref.student_id, []).append(pref.offer_id)
+    # Plain rows, not ORM objects: a province round has some 400,000 preferences.
+    for student_id, offer_id in session.execute(
+            select(Preference.student_id, Preference.offer_id)
+            .where(Preference.round_id == rnd.id)
+            .order_by(Preference.student_id, Preference.rank)):
+        ranked.setdefault(student_id, []).append(offer_id)
     env_ids = sorted({o.environment_id for o in offers if o.environment_id is not None})
-    environments = [session.get(Environment, e) for e in env_ids]
+    environments = list(session.scalars(select(Environment).where(Environment.id.in_(env_ids))
+                                        .order_by(Environment.id))) if env_ids else []
     policy = m.Policy(objective=rnd.objective,  # type: ignore[arg-type]
                       priority_first=rnd.priority_first, place_unranked=rnd.place_unranked,
                       max_preferences=rnd.max_preferences, seed=rnd.seed,
@@ -92,7 +113,7 @@ def round_model(session: Session, rnd: Round) -> m.Round:
         environments=tuple(m.Environment(str(e.id), e.name, e.capacity)
                            for e in environments if e is not None),
         offers=tuple(offer_model(o) for o in offers),
-        students=tuple(student_model(s, ranked.get(s.id, ())) for s in students))
+        students=round_student_models(session, rnd, ranked))
 
 
 def round_document(session: Session, rnd: Round) -> dict[str, Any]:

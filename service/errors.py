@@ -44,12 +44,15 @@ class Problem(Exception):
     """A domain rule said no; raised by plain functions, answered as problem+json."""
 
     def __init__(self, status: int, detail: str, errors: list[dict[str, str]] | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+                 headers: Mapping[str, str] | None = None,
+                 extra: Mapping[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors or []
         self.headers = dict(headers or {})
+        # RFC 7807 extension members, e.g. the running job a 409 refers to
+        self.extra = dict(extra or {})
 
 
 def field_error(field: str, message: str, status: int = 422) -> Problem:
@@ -75,9 +78,11 @@ def flatten(messages: Any, location: str, prefix: str = "") -> list[dict[str, st
 
 def problem_response(status: int, detail: str | None = None,
                      errors: list[dict[str, str]] | None = None,
-                     headers: Mapping[str, str] | None = None) -> Response:
+                     headers: Mapping[str, str] | None = None,
+                     extra: Mapping[str, Any] | None = None) -> Response:
     title = http.HTTPStatus(status).phrase
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body: dict[str, Any] = {**(extra or {}), "type": "about:blank", "title": title,
+                            "status": status}
     body["detail"] = detail or title
     if errors:
         body["errors"] = errors
@@ -151,7 +156,7 @@ def _integrity_problem(exc: IntegrityError) -> tuple[int, str, list[str]]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Problem)
     def _problem(exc: Problem) -> Response:
-        return problem_response(exc.status, exc.detail, exc.errors, exc.headers)
+        return problem_response(exc.status, exc.detail, exc.errors, exc.headers, exc.extra)
 
     @app.errorhandler(ma.ValidationError)
     def _validation(exc: ma.ValidationError) -> Response:

@@ -21,12 +21,15 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -71,6 +74,21 @@ class AssignmentStatus(enum.StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+
+
+class JobKind(enum.StrEnum):
+    ALLOCATE = "allocate"
+    SIMULATE = "simulate"
+
+
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+ACTIVE_JOB = ("queued", "running")
 
 
 class Role(enum.StrEnum):
@@ -354,3 +372,61 @@ class ApiToken(Base):
     __table_args__ = (
         CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),
     )
+
+
+# At most one allocation job per round may be queued or running: the database refuses the
+# second insert, whichever process or machine makes it. Both backends support partial indexes.
+_ACTIVE_ALLOCATION = text("kind = 'allocate' AND status IN ('queued', 'running')")
+
+
+class Job(Base):
+    """A background allocation or simulation: the source of truth every API process reads.
+
+    Workers write ``phase``/``percent`` as they go and ``heartbeat_at`` every few seconds; a
+    running job whose heartbeat is older than the expiry has lost its worker (see jobs.py).
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
+    phase: Mapped[str] = mapped_column(String(16), default="queued")
+    step: Mapped[str | None] = mapped_column(String(40))  # the engine's stage while solving
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    # simulate: the scenario's name and overrides, as validated by the API
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(160))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("kind", [k.value for k in JobKind]), name="kind"),
+        CheckConstraint(_enum_check("status", [s.value for s in JobStatus]), name="status"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+        Index("uq_jobs_active_allocation", "round_id", unique=True,
+              postgresql_where=_ACTIVE_ALLOCATION, sqlite_where=_ACTIVE_ALLOCATION),
+    )
+
+
+class Scenario(Base):
+    """A what-if allocation's outcome: stored for comparison, never applied to the round."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True,
+                                        unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

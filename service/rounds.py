@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, delete, false, insert, or_, select, true
 from sqlalchemy.orm import Session
+
+from solver.model import Result
 
 from .auth import Principal
 from .errors import Problem, field_error
@@ -124,7 +126,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
     session.execute(select(Student.id).where(Student.id == student.id).with_for_update())
-    # The same membership rule as convert.round_students, checked for one student only.
+    # The same membership rule as convert.round_student_filter, for one student only.
     takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
                   else rnd.region is None or rnd.region in student.regions)
     if not takes_part:
@@ -163,35 +165,43 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     return prefs
 
 
-def allocate_round(session: Session, rnd: Round) -> dict[str, Any]:
-    """Run the engine on a closed round and store its assignments and report, all at once.
+def write_allocation(session: Session, rnd: Round, result: Result) -> dict[str, Any]:
+    """Replace the round's assignments and report with ``result``; the caller commits.
 
-    Runs in-process for now; the jobs issue moves it onto a worker. Re-allocating an
-    allocated (not yet published) round replaces the earlier result whole.
+    Called by the allocation job inside its one write transaction. Rows go in as one bulk
+    INSERT (executemany), which for a province round is many times faster than ORM objects.
+    Returns the job's result summary.
     """
-    from solver import allocate
     from solver.document import result_to_dict
 
-    from .convert import round_model
-
-    if rnd.status not in (RoundStatus.CLOSED, RoundStatus.ALLOCATED):
-        raise Problem(409, f"round {rnd.id} is {rnd.status}: close it before allocating")
-    result = allocate(round_model(session, rnd))
     session.execute(delete(Assignment).where(Assignment.round_id == rnd.id))
-    session.add_all(
-        Assignment(round_id=rnd.id, student_id=int(a.student_id), offer_id=int(a.offer_id),
-                   rank=a.rank, pinned=a.pinned,
-                   status=(AssignmentStatus.ACCEPTED if a.pinned
-                           else AssignmentStatus.PROPOSED).value)
-        for a in result.assignments)
+    rows = [{"round_id": rnd.id, "student_id": int(a.student_id), "offer_id": int(a.offer_id),
+             "rank": a.rank, "pinned": a.pinned,
+             "status": (AssignmentStatus.ACCEPTED if a.pinned
+                        else AssignmentStatus.PROPOSED).value}
+            for a in result.assignments]
+    if rows:
+        session.execute(insert(Assignment), rows)
     doc = result_to_dict(result)
-    rnd.report = {key: doc[key] for key in
-                  ("status", "proven", "message", "stats", "unassigned", "shortage")}
-    rnd.report["warnings"] = len(result.warnings)
+    report = {key: doc[key] for key in
+              ("status", "proven", "message", "stats", "unassigned", "shortage")}
+    report["warnings"] = len(result.warnings)
+    rnd.report = report
     if result.status != "infeasible":
         rnd.status = RoundStatus.ALLOCATED.value
     session.flush()
-    return rnd.report
+    return result_summary(result, assignments=len(rows))
+
+
+def result_summary(result: Result, **extra: Any) -> dict[str, Any]:
+    """The headline figures a job reports when it finishes; the full report is elsewhere."""
+    stats = result.stats
+    return {"status": result.status, "proven": result.proven, "students": stats.students,
+            "placed": stats.placed, "placed_priority": stats.placed_priority,
+            "placed_share": round(stats.placed / stats.students, 4) if stats.students else 0.0,
+            "rank_profile": list(stats.rank_profile), "unassigned": len(result.unassigned),
+            "warnings": len(result.warnings), "solver_build_s": round(stats.build_seconds, 3),
+            "solver_solve_s": round(stats.solve_seconds, 3), **extra}
 
 
 def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import marshmallow as ma
@@ -274,3 +275,108 @@ def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     name = cls.__name__.removesuffix("Schema")
     partial: Any = getattr(schema, "partial", None)
     return name + "Patch" if not isinstance(schema, type) and partial else name
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class JobSchema(ma.Schema):
+    """A background allocation or what-if: poll it until ``finished`` or ``failed``."""
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={"description": "allocate or simulate"})
+    round_id = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True,
+                           metadata={"description": "queued, running, finished or failed"})
+    phase = fields.String(dump_only=True, metadata={
+        "description": "queued, loading, solving, writing or done; a failed job keeps the "
+                       "phase it failed in"})
+    step = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "while solving: the engine's current stage (placed, rank_1, …)"})
+    percent = fields.Integer(dump_only=True, metadata={
+        "description": "0–100: loading 0, solving 10–90, writing 90, done 100"})
+    result = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "when finished: status, placed, placed_share, rank_profile, "
+                       "unassigned, timings (and scenario_id for a what-if)"})
+    error = fields.String(dump_only=True, allow_none=True,
+                          metadata={"description": "when failed: what went wrong"})
+    requested_by = fields.String(dump_only=True,
+                                 metadata={"description": "role and scope of the requester"})
+    worker = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "where it runs: rq, thread or eager, then host and process id"})
+    created_at = UtcDateTime(dump_only=True)
+    started_at = UtcDateTime(dump_only=True, allow_none=True)
+    heartbeat_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "last sign of life of the process running the job"})
+    finished_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class JobQuerySchema(ma.Schema):
+    round_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(["queued", "running", "finished",
+                                                    "failed"]))
+    kind = fields.String(validate=validate.OneOf(["allocate", "simulate"]))
+
+
+class PolicyOverrideSchema(ma.Schema):
+    objective = fields.String(validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))
+    priority_first = fields.Boolean()
+    place_unranked = fields.Boolean()
+    max_preferences = fields.Integer(validate=validate.Range(min=1, max=100))
+    seed = fields.Integer(validate=validate.Range(min=0, max=2**62))
+    time_limit_s = fields.Float(validate=validate.Range(min=0.001, max=86400))
+
+
+class CapacityOverrideSchema(ma.Schema):
+    offer_id = fields.Integer(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+class ScaleOverrideSchema(ma.Schema):
+    sector = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    factor = fields.Float(required=True, validate=validate.Range(min=0, max=10), metadata={
+        "description": "multiplies the capacity of the offers matching sector and region "
+                       "(both optional), rounded to whole seats"})
+
+
+class SimulateSchema(ma.Schema):
+    """A what-if: the round's allocation under other policy or capacities, stored apart."""
+
+    name = fields.String(required=True, validate=NAME)
+    policy = fields.Nested(PolicyOverrideSchema, load_default=dict)
+    capacity = fields.List(fields.Nested(CapacityOverrideSchema), load_default=list,
+                           metadata={"description": "explicit capacities; applied after scale"})
+    scale = fields.List(fields.Nested(ScaleOverrideSchema), load_default=list)
+
+
+class ScenarioSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    round_id = fields.Integer(dump_only=True)
+    job_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    overrides = fields.Dict(dump_only=True)
+    report = fields.Dict(dump_only=True, metadata={
+        "description": "status, stats, shortage, unassigned count and per-sector "
+                       "capacity and placed"})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class ComparisonSchema(ma.Schema):
+    """A scenario against the round's current allocation."""
+
+    round_id = fields.Integer()
+    scenario_id = fields.Integer()
+    name = fields.String()
+    current = fields.Dict(metadata={"description": "students, placed, placed_priority, "
+                                                   "placed_share, rank_profile, mean_rank"})
+    scenario = fields.Dict(metadata={"description": "the same figures for the scenario"})
+    delta = fields.Dict(metadata={"description": "scenario minus current"})
+    sectors = fields.List(fields.Dict(keys=fields.String()), metadata={
+        "description": "per sector: capacity, placed and fill in both, placed_delta"})

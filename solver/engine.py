@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,6 +27,12 @@ from .model import (
 
 IntArray = npt.NDArray[np.int64]
 BATCH_ARCS = 4_000_000  # components are packed into networks of about this many arcs
+# progress(step, fraction): the step just reached and the share of the work done, 0..1.
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(_step: str, _fraction: float) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -233,30 +240,50 @@ def stage_costs(p: Problem, model: BatchModel) -> list[tuple[str, IntArray]]:
 # -- solve and extract ---------------------------------------------------------------------
 
 
-def allocate(rnd: Round, *, shortage: bool = True) -> Result:
-    """Allocate one round under its policy; infeasible pinned seats are a normal answer."""
+def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = None) -> Result:
+    """Allocate one round under its policy; infeasible pinned seats are a normal answer.
+
+    ``progress`` is told each step (``building``, every flow stage by name, ``explaining``,
+    ``done``) with the share of the work done; it is called a few dozen times per round, so
+    it may write to a database without slowing the solve.
+    """
+    report = progress or _no_progress
+    report("building", 0.0)
     t0 = time.monotonic()
     p = build_problem(rnd)
     build = time.monotonic() - t0
     if p.infeasible:
+        report("done", 1.0)
         return explain.infeasible_result(p, build)
     if rnd.policy.objective == "stable":
-        return stable.allocate_stable(p, build)
+        report("stable", 0.1)
+        result = stable.allocate_stable(p, build)
+        report("done", 1.0)
+        return result
 
     t1 = time.monotonic()
     deadline = t1 + rnd.policy.time_limit_s
     chosen: list[IntArray] = []
     models: list[tuple[BatchModel, IntArray]] = []
     proven = True
-    for arcs in components(p):
+    parts = components(p)
+    report("network", 0.1)
+    for ci, arcs in enumerate(parts):
         model = build_network(p, arcs)
         stages = stage_costs(p, model)
         placement = sum(name in ("priority_placed", "placed") for name, _ in stages)
-        flow, _, done = solve_lexicographic(model.net, stages, deadline, placement)
+
+        def on_stage(i: int, name: str, ci: int = ci, n: int = len(stages)) -> None:
+            # Building took about a tenth of the work, explaining another tenth.
+            report(name, 0.1 + 0.8 * (ci + (i + 1) / n) / len(parts))
+
+        flow, _, done = solve_lexicographic(model.net, stages, deadline, placement,
+                                            on_stage=on_stage)
         proven &= done
         chosen.append(model.arcs[flow[: model.n_assign] > 0])
         models.append((model, flow))
     solve = time.monotonic() - t1
+    report("explaining", 0.9)
     picked = np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
     status = OPTIMAL if proven else FEASIBLE
     message = "" if proven else (
@@ -270,6 +297,7 @@ def allocate(rnd: Round, *, shortage: bool = True) -> Result:
 
         blocking = blocking_pairs(rnd, result.assignments)
         result = replace(result, stats=replace(result.stats, blocking_pairs=blocking))
+    report("done", 1.0)
     return result
 
 
@@ -290,4 +318,4 @@ def empty_stats(n: int, k: int) -> Stats:
     return Stats(n, 0, 0, 0, 0, (0,) * (k + 1), 0, None, 0, None, 0.0, 0.0)
 
 
-__all__ = ["allocate", "assignments_from", "build_problem"]
+__all__ = ["Progress", "allocate", "assignments_from", "build_problem"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -245,6 +246,7 @@ def solve_lexicographic(
     stages: list[tuple[str, IntArray]],
     deadline: float,
     placement_stages: int = 0,
+    on_stage: Callable[[int, str], None] | None = None,
 ) -> tuple[IntArray, list[StageReport], bool]:
     """Optimise the stages in order; returns (flow, reports, all stages proven).
 
@@ -252,6 +254,7 @@ def solve_lexicographic(
     ``max_placement_flow``; their optimal faces are then fixed one by one like any other.
     When the deadline passes between stages the flow so far is returned: optimal for the
     stages done, valid for all constraints, but not proven optimal for the rest.
+    ``on_stage(index, name)`` is called after each stage, for progress reports.
     """
     reports: list[StageReport] = []
     flow = net.lower.copy()
@@ -264,6 +267,8 @@ def solve_lexicographic(
         elif i >= placement_stages:
             flow = _solve(net, costs)
         reports.append(StageReport(name, int(costs @ flow), time.monotonic() - t0))
+        if on_stage is not None:
+            on_stage(i, name)
         if i < len(stages) - 1:
             restrict_to_optimal(net, flow, costs)
     return flow, reports, True

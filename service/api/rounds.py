@@ -13,10 +13,10 @@ from ..convert import round_document
 from ..errors import Problem
 from ..extensions import db
 from ..imports import RoundImport, import_round
-from ..models import Assignment, Role, Round
+from ..jobs import dispatch, ensure_not_allocating, job_url, request_job
+from ..models import Assignment, Job, JobKind, Role, Round, Scenario
 from ..records import page
 from ..rounds import (
-    allocate_round,
     assignment_query,
     assignments_csv,
     change_policy,
@@ -27,15 +27,20 @@ from ..rounds import (
     transition,
     visible_round,
 )
+from ..scenarios import check_overrides, compare, scenario_query, visible_scenario
 from ..schemas import (
     AssignmentQuerySchema,
     AssignmentSchema,
+    ComparisonSchema,
+    JobSchema,
     PreferencesSchema,
     ReportSchema,
     RoundImportQuerySchema,
     RoundImportSchema,
     RoundQuerySchema,
     RoundSchema,
+    ScenarioSchema,
+    SimulateSchema,
 )
 from . import resource_blueprint
 
@@ -113,7 +118,9 @@ class RoundTransition(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return transition(session, visible_round(session, p, round_id), action)
+            rnd = visible_round(session, p, round_id)
+            ensure_not_allocating(session, rnd)
+            return transition(session, rnd, action)
 
 
 @blp.route("/<int:round_id>/preferences/<int:student_id>")
@@ -148,13 +155,74 @@ class RoundExport(MethodView):
 
 @blp.route("/<int:round_id>/allocate")
 class RoundAllocate(MethodView):
-    @blp.response(200, ReportSchema)
-    def post(self, round_id: int) -> dict[str, Any]:
-        """Allocate a closed round now and store its assignments and report."""
+    @blp.response(202, JobSchema, headers={"Location": {
+        "description": "the job to poll", "schema": {"type": "string"}}})
+    def post(self, round_id: int) -> tuple[Job, dict[str, str]]:
+        """Start allocating a closed round in the background (409 while one runs)."""
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return allocate_round(session, visible_round(session, p, round_id))
+            job = request_job(session, p, visible_round(session, p, round_id),
+                              JobKind.ALLOCATE)
+        dispatch(job)
+        db.session.refresh(job)
+        return job, {"Location": job_url(job)}
+
+
+@blp.route("/<int:round_id>/simulate")
+class RoundSimulate(MethodView):
+    @blp.arguments(SimulateSchema)
+    @blp.response(202, JobSchema, headers={"Location": {
+        "description": "the job to poll", "schema": {"type": "string"}}})
+    def post(self, data: dict[str, Any], round_id: int) -> tuple[Job, dict[str, str]]:
+        """Start a what-if allocation stored as a named scenario; assignments never change."""
+        p = current_principal()
+        p.require(*STAFF)
+        with db.transaction() as session:
+            rnd = visible_round(session, p, round_id)
+            check_overrides(session, rnd, data)
+            job = request_job(session, p, rnd, JobKind.SIMULATE, data)
+        dispatch(job)
+        db.session.refresh(job)
+        return job, {"Location": job_url(job)}
+
+
+@blp.route("/<int:round_id>/scenarios")
+class RoundScenarios(MethodView):
+    @blp.response(200, ScenarioSchema(many=True))
+    @blp.paginate()
+    def get(self, round_id: int, pagination_parameters: PaginationParameters
+            ) -> list[Scenario]:
+        """List the round's what-if scenarios."""
+        p = current_principal()
+        p.require(*STAFF)
+        rnd = visible_round(db.session, p, round_id)
+        rows, pagination_parameters.item_count = page(
+            db.session, scenario_query(rnd), pagination_parameters.page,
+            pagination_parameters.page_size)
+        return rows
+
+
+@blp.route("/<int:round_id>/scenarios/<int:scenario_id>")
+class RoundScenario(MethodView):
+    @blp.response(200, ScenarioSchema)
+    def get(self, round_id: int, scenario_id: int) -> Scenario:
+        """Show a scenario: its overrides and the outcome they gave."""
+        p = current_principal()
+        p.require(*STAFF)
+        return visible_scenario(db.session, visible_round(db.session, p, round_id),
+                                scenario_id)
+
+
+@blp.route("/<int:round_id>/scenarios/<int:scenario_id>/compare")
+class RoundScenarioCompare(MethodView):
+    @blp.response(200, ComparisonSchema)
+    def get(self, round_id: int, scenario_id: int) -> dict[str, Any]:
+        """Compare a scenario with the current allocation: placed, ranks, sector fill."""
+        p = current_principal()
+        p.require(*STAFF)
+        rnd = visible_round(db.session, p, round_id)
+        return compare(db.session, rnd, visible_scenario(db.session, rnd, scenario_id))
 
 
 @blp.route("/<int:round_id>/assignments")

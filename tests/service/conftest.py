@@ -60,14 +60,23 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 def app_config(**overrides: Any) -> dict[str, Any]:
     """A test app's config: its own key prefix, so counters and idempotency records kept in
-    the shared Redis never leak from one test into another."""
-    return {"TESTING": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}", **overrides}
+    the shared Redis never leak from one test into another; jobs run inside the request
+    unless a test asks for another mode."""
+    return {"TESTING": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "JOBS_MODE": "eager", **overrides}
+
+
+@pytest.fixture
+def extra_config() -> dict[str, Any]:
+    """Extra app settings for the ``app`` fixture; job tests override it."""
+    return {}
 
 
 @pytest.fixture(params=BACKENDS)
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path,
+        extra_config: dict[str, Any]) -> Iterator[Flask]:
     url = database_url(request.param, request, tmp_path)
-    app = create_app(app_config(DATABASE_URL=url))
+    app = create_app(app_config(DATABASE_URL=url, **extra_config))
     yield app
     with app.app_context():
         db.engine.dispose()

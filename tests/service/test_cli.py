@@ -64,3 +64,11 @@ def test_openapi_writes_the_document(tmp_path: Path) -> None:
     out = tmp_path / "openapi.yaml"
     assert main(["openapi", "-o", str(out)]) == 0
     assert out.read_text().startswith("components:")
+
+
+def test_the_worker_needs_redis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert main(["worker", "--burst"]) == 2
+    assert "REDIS_URL" in capsys.readouterr().err

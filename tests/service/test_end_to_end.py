@@ -38,7 +38,9 @@ def test_round_lifecycle_with_a_declined_placement_and_a_follow_up(client: Flask
 
     # Close, allocate, publish.
     client.post(f"/api/v1/rounds/{rid}/close", headers=staff)
-    report = client.post(f"/api/v1/rounds/{rid}/allocate", headers=staff).get_json()
+    job = client.post(f"/api/v1/rounds/{rid}/allocate", headers=staff).get_json()
+    assert job["status"] == "finished", job
+    report = client.get(f"/api/v1/rounds/{rid}/report", headers=staff).get_json()
     assert report["stats"]["placed"] == 2 and report["stats"]["rank_profile"][0] == 2
     assert client.post(f"/api/v1/rounds/{rid}/publish", headers=staff).status_code == 200
 
@@ -57,7 +59,10 @@ def test_round_lifecycle_with_a_declined_placement_and_a_follow_up(client: Flask
 
     # The follow-up keeps s2's seat pinned and places s1 at the next offer on the list.
     client.post(f"/api/v1/rounds/{nid}/close", headers=staff)
-    report = client.post(f"/api/v1/rounds/{nid}/allocate", headers=staff).get_json()
+    job = client.post(f"/api/v1/rounds/{nid}/allocate", headers=staff).get_json()
+    assert client.get(f"/api/v1/jobs/{job['id']}", headers=staff).get_json()["status"] == \
+        "finished"
+    report = client.get(f"/api/v1/rounds/{nid}/report", headers=staff).get_json()
     assert report["stats"]["pinned"] == 1 and report["stats"]["placed"] == 2
     rows = client.get(f"/api/v1/rounds/{nid}/assignments", headers=staff).get_json()
     placed = {a["student_id"]: (a["offer_id"], a["pinned"], a["status"]) for a in rows}
