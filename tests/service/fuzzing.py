@@ -90,7 +90,9 @@ def fuzz_app(database_url: str) -> Flask:
     engine.dispose()
     # Findings are collected with their requests; the app's own traceback log is noise here.
     logging.getLogger("service").setLevel(logging.CRITICAL)
-    return create_app({"DATABASE_URL": database_url, "RATELIMIT_APPLICATION": "1000000 per minute",
+    # Jobs run inside the request that starts them, so a job's outcome is in its response.
+    return create_app({"DATABASE_URL": database_url, "JOBS_MODE": "eager",
+                       "RATELIMIT_APPLICATION": "1000000 per minute",
                        "AUTH_FAILURE_LIMIT": "1000000 per minute"})
 
 
@@ -147,13 +149,17 @@ def seed(app: Flask) -> Seed:
     _ok(client, "POST", f"{api}/rounds/{open_round}/open", staff)
     _ok(client, "POST", f"{api}/rounds/{rnd}/close", staff)
     _ok(client, "POST", f"{api}/rounds/{rnd}/allocate", staff)
+    _ok(client, "POST", f"{api}/rounds/{rnd}/simulate", staff,
+        {"name": "meer plaatsen", "scale": []})
     _ok(client, "POST", f"{api}/rounds/{rnd}/publish", staff)
+    jobs = [j["id"] for j in _ok(client, "GET", f"{api}/jobs", staff)]
+    scenarios = [sc["id"] for sc in _ok(client, "GET", f"{api}/rounds/{rnd}/scenarios", staff)]
     assignments = [a["id"] for a in _ok(client, "GET", f"{api}/rounds/{rnd}/assignments",
                                          staff)]
     ids: dict[str, list[Any]] = {
         "school_id": schools, "company_id": companies, "environment_id": [environment],
         "offer_id": offers, "student_id": students, "round_id": [rnd, open_round],
-        "assignment_id": assignments,
+        "assignment_id": assignments, "job_id": jobs, "scenario_id": scenarios,
         "action": ["open", "close", "reopen", "publish", "finish"],
     }
     return Seed(headers, ids)
