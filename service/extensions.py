@@ -14,12 +14,22 @@ from .config import normalise_database_url
 from .errors import ProblemApi
 
 
+DATABASE_CONNECT_TIMEOUT_S = 5
+
+
 class Database:
     """One engine per app, one session per app context, closed when the context ends."""
 
     def init_app(self, app: Flask) -> None:
         url = normalise_database_url(app.config["DATABASE_URL"])
-        engine = create_engine(url, **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        # A pooled connection is tested before use, so after a database restart the same
+        # process serves again at once instead of failing once per stale connection.
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if url.startswith("postgresql"):
+            # An unreachable server answers 503 within seconds instead of holding the request.
+            options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT_S}
+        options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         app.extensions["database"] = (engine, sessionmaker(engine, expire_on_commit=False))
