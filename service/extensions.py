@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import normalise_database_url
 from .errors import ProblemApi
 
-
 DATABASE_CONNECT_TIMEOUT_S = 5
 
 
