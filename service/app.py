@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from . import hardening, idempotency, ratelimit
+from .api import IdConverter
 from .errors import register_error_handlers
 from .extensions import api, db
 from .schemas import schema_name
@@ -34,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
                                 x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 
+    # Before any route is added: every <int:…> in our routes is an id within the database's
+    # range.
+    app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     idempotency.init_app(app)
     limiter = ratelimit.init_app(app)

@@ -17,7 +17,7 @@ import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -163,6 +163,22 @@ def register_error_handlers(app: Flask) -> None:
         errors = flatten(exc.messages, "json")
         return problem_response(422, "; ".join(f"{e['field']}: {e['message']}"
                                                for e in errors[:5]), errors)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(exc: OperationalError | InterfaceError) -> Response:
+        # The database is down, restarting or unreachable (or SQLite is locked): the request's
+        # transaction did not commit, so the client may retry it as it is.
+        from .extensions import db
+
+        log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig
+                    else exc)
+        try:
+            db.session.rollback()
+        except Exception as rollback_error:  # the connection is gone; the pool discards it
+            log.info("rollback after a lost connection failed: %s", rollback_error)
+        return problem_response(503, "the database is unavailable; retry later",
+                                headers={"Retry-After": "5"})
 
     @app.errorhandler(IntegrityError)
     def _integrity(exc: IntegrityError) -> Response:

@@ -14,15 +14,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import normalise_database_url
 from .errors import ProblemApi
 
+DATABASE_CONNECT_TIMEOUT_S = 5
+
 
 class Database:
     """One engine per app, one session per app context, closed when the context ends."""
 
     def init_app(self, app: Flask) -> None:
         url = normalise_database_url(app.config["DATABASE_URL"])
+        # A pooled connection is tested before use, so after a database restart the same
+        # process serves again at once instead of failing once per stale connection.
         # Statement parameters hold student numbers and token hashes: keep them out of
         # SQLAlchemy's log (echo) and out of the text of database errors.
-        options = {"hide_parameters": True, **app.config.get("DATABASE_ENGINE_OPTIONS", {})}
+        options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+        if url.startswith("postgresql"):
+            # An unreachable server answers 503 within seconds instead of holding the request.
+            options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT_S}
+        options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         engine = create_engine(url, **options)
         logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
         if engine.dialect.name == "sqlite":

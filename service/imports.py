@@ -98,7 +98,10 @@ def parse_upload(body: bytes, content_type: str) -> Upload:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise Problem(400, f"the CSV is not UTF-8: {exc}") from None
-        return _csv_rows(text)
+        try:
+            return _csv_rows(text)
+        except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted cell
+            raise Problem(400, f"the body is not valid CSV: {exc}") from None
     if mimetype in ("application/json", ""):
         try:
             data = json.loads(body or b"null")

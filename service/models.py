@@ -45,6 +45,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id an integer primary key holds (PostgreSQL's 32-bit integer): ids a client
+# sends are checked against it before they reach a query.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}

@@ -34,9 +34,15 @@ M = TypeVar("M", bound=Base)
 
 def page(session: Session, stmt: Select[M], number: int, size: int) -> tuple[list[M], int]:
     """One page of ``stmt``'s rows and the total count across pages."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.scalars(stmt.offset((number - 1) * size).limit(size)).all()
-    return list(rows), int(total or 0)
+    total = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+                or 0)
+    offset = (number - 1) * size
+    if offset >= total:
+        # A page past the end is empty; not asking keeps a huge page number's OFFSET from
+        # overflowing the database driver.
+        return [], total
+    rows = session.scalars(stmt.offset(offset).limit(size)).all()
+    return list(rows), total
 
 
 def _assign(obj: Base, data: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from solver.model import PATHWAYS
 
-from .models import AssignmentStatus, OfferStatus, Role, RoundStatus
+from .models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
@@ -24,6 +24,11 @@ NAME = validate.Length(min=1, max=200)
 LABEL = validate.Length(min=1, max=80)
 LEVEL = validate.Range(min=1, max=4)
 PATHWAY = validate.OneOf(PATHWAYS)
+# Every id a client sends names a row: 1 to PostgreSQL's integer maximum. Larger numbers
+# would overflow the database driver (a 500) before any lookup could answer 404 or 422.
+ID = validate.Range(min=1, max=MAX_ID)
+# Seat counts are stored as integers too; no real placement has more than this many.
+SEATS = validate.Range(min=0, max=100_000)
 
 
 class LocationSchema(ma.Schema):
@@ -55,10 +60,10 @@ class CompanySchema(ma.Schema):
 class EnvironmentSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=0),
+    capacity = fields.Integer(required=True, validate=SEATS,
                               metadata={"description": "students over all partners' offers"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
-    partner_ids = fields.List(fields.Integer(), load_default=list,
+    partner_ids = fields.List(fields.Integer(validate=ID), load_default=list,
                               metadata={"description": "ids of the partner companies"})
 
 
@@ -69,7 +74,7 @@ class EnvironmentQuerySchema(ma.Schema):
 class RoundSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
-    school_id = fields.Integer(load_default=None, allow_none=True,
+    school_id = fields.Integer(validate=ID, load_default=None, allow_none=True,
                                metadata={"description": "set from a coordinator's token"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
     status = fields.String(dump_only=True)
@@ -86,13 +91,13 @@ class RoundSchema(ma.Schema):
 class RoundQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in RoundStatus]))
     region = fields.String()
-    school_id = fields.Integer()
+    school_id = fields.Integer(validate=ID)
 
 
 class PreferencesSchema(ma.Schema):
     round_id = fields.Integer(dump_only=True)
     student_id = fields.Integer(dump_only=True)
-    offers = fields.List(fields.Integer(), required=True,
+    offers = fields.List(fields.Integer(validate=ID), required=True,
                          metadata={"description": "offer ids, best first"})
 
 
@@ -121,9 +126,10 @@ class ReportSchema(ma.Schema):
 
 class OfferSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
-    company_id = fields.Integer(metadata={"description": "defaults to a company token's own"})
-    round_id = fields.Integer(load_default=None, allow_none=True)
-    environment_id = fields.Integer(load_default=None, allow_none=True)
+    company_id = fields.Integer(validate=ID,
+                                metadata={"description": "defaults to a company token's own"})
+    round_id = fields.Integer(validate=ID, load_default=None, allow_none=True)
+    environment_id = fields.Integer(validate=ID, load_default=None, allow_none=True)
     title = fields.String(load_default="", validate=validate.Length(max=200))
     levels = fields.List(fields.Integer(validate=LEVEL), required=True,
                          validate=validate.Length(min=1, max=4))
@@ -133,8 +139,8 @@ class OfferSchema(ma.Schema):
     sector = fields.String(required=True, validate=LABEL)
     region = fields.String(required=True, validate=LABEL)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
-    reserved_priority = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    capacity = fields.Integer(required=True, validate=SEATS)
+    reserved_priority = fields.Integer(load_default=0, validate=SEATS)
     start = fields.Date(load_default=None, allow_none=True)
     end = fields.Date(load_default=None, allow_none=True)
     status = fields.String(load_default=OfferStatus.DRAFT.value,
@@ -143,7 +149,7 @@ class OfferSchema(ma.Schema):
 
 class StudentSchema(ma.Schema):
     id = fields.Integer(dump_only=True)
-    school_id = fields.Integer(required=True)
+    school_id = fields.Integer(validate=ID, required=True)
     student_number = fields.String(
         required=True, validate=validate.Length(min=1, max=40),
         metadata={"description": "pseudonymous number, unique within the school; never a name"})
@@ -167,9 +173,9 @@ class StudentSchema(ma.Schema):
 
 class AssignmentQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in AssignmentStatus]))
-    round_id = fields.Integer()
-    offer_id = fields.Integer()
-    student_id = fields.Integer()
+    round_id = fields.Integer(validate=ID)
+    offer_id = fields.Integer(validate=ID)
+    student_id = fields.Integer(validate=ID)
 
 
 class OfferQuerySchema(ma.Schema):
@@ -180,9 +186,9 @@ class OfferQuerySchema(ma.Schema):
     level = fields.Integer(validate=LEVEL)
     pathway = fields.String(validate=PATHWAY)
     status = fields.String(validate=validate.OneOf([s.value for s in OfferStatus]))
-    company_id = fields.Integer()
-    round_id = fields.Integer()
-    environment_id = fields.Integer()
+    company_id = fields.Integer(validate=ID)
+    round_id = fields.Integer(validate=ID)
+    environment_id = fields.Integer(validate=ID)
 
 
 class StudentQuerySchema(ma.Schema):
@@ -190,7 +196,7 @@ class StudentQuerySchema(ma.Schema):
     sector = fields.String()
     level = fields.Integer(validate=LEVEL)
     pathway = fields.String(validate=PATHWAY)
-    school_id = fields.Integer()
+    school_id = fields.Integer(validate=ID)
     student_number = fields.String()
 
 
@@ -229,7 +235,8 @@ class RoundImportQuerySchema(ma.Schema):
         load_default="external", validate=validate.OneOf(["external", "database"]),
         metadata={"description": "external: schools by code, companies by KvK number, "
                                  "students by number; database: ids as export writes them"})
-    school_id = fields.Integer(metadata={"description": "admins: the school whose round it is"})
+    school_id = fields.Integer(validate=ID,
+                               metadata={"description": "admins: the school whose round it is"})
     region = fields.String(validate=LABEL,
                            metadata={"description": "admins: the region whose round it is"})
 

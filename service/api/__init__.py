@@ -8,10 +8,12 @@ from typing import Any, TypeVar
 
 import flask_smorest
 from flask import current_app, request
+from werkzeug.routing import IntegerConverter, Map
 
 from .. import idempotency
 from ..auth import authenticate
 from ..errors import Problem
+from ..models import MAX_ID
 
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,6 +21,21 @@ T = TypeVar("T")
 
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# What any write can answer, whatever the view: a body that is not JSON (400), a key still in
+# flight or a conflict with stored rows (409), a body over the size limit (413), a malformed or
+# reused Idempotency-Key or invalid fields (422). A delete of a referenced row answers 409.
+WRITE_ERRORS = {"post": [400, 409, 413, 422], "put": [400, 409, 413, 422],
+                "patch": [400, 409, 413, 422], "delete": [409]}
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in our routes: an id from 1 to ``MAX_ID``. Anything else matches no route
+    (404), so a path id too large for the database never reaches a query; the OpenAPI
+    document carries the same bounds."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = 1,
+                 max: int | None = MAX_ID, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def every_role(func: F) -> F:
@@ -31,8 +48,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     """flask-smorest's Blueprint with typed decorators, so mypy --strict checks the views.
 
     On an authenticated blueprint every operation documents the errors it can answer: 401
-    (no or a bad token), 403 (a role that may not, unless marked ``every_role``) and, where
-    the path names a record, 404 (missing, or another tenant's).
+    (no or a bad token), 403 (a role that may not, unless marked ``every_role``), where the
+    path names a record 404 (missing, or another tenant's), for writes ``WRITE_ERRORS``, and
+    everywhere 429 (over the rate limit) and 503 (the database or the idempotency store
+    unavailable). The fuzz tests hold the API to this list.
     """
 
     authenticated = False
@@ -49,6 +68,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
                     continue
                 statuses = [401] + ([] if getattr(func, "_every_role", False) else [403])
                 statuses += [404] if "<" in rule else []
+                statuses += WRITE_ERRORS.get(method, [])
+                statuses += [429, 503]
                 for status in statuses:
                     func = super(Blueprint, self).alt_response(
                         status, response=http.HTTPStatus(status).name)(func)

@@ -50,6 +50,7 @@ class Offers(MethodView):
 @blp.route("/import")
 class OfferImport(MethodView):
     @blp.doc(requestBody=upload_body("Offer"))
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)
     def post(self) -> ImportSummary:
         """Import offers from a JSON array or CSV: every row checked, all or nothing."""
@@ -69,6 +70,8 @@ class OfferItem(MethodView):
         send_etag(etag_of(OfferSchema(), offer))
         return offer
 
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.arguments(OfferSchema(partial=True))
     @blp.response(200, OfferSchema)
     def patch(self, data: dict[str, Any], offer_id: int) -> Offer:
@@ -82,6 +85,8 @@ class OfferItem(MethodView):
         send_etag(etag_of(OfferSchema(), saved))
         return saved
 
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.response(204)
     def delete(self, offer_id: int) -> None:
         """Delete a draft offer (412 if If-Match is stale)."""

@@ -257,6 +257,7 @@ class RoundAssignments(MethodView):
 @blp.route("/<int:round_id>/report")
 class RoundReport(MethodView):
     @blp.response(200, ReportSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def get(self, round_id: int) -> dict[str, Any]:
         """The last allocation's statistics, unplaced reasons and shortage analysis."""
         p = current_principal()

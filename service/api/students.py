@@ -77,6 +77,7 @@ class Students(MethodView):
 class StudentImport(MethodView):
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.doc(requestBody=upload_body("Student"))
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)
     def post(self, query: dict[str, Any]) -> ImportSummary:
         """Import students from a JSON array or CSV: every row checked, all or nothing."""
@@ -97,6 +98,8 @@ class StudentItem(MethodView):
         send_etag(etag_of(StudentSchema(), student))
         return student
 
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.arguments(StudentSchema(partial=True))
     @blp.response(200, StudentSchema)
     def patch(self, data: dict[str, Any], student_id: int) -> Student:
@@ -110,6 +113,8 @@ class StudentItem(MethodView):
         send_etag(etag_of(StudentSchema(), saved))
         return saved
 
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.response(204)
     def delete(self, student_id: int) -> None:
         """Delete a student and their preferences (staff in scope; 412 if If-Match is stale)."""
