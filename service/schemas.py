@@ -31,6 +31,15 @@ ID = validate.Range(min=1, max=MAX_ID)
 SEATS = validate.Range(min=0, max=100_000)
 
 
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class LocationSchema(ma.Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
@@ -269,8 +278,8 @@ class TokenSchema(ma.Schema):
         load_default="", validate=validate.Length(max=120),
         metadata={"description": "school:<id> or region:<name> (coordinator), company:<id>, "
                                  "student:<id>; empty for admin"})
-    created_at = fields.DateTime(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    revoked_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class IssuedTokenSchema(TokenSchema):
@@ -286,7 +295,7 @@ class TokenQuerySchema(ma.Schema):
 
 class AuditEventSchema(ma.Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     actor_token_id = fields.Integer(allow_none=True,
                                     metadata={"description": "null for the system"})
     actor_role = fields.String(metadata={"description": "a role, or system"})
@@ -314,7 +323,7 @@ class AuditQuerySchema(ma.Schema):
 
 
 class ExportedStudentSchema(StudentSchema):
-    erased_at = fields.DateTime(dump_only=True, allow_none=True)
+    erased_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class ExportedPreferencesSchema(ma.Schema):
@@ -332,7 +341,7 @@ class DataExportSchema(ma.Schema):
     """Everything stored about one student (AVG right of access)."""
 
     format = fields.String(metadata={"description": "leerplek-data-export/1"})
-    exported_at = fields.DateTime()
+    exported_at = UtcDateTime()
     student = fields.Nested(ExportedStudentSchema)
     preferences = fields.List(fields.Nested(ExportedPreferencesSchema))
     assignments = fields.List(fields.Nested(ExportedAssignmentSchema))
@@ -358,15 +367,6 @@ def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     name = cls.__name__.removesuffix("Schema")
     partial: Any = getattr(schema, "partial", None)
     return name + "Patch" if not isinstance(schema, type) and partial else name
-
-
-class UtcDateTime(fields.DateTime):
-    """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class JobSchema(ma.Schema):
