@@ -54,19 +54,23 @@ def free_port() -> int:
         return port
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None = None,
+                   timeout: int = 900) -> subprocess.Popen[bytes]:
+    """gunicorn serving the app on ``url``, once ``/readyz`` answers 200; ``env`` adds to (or,
+    with REDIS_URL, restores) the environment: by default no Redis."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    env.pop("REDIS_URL", None)
+    child = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    child.pop("REDIS_URL", None)
+    child.update(env or {})
     proc = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--timeout", "900", "--log-level", "warning", "service.app:create_app()"],
-        env=env, cwd=ROOT)
+         "--timeout", str(timeout), "--log-level", "warning", "service.app:create_app()"],
+        env=child, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/readyz")
             if conn.getresponse().status == 200:
                 return proc
         except OSError:

@@ -26,7 +26,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,29 +37,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_api import free_port, fresh_database  # noqa: E402  (this script's directory)
-
-
-def start_gunicorn(url: str, redis_url: str, port: int, workers: int, limit: str
-                   ) -> subprocess.Popen[bytes]:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
-           "RATELIMIT_APPLICATION": limit}
-    proc = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--timeout", "120", "--log-level", "warning", "service.app:create_app()"],
-        env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not come up")
+from bench_api import (  # noqa: E402  (this script's directory)
+    free_port,
+    fresh_database,
+    start_gunicorn,
+)
 
 
 def seed(url: str, companies: int, students: int, coordinators: int) -> dict[str, Any]:
@@ -239,7 +220,8 @@ def main() -> int:
     upgrade(url)
     seeded = seed(url, args.companies, args.students, args.coordinators)
     port = free_port()
-    server = start_gunicorn(url, args.redis, port, args.workers, args.rate_limit)
+    server = start_gunicorn(url, port, args.workers, timeout=120,
+                            env={"REDIS_URL": args.redis, "RATELIMIT_APPLICATION": args.rate_limit})
     load = Load(seeded, args)
     try:
         deadline = time.monotonic() + args.seconds
