@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from service.config import instance_secret_key
 from service.extensions import db
-from service.models import ApiToken
+from service.models import ApiToken, Job, Scenario
 
 from .conftest import Factory
 
@@ -532,6 +532,22 @@ def test_the_scenario_list_shows_name_requester_status_and_placed(client: FlaskC
     assert "Plan B" in row and f"coordinator:school:{staff['school']}" in row
     assert "+100% plaatsen in gastvrijheid" in row and "klaar" in row
     assert "2 van 2" in row
+
+
+def test_a_failed_scenario_shows_its_error_instead_of_a_comparison(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    job_id = int(re.search(r"job=(\d+)", start_scenario(client, rid, token).headers["Location"]
+                           ).group(1))
+    with app.app_context(), db.transaction() as session:
+        # As if the solve had died: the job failed and nothing was stored.
+        session.execute(delete(Scenario).where(Scenario.job_id == job_id))
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status="failed", error="MemoryError: out of memory"))
+    html = client.get(f"/dashboard/rounds/{rid}/scenarios?job={job_id}").get_data(as_text=True)
+    assert 'data-state="failed"' in html and "mislukt: MemoryError: out of memory" in html
+    assert 'id="compare-table"' not in html
+    assert re.search(rf'<tr data-job="{job_id}" data-status="failed"', html)
 
 
 def test_a_scenario_without_a_name_names_the_field(client: FlaskClient, make: Factory) -> None:
