@@ -1,34 +1,39 @@
-"""What the dashboard shows, as queries: counts, fill rates, distances, tables, what-ifs.
+"""What the dashboard shows, as queries: counts, fill rates, distances, tables, scenarios.
 
 Aggregates run in SQL (GROUP BY over offers and assignments) and distances in NumPy over one
 fetched array, so a 60,000-student round renders without a Python loop over its rows. The
 rules themselves (who sees what, lifecycle, allocation) stay in service.rounds, records and
-access; this module only reads.
+access, and what-ifs run as jobs (service.jobs, service.scenarios); this module only reads,
+except that listing a job whose worker is gone fails it, as every read of a job does.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from solver.model import LEVELS, Objective
+from solver.model import LEVELS
 
 from ..access import offer_filter, student_filter
 from ..auth import Principal
-from ..convert import round_model, round_student_filter
+from ..convert import round_student_filter
+from ..errors import Problem
+from ..jobs import reap
 from ..models import (
     Assignment,
     Company,
+    Job,
+    JobKind,
     Offer,
     Round,
+    Scenario,
     School,
     Student,
     StudentRegion,
@@ -322,34 +327,116 @@ def round_student_count(session: Session, rnd: Round) -> int:
 # Scenarios --------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
-    objective: str
-    sector: str | None
-    extra_percent: int
+class ScenarioRow:
+    """A what-if job of the round and, once it has finished, the scenario it stored."""
 
-    def describe(self) -> str:
-        parts = [f"doel: {self.objective}"]
-        if self.sector and self.extra_percent:
-            parts.append(f"+{self.extra_percent}% plaatsen in {self.sector}")
-        return ", ".join(parts)
+    job: Job
+    scenario: Scenario | None
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name if self.scenario else str((self.job.params or {})
+                                                            .get("name", ""))
+
+    @property
+    def changes(self) -> str:
+        return describe_overrides(self.job.params or {})
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return dict(self.scenario.report.get("stats") or {}) if self.scenario else {}
 
 
-def run_scenario(session: Session, rnd: Round, scenario: Scenario) -> dict[str, Any]:
-    """Allocate the round as stored, changed as the scenario says, without storing anything.
+def _percent(factor: float) -> str:
+    change = round((float(factor) - 1) * 100)
+    return f"{change:+d}%"
 
-    Extra capacity rounds up per offer (an offer of 3 with +10% gets 4), so a small sector
-    still gains seats; reserved seats stay as they are.
+
+def describe_overrides(params: dict[str, Any]) -> str:
+    """What a scenario changes, in words: its policy, scaled sectors and regions, capacities."""
+    parts = [f"doel: {value}" if key == "objective" else f"{key}: {value}"
+             for key, value in params.get("policy", {}).items()]
+    for rule in params.get("scale", []):
+        where = " · ".join(str(rule[k]) for k in ("region", "sector") if rule.get(k))
+        parts.append(f"{_percent(rule['factor'])} plaatsen in {where or 'alle sectoren'}")
+    if params.get("capacity"):
+        parts.append(f"eigen capaciteit voor {len(params['capacity'])} plaatsen")
+    return ", ".join(parts) or "geen wijzigingen"
+
+
+def scenario_rows(session: Session, rnd: Round, number: int) -> Paged:
+    """One page of the round's what-if jobs, newest first, with their stored scenarios.
+
+    Listed by job rather than by scenario, so a queued, running or failed what-if shows too;
+    a job whose worker is gone is failed first, as the API's job listing does.
     """
-    from solver import allocate
-    from solver.document import result_to_dict
+    stmt = (select(Job).where(Job.round_id == rnd.id, Job.kind == JobKind.SIMULATE.value)
+            .order_by(Job.id.desc()))
+    jobs, total = page(session, stmt, number, PAGE_SIZE)
+    jobs = [reap(session, job) for job in jobs]
+    stored = {s.job_id: s for s in session.scalars(
+        select(Scenario).where(Scenario.job_id.in_([job.id for job in jobs])))}
+    return Paged([ScenarioRow(job, stored.get(job.id)) for job in jobs], number, total)
 
-    model = round_model(session, rnd)
-    offers = model.offers
-    if scenario.sector and scenario.extra_percent:
-        offers = tuple(
-            dataclasses.replace(o, capacity=math.ceil(o.capacity
-                                                      * (100 + scenario.extra_percent) / 100))
-            if o.sector == scenario.sector else o for o in offers)
-    policy = dataclasses.replace(model.policy, objective=cast(Objective, scenario.objective))
-    doc = result_to_dict(allocate(dataclasses.replace(model, offers=offers, policy=policy)))
-    return {key: doc[key] for key in ("status", "proven", "stats", "unassigned", "shortage")}
+
+def scenario_job(session: Session, rnd: Round, job_id: int) -> ScenarioRow:
+    """One what-if job of the round (404 for any other job) and its scenario, if stored."""
+    job = session.get(Job, job_id)
+    if job is None or job.round_id != rnd.id or job.kind != JobKind.SIMULATE:
+        raise Problem(404, f"Ronde {rnd.id} heeft geen scenario met taak {job_id}.")
+    reap(session, job)
+    return ScenarioRow(job, session.scalar(select(Scenario).where(Scenario.job_id == job.id)))
+
+
+def aligned_rank_profiles(now: list[int], then: list[int]
+                          ) -> tuple[list[str], list[int], list[int]]:
+    """Two rank profiles on one axis: ranks 1..n (the longer list's n), unranked last.
+
+    A scenario may allow another number of preferences, so the unranked count (always the
+    last entry) is kept apart rather than padded onto a rank.
+    """
+    def split(profile: list[int]) -> tuple[list[int], int]:
+        return (profile[:-1], profile[-1]) if profile else ([], 0)
+
+    (ranked_a, out_a), (ranked_b, out_b) = split(now), split(then)
+    width = max(len(ranked_a), len(ranked_b))
+    labels = [f"{i + 1}e" for i in range(width)] + ["buiten lijst"]
+    return (labels, ranked_a + [0] * (width - len(ranked_a)) + [out_a],
+            ranked_b + [0] * (width - len(ranked_b)) + [out_b])
+
+
+@dataclass(frozen=True, slots=True)
+class CompareRow:
+    key: str
+    label: str
+    now: str
+    then: str
+    delta: str
+
+
+def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
+                 then_stats: dict[str, Any]) -> list[CompareRow]:
+    """The comparison table: the headline figures of service.scenarios.compare, then the
+    rank sum and unranked placements from both reports' stats."""
+    now, then, delta = comparison["current"], comparison["scenario"], comparison["delta"]
+    rows = [CompareRow(key, label, str(now[key]), str(then[key]), f"{delta[key]:+d}")
+            for key, label in (("placed", "Geplaatst"),
+                               ("placed_priority", "Voorrang geplaatst"))]
+    rows.insert(0, CompareRow("students", "Studenten", str(now["students"]),
+                              str(then["students"]), ""))
+    rows.append(CompareRow("placed_share", "Aandeel geplaatst",
+                           f"{now['placed_share']:.1%}", f"{then['placed_share']:.1%}",
+                           f"{delta['placed_share'] * 100:+.1f} procentpunt"))
+    for key, label in (("rank_sum", "Som van voorkeuren"),
+                       ("unranked_placed", "Buiten lijst geplaatst")):
+        a, b = now_stats.get(key), then_stats.get(key)
+        rows.append(CompareRow(key, label, "–" if a is None else str(a),
+                               "–" if b is None else str(b),
+                               "" if a is None or b is None else f"{b - a:+d}"))
+
+    def mean(value: Any) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    rows.append(CompareRow("mean_rank", "Gemiddelde voorkeur", mean(now["mean_rank"]),
+                           mean(then["mean_rank"]), ""))
+    return rows

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import (
@@ -24,6 +26,7 @@ from solver.model import LEVELS, OBJECTIVES, PATHWAYS
 from ..access import offer_filter, student_filter
 from ..errors import Problem
 from ..extensions import db
+from ..jobs import aware
 from ..models import Offer, OfferStatus, Role, Round, Student
 from ..rounds import (
     TRANSITIONS,
@@ -33,7 +36,8 @@ from ..rounds import (
     transition,
     visible_round,
 )
-from ..schemas import RoundSchema
+from ..scenarios import compare
+from ..schemas import RoundSchema, SimulateSchema
 from . import analysis, charts, progress
 from .session import (
     CSRF_FIELD,
@@ -62,6 +66,7 @@ def page_headers(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")  # pages show personal data
     return response
 PUBLIC = ("dashboard.login", "dashboard.static")
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # coordinators read times as Dutch clock time
 ACTIONS = {  # action -> (button text, what the confirmation page warns about)
     "open": ("Openen", "Studenten kunnen dan hun voorkeuren opgeven."),
     "close": ("Sluiten", "Er kunnen daarna geen voorkeuren meer worden opgegeven."),
@@ -85,7 +90,7 @@ def guard() -> ResponseReturnValue | None:
         return None
     principal = signed_in(db.session)
     if principal is None:
-        if request.endpoint == "dashboard.round_progress":
+        if request.endpoint in ("dashboard.round_progress", "dashboard.job_progress"):
             return jsonify({"error": "niet aangemeld"}), 401
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
     g.dashboard_principal = principal
@@ -97,6 +102,12 @@ def csrf_field() -> Any:
     from markupsafe import Markup, escape
 
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
+
+
+@blueprint.app_template_filter("moment")
+def moment(value: dt.datetime) -> str:
+    """A stored UTC time as Dutch clock time (SQLite reads it back without its offset)."""
+    return aware(value).astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
 @blueprint.context_processor
@@ -314,51 +325,101 @@ class RoundExport(MethodView):
             "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
 
 
+def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The what-if form as the API's SimulateSchema input, or the fields' errors in Dutch.
+
+    "+N % in sector S" becomes a scale rule with factor 1 + N/100: the job rounds each
+    offer's scaled capacity to whole seats.
+    """
+    errors: dict[str, str] = {}
+    name = form.get("name", "").strip()
+    if not 1 <= len(name) <= 200:
+        errors["name"] = "geef het scenario een naam van hoogstens 200 tekens"
+    objective = form.get("objective", "")
+    if objective not in OBJECTIVES:
+        errors["objective"] = f"kies een van {', '.join(OBJECTIVES)}"
+    sector = form.get("sector") or None
+    if sector is not None and sector not in sectors:
+        errors["sector"] = "deze sector heeft geen plaatsen in de ronde"
+    extra = form.get("extra_percent", "0").strip() or "0"
+    if not extra.isdigit() or not 0 <= int(extra) <= 500:
+        errors["extra_percent"] = "een heel getal van 0 tot en met 500"
+    if errors:
+        return {}, errors
+    data: dict[str, Any] = {"name": name, "policy": {"objective": objective}}
+    if sector is not None and int(extra):
+        data["scale"] = [{"sector": sector, "factor": 1 + int(extra) / 100}]
+    try:
+        return dict(SimulateSchema().load(data)), {}
+    except ma.ValidationError as exc:  # the API's own limits, should they ever be tighter
+        fields = {"name": "name", "policy": "objective", "scale": "extra_percent"}
+        messages = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
+        return {}, {fields.get(key, key): str(value) for key, value in messages.items()}
+
+
 class Scenarios(MethodView):
-    def _render(self, rnd: Round, scenario: analysis.Scenario | None,
-                outcome: dict[str, Any] | None, errors: dict[str, str]) -> str:
+    def _render(self, rnd: Round, values: Any, errors: dict[str, str]) -> str:
+        job_id = request.args.get("job", "")
+        # A read, but in a transaction: a listed job whose worker is gone is failed first.
+        with db.transaction() as session:
+            rows = analysis.scenario_rows(session, rnd, _page_number())
+            selected = (analysis.scenario_job(session, rnd, int(job_id))
+                        if job_id.isdigit() else None)
         current_report = rnd.report or {}
+        comparison: dict[str, Any] | None = None
+        table: list[analysis.CompareRow] = []
         figures: dict[str, Any] = {}
-        if outcome is not None and rnd.report is not None:
-            labels, now = analysis.rank_profile(current_report)
-            _, then = analysis.rank_profile(outcome)
+        if selected is not None and selected.scenario is not None:
+            stored = selected.scenario
+            comparison = compare(db.session, rnd, stored)
+            table = analysis.compare_rows(comparison, current_report.get("stats", {}),
+                                          stored.report.get("stats", {}))
+            labels, now, then = analysis.aligned_rank_profiles(
+                comparison["current"]["rank_profile"], comparison["scenario"]["rank_profile"])
             figures["rank"] = charts.bar_chart(
                 "chart-compare-rank", "Plaatsingen per voorkeur: huidig en scenario", labels,
                 [charts.Series("huidige indeling", now), charts.Series("scenario", then)],
                 "voorkeur waarop geplaatst", "studenten")
+            sectors = comparison["sectors"]
+            figures["sectors"] = charts.hbar_chart(
+                "chart-compare-sectors", "Geplaatst per sector: huidig en scenario",
+                [s["sector"] for s in sectors],
+                [charts.Series("huidige indeling", [s["current_placed"] for s in sectors]),
+                 charts.Series("scenario", [s["scenario_placed"] for s in sectors])],
+                "studenten")
         return render_template(
-            "dashboard/scenarios.html", rnd=rnd, scenario=scenario, outcome=outcome,
-            current=current_report, figures=figures, errors=errors, objectives=OBJECTIVES,
-            sectors=analysis.round_sectors(db.session, rnd),
-            reasons=analysis.REASONS)
+            "dashboard/scenarios.html", rnd=rnd, rows=rows, selected=selected,
+            state=progress.job_state(selected.job) if selected else progress.IDLE,
+            job_states=progress.STATES, comparison=comparison, table=table,
+            current=current_report, figures=figures, values=values, errors=errors,
+            objectives=OBJECTIVES, sectors=analysis.round_sectors(db.session, rnd))
+
+    def _allocated_round(self, round_id: int) -> Round:
+        rnd = _round(round_id)
+        if rnd.report is None:
+            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
+        return rnd
 
     def get(self, round_id: int) -> str:
-        """The what-if form: another objective, more places in a sector."""
-        rnd = _round(round_id)
-        if rnd.report is None:
-            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
-        return self._render(rnd, None, None, {})
+        """The round's stored what-if scenarios, one compared with the current allocation."""
+        rnd = self._allocated_round(round_id)
+        return self._render(rnd, {"objective": rnd.objective, "extra_percent": "20"}, {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
-        """Run a what-if on the round and compare it with the current allocation."""
-        rnd = _round(round_id)
-        if rnd.report is None:
-            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
-        errors: dict[str, str] = {}
-        objective = request.form.get("objective", rnd.objective)
-        if objective not in OBJECTIVES:
-            errors["objective"] = f"kies een van {', '.join(OBJECTIVES)}"
-        sector = request.form.get("sector") or None
-        if sector is not None and sector not in analysis.round_sectors(db.session, rnd):
-            errors["sector"] = "deze sector heeft geen plaatsen in de ronde"
-        extra = request.form.get("extra_percent", "0").strip() or "0"
-        if not extra.isdigit() or not 0 <= int(extra) <= 500:
-            errors["extra_percent"] = "een heel getal van 0 tot en met 500"
+        """Start a what-if job: another objective, more places in a sector; stored by name."""
+        rnd = self._allocated_round(round_id)
+        params, errors = _scenario_params(request.form, analysis.round_sectors(db.session, rnd))
         if errors:
-            return self._render(rnd, None, None, errors), 422
-        scenario = analysis.Scenario(objective, sector, int(extra))
-        return self._render(rnd, scenario, analysis.run_scenario(db.session, rnd, scenario),
-                            {})
+            return self._render(rnd, request.form, errors), 422
+        job = progress.start_scenario(current(), rnd, params)
+        return redirect(url_for("dashboard.round_scenarios", round_id=rnd.id, job=job.id))
+
+
+class JobProgress(MethodView):
+    def get(self, job_id: int) -> Response:
+        """A job's state as JSON, polled by the page that started it while it runs."""
+        with db.transaction() as session:  # a job whose worker is gone is failed first
+            return jsonify(progress.visible_job_state(session, current(), job_id))
 
 
 # Offers and students ----------------------------------------------------------------------
@@ -433,5 +494,7 @@ blueprint.add_url_rule("/rounds/<int:round_id>/export.csv",
                        view_func=RoundExport.as_view("round_export"))
 blueprint.add_url_rule("/rounds/<int:round_id>/scenarios",
                        view_func=Scenarios.as_view("round_scenarios"))
+blueprint.add_url_rule("/jobs/<int:job_id>/progress",
+                       view_func=JobProgress.as_view("job_progress"))
 blueprint.add_url_rule("/offers", view_func=Offers.as_view("offers"))
 blueprint.add_url_rule("/students", view_func=Students.as_view("students"))

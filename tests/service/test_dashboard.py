@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from service.config import instance_secret_key
 from service.extensions import db
-from service.models import ApiToken
+from service.models import ApiToken, Job, Scenario
 
 from .conftest import Factory
 
@@ -449,14 +449,13 @@ def test_the_csv_export_needs_a_school_or_company(client: FlaskClient, make: Fac
 
 # Scenarios --------------------------------------------------------------------------------
 
-def test_a_scenario_with_more_seats_places_more_students(client: FlaskClient,
-                                                         make: Factory) -> None:
+def tight_round(client: FlaskClient, make: Factory) -> tuple[dict[str, Any], int, str]:
+    """An allocated round of one seat in gastvrijheid wanted by two students; one is placed."""
     staff = coordinator(make)
-    school = staff["school"]
     rid = client.post("/api/v1/rounds", json={"name": "Krap"},
                       headers=staff["h"]).get_json()["id"]
     only = make.offer(title="Enige plek", capacity=1, round_id=rid)
-    students = [make.student(school) for _ in range(2)]
+    students = [make.student(staff["school"]) for _ in range(2)]
     client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
     for sid in students:
         client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
@@ -464,25 +463,150 @@ def test_a_scenario_with_more_seats_places_more_students(client: FlaskClient,
     client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
     token = sign_in(client, staff["h"])
     client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
-    response = client.post(f"/dashboard/rounds/{rid}/scenarios", data={
-        "csrf_token": token, "objective": "optimal", "sector": "gastvrijheid",
-        "extra_percent": "100"})
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    row = re.search(r'<tr data-key="placed">(.*?)</tr>', html, re.S).group(1)
-    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1", "2", "+1"]
-    # The scenario is not stored: the round's own report is unchanged.
+    return staff, rid, token
+
+
+def start_scenario(client: FlaskClient, rid: int, token: str, **fields: str) -> Any:
+    data = {"csrf_token": token, "name": "Dubbel gastvrijheid", "objective": "optimal",
+            "sector": "gastvrijheid", "extra_percent": "100", **fields}
+    return client.post(f"/dashboard/rounds/{rid}/scenarios", data=data)
+
+
+def test_a_scenario_form_starts_a_stored_what_if_job(client: FlaskClient,
+                                                     make: Factory) -> None:
+    staff, rid, token = tight_round(client, make)
+    response = start_scenario(client, rid, token)
+    assert response.status_code == 302
+    job_id = int(re.search(r"[?&]job=(\d+)", response.headers["Location"]).group(1))
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=staff["h"]).get_json()
+    assert (job["kind"], job["status"]) == ("simulate", "finished")
+    [stored] = client.get(f"/api/v1/rounds/{rid}/scenarios", headers=staff["h"]).get_json()
+    assert stored["job_id"] == job_id and stored["name"] == "Dubbel gastvrijheid"
+    assert stored["overrides"]["policy"] == {"objective": "optimal"}
+    assert stored["overrides"]["scale"] == [
+        {"sector": "gastvrijheid", "region": None, "factor": 2.0}]
+
+
+def test_a_scenario_leaves_the_rounds_allocation_as_it_was(client: FlaskClient,
+                                                           make: Factory) -> None:
+    staff, rid, token = tight_round(client, make)
+    start_scenario(client, rid, token)
     report = client.get(f"/api/v1/rounds/{rid}/report", headers=staff["h"]).get_json()
     assert report["stats"]["placed"] == 1
+    rows = client.get(f"/api/v1/rounds/{rid}/assignments", headers=staff["h"]).get_json()
+    assert len(rows) == 1
+
+
+def test_a_finished_scenario_is_compared_with_the_current_allocation(client: FlaskClient,
+                                                                     make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    html = client.get(start_scenario(client, rid, token).headers["Location"]).get_data(
+        as_text=True)
+    row = re.search(r'<tr data-key="placed">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1", "2", "+1"]
+    sector = re.search(r'<tr data-sector="gastvrijheid">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', sector) == ["1", "1", "2", "2", "+1"]
+
+
+def test_the_comparison_charts_show_the_stored_scenarios_rank_profile(
+        client: FlaskClient, make: Factory) -> None:
+    staff, rid, token = tight_round(client, make)
+    html = client.get(start_scenario(client, rid, token).headers["Location"]).get_data(
+        as_text=True)
+    [stored] = client.get(f"/api/v1/rounds/{rid}/scenarios", headers=staff["h"]).get_json()
+    chart = re.search(r'<svg id="chart-compare-rank".*?</svg>', html, re.S).group(0)
+    values = [int(v) for v in re.findall(r'class="bar[^"]*"[^>]*data-value="(\d+)"', chart)]
+    # Grouped bars, rank by rank: current then scenario.
+    assert values[1::2] == stored["report"]["stats"]["rank_profile"]
+    assert "voorkeur waarop geplaatst" in chart and 'class="legend"' in chart
+    assert 'id="chart-compare-sectors"' in html
+
+
+def test_the_scenario_list_shows_name_requester_status_and_placed(client: FlaskClient,
+                                                                  make: Factory) -> None:
+    staff, rid, token = tight_round(client, make)
+    start_scenario(client, rid, token, name="Plan B")
+    html = client.get(f"/dashboard/rounds/{rid}/scenarios").get_data(as_text=True)
+    row = re.search(r'<tr data-job="\d+" data-status="finished"[^>]*>(.*?)</tr>', html,
+                    re.S).group(1)
+    assert "Plan B" in row and f"coordinator:school:{staff['school']}" in row
+    assert "+100% plaatsen in gastvrijheid" in row and "klaar" in row
+    assert "2 van 2" in row
+
+
+def test_a_failed_scenario_shows_its_error_instead_of_a_comparison(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    job_id = int(re.search(r"job=(\d+)", start_scenario(client, rid, token).headers["Location"]
+                           ).group(1))
+    with app.app_context(), db.transaction() as session:
+        # As if the solve had died: the job failed and nothing was stored.
+        session.execute(delete(Scenario).where(Scenario.job_id == job_id))
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status="failed", error="MemoryError: out of memory"))
+    html = client.get(f"/dashboard/rounds/{rid}/scenarios?job={job_id}").get_data(as_text=True)
+    assert 'data-state="failed"' in html and "mislukt: MemoryError: out of memory" in html
+    assert 'id="compare-table"' not in html
+    assert re.search(rf'<tr data-job="{job_id}" data-status="failed"', html)
+
+
+def test_a_scenario_without_a_name_names_the_field(client: FlaskClient, make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    response = start_scenario(client, rid, token, name="  ")
+    assert response.status_code == 422
+    assert 'data-field="name"' in response.get_data(as_text=True)
 
 
 def test_a_scenario_with_a_bad_percentage_names_the_field(client: FlaskClient,
                                                           make: Factory) -> None:
     seed, token = allocated(client, make)
-    response = client.post(f"/dashboard/rounds/{seed['round']}/scenarios", data={
-        "csrf_token": token, "objective": "optimal", "sector": "", "extra_percent": "-5"})
+    response = start_scenario(client, seed["round"], token, sector="", extra_percent="-5")
     assert response.status_code == 422
     assert 'data-field="extra_percent"' in response.get_data(as_text=True)
+
+
+def test_a_scenario_for_an_unknown_sector_starts_no_job(client: FlaskClient,
+                                                        make: Factory) -> None:
+    staff, rid, token = tight_round(client, make)
+    response = start_scenario(client, rid, token, sector="bouw")
+    assert response.status_code == 422
+    assert 'data-field="sector"' in response.get_data(as_text=True)
+    jobs = client.get(f"/api/v1/jobs?round_id={rid}&kind=simulate", headers=staff["h"])
+    assert jobs.get_json() == []
+
+
+def test_another_rounds_job_is_no_scenario_of_this_round(client: FlaskClient,
+                                                         make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    location = start_scenario(client, rid, token).headers["Location"]
+    job_id = re.search(r"job=(\d+)", location).group(1)
+    seed, _ = allocated(client, make)
+    assert client.get(f"/dashboard/rounds/{seed['round']}/scenarios?job={job_id}"
+                      ).status_code == 404
+
+
+def test_the_job_progress_json_reports_a_finished_scenario(client: FlaskClient,
+                                                           make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    job_id = re.search(r"job=(\d+)", start_scenario(client, rid, token).headers["Location"]
+                       ).group(1)
+    state = client.get(f"/dashboard/jobs/{job_id}/progress").get_json()
+    assert (state["state"], state["percent"]) == ("finished", 100)
+
+
+def test_the_job_progress_json_hides_another_schools_job(client: FlaskClient,
+                                                         make: Factory) -> None:
+    _, rid, token = tight_round(client, make)
+    job_id = re.search(r"job=(\d+)", start_scenario(client, rid, token).headers["Location"]
+                       ).group(1)
+    sign_in(client, coordinator(make)["h"])
+    assert client.get(f"/dashboard/jobs/{job_id}/progress").status_code == 404
+
+
+def test_the_job_progress_json_answers_401_without_a_session(client: FlaskClient) -> None:
+    response = client.get("/dashboard/jobs/1/progress")
+    assert response.status_code == 401
+    assert response.get_json()["error"]
 
 
 # Offers and students ----------------------------------------------------------------------

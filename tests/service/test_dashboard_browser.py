@@ -2,8 +2,9 @@
 
 The app is served by werkzeug on a free local port, on each test backend. A generated round
 is imported, then the test signs in, opens, closes and allocates it through the pages, waits
-for the progress to finish, and checks that charts and tables show the stored numbers. Each
-page's screenshot lands in test-artifacts/dashboard/. No browser is downloaded: a missing
+for the progress to finish, checks that charts and tables show the stored numbers, then runs a
+what-if scenario the same way and checks its comparison against what it stored. Each page's
+screenshot lands in test-artifacts/dashboard/. No browser is downloaded: a missing
 /usr/bin/chromium fails the test (the Makefile and .ci/run install it).
 """
 
@@ -17,13 +18,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
 from service.auth import Principal, issue_token
 from service.extensions import db
 from service.imports import import_round
-from service.models import Role, Round
+from service.models import Role, Round, Scenario
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -99,6 +101,14 @@ def stored_report(app: Flask, round_id: int) -> dict[str, Any]:
         report = db.session.get(Round, round_id).report  # type: ignore[union-attr]
         assert report is not None
         return report
+
+
+def stored_scenario(app: Flask, round_id: int) -> dict[str, Any]:
+    """The round's one stored what-if: its name and report."""
+    with app.app_context():
+        scenario = db.session.scalars(select(Scenario).where(Scenario.round_id == round_id)
+                                      ).one()
+        return {"name": scenario.name, "report": scenario.report}
 
 
 def shot(page: Page, backend: str, name: str) -> None:
@@ -178,11 +188,33 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
         page.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"{backend}-{section}.png"))
 
     page.click("text=Scenario's")
+    page.fill("#name", "Rangmaximaal")
     page.select_option("#objective", "rank_maximal")
+    # The what-if is a background job too, held while solving so the page shows it running.
+    release_scenario = tmp_path / "release-scenario"
+    monkeypatch.setenv("LEERPLEK_JOB_PAUSE_FILE", str(release_scenario))
     page.click("#scenario-form button[type=submit]")
-    expect(page.locator("#compare-table tr[data-key='placed'] td.now")).to_have_text(
-        str(stats["placed"]))
+    expect(page.locator("#progress")).to_have_attribute("data-state", "running",
+                                                        timeout=60_000)
+    expect(page.locator("#scenarios-table tbody tr").first).to_contain_text("Rangmaximaal")
+    shot(page, backend, "scenario-running")
+    release_scenario.touch()
+    # Once finished the page reloads and shows the comparison in place of the progress.
+    expect(page.locator("#compare-table")).to_be_visible(timeout=120_000)
+    expect(page.locator("#scenarios-table tbody tr").first).to_have_attribute(
+        "data-status", "finished")
+    scenario = stored_scenario(app, round_id)
+    assert scenario["name"] == "Rangmaximaal"
+    placed = page.locator("#compare-table tr[data-key='placed']")
+    expect(placed.locator("td.now")).to_have_text(str(stats["placed"]))
+    expect(placed.locator("td.then")).to_have_text(str(scenario["report"]["stats"]["placed"]))
+    then = page.locator("#chart-compare-rank rect.bar").evaluate_all(
+        "els => els.map(e => +e.dataset.value)")
+    assert then[1::2] == scenario["report"]["stats"]["rank_profile"]
+    assert page.locator("#chart-compare-rank text.axis-label").all_text_contents() == [
+        "voorkeur waarop geplaatst", "studenten"]
     expect(page.locator("#chart-compare-rank .legend")).to_contain_text("scenario")
+    expect(page.locator("#chart-compare-sectors .legend")).to_contain_text("huidige indeling")
     shot(page, backend, "scenarios")
 
     page.click("header nav >> text=Aanbod")

@@ -1,5 +1,6 @@
-// Live allocation progress on a round page: poll the progress URL while the state is
-// "running", update the bar, and reload the page once the allocation has finished.
+// Live progress of a background job (an allocation on the round page, a what-if on the
+// scenario page): poll the box's data-url while the job is queued or running, update the bar,
+// and reload the page once the job has finished, so it shows the stored outcome.
 (function () {
   "use strict";
   var box = document.getElementById("progress");
@@ -12,7 +13,9 @@
     box.setAttribute("data-state", s.state);
     bar.value = s.percent;
     bar.textContent = s.percent + "%";
-    if (s.state === "running") {
+    if (s.state === "queued") {
+      text.textContent = s.phase || "in de wachtrij";
+    } else if (s.state === "running") {
       text.textContent = (s.phase || "bezig") + " · " + s.percent + "%";
     } else if (s.state === "finished") {
       text.textContent = "klaar";
