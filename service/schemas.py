@@ -315,8 +315,8 @@ class AuditEventSchema(ma.Schema):
 class AuditQuerySchema(ma.Schema):
     action = fields.String()
     entity_type = fields.String()
-    entity_id = fields.Integer()
-    round_id = fields.Integer()
+    entity_id = fields.Integer(validate=ID)
+    round_id = fields.Integer(validate=ID)
     actor_role = fields.String(validate=validate.OneOf([*(r.value for r in Role), "system"]))
     since = fields.DateTime(metadata={"description": "events at or after (no zone: UTC)"})
     until = fields.DateTime(metadata={"description": "events before (no zone: UTC)"})
@@ -403,7 +403,7 @@ class JobSchema(ma.Schema):
 
 
 class JobQuerySchema(ma.Schema):
-    round_id = fields.Integer()
+    round_id = fields.Integer(validate=ID)
     status = fields.String(validate=validate.OneOf(["queued", "running", "finished",
                                                     "failed"]))
     kind = fields.String(validate=validate.OneOf(["allocate", "simulate"]))
