@@ -9,7 +9,6 @@ SEED ?= 1
 .PHONY: demo demo-engine seed test bench lint serve worker clean
 
 $(STAMP): pyproject.toml
-	bash .ci/install-chromium
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
@@ -29,6 +28,7 @@ demo-engine: $(STAMP)
 	@echo "round: demo-output/round.json  result: demo-output/result.json"
 
 test: $(STAMP)
+	bash .ci/install-chromium  # the browser tests need Debian's chromium; demo does not
 	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
