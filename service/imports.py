@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import marshmallow as ma
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from solver import model as m
@@ -26,6 +26,7 @@ from solver.document import DocumentError, parse_round
 
 from .audit import record_bulk
 from .auth import Principal
+from .bulk import chunks, insert_returning_ids, insert_rows
 from .errors import Problem
 from .models import (
     Assignment,
@@ -190,19 +191,7 @@ def _region_rows(student_id: int, regions: Sequence[str]) -> list[dict[str, Any]
 def _write_students(session: Session, new: list[dict[str, Any]],
                     changed: list[tuple[int, dict[str, Any]]]) -> list[int]:
     """Insert ``new`` and overwrite ``changed`` (id, values); ids of the new ones in order."""
-    ids: list[int] = []
-    if new:
-        # A plain executemany, then the ids by the natural key: bulk INSERT .. RETURNING
-        # costs several times more on both backends.
-        _insert(session, Student, [_student_columns(d) for d in new])
-        found: dict[tuple[int, str], int] = {}
-        for school_id in {d["school_id"] for d in new}:
-            numbers = [d["student_number"] for d in new if d["school_id"] == school_id]
-            for chunk in _chunks(numbers, 5000):
-                found.update(((school_id, n), ident) for ident, n in session.execute(
-                    select(Student.id, Student.student_number).where(
-                        Student.school_id == school_id, Student.student_number.in_(chunk))))
-        ids = [found[(d["school_id"], d["student_number"])] for d in new]
+    ids = insert_returning_ids(session, Student, [_student_columns(d) for d in new])
     if changed:
         session.execute(update(Student), [{"id": sid, **_student_columns(d)}
                                           for sid, d in changed])
@@ -210,9 +199,23 @@ def _write_students(session: Session, new: list[dict[str, Any]],
             StudentRegion.student_id.in_([sid for sid, _ in changed])))
     regions = [r for sid, d in [*zip(ids, new, strict=True), *changed]
                for r in _region_rows(sid, d["regions"])]
-    if regions:
-        _insert(session, StudentRegion, regions)
+    insert_rows(session, StudentRegion, regions)
     return ids
+
+
+def _existing_students(session: Session, keys: Iterable[tuple[int, str]]
+                       ) -> dict[tuple[int, str], int]:
+    """Stored students' ids by (school id, student number), one query per school and chunk."""
+    by_school: dict[int, list[str]] = {}
+    for school_id, number in keys:
+        by_school.setdefault(school_id, []).append(number)
+    found: dict[tuple[int, str], int] = {}
+    for school_id, numbers in by_school.items():
+        for chunk in chunks(numbers):
+            found.update(((school_id, n), ident) for ident, n in session.execute(
+                select(Student.id, Student.student_number).where(
+                    Student.school_id == school_id, Student.student_number.in_(chunk))))
+    return found
 
 
 def import_students(session: Session, p: Principal, upload: Upload,
@@ -241,13 +244,8 @@ def import_students(session: Session, p: Principal, upload: Upload,
             errors.add(f"{label}.student_number", f"repeats {seen[key]}")
         seen.setdefault(key, label)
     forbidden.raise_if_any("rows outside the token's scope", 403)
-    existing: dict[tuple[int, str], int] = {}
-    for school_id in {d["school_id"] for _, d in rows}:
-        numbers = [d["student_number"] for _, d in rows if d["school_id"] == school_id]
-        for chunk in _chunks(numbers, 5000):
-            existing.update(((school_id, number), sid) for sid, number in session.execute(
-                select(Student.id, Student.student_number).where(
-                    Student.school_id == school_id, Student.student_number.in_(chunk))))
+    existing = _existing_students(session, ((d["school_id"], d["student_number"])
+                                            for _, d in rows))
     if on_conflict == "error":
         for i, data in rows:
             if (key := (data["school_id"], data["student_number"])) in existing:
@@ -312,23 +310,11 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
             for name, message in offer_rule_errors(data, company.qualifications):
                 errors.add(f"{label}.{name}", message)
     errors.raise_if_any("the upload was not imported")
-    ids = list(session.scalars(insert(Offer).returning(Offer.id, sort_by_parameter_order=True),
-                               [_offer_columns(d) for _, d in rows])) if rows else []
+    ids = insert_returning_ids(session, Offer, [_offer_columns(d) for _, d in rows])
     round_ids = {d.get("round_id") for _, d in rows}
     record_bulk(session, p, "offer.import", "offer", {"created": len(ids)},
                 round_id=round_ids.pop() if len(round_ids) == 1 else None)
     return ImportSummary(len(ids), 0, ids)
-
-
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One Core executemany for all ``rows``: every row gets every key (defaults filled in),
-    because the ORM's bulk insert splits rows whose missing keys differ into many statements.
-    """
-    table = model.__table__
-    keys = {k for row in rows for k in row}
-    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar
-                else None for c in table.columns if c.name in keys}
-    session.execute(table.insert(), [{**defaults, **row} for row in rows])
 
 
 def _by_id(session: Session, model: Any, ids: Iterable[Any]) -> dict[int, Any]:
@@ -336,11 +322,6 @@ def _by_id(session: Session, model: Any, ids: Iterable[Any]) -> dict[int, Any]:
     if not wanted:
         return {}
     return {obj.id: obj for obj in session.scalars(select(model).where(model.id.in_(wanted)))}
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # A round document ------------------------------------------------------------------------
@@ -419,9 +400,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     company_ids = {ref: c.id for ref, c in companies.items()}
     session.flush()
     env_ids = _write_environments(session, doc, company_ids)
-    # Nobody else writes offers into the new round, so its offers in id order are the
-    # document's in order: a plain executemany assigns ids as it goes.
-    offer_rows = [_offer_columns({
+    offer_ids = insert_returning_ids(session, Offer, [_offer_columns({
             "company_id": company_ids[o.company_id], "round_id": rnd.id,
             "environment_id": env_ids.get(o.environment_id or ""), "title": o.title,
             "levels": list(o.levels), "pathways": list(o.pathways),
@@ -430,11 +409,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                                                           "lon": o.location.lon},
             "capacity": o.capacity, "reserved_priority": o.reserved_priority,
             "start": o.start, "end": o.end, "status": OfferStatus.OPEN.value})
-        for o in doc.offers]
-    if offer_rows:
-        _insert(session, Offer, offer_rows)
-    offer_ids = list(session.scalars(select(Offer.id).where(Offer.round_id == rnd.id)
-                                     .order_by(Offer.id)))
+        for o in doc.offers])
     by_offer = dict(zip([o.id for o in doc.offers], offer_ids, strict=True))
     new_students, changed = student_ids.new, student_ids.changed
     created = _write_students(session, [d for _, d in new_students], changed)
@@ -445,16 +420,14 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
               "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
              for j, ref in enumerate(refs)]
-    if prefs:
-        _insert(session, Preference, prefs)
+    insert_rows(session, Preference, prefs)
     rank_of = {(s.id, ref): j + 1 for s, refs in zip(doc.students, ranked, strict=True)
                for j, ref in enumerate(refs)}
     pins = [{"round_id": rnd.id, "student_id": sid[pin.student_id],
              "offer_id": by_offer[pin.offer_id], "pinned": True,
              "rank": rank_of.get((pin.student_id, pin.offer_id)),
              "status": AssignmentStatus.ACCEPTED.value} for pin in doc.pinned]
-    if pins:
-        _insert(session, Assignment, pins)
+    insert_rows(session, Assignment, pins)
     summary.offers, summary.environments = len(offer_ids), len(env_ids)
     summary.students_created, summary.students_updated = len(created), len(changed)
     summary.students_matched = len(student_ids.matched)
@@ -612,13 +585,8 @@ def _resolve_students(session: Session, p: Principal, doc: m.Round, ids: IdMode,
             else:
                 out.matched.append((s.id, row.id))
         return out
-    existing: dict[tuple[int, str], int] = {}
-    for school_id in {sc.id for sc in schools.values()}:
-        numbers = [s.id for s in doc.students if schools[s.school_id].id == school_id]
-        for chunk in _chunks(numbers, 5000):
-            existing.update(((school_id, n), ident) for ident, n in session.execute(
-                select(Student.id, Student.student_number).where(
-                    Student.school_id == school_id, Student.student_number.in_(chunk))))
+    existing = _existing_students(session, ((schools[s.school_id].id, s.id)
+                                            for s in doc.students))
     for i, s in enumerate(doc.students):
         school = schools[s.school_id]
         values = {
@@ -656,6 +624,5 @@ def _write_environments(session: Session, doc: m.Round,
     env_ids = {e.id: env.id for e, env in zip(doc.environments, created, strict=True)}
     links = [{"environment_id": env_ids[ref], "company_id": c}
              for ref, companies in partners.items() for c in sorted(companies)]
-    if links:
-        session.execute(insert(environment_partners), links)
+    insert_rows(session, environment_partners, links)
     return env_ids

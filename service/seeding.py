@@ -10,17 +10,17 @@ driver in ``service.demo`` does everything else over HTTP, with ``student_record
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seeds.generator import load_reference
 
+from .bulk import ProgressFn, insert_returning_ids, insert_rows
 from .models import (
     Company,
     Environment,
@@ -34,10 +34,6 @@ from .models import (
     environment_partners,
     levels_to_mask,
 )
-
-ProgressFn = Callable[[int], None]
-_CHUNK = 5_000  # rows per bulk insert: bounded statements, progress between them
-
 
 # Reference data ---------------------------------------------------------------------------
 
@@ -115,69 +111,6 @@ class Directory:
     environments: dict[str, int]
 
 
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
-    for lo in range(0, len(rows), _CHUNK):
-        yield rows[lo:lo + _CHUNK]
-
-
-def _reserve_ids(session: Session, model: type[Any], n: int) -> list[int]:
-    """``n`` fresh primary keys for ``model``, so bulk rows carry their ids and no RETURNING
-    is needed (SQLite returns ids of an ordered bulk insert only row by row)."""
-    if n == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        return list(session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": model.__tablename__, "n": n}))
-    # SQLite: a concurrent writer taking the same ids would fail this transaction on the
-    # primary key and roll it back whole; nothing is ever overwritten.
-    top = int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
-    return list(range(top + 1, top + 1 + n))
-
-
-def _insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
-                          progress: ProgressFn | None = None) -> list[int]:
-    """Insert ``rows`` in bulk with reserved ids; returns the ids in row order."""
-    ids = _reserve_ids(session, model, len(rows))
-    _insert(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)],
-            progress)
-    return ids
-
-
-def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]],
-            progress: ProgressFn | None = None) -> None:
-    # The Core table, not the ORM class: one executemany per chunk, where the ORM's bulk
-    # path splits rows into many small statements.
-    target = getattr(table, "__table__", table)
-    if session.get_bind().dialect.name == "postgresql" and rows:
-        _copy(session, target, rows, progress)
-        return
-    for chunk in _chunks(rows):
-        session.execute(insert(target), list(chunk))
-        if progress is not None:
-            progress(len(chunk))
-
-
-def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
-          progress: ProgressFn | None) -> None:
-    """PostgreSQL's COPY: psycopg sends an executemany row by row, COPY streams them."""
-    columns = list(rows[0])
-    # COPY adapts a Python list to an array; JSON columns get their text instead.
-    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    driver = session.connection().connection.driver_connection
-    assert driver is not None  # a checked-out connection always has its driver connection
-    cursor = driver.cursor()
-    names = ", ".join(f'"{c}"' for c in columns)
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for lo in range(0, len(rows), _CHUNK):
-            chunk = rows[lo:lo + _CHUNK]
-            for row in chunk:
-                copy.write_row([json.dumps(row[c]) if c in as_json else row[c]
-                                for c in columns])
-            if progress is not None:
-                progress(len(chunk))
-
-
 def _nearest_place(places: dict[str, list[tuple[str, float, float]]]
                    ) -> Callable[[str, dict[str, float] | None], str | None]:
     """The reference place of a region nearest to a home location (its home place)."""
@@ -219,7 +152,7 @@ def seed_directory(session: Session, doc: dict[str, Any],
         first_offer.setdefault(offer["company_id"], offer)
     place_of_title = {cid: o["title"].rsplit(" – ", 1)[-1] for cid, o in first_offer.items()}
     company_keys = list(quals)
-    company_ids = _insert_returning_ids(session, Company, [
+    company_ids = insert_returning_ids(session, Company, [
         {"name": f"Leerbedrijf {place_of_title[cid]} {company_number(cid)[-4:]}",
          "kvk_number": company_number(cid), "qualifications": sorted(quals[cid]),
          "region": first_offer[cid]["region"]}
@@ -234,11 +167,11 @@ def seed_directory(session: Session, doc: dict[str, Any],
             env_partners.setdefault(offer["environment_id"], set()).add(
                 companies[offer["company_id"]])
     env_keys = [e["id"] for e in doc["environments"]]
-    env_ids = _insert_returning_ids(session, Environment, [
+    env_ids = insert_returning_ids(session, Environment, [
         {"name": e["name"], "capacity": e["capacity"], "region": env_region.get(e["id"])}
         for e in doc["environments"]])
     environments = dict(zip(env_keys, env_ids, strict=True))
-    _insert(session, environment_partners, [
+    insert_rows(session, environment_partners, [
         {"environment_id": environments[e], "company_id": c}
         for e, partners in env_partners.items() for c in sorted(partners)])
     return Directory(schools, companies, environments)

@@ -1,0 +1,87 @@
+"""Bulk rows into a table: the one way imports and seeding write thousands of rows.
+
+Rows go through the Core table, never the ORM's bulk path (which splits rows whose missing
+keys differ into many small statements). On PostgreSQL they stream with COPY (psycopg sends
+an executemany row by row); elsewhere one executemany per chunk. Where the caller needs the
+new rows' ids, they are reserved first and sent with the rows, so no RETURNING is needed
+(SQLite returns the ids of an ordered bulk insert only row by row).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy.orm import Session
+
+ProgressFn = Callable[[int], None]
+CHUNK = 5_000  # rows per statement: bounded statements, progress between them
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for lo in range(0, len(items), size):
+        yield items[lo:lo + size]
+
+
+def reserve_ids(session: Session, model: type[Any], n: int) -> list[int]:
+    """``n`` fresh primary keys for ``model``."""
+    if n == 0:
+        return []
+    session.flush()  # SQLite counts from the highest stored id: pending rows first
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": model.__tablename__, "n": n}))
+    # SQLite: a concurrent writer taking the same ids would fail this transaction on the
+    # primary key and roll it back whole; nothing is ever overwritten.
+    top = int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
+    return list(range(top + 1, top + 1 + n))
+
+
+def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+                progress: ProgressFn | None = None) -> None:
+    """Insert ``rows`` (a model or a Core table); a key some rows lack gets its default."""
+    if not rows:
+        return
+    session.flush()  # the rows may refer to what the ORM still holds
+    target = getattr(table, "__table__", table)
+    keys = {k for row in rows for k in row}
+    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar
+                else None for c in target.columns if c.name in keys}
+    full = [{**defaults, **row} for row in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        _copy(session, target, full, progress)
+        return
+    for chunk in chunks(full):
+        session.execute(insert(target), list(chunk))
+        if progress is not None:
+            progress(len(chunk))
+
+
+def insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
+                         progress: ProgressFn | None = None) -> list[int]:
+    """Insert ``rows`` with reserved ids; returns the ids in row order."""
+    ids = reserve_ids(session, model, len(rows))
+    insert_rows(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)],
+                progress)
+    return ids
+
+
+def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+          progress: ProgressFn | None) -> None:
+    columns = list(rows[0])
+    # COPY adapts a Python list to an array; JSON columns get their text instead.
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver connection
+    cursor = driver.cursor()
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for chunk in chunks(rows):
+            for row in chunk:
+                copy.write_row([json.dumps(row[c]) if c in as_json else row[c]
+                                for c in columns])
+            if progress is not None:
+                progress(len(chunk))
