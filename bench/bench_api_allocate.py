@@ -25,13 +25,13 @@ from sqlalchemy import create_engine, text
 
 from seeds.generator import generate_round
 from service.app import create_app
-from service.auth import Principal
 from service.config import normalise_database_url
 from service.extensions import db
-from service.imports import import_round
-from service.jobs import execute, request_job
+from service.identity.principals import Principal
+from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
 from service.models import Job, JobKind, Role, Round, RoundStatus
+from service.rounds.imports import import_round
 
 SCHEMA = "leerplek_bench"
 

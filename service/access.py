@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, exists, false, select, true
 from sqlalchemy.orm import Session
 
-from .auth import Principal
-from .errors import Problem
-from .models import Base, Offer, OfferStatus, Role, Student, StudentRegion
+from service.errors import Problem
+from service.identity.principals import Principal
+from service.models import Base, Offer, OfferStatus, Role, Student, StudentRegion
 
 M = TypeVar("M", bound=Base)
 

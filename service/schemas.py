@@ -8,9 +8,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
 from solver.model import PATHWAYS
-
-from .models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
