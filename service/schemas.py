@@ -299,6 +299,9 @@ class AuditEventSchema(ma.Schema):
                                     metadata={"description": "null for the system"})
     actor_role = fields.String(metadata={"description": "a role, or system"})
     actor_scope = fields.String()
+    actor_surface = fields.String(allow_none=True, metadata={
+        "description": "where the actor came in: api, or a web surface such as staff; "
+                       "null for the system"})
     action = fields.String(metadata={"description": "entity.verb, e.g. round.publish"})
     entity_type = fields.String()
     entity_id = fields.Integer(allow_none=True)

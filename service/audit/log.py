@@ -2,7 +2,8 @@
 
 ``record`` adds an ``AuditEvent`` to the caller's session, so the event commits with the
 change or rolls back with it: a refused or failed write leaves no event. The actor is the
-token's id, role and scope, never the token itself; the command line and background work act
+token's id, role and scope, never the token itself, and the surface it came in through (the
+API or a web surface such as the staff dashboard); the command line and background work act
 as ``system``. Every change is handed its actor explicitly: this module never reads the
 request.
 
@@ -81,10 +82,10 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]
             {k: after[k] for k in keys if k in after})
 
 
-def _actor(actor: Principal | None) -> tuple[int | None, str, str]:
+def _actor(actor: Principal | None) -> tuple[int | None, str, str, str | None]:
     if actor is None:
-        return None, SYSTEM, ""
-    return actor.token_id, actor.role.value, actor.scope
+        return None, SYSTEM, "", None
+    return actor.token_id, actor.role.value, actor.scope, actor.surface
 
 
 def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, str | None]:
@@ -154,9 +155,10 @@ def _write(session: Session, actor: Principal | None, action: str, entity_type: 
            entity_id: int | None, before: Mapping[str, Any] | None,
            after: Mapping[str, Any] | None, *, round_id: int | None, school_id: int | None,
            region: str | None) -> AuditEvent:
-    token_id, role, scope = _actor(actor)
+    token_id, role, scope, surface = _actor(actor)
     event = AuditEvent(
-        at=now(), actor_token_id=token_id, actor_role=role, actor_scope=scope, action=action,
+        at=now(), actor_token_id=token_id, actor_role=role, actor_scope=scope,
+        actor_surface=surface, action=action,
         entity_type=entity_type, entity_id=entity_id, round_id=round_id,
         school_id=school_id, region=region,
         before=jsonable(dict(before)) if before else None,
