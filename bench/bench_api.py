@@ -11,7 +11,7 @@
    counts are printed, and the stored preference rows are checked against the acknowledged
    submissions (every 200 stored exactly once).
 4. **Baseline, same process**: the same kind of submission through the plain function
-   (``service.rounds.submit_preferences``, one transaction each) with no HTTP and no
+   (``service.rounds.lifecycle.submit_preferences``, one transaction each) with no HTTP and no
    gunicorn, so the ratio shows what the web layer costs.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api.py --students 60000``

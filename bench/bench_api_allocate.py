@@ -1,8 +1,8 @@
 """End-to-end allocation of a stored round through the job code: load, solve, write.
 
 Generates a round (``seeds.generator.generate_round``), imports it into a fresh PostgreSQL
-schema with ``service.imports.import_round`` (what ``POST /rounds/import`` does), closes it,
-then runs one allocation job exactly as a worker would (``service.jobs.execute``): load the
+schema with ``service.rounds.imports.import_round`` (what ``POST /rounds/import`` does), closes it,
+then runs one allocation job exactly as a worker would (``service.jobs.runner.execute``): load the
 round from the database, solve, write the assignments and report in one transaction. Prints
 the job's phases and the share of the time spent outside the solver.
 

@@ -2,7 +2,7 @@
 
 A fresh database (a temporary SQLite file, or ``--database-url`` for PostgreSQL, which is
 emptied first) is migrated with Alembic, a ``seeds.generator`` round is imported through
-``service.imports.import_round`` as an admin, opened, closed and allocated in-process, and
+``service.rounds.imports.import_round`` as an admin, opened, closed and allocated in-process, and
 each page is then requested ``--repeat`` times through Flask's test client with a signed-in
 session: the time is the server's whole answer (queries, aggregates, charts, template),
 without a browser. Every answer must be 200; the script exits non-zero otherwise.

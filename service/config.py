@@ -74,7 +74,7 @@ DEFAULTS: dict[str, Any] = {
     # None means: a SQLite file in the instance folder, decided once the app knows that folder.
     "DATABASE_URL": None,
     "REDIS_URL": None,
-    # Background jobs (see service/jobs.py): "rq" (a `leerplek worker` through Redis), "thread"
+    # Background jobs (see service/jobs/runner.py): "rq" (a `leerplek worker` through Redis), "thread"
     # (embedded: a thread of this process) or "eager" (inside the request; tests only).
     # None means: rq when REDIS_URL is set, else thread.
     "JOBS_MODE": None,

@@ -2,8 +2,9 @@
 
 Aggregates run in SQL (GROUP BY over offers and assignments) and distances in NumPy over one
 fetched array, so a 60,000-student round renders without a Python loop over its rows. The
-rules themselves (who sees what, lifecycle, allocation) stay in service.rounds, records and
-access, and what-ifs run as jobs (service.jobs, service.scenarios); this module only reads,
+rules themselves (who sees what, lifecycle, allocation) stay in the features (service.rounds,
+service.directory), and what-ifs run as jobs (service.jobs, service.rounds.scenarios); this
+module only reads,
 except that listing a job whose worker is gone fails it, as every read of a job does.
 """
 
@@ -416,7 +417,7 @@ class CompareRow:
 
 def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
                  then_stats: dict[str, Any]) -> list[CompareRow]:
-    """The comparison table: the headline figures of service.scenarios.compare, then the
+    """The comparison table: the headline figures of service.rounds.scenarios.compare, then the
     rank sum and unranked placements from both reports' stats."""
     now, then, delta = comparison["current"], comparison["scenario"], comparison["delta"]
     rows = [CompareRow(key, label, str(now[key]), str(then[key]), f"{delta[key]:+d}")

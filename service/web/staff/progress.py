@@ -1,7 +1,7 @@
 """Background jobs from the dashboard: start them, and report how far one is.
 
 Allocations and what-if scenarios are the same jobs the API's ``POST /rounds/{id}/allocate``
-and ``/simulate`` start (service.jobs): on an RQ worker with ``REDIS_URL``, else in a thread
+and ``/simulate`` start (service.jobs.runner): on an RQ worker with ``REDIS_URL``, else in a thread
 of this process. The round and scenario pages poll a job's state as JSON while it is queued
 or running, showing its phase and percentage.
 """
