@@ -444,7 +444,8 @@ class Job(Base):
     """A background allocation or simulation: the source of truth every API process reads.
 
     Workers write ``phase``/``percent`` as they go and ``heartbeat_at`` every few seconds; a
-    running job whose heartbeat is older than the expiry has lost its worker (see service/jobs/runner.py).
+    running job whose heartbeat is older than the expiry has lost its worker (see
+    service/jobs/lock.py).
     """
 
     __tablename__ = "jobs"

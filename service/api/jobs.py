@@ -10,7 +10,8 @@ from flask_smorest.pagination import PaginationParameters
 from service.api import resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.jobs.runner import job_query, reap, visible_job
+from service.jobs.lock import reap
+from service.jobs.runner import job_query, visible_job
 from service.models import Job, Role
 from service.pagination import page
 from service.schemas import JobQuerySchema, JobSchema

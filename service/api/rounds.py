@@ -12,7 +12,8 @@ from service.api import resource_blueprint
 from service.errors import Problem
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.jobs.runner import dispatch, ensure_not_allocating, job_url, request_job
+from service.jobs.lock import ensure_not_allocating, job_url
+from service.jobs.runner import dispatch, request_job
 from service.models import Assignment, Job, JobKind, Role, Round, Scenario
 from service.pagination import page
 from service.rounds.imports import RoundImport, import_round

@@ -24,7 +24,7 @@ from service.directory.offers import offer_filter, offer_query
 from service.directory.students import student_filter, student_query
 from service.errors import Problem
 from service.identity.principals import Principal
-from service.jobs.runner import reap
+from service.jobs.lock import reap
 from service.models import (
     Assignment,
     Company,

@@ -15,14 +15,8 @@ from sqlalchemy.orm import Session
 
 from service.extensions import db
 from service.identity.principals import Principal
-from service.jobs.runner import (
-    ALLOCATABLE,
-    active_allocation,
-    dispatch,
-    reap,
-    request_job,
-    visible_job,
-)
+from service.jobs.lock import active_allocation, reap
+from service.jobs.runner import ALLOCATABLE, dispatch, request_job, visible_job
 from service.models import Job, JobKind, JobStatus, Round
 from service.rounds.scenarios import check_overrides
 
