@@ -29,6 +29,7 @@ from .auth import Principal
 from .bulk import chunks, insert_returning_ids, insert_rows
 from .errors import Problem
 from .models import (
+    STAFF,
     Assignment,
     AssignmentStatus,
     Company,
@@ -46,6 +47,7 @@ from .models import (
     pathways_to_mask,
 )
 from .records import offer_rule_errors, student_rule_errors
+from .rounds import create_round, participants
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
 MAX_ROWS = 200_000
@@ -223,7 +225,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
     """Students from an upload, checked row by row; ``update`` overwrites known numbers."""
     from .schemas import StudentSchema
 
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     errors = _Errors(upload.location)
     rows = _load_rows(StudentSchema(), upload, errors)
     schools = {s.id for s in session.scalars(select(School))}
@@ -282,7 +284,7 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
     """Offers from an upload; a company token's rows default to, and must be, its own."""
     from .schemas import OfferSchema
 
-    p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+    p.require(*STAFF, Role.COMPANY)
     errors = _Errors(upload.location)
     rows = _load_rows(OfferSchema(), upload, errors)
     forbidden = _Errors(upload.location)
@@ -361,9 +363,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     ``ids="database"``: the ids are this database's, as ``GET /rounds/{id}/export`` writes
     them, and must all exist. Offers and environments are always created for the new round.
     """
-    from .rounds import create_round
-
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     try:
         doc = parse_round(data)
     except DocumentError as exc:
@@ -373,9 +373,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     if doc.company_rankings:
         errors.add("company_rankings", "the service does not store company rankings; "
                                        "solve such a round with `leerplek solve`")
-    policy = {k: getattr(doc.policy, k) for k in ("objective", "priority_first",
-                                                  "place_unranked", "max_preferences",
-                                                  "seed", "time_limit_s")}
+    policy = {k: getattr(doc.policy, k) for k in m.POLICY_FIELDS}
     _too_long(errors, "round.name", "name", doc.name or doc.id)
     schools = _resolve_schools(session, p, doc, ids, errors)
     companies, new_companies = _resolve_companies(session, doc, ids, errors)
@@ -434,10 +432,8 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     summary.preferences, summary.pinned = len(prefs), len(pins)
     summary.warnings = warnings
     session.flush()
-    from .convert import round_student_filter
-
     summary.students_in_round = int(session.scalar(
-        select(func.count()).select_from(Student).where(round_student_filter(rnd))) or 0)
+        select(func.count()).select_from(Student).where(participants(rnd))) or 0)
     record_bulk(session, p, "round.import", "round",
                 {"offers": summary.offers, "environments": summary.environments,
                  "companies_created": summary.companies_created,

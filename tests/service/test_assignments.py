@@ -88,3 +88,48 @@ def test_coordinators_download_assignments_as_csv(client: FlaskClient, make: Fac
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("assignment_id,student_id,student_number")
     assert len(lines) == 2 and lines[1].split(",")[0] == str(a["id"])
+
+
+def _follow_up_with_two_accepted(client: FlaskClient, make: Factory) -> dict[str, Any]:
+    """An offer of 3 seats whose round was published, two students accepting, followed up."""
+    school = make.school()
+    staff = make.token("coordinator", f"school:{school}")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff).get_json()["id"]
+    company = make.company()
+    offer = make.offer(company, round_id=rid, capacity=3)
+    students = [make.student(school) for _ in range(2)]
+    url = f"/api/v1/rounds/{rid}"
+    client.post(f"{url}/open", headers=staff)
+    for sid in students:
+        client.put(f"{url}/preferences/{sid}", json={"offers": [offer]}, headers=staff)
+    client.post(f"{url}/close", headers=staff)
+    client.post(f"{url}/allocate", headers=staff)
+    client.post(f"{url}/publish", headers=staff)
+    for sid in students:
+        me = make.token("student", f"student:{sid}")
+        [row] = client.get("/api/v1/assignments", headers=me).get_json()
+        assert client.post(f"/api/v1/assignments/{row['id']}/accept",
+                           headers=me).status_code == 200
+    response = client.post(f"{url}/follow-up", headers=staff)
+    assert response.status_code == 201, response.get_json()
+    return {"offer": offer, "company": make.token("company", f"company:{company}")}
+
+
+def test_a_capacity_change_after_a_follow_up_counts_the_seats_once(client: FlaskClient,
+                                                                   make: Factory) -> None:
+    # The follow-up carries both acceptances along as pinned copies: 2 seats taken, not 4.
+    f = _follow_up_with_two_accepted(client, make)
+    response = client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 3},
+                            headers=f["company"])
+    assert response.status_code == 200, response.get_json()
+    response = client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 2},
+                            headers=f["company"])
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_capacity_below_the_rounds_taken_seats_is_409(client: FlaskClient,
+                                                        make: Factory) -> None:
+    f = _follow_up_with_two_accepted(client, make)
+    assert_problem(client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 1},
+                                headers=f["company"]), 409, "capacity")
