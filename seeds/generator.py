@@ -757,19 +757,17 @@ class _Geo:
                                self.o_lon[cand])
 
 
-def _eligible(s: _Students, rows: I64, cand: I64, o: _Offers, km: F64) -> Bool:
-    """Eligibility of candidate offers ``cand`` (batch × draws) for students ``rows``.
+def _eligible(s: _Students, rows: I64, cand: I64, o: _Offers) -> Bool:
+    """Eligibility of candidate offers ``cand`` (batch × draws) for students ``rows``, except
+    for the travel distance (see ``_draw``).
 
     Level, region, pathway and sector hold by construction (candidates come from the student's
-    groups); this checks qualification, travel distance and dates, exactly as the engine does.
+    groups); this checks qualification and dates, exactly as the engine does.
     """
     r = rows[:, None]
     q = s.qual[r]
     oq = o.quals[cand]
     ok = (oq == 0) | ((q >= 0) & (((oq >> np.maximum(q, 0)) & 1) == 1))
-    # A metre of margin so a pair on the limit cannot flip with the verifier's scalar formula;
-    # no limit (NaN) or no location (NaN) compares False: never too far, as in the engine.
-    ok &= ~(km > s.max_km[r] - 1e-3)
     dated = (s.avail_from[r] >= 0) & (o.start[cand] >= 0)
     ok &= ~dated | ((o.start[cand] <= s.avail_from[r]) & (s.avail_until[r] <= o.end[cand]))
     return cast(Bool, ok)
@@ -811,10 +809,15 @@ def _draw(
     pos = np.clip(_lookup(g, target), g.start[grp], np.maximum(g.end[grp] - 1, g.start[grp]))
     cand = np.where(has, g.offer[np.minimum(pos, g.offer.shape[0] - 1)], 0)
 
-    km = geo.km(rows[:, None], cand)
-    ok = has & _eligible(s, rows, cand, o, km)
+    ok = has & _eligible(s, rows, cand, o)
+    # Distances only for the pairs still eligible: the trigonometry is the costly part.
+    i, j = np.nonzero(ok)
+    km = geo.km(rows[i], cand[i, j])
+    # A metre of margin so a pair on the limit cannot flip with the verifier's scalar formula;
+    # no limit (NaN) or no location (NaN) compares False: never too far, as in the engine.
+    near = ~(km > s.max_km[rows[i]] - 1e-3)
     keep_p = np.where(np.isnan(km), 0.6, 0.15 + 0.85 * np.exp(-km / TARGETS["distance_decay_km"]))
-    ok &= rng.random((b, draws)) < keep_p
+    ok[i, j] = near & (rng.random((b, draws))[i, j] < keep_p)
     return np.where(ok, cand, -1)
 
 
