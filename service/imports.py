@@ -380,7 +380,6 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     errors.raise_if_any("the document was not imported")
     rnd = create_round(session, p, {"name": doc.name or doc.id or "imported round",
                                     "school_id": school_id, "region": region, **policy})
-    _check_membership(rnd, doc, schools, errors)
     for i, o in enumerate(doc.offers):
         for name in ("title", "sector", "region"):
             _too_long(errors, f"offers[{i}].{name}", name, getattr(o, name))
@@ -415,6 +414,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     sid.update(zip([ref for ref, _ in new_students], created, strict=True))
     sid.update((doc.students[i].id, db_id) for i, (db_id, _) in
                zip(student_ids.changed_index, changed, strict=True))
+    _check_membership(session, rnd, doc, sid)
     prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
               "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
              for j, ref in enumerate(refs)]
@@ -545,17 +545,28 @@ def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: _Err
     return found, created
 
 
-def _check_membership(rnd: Round, doc: m.Round, schools: dict[str, School],
-                      errors: _Errors) -> None:
-    """Every student of the document must take part in the round it lands in."""
-    for i, s in enumerate(doc.students):
-        school = schools[s.school_id]
-        if rnd.school_id is not None and school.id != rnd.school_id:
+def _check_membership(session: Session, rnd: Round, doc: m.Round, sid: dict[str, int]
+                      ) -> None:
+    """Every student of the document must take part in the round it lands in.
+
+    Checked on the stored rows with the round's one participation rule, so it is the rule
+    the allocation applies; a refusal rolls the written rows back with the whole import.
+    """
+    if rnd.school_id is None and rnd.region is None:
+        return  # a province-wide round takes every student
+    index = {sid[s.id]: i for i, s in enumerate(doc.students)}
+    outside = sorted(index[student_id] for part in chunks(list(index))
+                     for student_id in session.scalars(select(Student.id).where(
+                         Student.id.in_(part), ~participants(rnd))))
+    errors = _Errors()
+    for i in outside:
+        if rnd.school_id is not None:
             errors.add(f"students[{i}].school_id",
                        f"the round is school {rnd.school_id}'s; this student is not")
-        if rnd.region is not None and rnd.region not in s.regions:
+        else:
             errors.add(f"students[{i}].regions", f"must include the round's region "
                                                  f"{rnd.region}")
+    errors.raise_if_any("the document was not imported")
 
 
 @dataclass
