@@ -11,7 +11,7 @@ from service.api import resource_blueprint
 from service.audit.log import audit_query
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.models import AuditEvent, Role
+from service.models import STAFF, AuditEvent
 from service.pagination import page
 from service.schemas import AuditEventSchema, AuditQuerySchema
 
@@ -28,7 +28,7 @@ class AuditLog(MethodView):
             pagination_parameters: PaginationParameters) -> list[AuditEvent]:
         """List audit events in the caller's scope, newest first."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR)
+        p.require(*STAFF)
         rows, pagination_parameters.item_count = page(
             db.session, audit_query(p, filters), pagination_parameters.page,
             pagination_parameters.page_size)

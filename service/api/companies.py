@@ -13,7 +13,7 @@ from service.directory.records import delete_record, get_or_404
 from service.errors import Problem
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.models import Company, Role
+from service.models import STAFF, Company, Role
 from service.pagination import page
 from service.schemas import CompanyQuerySchema, CompanySchema
 
@@ -38,7 +38,7 @@ class Companies(MethodView):
     @blp.response(201, CompanySchema)
     def post(self, data: dict[str, Any]) -> Company:
         """Register a company (admins and coordinators)."""
-        current_principal().require(Role.ADMIN, Role.COORDINATOR)
+        current_principal().require(*STAFF)
         with db.transaction() as session:
             return save_company(session, current_principal(), Company(), data)
 
@@ -56,7 +56,7 @@ class CompanyItem(MethodView):
     def patch(self, data: dict[str, Any], company_id: int) -> Company:
         """Change a company (staff, or the company itself)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+        p.require(*STAFF, Role.COMPANY)
         company = get_or_404(db.session, Company, company_id)
         if p.role == Role.COMPANY and p.company_id != company.id:
             raise Problem(403, "a company token changes only its own company")

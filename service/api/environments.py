@@ -12,14 +12,13 @@ from service.directory.environments import environment_query, save_environment
 from service.directory.records import get_or_404
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.models import Environment, Role
+from service.models import STAFF, Environment
 from service.pagination import page
 from service.schemas import EnvironmentQuerySchema, EnvironmentSchema
 
 blp = resource_blueprint("environments", "Hybrid learning environments with shared capacity")
 
 # Environments are set up by schools and regions together: staff manage them, all read.
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")

@@ -12,12 +12,11 @@ from service.extensions import db
 from service.identity.signin import current_principal
 from service.jobs.lock import reap
 from service.jobs.runner import job_query, visible_job
-from service.models import Job, Role
+from service.models import STAFF, Job
 from service.pagination import page
 from service.schemas import JobQuerySchema, JobSchema
 
 blp = resource_blueprint("jobs", "Background allocation and what-if jobs")
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")

@@ -12,9 +12,9 @@ from service.api import resource_blueprint
 from service.errors import Problem
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.jobs.lock import ensure_not_allocating, job_url
+from service.jobs.lock import job_url
 from service.jobs.runner import dispatch, request_job
-from service.models import Assignment, Job, JobKind, Role, Round, Scenario
+from service.models import STAFF, Assignment, Job, JobKind, Role, Round, Scenario
 from service.pagination import page
 from service.rounds.imports import RoundImport, import_round
 from service.rounds.lifecycle import (
@@ -46,7 +46,6 @@ from service.schemas import (
 )
 
 blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")
@@ -119,9 +118,7 @@ class RoundTransition(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            rnd = visible_round(session, p, round_id)
-            ensure_not_allocating(session, rnd)
-            return transition(session, p, rnd, action)
+            return transition(session, p, visible_round(session, p, round_id), action)
 
 
 @blp.route("/<int:round_id>/preferences/<int:student_id>")
@@ -131,7 +128,7 @@ class RoundPreferences(MethodView):
     def put(self, data: dict[str, Any], round_id: int, student_id: int) -> dict[str, Any]:
         """Submit a student's ranked list (the student, or a coordinator on their behalf)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         with db.transaction() as session:
             if p.role == Role.STUDENT:
                 rnd = session.get(Round, round_id)

@@ -13,7 +13,7 @@ from service.directory.schools import save_school, school_query
 from service.errors import Problem
 from service.extensions import db
 from service.identity.signin import current_principal
-from service.models import Role, School
+from service.models import STAFF, Role, School
 from service.pagination import page
 from service.schemas import SchoolQuerySchema, SchoolSchema
 
@@ -56,7 +56,7 @@ class SchoolItem(MethodView):
     def patch(self, data: dict[str, Any], school_id: int) -> School:
         """Change a school (admins, or its own coordinators)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR)
+        p.require(*STAFF)
         school = get_or_404(db.session, School, school_id)
         if p.role == Role.COORDINATOR and p.school_id != school.id:
             raise Problem(403, "coordinators change only their own school")

@@ -26,7 +26,7 @@ from service.directory.students import (
 from service.extensions import db
 from service.identity.principals import Principal
 from service.identity.signin import current_principal
-from service.models import Role, Student
+from service.models import STAFF, Role, Student
 from service.pagination import page
 from service.privacy.students import data_export, erase_student
 from service.schemas import (
@@ -66,7 +66,7 @@ class Students(MethodView):
             ) -> list[Student | WithoutPriority]:
         """List the students in the caller's scope."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         rows, pagination_parameters.item_count = page(
             db.session, student_query(filters, student_filter(p)),
             pagination_parameters.page, pagination_parameters.page_size)
@@ -140,7 +140,7 @@ class StudentDataExport(MethodView):
     def get(self, student_id: int) -> dict[str, Any]:
         """Everything stored about a student, as JSON (the student, or staff in scope)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         return data_export(db.session, visible_student(db.session, p, student_id))
 
 

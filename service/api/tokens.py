@@ -17,7 +17,7 @@ from service.identity.tokens import (
     token_query,
     visible_token,
 )
-from service.models import ApiToken, Role
+from service.models import STAFF, ApiToken
 from service.pagination import page
 from service.schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
 
@@ -26,7 +26,6 @@ from service.schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
 # a retried rotation answers 409, the old token being revoked already.
 blp = resource_blueprint("tokens", "API tokens: admins manage all, coordinators their "
                                    "students' tokens", idempotent=False)
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def issued(row: ApiToken, secret: str) -> dict[str, Any]:

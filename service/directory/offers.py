@@ -22,6 +22,7 @@ from service.directory.records import (
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
+    STAFF,
     Assignment,
     AssignmentStatus,
     Company,
@@ -65,7 +66,7 @@ def visible_offer(session: Session, p: Principal, offer_id: int, lock: bool = Fa
 
 def require_offer_writer(p: Principal, company_id: int | None) -> None:
     """Staff write any offer; a company only its own; students none."""
-    p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+    p.require(*STAFF, Role.COMPANY)
     if p.role == Role.COMPANY and company_id is not None and company_id != p.company_id:
         raise Problem(403, "a company token creates and edits only its own offers",
                       [{"field": "company_id", "location": "json",
@@ -89,9 +90,15 @@ def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[O
     return stmt
 
 
-def accepted_count(session: Session, offer_id: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.offer_id == offer_id,
+def seats_taken(session: Session, round_id: int | None, where: ColumnElement[bool]) -> int:
+    """Seats taken: accepted placements of one round at the offers ``where`` selects.
+
+    The one count of taken seats, for answering an offer and for changing a capacity. Per
+    round: a follow-up round carries each accepted placement along as its own pinned copy,
+    so counting across rounds would count it twice."""
+    return int(session.scalar(select(func.count()).select_from(Assignment).join(
+        Offer, Offer.id == Assignment.offer_id).where(
+        where, Assignment.round_id == round_id,
         Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
 
 
@@ -130,7 +137,9 @@ def save_offer(session: Session, actor: Principal | None,
              "end": offer.end}, company.qualifications):
         raise field_error(name, message)
     if offer.id is not None and "capacity" in data:
-        accepted = accepted_count(session, offer.id)
+        # The offer's current round only: a follow-up carries accepted placements along as
+        # pinned copies, which must not count twice.
+        accepted = seats_taken(session, offer.round_id, Offer.id == offer.id)
         if offer.capacity < accepted:
             raise field_error("capacity", f"{accepted} placements are already accepted", 409)
     session.add(offer)

@@ -20,6 +20,7 @@ from service.directory.records import (
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
+    STAFF,
     Role,
     School,
     Student,
@@ -66,7 +67,7 @@ def visible_student(session: Session, p: Principal, student_id: int,
 
 def require_student_writer(p: Principal, data: dict[str, Any]) -> None:
     """Only staff write students, and coordinators only into their own school or region."""
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     if p.school_id is not None and data.get("school_id", p.school_id) != p.school_id:
         raise Problem(403, "a school coordinator manages only the school's own students",
                       [{"field": "school_id", "location": "json",

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.errors import Problem
-from service.models import Company, Role, School, Student
+from service.models import STAFF, Company, Role, School, Student
 
-# The roles that run rounds and see every record in their scope: admins and coordinators.
-STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR)
 SCOPE_KINDS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("",),
     Role.COORDINATOR: ("school", "region"),
@@ -71,7 +69,7 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         """Admins and coordinators: the roles that may see and set the priority flag."""
-        return self.role in STAFF_ROLES
+        return self.role in STAFF
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

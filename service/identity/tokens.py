@@ -17,7 +17,7 @@ from service.audit.log import now, record, record_bulk
 from service.directory.students import student_filter, visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal, hash_token, parse_scope
-from service.models import ApiToken, Company, Role, School, Student
+from service.models import STAFF, ApiToken, Company, Role, School, Student
 
 
 def token_filter(p: Principal) -> ColumnElement[bool]:
@@ -54,7 +54,7 @@ def visible_token(session: Session, p: Principal, token_id: int, lock: bool = Fa
 
 def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[ApiToken, str]:
     """A new token for ``data``'s role and scope; the secret is in the answer only."""
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     role, scope = data["role"], data.get("scope", "")
     if p.role == Role.COORDINATOR:
         if role != Role.STUDENT.value:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from service.audit.log import record_change, snapshot
+from service.directory.offers import seats_taken
 from service.errors import Problem
 from service.identity.principals import Principal
 from service.models import (
+    STAFF,
     Assignment,
     AssignmentStatus,
     Environment,
@@ -29,7 +31,7 @@ VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
 def assignment_filter(p: Principal) -> ColumnElement[bool]:
     """Staff see their rounds' assignments; a student or company only their own, once
     the round is published."""
-    if p.role in (Role.ADMIN, Role.COORDINATOR):
+    if p.role in STAFF:
         return Assignment.round_id.in_(select(Round.id).where(round_filter(p))) if (
             p.role == Role.COORDINATOR) else true()
     published = Assignment.round_id.in_(select(Round.id).where(
@@ -67,15 +69,6 @@ def needs_company(session: Session, a: Assignment) -> bool:
     return set(offer.pathways) & set(student.pathways) == {"BBL"}
 
 
-def accepted_at(session: Session, round_id: int, where: ColumnElement[bool]) -> int:
-    """Accepted placements of one round at the offers ``where`` selects. Per round: a
-    follow-up round carries each accepted placement along as its own pinned copy."""
-    return int(session.scalar(select(func.count()).select_from(Assignment).join(
-        Offer, Offer.id == Assignment.offer_id).where(
-        where, Assignment.round_id == round_id,
-        Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
-
-
 def claim_seat(session: Session, a: Assignment) -> None:
     """Before a placement is accepted: a seat must be free at its offer and environment.
 
@@ -85,14 +78,14 @@ def claim_seat(session: Session, a: Assignment) -> None:
     """
     offer = session.get(Offer, a.offer_id, with_for_update=True, populate_existing=True)
     assert offer is not None
-    if accepted_at(session, a.round_id, Offer.id == offer.id) >= offer.capacity:
+    if seats_taken(session, a.round_id, Offer.id == offer.id) >= offer.capacity:
         raise Problem(409, f"offer {offer.id} has no seat left: all {offer.capacity} are "
                            "taken by accepted placements")
     if offer.environment_id is not None:
         env = session.get(Environment, offer.environment_id, with_for_update=True,
                           populate_existing=True)
         assert env is not None
-        if accepted_at(session, a.round_id, Offer.environment_id == env.id) >= env.capacity:
+        if seats_taken(session, a.round_id, Offer.environment_id == env.id) >= env.capacity:
             raise Problem(409, f"learning environment {env.id} has no seat left: all "
                                f"{env.capacity} are taken by accepted placements")
 

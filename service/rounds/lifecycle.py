@@ -13,6 +13,7 @@ from service.audit.log import now, record, record_change, snapshot
 from service.directory.students import visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
+from service.jobs.lock import ensure_not_allocating
 from service.models import (
     Assignment,
     AssignmentStatus,
@@ -26,6 +27,8 @@ from service.models import (
     Student,
 )
 from service.rounds.loading import offer_model, student_model
+from service.rounds.participation import participants
+from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
@@ -37,8 +40,6 @@ TRANSITIONS: dict[str, tuple[tuple[RoundStatus, ...], RoundStatus]] = {
     "publish": ((RoundStatus.ALLOCATED,), RoundStatus.PUBLISHED),
     "finish": ((RoundStatus.PUBLISHED,), RoundStatus.FINISHED),
 }
-POLICY_FIELDS = ("objective", "priority_first", "place_unranked", "max_preferences", "seed",
-                 "time_limit_s")
 
 
 def round_filter(p: Principal) -> ColumnElement[bool]:
@@ -106,8 +107,12 @@ def change_policy(session: Session, actor: Principal | None,
 
 
 def transition(session: Session, actor: Principal | None, rnd: Round, action: str) -> Round:
+    """Take a lifecycle step. The one way a round's state changes by hand, whichever surface
+    asks: a running allocation is waited for here (409 naming the job), since it would write
+    its assignments into a round that has moved on."""
     if action not in TRANSITIONS:
         raise Problem(404, f"no transition {action!r}")
+    ensure_not_allocating(session, rnd)
     sources, target = TRANSITIONS[action]
     if rnd.status not in sources:
         allowed = ", ".join(s.value for s in sources)
@@ -134,10 +139,8 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
     session.execute(select(Student.id).where(Student.id == student.id).with_for_update())
-    # The same membership rule as convert.round_student_filter, for one student only.
-    takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
-                  else rnd.region is None or rnd.region in student.regions)
-    if not takes_part:
+    if session.scalar(select(Student.id).where(Student.id == student.id,
+                                                participants(rnd))) is None:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "

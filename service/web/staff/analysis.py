@@ -40,10 +40,10 @@ from service.models import (
 )
 from service.pagination import page
 from service.rounds.lifecycle import round_query
-from service.rounds.loading import round_student_filter
+from service.rounds.participation import participants
+from solver.eligibility import great_circle_km
 from solver.model import LEVELS
 
-EARTH_RADIUS_KM = 6371.0
 DISTANCE_BINS = (0, 5, 10, 15, 20, 30, 40, 60)  # km; the last bin is open-ended
 PAGE_SIZE = 50
 REASONS = {
@@ -103,7 +103,7 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
                 if any(r.school_id is None and not r.region for r in rounds) else 0)
 
     def students(r: Round) -> int:
-        # The same membership as convert.round_student_filter, counted per tenant at once.
+        # rounds.participants, counted per tenant for all rounds at once.
         if r.school_id is not None:
             return int(per_school.get(r.school_id, 0))
         return int(per_region.get(r.region, 0)) if r.region else everyone
@@ -197,10 +197,7 @@ def distances(session: Session, rnd: Round) -> tuple[np.ndarray[Any, Any], int]:
     arr = np.array([tuple(row) for row in rows], dtype=float)  # NULL becomes NaN
     known = ~np.isnan(arr).any(axis=1)
     lat1, lon1, lat2, lon2 = np.radians(arr[known]).T
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return km, int((~known).sum())
+    return great_circle_km(lat1, lon1, lat2, lon2), int((~known).sum())
 
 
 def distance_histogram(km: np.ndarray[Any, Any]) -> tuple[list[str], list[int]]:
@@ -322,7 +319,7 @@ def round_sectors(session: Session, rnd: Round) -> list[str]:
 
 def round_student_count(session: Session, rnd: Round) -> int:
     return int(session.scalar(select(func.count()).select_from(Student)
-                              .where(round_student_filter(rnd))) or 0)
+                              .where(participants(rnd))) or 0)
 
 
 # Scenarios --------------------------------------------------------------------------------

@@ -23,8 +23,7 @@ from service.directory.offers import offer_filter
 from service.directory.students import student_filter
 from service.errors import Problem
 from service.extensions import db
-from service.identity.principals import STAFF_ROLES
-from service.models import Offer, OfferStatus, Role, Round, Student
+from service.models import STAFF, Offer, OfferStatus, Role, Round, Student
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
@@ -46,7 +45,7 @@ from service.web.session import (
     signed_in,
 )
 from service.web.staff import analysis, charts, progress
-from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+from solver.model import LEVELS, OBJECTIVES, PATHWAYS, POLICY_DEFAULTS, POLICY_FIELDS, POLICY_LIMITS
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard",
                       template_folder="templates")
@@ -77,7 +76,7 @@ def guard() -> ResponseReturnValue | None:
     if request.endpoint in PUBLIC:
         return None
     try:
-        principal = signed_in(request, SURFACE, STAFF_ROLES)
+        principal = signed_in(request, SURFACE, STAFF)
     except Problem as exc:  # 429: this address failed to sign in too often
         return render_template("dashboard/error.html", status=exc.status,
                                message="Te veel mislukte aanmeldpogingen vanaf dit adres. "
@@ -126,7 +125,7 @@ class Login(MethodView):
     def post(self) -> ResponseReturnValue:
         """Sign in with a coordinator or admin token."""
         try:
-            sign_in(request.form.get("token", ""), SURFACE, STAFF_ROLES, REFUSED_ROLE)
+            sign_in(request.form.get("token", ""), SURFACE, STAFF, REFUSED_ROLE)
         except SignInRefused as refused:
             return render_template("dashboard/login.html", error=refused.message,
                                    next=request.form.get("next", "")), refused.status, \
@@ -147,17 +146,26 @@ class Logout(MethodView):
 
 # Rounds -----------------------------------------------------------------------------------
 
+# The policy's yes/no fields, shown as checkboxes.
+CHECKBOXES = tuple(k for k in POLICY_FIELDS if isinstance(getattr(POLICY_DEFAULTS, k), bool))
+
+
+def _round_form(rnd: Round | None, values: Any, errors: Any) -> str:
+    return render_template("dashboard/round_form.html", rnd=rnd, values=values,
+                           objectives=OBJECTIVES, limits=POLICY_LIMITS, errors=errors)
+
+
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
     data: dict[str, Any] = {}
-    for key in ("name", "objective", "max_preferences", "seed", "time_limit_s", "school_id",
-                "region"):
+    for key in ("name", *POLICY_FIELDS, "school_id", "region"):
+        if key in CHECKBOXES:
+            if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
+                data[key] = key in form
+            continue
         value = form.get(key, "").strip()
         if value:
             data[key] = value
-    for key in ("priority_first", "place_unranked"):
-        if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
-            data[key] = key in form
     return dict(RoundSchema(partial=partial).load(data))
 
 
@@ -171,16 +179,14 @@ class Rounds(MethodView):
 class RoundNew(MethodView):
     def get(self) -> str:
         """The form for a new round."""
-        return render_template("dashboard/round_form.html", rnd=None, values={},
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(None, {k: getattr(POLICY_DEFAULTS, k) for k in POLICY_FIELDS}, {})
 
     def post(self) -> ResponseReturnValue:
         """Create a round in draft."""
         try:
             data = _round_form_data(request.form, partial=False)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=None, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(None, request.form, exc.messages), 422
         with db.transaction() as session:
             rnd = create_round(session, current(), data)
         return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
@@ -190,11 +196,7 @@ class RoundEdit(MethodView):
     def get(self, round_id: int) -> str:
         """The form for a round's name and policy."""
         rnd = _round(round_id)
-        values = {k: getattr(rnd, k) for k in ("name", "objective", "max_preferences", "seed",
-                                               "time_limit_s", "priority_first",
-                                               "place_unranked")}
-        return render_template("dashboard/round_form.html", rnd=rnd, values=values,
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(rnd, {k: getattr(rnd, k) for k in ("name", *POLICY_FIELDS)}, {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
         """Change a round's name and policy while it is draft or open."""
@@ -202,8 +204,7 @@ class RoundEdit(MethodView):
         try:
             data = _round_form_data(request.form, partial=True)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=rnd, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(rnd, request.form, exc.messages), 422
         data.pop("school_id", None)
         data.pop("region", None)  # the tenant never changes after creation
         with db.transaction() as session:
