@@ -21,9 +21,9 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
+from service.audit.log import utc
 from service.directory.offers import offer_filter
 from service.directory.students import student_filter
-from service.audit.log import utc
 from service.errors import Problem
 from service.extensions import db
 from service.models import STAFF, Offer, OfferStatus, Role, Round, Student
