@@ -13,6 +13,7 @@ from service.placements.sweep import sweep_once
 
 from .conftest import Factory, assert_problem
 from .test_assignments import _published
+from .test_dashboard import sign_in
 
 PAST = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
 FUTURE = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).isoformat()
@@ -131,3 +132,23 @@ def test_a_coordinator_does_not_answer_for_another_schools_student(
     other = make.token("coordinator", f"school:{make.school()}")
     assert_problem(client.post(f"/api/v1/assignments/{r['id']}/accept",
                                json={"reason": "x"}, headers=other), 404)
+
+
+def test_the_dashboard_sets_the_deadline_of_a_published_round(client: FlaskClient,
+                                                              make: Factory) -> None:
+    r = _published(client, make)
+    token = sign_in(client, r["staff"])
+    form = client.get(f"{r['url'].replace('/api/v1', '/dashboard')}/edit").get_data(
+        as_text=True)
+    assert 'id="respond_by"' in form and 'id="objective"' not in form
+    response = client.post(f"{r['url'].replace('/api/v1', '/dashboard')}/edit",
+                           data={"csrf_token": token, "respond_by": "2030-06-01T17:00",
+                                 "no_response": "accept"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    body = client.get(r["url"], headers=r["staff"]).get_json()
+    # Dutch summer time is UTC+2: 17:00 there is 15:00 UTC.
+    assert dt.datetime.fromisoformat(body["respond_by"]) == dt.datetime(
+        2030, 6, 1, 15, 0, tzinfo=dt.UTC)
+    assert body["no_response"] == "accept"
+    page = client.get(r["url"].replace("/api/v1", "/dashboard")).get_data(as_text=True)
+    assert "01-06-2030 17:00" in page

@@ -119,3 +119,12 @@ def test_the_dashboard_lists_the_shared_round(client: FlaskClient, make: Factory
     sign_in(client, r["staff_a"])
     page = client.get("/dashboard/rounds").get_data(as_text=True)
     assert "Provincie" in page and "Nog geen rondes" not in page
+
+
+def test_the_dashboard_results_show_the_coordinators_students_beside_the_totals(
+        client: FlaskClient, make: Factory) -> None:
+    r = _province_round(client, make)
+    sign_in(client, r["staff_a"])
+    page = client.get(f"/dashboard/rounds/{r['id']}/results").get_data(as_text=True)
+    assert 'id="kpi-scope-placed" data-value="1"' in page and "1 van 2" in page
+    assert 'id="kpi-placed" data-value="2"' in page

@@ -290,6 +290,7 @@ class RoundResults(MethodView):
         if rnd.report is None:
             raise Problem(409, "Deze ronde is nog niet ingedeeld.")
         res = analysis.results(db.session, rnd)
+        report = scoped_report(db.session, current(), rnd)
         reason = request.args.get("reason") or None
         shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
                            for c in res.shortage]
@@ -318,8 +319,8 @@ class RoundResults(MethodView):
         }
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
-            unplaced=analysis.unplaced(db.session, scoped_report(db.session, current(), rnd),
-                                       reason, _page_number()),
+            unplaced=analysis.unplaced(db.session, report, reason, _page_number()),
+            scope=report.get("scope"),
             reason=reason, reasons=analysis.REASONS,
             schools=analysis.export_schools(db.session, rnd))
 
