@@ -30,6 +30,8 @@ from service.api import (
 from service.errors import register_error_handlers
 from service.extensions import db
 from service.identity import throttling
+from service.jobs.runner import jobs_mode
+from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import staff
 
@@ -72,4 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # serves what every surface shares (layout, static files, template helpers).
     app.register_blueprint(web.blueprint)
     app.register_blueprint(staff.blueprint)
+    if jobs_mode(app.config) == "thread" and not app.testing:
+        # Embedded: no worker runs, so this process settles answer deadlines itself.
+        start_sweep(app)
     return app

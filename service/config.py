@@ -38,7 +38,8 @@ def from_environment() -> dict[str, Any]:
         config["REQUIRE_IF_MATCH"] = True
     if mode := os.environ.get("LEERPLEK_JOBS_MODE"):
         config["JOBS_MODE"] = mode
-    for key in ("JOB_HEARTBEAT_S", "JOB_EXPIRY_S", "JOB_QUEUE_TIMEOUT_S", "JOB_TIMEOUT_S"):
+    for key in ("JOB_HEARTBEAT_S", "JOB_EXPIRY_S", "JOB_QUEUE_TIMEOUT_S", "JOB_TIMEOUT_S",
+                "DEADLINE_SWEEP_S"):
         if value := os.environ.get(f"LEERPLEK_{key}"):
             config[key] = float(value)
     if secret := os.environ.get("SECRET_KEY"):
@@ -83,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     "JOB_EXPIRY_S": 60.0,  # ...and is presumed dead, its round unlocked, after this silence
     "JOB_QUEUE_TIMEOUT_S": 6 * 3600.0,  # a job no worker picked up by then is failed
     "JOB_TIMEOUT_S": 3600.0,  # RQ kills a job running longer than this
+    # Answer deadlines are settled this often by a sweep in `leerplek worker` and, in the
+    # embedded thread mode, in each API process (docs/JOBS.md); 0 turns the sweep off.
+    "DEADLINE_SWEEP_S": 60.0,
     # None means: a key kept in the instance folder (see instance_secret_key).
     "SECRET_KEY": None,
     # The dashboard's session cookie: never sent cross-site, never readable by scripts.

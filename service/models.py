@@ -104,6 +104,10 @@ class Role(enum.StrEnum):
     STUDENT = "student"
 
 
+# What an unanswered proposal becomes at its round's deadline; the first is the default.
+NO_RESPONSE: tuple[str, ...] = ("decline", "accept")
+
+
 # Staff: the roles that run rounds for a school or region (and see the priority flag).
 STAFF: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
 
@@ -241,10 +245,15 @@ class Round(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # When the round was finished: the retention period of its students' data starts here.
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The answer deadline of its proposals, and what an unanswered one becomes then.
+    respond_by: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    no_response: Mapped[str] = mapped_column(String(16), default=NO_RESPONSE[0],
+                                             server_default=NO_RESPONSE[0])
 
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
         CheckConstraint(_enum_check("objective", OBJECTIVES), name="objective"),
+        CheckConstraint(_enum_check("no_response", NO_RESPONSE), name="no_response"),
         CheckConstraint("max_preferences BETWEEN {} AND {}".format(*MAX_PREFERENCES_LIMITS),
                         name="max_preferences"),
     )
@@ -287,6 +296,19 @@ class Offer(Located, WithPathways, Base):
     @levels.setter
     def levels(self, value: list[int]) -> None:
         self.level_mask = levels_to_mask(value)
+
+
+class RoundOffer(Base):
+    """A finished round's offers as they were when it finished: the round's figures stay a
+    snapshot after a follow-up moves the offers on (and their capacities change)."""
+
+    __tablename__ = "round_offers"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
 
 
 class Student(Located, WithPathways, Base):

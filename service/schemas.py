@@ -8,7 +8,14 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
+from service.models import (
+    MAX_ID,
+    NO_RESPONSE,
+    AssignmentStatus,
+    OfferStatus,
+    Role,
+    RoundStatus,
+)
 from solver.model import OBJECTIVES, PATHWAYS, POLICY_DEFAULTS, POLICY_FIELDS, POLICY_LIMITS
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
@@ -104,6 +111,14 @@ class _RoundTenant(ma.Schema):
                                metadata={"description": "set from a coordinator's token"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
     status = fields.String(dump_only=True)
+    respond_by = UtcDateTime(
+        load_default=None, allow_none=True,
+        metadata={"description": "the answer deadline of the published proposals (no zone: "
+                                 "UTC); at it, every unanswered one is settled by "
+                                 "no_response"})
+    no_response = fields.String(
+        load_default=NO_RESPONSE[0], validate=validate.OneOf(NO_RESPONSE),
+        metadata={"description": "what an unanswered proposal becomes at respond_by"})
 
 
 RoundSchema = _RoundTenant.from_dict(policy_fields(defaults=True), name="RoundSchema")
@@ -133,6 +148,13 @@ class AssignmentSchema(ma.Schema):
     status = fields.String(dump_only=True)
 
 
+class AnswerSchema(ma.Schema):
+    reason = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=500),
+        metadata={"description": "required when staff answer on a student's behalf; "
+                                 "kept in the audit log with who answered"})
+
+
 class ReportSchema(ma.Schema):
     """The last allocation's explanation: statistics, unplaced reasons, shortage cells."""
 
@@ -143,6 +165,9 @@ class ReportSchema(ma.Schema):
     stats = fields.Dict(keys=fields.String())
     unassigned = fields.List(fields.Dict(keys=fields.String()))
     shortage = fields.List(fields.Dict(keys=fields.String()))
+    scope = fields.Dict(keys=fields.String(), metadata={
+        "description": "a coordinator's own students only: students, placed, kept, "
+                       "unplaced, rank_profile, mean_rank (absent for admins)"})
 
 
 class OfferSchema(ma.Schema):
@@ -469,8 +494,9 @@ class ComparisonSchema(ma.Schema):
     round_id = fields.Integer()
     scenario_id = fields.Integer()
     name = fields.String()
-    current = fields.Dict(metadata={"description": "students, placed, placed_priority, "
-                                                   "placed_share, rank_profile, mean_rank"})
+    current = fields.Dict(metadata={"description": "students, placed, placed_priority, kept "
+                                                   "(from an earlier round), placed_share, "
+                                                   "rank_profile, mean_rank"})
     scenario = fields.Dict(metadata={"description": "the same figures for the scenario"})
     delta = fields.Dict(metadata={"description": "scenario minus current"})
     sectors = fields.List(fields.Dict(keys=fields.String()), metadata={

@@ -18,6 +18,7 @@ from service.app import create_app
 from service.extensions import db
 from service.jobs.runner import QUEUE, execute, fail
 from service.models import JobStatus
+from service.placements.sweep import start_sweep
 
 
 def run_job(job_id: int) -> None:
@@ -32,11 +33,17 @@ def run_job(job_id: int) -> None:
 
 
 def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> None:
-    """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty)."""
+    """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty), and
+    settle answer deadlines in a sweep beside them (RQ has no periodic jobs)."""
     connection = Redis.from_url(redis_url)
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection,
                     work_horse_killed_handler=_horse_killed)
-    worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
+    sweep = None if burst else start_sweep(create_app())
+    try:
+        worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
+    finally:
+        if sweep is not None:
+            sweep.stop()
 
 
 def _horse_killed(rq_job: Any, pid: int, status: int, _rusage: Any) -> None:

@@ -472,7 +472,9 @@ def _parse_round(r: _Reader, data: Any) -> Round:
         if oid and oid not in offer_ids:
             r.error(f"{path}.offer_id", f"unknown offer {oid!r}")
         pinned_students.add(sid)
-        pins.append(Pin(sid, oid))
+        rank = obj.get("rank")
+        pins.append(Pin(sid, oid, None if rank is None
+                        else r.integer(rank, f"{path}.rank", 1)))
 
     if r.errors:
         raise DocumentError(r.errors)
@@ -555,7 +557,7 @@ def round_to_dict(rnd: Round) -> dict[str, Any]:
         doc["company_rankings"] = {k: list(v) for k, v in rnd.company_rankings.items()}
     if rnd.pinned:
         doc["pinned"] = [{"student_id": p.student_id, "offer_id": p.offer_id}
-                         for p in rnd.pinned]
+                         | ({} if p.rank is None else {"rank": p.rank}) for p in rnd.pinned]
     return doc
 
 

@@ -65,9 +65,11 @@ def build_problem(rnd: Round) -> Problem:
     po = np.array([a.offer_index[p.offer_id] for p in rnd.pinned], dtype=np.int64)
     rank_of = {(int(s), int(o)): int(r) for s, o, r in
                zip(prefs.student, prefs.offer, prefs.rank, strict=True)} if ps.size else {}
-    # A pinned pair has the rank of its counted entry; otherwise it counts as unranked.
-    pr = np.array([rank_of.get((int(s), int(o)), k + 1) for s, o in zip(ps, po, strict=True)],
-                  dtype=np.int64)
+    # A pinned pair keeps the rank it was made at; failing that, it has the rank of its
+    # counted entry here; otherwise it counts as unranked.
+    pr = np.array([min(pin.rank, k + 1) if pin.rank is not None
+                   else rank_of.get((int(s), int(o)), k + 1)
+                   for pin, s, o in zip(rnd.pinned, ps, po, strict=True)], dtype=np.int64)
 
     pinned_mask = np.zeros(a.n_students, dtype=np.bool_)
     pinned_mask[ps] = True

@@ -111,6 +111,10 @@ class Pin:
 
     student_id: str
     offer_id: str
+    # The rank it was made at, in the round that made it: a kept placement counts at that
+    # rank, not as unranked (its list is no longer in the new round). None: look it up in
+    # the student's list here, else unranked.
+    rank: int | None = None
 
 
 @dataclass(frozen=True)

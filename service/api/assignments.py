@@ -19,7 +19,7 @@ from service.placements.assignments import (
     respond,
     visible_assignment,
 )
-from service.schemas import AssignmentQuerySchema, AssignmentSchema
+from service.schemas import AnswerSchema, AssignmentQuerySchema, AssignmentSchema
 
 blp = resource_blueprint("assignments", "Placements: seen by their parties, accepted or declined")
 
@@ -51,17 +51,23 @@ class AssignmentItem(MethodView):
 
 @blp.route("/<int:assignment_id>/accept")
 class AssignmentAccept(MethodView):
+    @blp.arguments(AnswerSchema, required=False)
     @blp.response(200, AssignmentSchema)
-    def post(self, assignment_id: int) -> Assignment:
-        """Accept a placement (the student; for BBL also the company)."""
+    def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
+        """Accept a placement (the student, or staff on their behalf with a reason; for BBL
+        also the company). After the round's deadline, 409."""
         with db.transaction() as session:
-            return respond(session, current_principal(), assignment_id, ACCEPT)
+            return respond(session, current_principal(), assignment_id, ACCEPT,
+                           data.get("reason"))
 
 
 @blp.route("/<int:assignment_id>/decline")
 class AssignmentDecline(MethodView):
+    @blp.arguments(AnswerSchema, required=False)
     @blp.response(200, AssignmentSchema)
-    def post(self, assignment_id: int) -> Assignment:
-        """Decline a placement (the student or the company)."""
+    def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
+        """Decline a placement (the student or the company, or staff on the student's
+        behalf with a reason). After the round's deadline, 409."""
         with db.transaction() as session:
-            return respond(session, current_principal(), assignment_id, DECLINE)
+            return respond(session, current_principal(), assignment_id, DECLINE,
+                           data.get("reason"))

@@ -16,14 +16,16 @@ from service.jobs.lock import job_url
 from service.jobs.runner import dispatch, request_job
 from service.models import STAFF, Assignment, Job, JobKind, Role, Round, Scenario
 from service.pagination import page
+from service.placements.assignments import start_follow_up
 from service.rounds.imports import RoundImport, import_round
 from service.rounds.lifecycle import (
     assignment_query,
     assignments_csv,
     change_policy,
     create_round,
-    follow_up,
+    managed_round,
     round_query,
+    scoped_report,
     submit_preferences,
     transition,
     visible_round,
@@ -148,7 +150,7 @@ class RoundExport(MethodView):
         """The round as a leerplek-round/1 document: offers, students and preferences."""
         p = current_principal()
         p.require(*STAFF)
-        return round_document(db.session, visible_round(db.session, p, round_id))
+        return round_document(db.session, managed_round(db.session, p, round_id))
 
 
 @blp.route("/<int:round_id>/allocate")
@@ -198,7 +200,7 @@ class RoundScenarios(MethodView):
         """List the round's what-if scenarios."""
         p = current_principal()
         p.require(*STAFF)
-        rnd = visible_round(db.session, p, round_id)
+        rnd = managed_round(db.session, p, round_id)
         rows, pagination_parameters.item_count = page(
             db.session, scenario_query(rnd), pagination_parameters.page,
             pagination_parameters.page_size)
@@ -212,7 +214,7 @@ class RoundScenario(MethodView):
         """Show a scenario: its overrides and the outcome they gave."""
         p = current_principal()
         p.require(*STAFF)
-        return visible_scenario(db.session, visible_round(db.session, p, round_id),
+        return visible_scenario(db.session, managed_round(db.session, p, round_id),
                                 scenario_id)
 
 
@@ -223,7 +225,7 @@ class RoundScenarioCompare(MethodView):
         """Compare a scenario with the current allocation: placed, ranks, sector fill."""
         p = current_principal()
         p.require(*STAFF)
-        rnd = visible_round(db.session, p, round_id)
+        rnd = managed_round(db.session, p, round_id)
         return compare(db.session, rnd, visible_scenario(db.session, rnd, scenario_id))
 
 
@@ -241,13 +243,13 @@ class RoundAssignments(MethodView):
         p.require(*STAFF)
         rnd = visible_round(db.session, p, round_id)
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-            text = assignments_csv(db.session, rnd)
+            text = assignments_csv(db.session, rnd, p)
             pagination_parameters.item_count = text.count("\n") - 1  # all rows, one page
             return Response(text, mimetype="text/csv",
                             headers={"Content-Disposition":
                                      f"attachment; filename=round-{rnd.id}-assignments.csv"})
         rows, pagination_parameters.item_count = page(
-            db.session, assignment_query(rnd, filters), pagination_parameters.page,
+            db.session, assignment_query(rnd, p, filters), pagination_parameters.page,
             pagination_parameters.page_size)
         return rows
 
@@ -257,13 +259,11 @@ class RoundReport(MethodView):
     @blp.response(200, ReportSchema)
     @blp.alt_response(409, response="CONFLICT")
     def get(self, round_id: int) -> dict[str, Any]:
-        """The last allocation's statistics, unplaced reasons and shortage analysis."""
+        """The last allocation's statistics, unplaced reasons and shortage analysis; a
+        coordinator's unplaced are their students, with their figures under ``scope``."""
         p = current_principal()
         p.require(*STAFF)
-        rnd = visible_round(db.session, p, round_id)
-        if rnd.report is None:
-            raise Problem(409, f"round {rnd.id} has not been allocated yet")
-        return rnd.report
+        return scoped_report(db.session, p, visible_round(db.session, p, round_id))
 
 
 @blp.route("/<int:round_id>/follow-up")
@@ -274,4 +274,4 @@ class RoundFollowUp(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return follow_up(session, p, visible_round(session, p, round_id))
+            return start_follow_up(session, p, visible_round(session, p, round_id))

@@ -58,7 +58,7 @@ from service.identity.principals import Principal
 from service.jobs.lock import active_allocation, busy, ensure_not_allocating, utcnow
 from service.models import ACTIVE_JOB, Job, JobKind, JobStatus, Role, Round, RoundStatus
 from service.rounds.allocation import write_allocation
-from service.rounds.lifecycle import round_filter
+from service.rounds.lifecycle import managed_round_filter, require_manager
 from service.rounds.loading import round_model
 from service.rounds.scenarios import apply_overrides, store_scenario
 from solver import allocate
@@ -82,8 +82,9 @@ def jobs_mode(config: Mapping[str, Any]) -> str:
 
 
 def job_filter(p: Principal) -> ColumnElement[bool]:
-    """Jobs follow their round: staff who see the round see its jobs."""
-    return Job.round_id.in_(select(Round.id).where(round_filter(p)))
+    """Jobs follow their round: staff who run the round see its jobs (a shared round's
+    jobs carry province-wide figures)."""
+    return Job.round_id.in_(select(Round.id).where(managed_round_filter(p)))
 
 
 def job_query(p: Principal, filters: dict[str, Any]) -> Select[Job]:
@@ -115,6 +116,7 @@ def check_allocatable(rnd: Round) -> None:
 def request_job(session: Session, p: Principal, rnd: Round, kind: JobKind,
                 params: dict[str, Any] | None = None) -> Job:
     """Queue a job for ``rnd``; a second allocation while one is active is refused (409)."""
+    require_manager(p, rnd)
     if kind == JobKind.ALLOCATE:
         check_allocatable(rnd)
         ensure_not_allocating(session, rnd)

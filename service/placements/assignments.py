@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
-from service.audit.log import record_change, snapshot
+from service.audit.log import now, record_change, snapshot, utc
 from service.directory.offers import seats_taken
-from service.errors import Problem
+from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
     STAFF,
@@ -22,18 +23,18 @@ from service.models import (
     RoundStatus,
     Student,
 )
-from service.rounds.lifecycle import filter_assignments, round_filter
+from service.rounds.lifecycle import filter_assignments, follow_up, in_scope, round_filter
 
 ACCEPT, DECLINE = "accepted", "declined"
 VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
 
 
 def assignment_filter(p: Principal) -> ColumnElement[bool]:
-    """Staff see their rounds' assignments; a student or company only their own, once
-    the round is published."""
+    """Staff see their students' assignments in the rounds they see (a coordinator: in a
+    shared round too); a student or company only their own, once the round is published."""
     if p.role in STAFF:
-        return Assignment.round_id.in_(select(Round.id).where(round_filter(p))) if (
-            p.role == Role.COORDINATOR) else true()
+        return Assignment.round_id.in_(select(Round.id).where(round_filter(p))) & in_scope(
+            p) if p.role == Role.COORDINATOR else true()
     published = Assignment.round_id.in_(select(Round.id).where(
         Round.status.in_(VISIBLE_TO_PARTIES)))
     if p.role == Role.STUDENT:
@@ -90,32 +91,102 @@ def claim_seat(session: Session, a: Assignment) -> None:
                                f"{env.capacity} are taken by accepted placements")
 
 
-def respond(session: Session, p: Principal, assignment_id: int, answer: str) -> Assignment:
-    """Record a student's or company's answer; the placement is settled when both agree.
+FIELDS = ("status", "student_response", "company_response")
 
-    The assignment's row is locked, so a student and a company answering at once see each
-    other's answer (a BBL placement accepted by both is accepted, never left proposed).
-    """
-    p.require(Role.STUDENT, Role.COMPANY)
-    a = visible_assignment(session, p, assignment_id, lock=True)
-    rnd = session.get(Round, a.round_id)
-    if rnd is None or rnd.status != RoundStatus.PUBLISHED:
-        raise Problem(409, "assignments are answered while their round is published")
-    if a.status != AssignmentStatus.PROPOSED:
-        raise Problem(409, f"assignment {a.id} is already {a.status}")
-    fields = ("status", "student_response", "company_response")
-    before = snapshot(a, fields)
-    if p.role == Role.STUDENT:
-        a.student_response = answer
-    else:
-        a.company_response = answer
+
+def _settle(session: Session, a: Assignment) -> None:
+    """The placement's status from its answers: declined by either party, accepted when the
+    student (and for BBL the company) accepted and a seat is free."""
     if DECLINE in (a.student_response, a.company_response):
         a.status = AssignmentStatus.DECLINED.value
     elif a.student_response == ACCEPT and (
             a.company_response == ACCEPT or not needs_company(session, a)):
         claim_seat(session, a)
         a.status = AssignmentStatus.ACCEPTED.value
+
+
+def overdue(rnd: Round, at: dt.datetime) -> bool:
+    """The round's answer deadline has passed: its proposals are no longer answered."""
+    return rnd.respond_by is not None and utc(rnd.respond_by) <= at
+
+
+def respond(session: Session, p: Principal, assignment_id: int, answer: str,
+            reason: str | None = None) -> Assignment:
+    """Record a student's or company's answer; the placement is settled when both agree.
+
+    Staff (a coordinator for the students in scope, an admin) answer on the student's
+    behalf, with a required ``reason`` that the audit event keeps beside the actor. The
+    assignment's row is locked, so a student and a company answering at once see each
+    other's answer (a BBL placement accepted by both is accepted, never left proposed).
+    """
+    p.require(Role.STUDENT, Role.COMPANY, *STAFF)
+    if p.role in STAFF and not (reason or "").strip():
+        raise field_error("reason", "answering on a student's behalf needs a reason")
+    a = visible_assignment(session, p, assignment_id, lock=True)
+    rnd = session.get(Round, a.round_id)
+    if rnd is None or rnd.status != RoundStatus.PUBLISHED:
+        raise Problem(409, "assignments are answered while their round is published")
+    if a.status == AssignmentStatus.PROPOSED and overdue(rnd, now()):
+        # The sweep (or the follow-up) settles it by the round's rule; an answer now would
+        # race it, so the deadline is the deadline.
+        raise Problem(409, f"the answer deadline of round {rnd.id} has passed: unanswered "
+                           f"proposals are settled as {rnd.no_response}")
+    if a.status != AssignmentStatus.PROPOSED:
+        raise Problem(409, f"assignment {a.id} is already {a.status}")
+    before = snapshot(a, FIELDS)
+    if p.role == Role.COMPANY:
+        a.company_response = answer
+    else:
+        a.student_response = answer
+    _settle(session, a)
     session.flush()
+    after = snapshot(a, FIELDS)
+    if p.role in STAFF:
+        after = {**after, "on_behalf_of": "student", "reason": (reason or "").strip()}
     record_change(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}", a,
-                  before, snapshot(a, fields))
+                  before, after)
     return a
+
+
+def settle_round(session: Session, rnd: Round, at: dt.datetime) -> int:
+    """At the round's deadline, give every unanswered proposal the round's ``no_response``
+    answer (for the party that did not answer) and settle it; each audited as the system's.
+    An ``accept`` that finds no seat left is declined. Returns how many were settled.
+
+    Rows are locked and re-read, so an answer given at the same moment is never
+    overwritten, and two sweeps (two processes) settle each proposal once."""
+    if rnd.status != RoundStatus.PUBLISHED or not overdue(rnd, at):
+        return 0
+    answer = ACCEPT if rnd.no_response == "accept" else DECLINE
+    rows = list(session.scalars(
+        select(Assignment).where(Assignment.round_id == rnd.id,
+                                 Assignment.status == AssignmentStatus.PROPOSED)
+        .order_by(Assignment.id).with_for_update().execution_options(populate_existing=True)))
+    for a in rows:
+        before = snapshot(a, FIELDS)
+        a.student_response = a.student_response or answer
+        if needs_company(session, a):
+            a.company_response = a.company_response or answer
+        try:
+            _settle(session, a)  # claim_seat refuses before it changes anything
+        except Problem:
+            a.student_response, a.status = DECLINE, AssignmentStatus.DECLINED.value
+        session.flush()
+        record_change(session, None, "assignment.expire", a, before,
+                      {**snapshot(a, FIELDS), "no_response": rnd.no_response})
+    return len(rows)
+
+
+def settle_overdue(session: Session, at: dt.datetime) -> int:
+    """Settle every published round whose deadline has passed (the periodic sweep)."""
+    return sum(settle_round(session, rnd, at) for rnd in session.scalars(
+        select(Round).where(Round.status == RoundStatus.PUBLISHED,
+                            Round.respond_by.is_not(None), Round.respond_by <= at)
+        .order_by(Round.id)))
+
+
+def start_follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
+    """The next round, once the answers are in: after the deadline the unanswered are
+    settled first, so one student who never answered no longer holds everyone up."""
+    settle_round(session, rnd, now())
+    return follow_up(session, actor, rnd)

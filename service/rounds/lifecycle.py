@@ -6,11 +6,24 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    delete,
+    exists,
+    false,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record, record_change, snapshot
-from service.directory.students import visible_student
+from service.audit.log import now, record, record_change, snapshot, utc
+from service.directory.students import student_filter, visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.jobs.lock import ensure_not_allocating
@@ -22,12 +35,13 @@ from service.models import (
     Preference,
     Role,
     Round,
+    RoundOffer,
     RoundStatus,
     School,
     Student,
 )
 from service.rounds.loading import offer_model, student_model
-from service.rounds.participation import participants
+from service.rounds.participation import participants, takes_part
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
 
@@ -42,8 +56,9 @@ TRANSITIONS: dict[str, tuple[tuple[RoundStatus, ...], RoundStatus]] = {
 }
 
 
-def round_filter(p: Principal) -> ColumnElement[bool]:
-    """Rounds a principal may see: admins all, coordinators their school's or region's."""
+def managed_round_filter(p: Principal) -> ColumnElement[bool]:
+    """Rounds a principal runs (policy, lifecycle, allocation, scenarios): admins all,
+    coordinators their school's or region's own."""
     if p.role == Role.ADMIN:
         return true()
     if p.role == Role.COORDINATOR:
@@ -51,6 +66,48 @@ def round_filter(p: Principal) -> ColumnElement[bool]:
             return Round.region == p.region
         return Round.school_id == p.school_id
     return false()
+
+
+# Changeable until the round is finished: the answer deadline and what it does.
+ANSWER_FIELDS = ("respond_by", "no_response")
+
+
+def with_utc_deadline(data: dict[str, Any]) -> dict[str, Any]:
+    """The deadline stored in UTC, as every moment is (SQLite keeps no zone)."""
+    if data.get("respond_by") is None:
+        return dict(data)
+    return {**data, "respond_by": utc(data["respond_by"])}
+
+
+def round_filter(p: Principal) -> ColumnElement[bool]:
+    """Rounds a principal may see: the ones they run, and every shared round (a region's,
+    the province's) in which students of their scope take part. The one statement of
+    "which rounds may this principal see", for every surface."""
+    if p.role != Role.COORDINATOR:
+        return managed_round_filter(p)
+    return or_(managed_round_filter(p), exists(select(Student.id).where(
+        student_filter(p), takes_part())))
+
+
+def in_scope(p: Principal) -> ColumnElement[bool]:
+    """Within a visible round, the assignments a principal sees: a coordinator's those of
+    their students (in a shared round, the rest of the province is theirs to see only as
+    totals), an admin's all."""
+    if p.role == Role.ADMIN:
+        return true()
+    return Assignment.student_id.in_(select(Student.id).where(student_filter(p)))
+
+
+def require_manager(p: Principal | None, rnd: Round) -> None:
+    """A shared round is seen by coordinators of its students, but run by its owner: 403 for
+    anyone else (the system, ``None``, runs every round)."""
+    if p is None or p.role == Role.ADMIN:
+        return
+    owned = (rnd.school_id is None and rnd.region is not None and rnd.region == p.region) or (
+        rnd.school_id is not None and rnd.school_id == p.school_id)
+    if not owned:
+        raise Problem(403, f"round {rnd.id} is run by its own coordinators; this token may "
+                           "see it and act for its students, not run it")
 
 
 def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
@@ -67,14 +124,22 @@ def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
 
 def visible_round(session: Session, p: Principal, round_id: int) -> Round:
     rnd = session.get(Round, round_id)
-    if rnd is None or not session.scalar(select(round_filter(p)).where(Round.id == round_id)):
+    if rnd is None or session.scalar(select(Round.id).where(Round.id == round_id,
+                                                            round_filter(p))) is None:
         raise Problem(404, f"no round with id {round_id}")
+    return rnd
+
+
+def managed_round(session: Session, p: Principal, round_id: int) -> Round:
+    """A round ``p`` may run: 404 when they cannot see it, 403 when they only see it."""
+    rnd = visible_round(session, p, round_id)
+    require_manager(p, rnd)
     return rnd
 
 
 def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
     """A coordinator's round belongs to their school or region; an admin names the tenant."""
-    data = dict(data)
+    data = with_utc_deadline(data)
     if p.role == Role.COORDINATOR:
         data["school_id"], data["region"] = p.school_id, p.region
     elif data.get("school_id") is not None and data.get("region"):
@@ -94,10 +159,18 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
 
 def change_policy(session: Session, actor: Principal | None,
                   rnd: Round, data: dict[str, Any]) -> Round:
-    """Name and policy may change until the round is closed; after that they are history."""
-    if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+    """Name and policy may change until the round is closed; after that they are history.
+    The answer deadline and what it does may change until the round is finished (a
+    deadline may be set or moved while the proposals await their answers)."""
+    require_manager(actor, rnd)
+    data = with_utc_deadline(data)
+    policy = [key for key in ("name", *POLICY_FIELDS) if key in data]
+    if policy and rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
         raise Problem(409, f"round {rnd.id} is {rnd.status}: its policy can no longer change")
-    fields = [key for key in ("name", *POLICY_FIELDS) if key in data]
+    answers = [key for key in ANSWER_FIELDS if key in data]
+    if answers and rnd.status == RoundStatus.FINISHED:
+        raise Problem(409, f"round {rnd.id} is finished: its answers are settled")
+    fields = policy + answers
     before = snapshot(rnd, fields)
     for key in fields:
         setattr(rnd, key, data[key])
@@ -112,6 +185,7 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
     its assignments into a round that has moved on."""
     if action not in TRANSITIONS:
         raise Problem(404, f"no transition {action!r}")
+    require_manager(actor, rnd)
     ensure_not_allocating(session, rnd)
     sources, target = TRANSITIONS[action]
     if rnd.status not in sources:
@@ -122,9 +196,30 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
     rnd.status = target.value
     if target == RoundStatus.FINISHED:
         rnd.finished_at = now()
+        keep_offers(session, rnd)
     session.flush()
     record(session, actor, f"round.{action}", rnd, {"status": before}, {"status": rnd.status})
     return rnd
+
+
+def keep_offers(session: Session, rnd: Round) -> None:
+    """As a round finishes: its offers and their capacities as they are now, so its figures
+    stay what they were when a follow-up moves the offers on."""
+    session.execute(insert(RoundOffer).from_select(
+        ["round_id", "offer_id", "capacity"],
+        select(literal(rnd.id), Offer.id, Offer.capacity).where(Offer.round_id == rnd.id)))
+
+
+def round_offer_rows() -> Subquery:
+    """Every round's offers as (round_id, offer_id, capacity): a finished round's as they
+    were kept when it finished, any other round's as they are. The one source of a round's
+    offers and seats for its figures (dashboard, scenario comparison)."""
+    kept = select(RoundOffer.round_id, RoundOffer.offer_id, RoundOffer.capacity)
+    live = select(Offer.round_id.label("round_id"), Offer.id.label("offer_id"),
+                  Offer.capacity.label("capacity")).where(
+        Offer.round_id.is_not(None),
+        ~exists(select(RoundOffer.offer_id).where(RoundOffer.round_id == Offer.round_id)))
+    return union_all(kept, live).subquery("round_offer_rows")
 
 
 def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: int,
@@ -190,9 +285,10 @@ def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
     return stmt
 
 
-def assignment_query(rnd: Round, filters: dict[str, Any] | None = None
+def assignment_query(rnd: Round, p: Principal, filters: dict[str, Any] | None = None
                      ) -> Select[Assignment]:
-    return filter_assignments(select(Assignment).where(Assignment.round_id == rnd.id)
+    return filter_assignments(select(Assignment).where(Assignment.round_id == rnd.id,
+                                                       in_scope(p))
                               .order_by(Assignment.id), filters or {})
 
 
@@ -203,15 +299,19 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     new round with their remaining capacity; students who declined or were not placed keep
     their lists, without the offer they declined, and are allocated again.
     """
+    require_manager(actor, rnd)
     if rnd.status != RoundStatus.PUBLISHED:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: a follow-up starts from a "
                            "published round")
     pending = session.scalar(select(Assignment.id).where(
         Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.PROPOSED))
     if pending is not None:
-        raise Problem(409, f"assignment {pending} still awaits an answer")
+        raise Problem(409, f"assignment {pending} still awaits an answer"
+                      + ("" if rnd.respond_by is None else
+                         f"; unanswered proposals are settled at {rnd.respond_by.isoformat()}"))
     nxt = Round(name=f"{rnd.name} (vervolg)", school_id=rnd.school_id, region=rnd.region,
-                status=RoundStatus.OPEN.value, **{k: getattr(rnd, k) for k in POLICY_FIELDS})
+                status=RoundStatus.OPEN.value, no_response=rnd.no_response,
+                **{k: getattr(rnd, k) for k in POLICY_FIELDS})
     session.add(nxt)
     session.flush()
     assignments = list(session.scalars(select(Assignment).where(Assignment.round_id == rnd.id)))
@@ -221,6 +321,7 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     session.add_all(Assignment(round_id=nxt.id, student_id=a.student_id, offer_id=a.offer_id,
                                rank=a.rank, pinned=True, status=AssignmentStatus.ACCEPTED.value)
                     for a in accepted.values())
+    keep_offers(session, rnd)
     for offer in session.scalars(select(Offer).where(Offer.round_id == rnd.id)):
         offer.round_id = nxt.id
     carried: dict[int, list[int]] = {}
@@ -241,9 +342,10 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     return nxt
 
 
-def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
+def assignments_csv(session: Session, rnd: Round, p: Principal, school_id: int | None = None,
                     company_id: int | None = None) -> str:
-    """The round's assignments as CSV, with the student number and offer title.
+    """The round's assignments in ``p``'s scope as CSV, with the student number and offer
+    title.
 
     ``school_id`` keeps one school's students, ``company_id`` one company's offers: the lists
     a school and a company each need.
@@ -255,7 +357,7 @@ def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
     stmt = (select(Assignment, Student.student_number, Offer.title, Offer.company_id)
             .join(Student, Student.id == Assignment.student_id)
             .join(Offer, Offer.id == Assignment.offer_id)
-            .where(Assignment.round_id == rnd.id).order_by(Assignment.id))
+            .where(Assignment.round_id == rnd.id, in_scope(p)).order_by(Assignment.id))
     if school_id is not None:
         stmt = stmt.where(Student.school_id == school_id)
     if company_id is not None:
@@ -265,3 +367,31 @@ def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
         writer.writerow([a.id, a.student_id, number, a.offer_id, title, company,
                          "" if a.rank is None else a.rank, str(a.pinned).lower(), a.status])
     return out.getvalue()
+
+
+def scoped_report(session: Session, p: Principal, rnd: Round) -> dict[str, Any]:
+    """The last allocation's report as ``p`` may read it: the round's totals (``stats``, the
+    shortage) as they are, the unplaced only for ``p``'s students, and ``scope``: the same
+    figures for ``p``'s students alone (kept placements counted apart as ``kept``)."""
+    if rnd.report is None:
+        raise Problem(409, f"round {rnd.id} has not been allocated yet")
+    report = dict(rnd.report)
+    if p.role == Role.ADMIN:
+        return report
+    mine = set(session.scalars(select(Student.id).where(student_filter(p), participants(rnd))))
+    report["unassigned"] = [u for u in report.get("unassigned", [])
+                            if int(u["student_id"]) in mine]
+    k = rnd.max_preferences
+    profile = [0] * (k + 1)
+    kept = 0
+    for rank, pinned in session.execute(select(Assignment.rank, Assignment.pinned).where(
+            Assignment.round_id == rnd.id, in_scope(p))):
+        profile[min(rank or k + 1, k + 1) - 1] += 1
+        kept += bool(pinned)
+    placed = sum(profile)
+    report["scope"] = {
+        "students": len(mine), "placed": placed, "kept": kept,
+        "unplaced": len(report["unassigned"]), "rank_profile": profile,
+        "mean_rank": (sum((i + 1) * n for i, n in enumerate(profile)) / placed
+                      if placed else None)}
+    return report

@@ -91,7 +91,7 @@ def round_model(session: Session, rnd: Round) -> m.Round:
     environments = list(session.scalars(select(Environment).where(Environment.id.in_(env_ids))
                                         .order_by(Environment.id))) if env_ids else []
     policy = m.Policy(**{k: getattr(rnd, k) for k in m.POLICY_FIELDS})
-    pins = tuple(m.Pin(str(a.student_id), str(a.offer_id)) for a in session.scalars(
+    pins = tuple(m.Pin(str(a.student_id), str(a.offer_id), a.rank) for a in session.scalars(
         select(Assignment).where(Assignment.round_id == rnd.id, Assignment.pinned)
         .order_by(Assignment.student_id)))
     return m.Round(

@@ -19,6 +19,7 @@ from service.audit.log import now as utcnow
 from service.errors import Problem
 from service.models import Assignment, Offer, Round, Scenario
 from service.rounds.allocation import result_summary
+from service.rounds.lifecycle import round_offer_rows
 from solver import model as m
 from solver.document import result_to_dict
 
@@ -104,8 +105,10 @@ def scenario_query(rnd: Round) -> Any:
 
 def current_sectors(session: Session, rnd: Round) -> dict[str, dict[str, int]]:
     """Seats and placed students per sector in the round's stored allocation."""
+    kept = round_offer_rows()
     capacity = Counter({sector: int(total or 0) for sector, total in session.execute(
-        select(Offer.sector, func.sum(Offer.capacity)).where(Offer.round_id == rnd.id)
+        select(Offer.sector, func.sum(kept.c.capacity)).select_from(kept)
+        .join(Offer, Offer.id == kept.c.offer_id).where(kept.c.round_id == rnd.id)
         .group_by(Offer.sector))})
     placed = Counter({sector: int(n) for sector, n in session.execute(
         select(Offer.sector, func.count(Assignment.id))
@@ -118,6 +121,8 @@ def _headline(stats: dict[str, Any]) -> dict[str, Any]:
     students, placed = int(stats["students"]), int(stats["placed"])
     return {"students": students, "placed": placed,
             "placed_priority": int(stats["placed_priority"]),
+            # Kept from an earlier round, at the rank they were made at: shown apart.
+            "kept": int(stats.get("pinned", 0)),
             "placed_share": round(placed / students, 4) if students else 0.0,
             "rank_profile": list(stats["rank_profile"]), "mean_rank": stats["mean_rank"]}
 
@@ -148,6 +153,7 @@ def compare(session: Session, rnd: Round, scenario: Scenario) -> dict[str, Any]:
         "current": current, "scenario": what_if,
         "delta": {
             "placed": what_if["placed"] - current["placed"],
+            "kept": what_if["kept"] - current["kept"],
             "placed_priority": what_if["placed_priority"] - current["placed_priority"],
             "placed_share": round(what_if["placed_share"] - current["placed_share"], 4),
             "rank_profile": [b - a for a, b in zip(padded(current["rank_profile"]),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from service.extensions import db
+from service.identity.principals import Principal
+from service.models import Role
+from service.web.staff.analysis import fill_rates, round_rows
 
 from .conftest import Factory, assert_problem
 
@@ -76,12 +82,6 @@ def test_a_decline_settles_and_cannot_be_answered_again(client: FlaskClient,
     assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["me"]), 409)
 
 
-def test_staff_do_not_answer_for_the_parties(client: FlaskClient, make: Factory) -> None:
-    a = _published(client, make)
-    assert_problem(client.post(f"/api/v1/assignments/{a['id']}/accept", headers=a["staff"]),
-                   403)
-
-
 def test_coordinators_download_assignments_as_csv(client: FlaskClient, make: Factory) -> None:
     a = _published(client, make)
     rows = client.get("/api/v1/assignments", headers=a["me"]).get_json()
@@ -123,3 +123,33 @@ def test_a_capacity_below_the_rounds_taken_seats_is_409(client: FlaskClient,
     f = _follow_up_with_two_accepted(client, make)
     assert_problem(client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 1},
                                 headers=f["company"]), 409, "capacity")
+
+
+def test_kept_placements_keep_their_rank_in_the_follow_up(client: FlaskClient,
+                                                          make: Factory) -> None:
+    f = _follow_up_with_two_accepted(client, make)
+    [nxt] = [r for r in client.get("/api/v1/rounds", headers=f["staff"]).get_json()
+             if r["status"] == "open"]
+    url = f"/api/v1/rounds/{nxt['id']}"
+    client.post(f"{url}/close", headers=f["staff"])
+    assert client.post(f"{url}/allocate", headers=f["staff"]).status_code == 202
+    stats = client.get(f"{url}/report", headers=f["staff"]).get_json()["stats"]
+    # Both were placed at their first choice in the first round: kept at rank 1, not 11.
+    assert stats["pinned"] == 2 and stats["rank_profile"][0] == 2
+    assert stats["mean_rank"] == 1.0
+    rows = client.get(f"{url}/assignments", headers=f["staff"]).get_json()
+    assert [(r["rank"], r["pinned"]) for r in rows] == [(1, True), (1, True)]
+
+
+def test_a_finished_rounds_offers_and_seats_stay_after_its_follow_up(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    f = _follow_up_with_two_accepted(client, make)
+    assert client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 5},
+                        headers=f["company"]).status_code == 200
+    with app.app_context():
+        rows = {r.round.status: r for r in round_rows(db.session, Principal(Role.ADMIN, ""))}
+        first = rows["finished"].round
+        fill = fill_rates(db.session, first)
+    assert (rows["finished"].offers, rows["finished"].capacity) == (1, 3)
+    assert (rows["open"].offers, rows["open"].capacity) == (1, 5)
+    assert fill[2][("twente", "gastvrijheid")] == (2, 3)

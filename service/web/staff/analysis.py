@@ -39,7 +39,7 @@ from service.models import (
     mask_to_levels,
 )
 from service.pagination import page
-from service.rounds.lifecycle import round_query
+from service.rounds.lifecycle import round_offer_rows, round_query
 from service.rounds.participation import participants
 from solver.eligibility import great_circle_km
 from solver.model import LEVELS
@@ -85,9 +85,10 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
     """Every visible round with its counts: four grouped queries, whatever the round sizes."""
     rounds = list(session.scalars(round_query(p, {})))
     ids = [r.id for r in rounds]
+    kept = round_offer_rows()
     offers = {rid: (n, cap or 0) for rid, n, cap in session.execute(
-        select(Offer.round_id, func.count(), func.sum(Offer.capacity))
-        .where(Offer.round_id.in_(ids)).group_by(Offer.round_id))}
+        select(kept.c.round_id, func.count(), func.sum(kept.c.capacity))
+        .where(kept.c.round_id.in_(ids)).group_by(kept.c.round_id))}
     placed = dict(session.execute(
         select(Assignment.round_id, func.count()).where(Assignment.round_id.in_(ids))
         .group_by(Assignment.round_id)).all())
@@ -166,8 +167,10 @@ def fill_rates(session: Session, rnd: Round) -> dict[int, dict[tuple[str, str], 
     the places a level-2 student could take are, the same reading as the shortage cells.
     """
     key = (Offer.region, Offer.sector, Offer.level_mask)
-    capacity = session.execute(select(*key, func.sum(Offer.capacity))
-                               .where(Offer.round_id == rnd.id).group_by(*key)).all()
+    kept = round_offer_rows()
+    capacity = session.execute(select(*key, func.sum(kept.c.capacity)).select_from(kept)
+                               .join(Offer, Offer.id == kept.c.offer_id)
+                               .where(kept.c.round_id == rnd.id).group_by(*key)).all()
     filled = {(r, s, m): n for r, s, m, n in session.execute(
         select(*key, func.count()).select_from(Assignment)
         .join(Offer, Offer.id == Assignment.offer_id)
@@ -235,9 +238,11 @@ class UnplacedRow:
     lost: list[tuple[int, str]]  # the full offers the student ranked: (id, title)
 
 
-def unplaced(session: Session, rnd: Round, reason: str | None, number: int) -> Paged:
-    """One page of the unplaced students, with the titles of the offers they lost."""
-    entries = [u for u in (rnd.report or {}).get("unassigned", [])
+def unplaced(session: Session, report: dict[str, Any], reason: str | None,
+             number: int) -> Paged:
+    """One page of the unplaced students of a (scoped) report, with the titles of the
+    offers they lost."""
+    entries = [u for u in report.get("unassigned", [])
                if reason is None or u["reason"] == reason]
     chunk = entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     student_ids = [int(u["student_id"]) for u in chunk]
@@ -314,7 +319,9 @@ def choices(session: Session, column: Any, scope: ColumnElement[bool] | None = N
 
 
 def round_sectors(session: Session, rnd: Round) -> list[str]:
-    return choices(session, Offer.sector, Offer.round_id == rnd.id)
+    kept = round_offer_rows()
+    return choices(session, Offer.sector, Offer.id.in_(
+        select(kept.c.offer_id).where(kept.c.round_id == rnd.id)))
 
 
 def round_student_count(session: Session, rnd: Round) -> int:
@@ -419,6 +426,7 @@ def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
     now, then, delta = comparison["current"], comparison["scenario"], comparison["delta"]
     rows = [CompareRow(key, label, str(now[key]), str(then[key]), f"{delta[key]:+d}")
             for key, label in (("placed", "Geplaatst"),
+                               ("kept", "Behouden uit een eerdere ronde"),
                                ("placed_priority", "Voorrang geplaatst"))]
     rows.insert(0, CompareRow("students", "Studenten", str(now["students"]),
                               str(then["students"]), ""))

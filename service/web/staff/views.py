@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import (
@@ -19,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
+from service.audit.log import utc
 from service.directory.offers import offer_filter
 from service.directory.students import student_filter
 from service.errors import Problem
@@ -29,6 +32,8 @@ from service.rounds.lifecycle import (
     assignments_csv,
     change_policy,
     create_round,
+    require_manager,
+    scoped_report,
     transition,
     visible_round,
 )
@@ -90,7 +95,25 @@ def guard() -> ResponseReturnValue | None:
 
 @blueprint.context_processor
 def globals_() -> dict[str, Any]:
-    return {"principal": g.get("principal"), "status_labels": analysis.STATUS_LABELS}
+    return {"principal": g.get("principal"), "status_labels": analysis.STATUS_LABELS,
+            "local_time": local_time}
+
+
+# Times on the pages are Dutch wall-clock times; stored ones are UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def local_time(moment: dt.datetime) -> str:
+    return utc(moment).astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
+def _round_values(rnd: Round) -> dict[str, Any]:
+    """A round's form values: the policy, and the deadline as the form's local time."""
+    values = {k: getattr(rnd, k) for k in ("name", *POLICY_FIELDS, "no_response")}
+    if rnd.respond_by is not None:
+        values["respond_by_local"] = utc(rnd.respond_by).astimezone(LOCAL_ZONE).strftime(
+            "%Y-%m-%dT%H:%M")
+    return values
 
 
 @blueprint.errorhandler(Problem)
@@ -158,7 +181,13 @@ def _round_form(rnd: Round | None, values: Any, errors: Any) -> str:
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
     data: dict[str, Any] = {}
-    for key in ("name", *POLICY_FIELDS, "school_id", "region"):
+    if deadline := form.get("respond_by", "").strip():
+        try:
+            moment = dt.datetime.fromisoformat(deadline)
+        except ValueError:
+            raise ma.ValidationError({"respond_by": ["Geen geldige datum en tijd."]}) from None
+        data["respond_by"] = moment.replace(tzinfo=LOCAL_ZONE).isoformat()
+    for key in ("name", *POLICY_FIELDS, "school_id", "region", "no_response"):
         if key in CHECKBOXES:
             if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
                 data[key] = key in form
@@ -196,7 +225,7 @@ class RoundEdit(MethodView):
     def get(self, round_id: int) -> str:
         """The form for a round's name and policy."""
         rnd = _round(round_id)
-        return _round_form(rnd, {k: getattr(rnd, k) for k in ("name", *POLICY_FIELDS)}, {})
+        return _round_form(rnd, _round_values(rnd), {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
         """Change a round's name and policy while it is draft or open."""
@@ -216,11 +245,17 @@ class RoundDetail(MethodView):
     def get(self, round_id: int) -> str:
         """A round: its policy, counts, the actions its state allows, allocation progress."""
         rnd = _round(round_id)
-        allowed = [a for a, (sources, _) in TRANSITIONS.items() if rnd.status in sources]
-        if progress.can_allocate(rnd):
+        try:
+            require_manager(current(), rnd)
+            can_run = True
+        except Problem:  # a shared round: seen for the coordinator's students, run by others
+            can_run = False
+        allowed = [a for a, (sources, _) in TRANSITIONS.items()
+                   if can_run and rnd.status in sources]
+        if can_run and progress.can_allocate(rnd):
             allowed.append("allocate")
         return render_template(
-            "dashboard/round.html", rnd=rnd, actions=ACTIONS, allowed=allowed,
+            "dashboard/round.html", rnd=rnd, actions=ACTIONS, allowed=allowed, can_run=can_run,
             students=analysis.round_student_count(db.session, rnd),
             state=progress.state(db.session, rnd))
 
@@ -255,6 +290,7 @@ class RoundResults(MethodView):
         if rnd.report is None:
             raise Problem(409, "Deze ronde is nog niet ingedeeld.")
         res = analysis.results(db.session, rnd)
+        report = scoped_report(db.session, current(), rnd)
         reason = request.args.get("reason") or None
         shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
                            for c in res.shortage]
@@ -283,7 +319,8 @@ class RoundResults(MethodView):
         }
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
-            unplaced=analysis.unplaced(db.session, rnd, reason, _page_number()),
+            unplaced=analysis.unplaced(db.session, report, reason, _page_number()),
+            scope=report.get("scope"),
             reason=reason, reasons=analysis.REASONS,
             schools=analysis.export_schools(db.session, rnd))
 
@@ -300,7 +337,8 @@ class RoundExport(MethodView):
                             "message": "a school or company id is required"}])
         school_id = int(school) if school.isdigit() else None
         company_id = int(company) if company.isdigit() else None
-        text = assignments_csv(db.session, rnd, school_id=school_id, company_id=company_id)
+        text = assignments_csv(db.session, rnd, current(), school_id=school_id,
+                               company_id=company_id)
         who = f"school-{school_id}" if school_id is not None else f"company-{company_id}"
         return Response(text, mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
