@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from .model import (
     OBJECTIVES,
     PATHWAYS,
+    Assignment,
     Environment,
     Location,
     Offer,
@@ -26,7 +27,11 @@ from .model import (
     Policy,
     Result,
     Round,
+    RoundWarning,
+    ShortageCell,
+    Stats,
     Student,
+    Unassigned,
 )
 
 ROUND_FORMAT = "leerplek-round/1"
@@ -613,8 +618,6 @@ def result_to_dict(result: Result) -> dict[str, Any]:
 
 def parse_result(data: Any) -> Result:
     """Read a ``leerplek-result/1`` document back into a Result (for ``leerplek verify``)."""
-    from .model import Assignment, RoundWarning, ShortageCell, Stats, Unassigned
-
     r = _Reader()
     doc = r.obj(data, "$")
     if doc is None or doc.get("format") != RESULT_FORMAT:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +24,7 @@ from .model import (
     Stats,
     Unassigned,
 )
-
-if TYPE_CHECKING:
-    from .engine import BatchModel, Problem
+from .problem import BatchModel, Problem, assignments_from, empty_stats
 
 IntArray = npt.NDArray[np.int64]
 SHORTAGE_CELLS = 12  # cells analysed exactly, chosen by unmet demand
@@ -38,8 +35,6 @@ def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build:
                  solve: float, message: str,
                  models: list[tuple[BatchModel, IntArray]],
                  blocking_pairs: int | None = None) -> Result:
-    from .engine import assignments_from
-
     rnd, a = p.rnd, p.arrays
     k = rnd.policy.max_preferences
     placed_student = np.concatenate((p.pinned_student, p.arc_student[picked]))
@@ -72,8 +67,6 @@ def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build:
 
 
 def infeasible_result(p: Problem, build: float) -> Result:
-    from .engine import empty_stats
-
     rnd = p.rnd
     stats = empty_stats(len(rnd.students), rnd.policy.max_preferences)
     stats = Stats(**{**stats.__dict__, "priority_students": int(p.arrays.s_priority.sum()),

@@ -5,16 +5,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from . import explain
 from .lottery import lottery_positions
 from .model import FEASIBLE, STABLE, Result
-
-if TYPE_CHECKING:
-    from .engine import Problem
+from .problem import Problem
 
 IntArray = npt.NDArray[np.int64]
 
@@ -49,8 +47,6 @@ def proposal_lists(p: Problem) -> tuple[IntArray, IntArray, IntArray]:
 
 
 def allocate_stable(p: Problem, build: float) -> Result:
-    from . import explain
-
     t0 = time.monotonic()
     picked = deferred_acceptance(p)
     blocking = count_blocking(p, picked)
