@@ -78,6 +78,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     rnd = load_round(args.round)
     result = load_result(args.result)
+    policy = rnd.policy
+    if result.objective in OBJECTIVES and result.objective != policy.objective:
+        # `solve --objective X` overrides the round's policy: check the result against the
+        # objective it was made with, as everything else about it is checked.
+        rnd = replace(rnd, policy=replace(policy, objective=result.objective))
+        print(f"checking against objective {result.objective!r} (the round's policy says "
+              f"{policy.objective!r})", file=sys.stderr)
     problems = verify(rnd, result)
     for problem in problems[:200]:
         print(problem)
@@ -101,6 +108,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"generated {len(doc['students'])} students and {len(doc['offers'])} offers "
               f"in {time.monotonic() - t0:.1f} s → {args.output}", file=sys.stderr)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = _natural(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _natural(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
 
 
 def build_parser(
@@ -127,8 +151,8 @@ def build_parser(
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("generate", help="a synthetic Overijssel round, calibrated")
-    p.add_argument("--students", type=int, default=6000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--students", type=_positive, default=6000)
+    p.add_argument("--seed", type=_natural, default=0)
     p.add_argument("--objective", choices=OBJECTIVES)
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_generate)
@@ -141,9 +165,12 @@ def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None =
         code: int = args.func(args)
         return code
     except DocumentError as exc:
-        print(f"leerplek: {exc}", file=sys.stderr)
-        for err in exc.errors[1:]:
-            print(f"  {err}", file=sys.stderr)
+        if len(exc.errors) == 1:
+            print(f"leerplek: {exc.title}: {exc.errors[0]}", file=sys.stderr)
+        else:
+            print(f"leerplek: {exc.title}, {len(exc.errors)} errors:", file=sys.stderr)
+            for err in exc.errors:
+                print(f"  {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except FileNotFoundError as exc:
         print(f"leerplek: no such file: {exc.filename}", file=sys.stderr)

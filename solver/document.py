@@ -53,11 +53,12 @@ class FieldError:
 class DocumentError(ValueError):
     """The document breaks the format; ``errors`` names every offending field."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], document: str = ROUND_FORMAT) -> None:
         self.errors = errors
+        self.title = f"invalid {document} document"
         shown = "; ".join(str(e) for e in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(f"invalid {ROUND_FORMAT} document: {shown}{more}")
+        super().__init__(f"{self.title}: {shown}{more}")
 
 
 class _TooMany(Exception):
@@ -621,7 +622,7 @@ def parse_result(data: Any) -> Result:
     r = _Reader()
     doc = r.obj(data, "$")
     if doc is None or doc.get("format") != RESULT_FORMAT:
-        raise DocumentError([FieldError("format", f"must be {RESULT_FORMAT!r}")])
+        raise DocumentError([FieldError("format", f"must be {RESULT_FORMAT!r}")], RESULT_FORMAT)
     try:
         st = r.obj(doc.get("stats"), "stats") or {}
 
@@ -674,9 +675,9 @@ def parse_result(data: Any) -> Result:
                          and {"region", "sector", "level", "unplaced_students",
                               "would_place", "offers"} <= c.keys())
     except _TooMany:
-        raise DocumentError(r.errors) from None
+        raise DocumentError(r.errors, RESULT_FORMAT) from None
     if r.errors:
-        raise DocumentError(r.errors)
+        raise DocumentError(r.errors, RESULT_FORMAT)
     return Result(
         round_id=str(doc.get("round_id", "")), objective=str(doc.get("objective", "")),
         status=str(doc.get("status", "")), proven=bool(doc.get("proven", False)),
@@ -689,5 +690,6 @@ def load_result(path: str | Path) -> Result:
     try:
         data = json.loads(Path(path).read_bytes())
     except json.JSONDecodeError as exc:
-        raise DocumentError([FieldError("$", f"not valid JSON: {exc.msg}")]) from None
+        raise DocumentError([FieldError("$", f"not valid JSON: {exc.msg}")],
+                            RESULT_FORMAT) from None
     return parse_result(data)
