@@ -112,14 +112,19 @@ class BatchModel:
 
 
 def assignments_from(p: Problem, picked: IntArray) -> list[Assignment]:
+    """The pinned and the picked pairs as assignments, ordered by student id."""
     rnd, k = p.rnd, p.rnd.policy.max_preferences
-    out = [Assignment(rnd.students[int(s)].id, rnd.offers[int(o)].id,
-                      None if r > k else int(r), True)
-           for s, o, r in zip(p.pinned_student, p.pinned_offer, p.pinned_rank, strict=True)]
-    out += [Assignment(rnd.students[int(s)].id, rnd.offers[int(o)].id,
-                       None if r > k else int(r), False)
-            for s, o, r in zip(p.arc_student[picked], p.arc_offer[picked], p.arc_rank[picked],
-                               strict=True)]
+    student = np.concatenate((p.pinned_student, p.arc_student[picked]))
+    offer = np.concatenate((p.pinned_offer, p.arc_offer[picked]))
+    rank = np.concatenate((p.pinned_rank, p.arc_rank[picked]))
+    pinned = np.arange(student.size) < p.pinned_student.size
+    sids = [s.id for s in rnd.students]
+    oids = [o.id for o in rnd.offers]
+    # Plain Python values from the arrays once: indexing NumPy per element is several
+    # times slower than a list.
+    out = [Assignment(sids[s], oids[o], None if r > k else r, pin)
+           for s, o, r, pin in zip(student.tolist(), offer.tolist(), rank.tolist(),
+                                   pinned.tolist(), strict=True)]
     out.sort(key=lambda x: x.student_id)
     return out
 
