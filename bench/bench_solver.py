@@ -655,12 +655,12 @@ NAMES = {
 
 
 STAGE_ORDER = (  # (label prefix, depth) in call order, for the breakdown table
-    ("load_round", 0), ("allocate", 0), ("engine.build_problem", 1), ("engine.components", 1),
-    ("engine.build_network", 1), ("engine.stage_costs", 1), ("flow.solve_lexicographic", 1),
+    ("load_round", 0), ("allocate", 0), ("problem.build_problem", 1), ("network.components", 1),
+    ("network.build_network", 1), ("network.stage_costs", 1), ("flow.solve_lexicographic", 1),
     ("flow._solve", 2), ("flow.max_placement_flow", 2), ("flow.potentials", 2),
     ("stable.deferred_acceptance", 1), ("stable.count_blocking", 1),
     ("verify.blocking_pairs", 1), ("explain.build_result", 1), ("explain.reasons", 2),
-    ("explain.shortage_cells", 2), ("problem.assignments_from", 2), ("result_to_json", 0),
+    ("problem.assignments_from", 2), ("shortage.shortage_cells", 1), ("result_to_json", 0),
     ("write result", 0),
 )
 

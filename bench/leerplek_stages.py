@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # after PYTHONPATH, so the bench can point at a code snapshot
 
-from solver import cli, engine, explain, flow, stable  # noqa: E402
+from solver import cli, engine, explain, flow, network, shortage, stable  # noqa: E402
 from solver.document import load_round, result_to_json  # noqa: E402
 
 SECONDS: dict[str, float] = defaultdict(float)
@@ -50,17 +50,17 @@ def _timed(module: Any, name: str, label: str) -> None:
 
 
 def instrument() -> None:
-    _timed(engine, "build_problem", "engine.build_problem (eligibility, arcs)")
-    _timed(engine, "components", "engine.components")
-    _timed(engine, "build_network", "engine.build_network")
-    _timed(engine, "stage_costs", "engine.stage_costs")
-    _timed(engine, "solve_lexicographic", "flow.solve_lexicographic (all stages)")
+    _timed(engine, "build_problem", "problem.build_problem (eligibility, arcs)")
+    _timed(network, "components", "network.components")
+    _timed(network, "build_network", "network.build_network")
+    _timed(network, "stage_costs", "network.stage_costs")
+    _timed(network, "solve_lexicographic", "flow.solve_lexicographic (all stages)")
     _timed(flow, "_solve", "  flow._solve (OR-Tools min-cost flow, incl. forked workers)")
     _timed(flow, "max_placement_flow", "  flow.max_placement_flow (max flow)")
     _timed(flow, "potentials", "  flow.potentials (duals, numpy)")
     _timed(explain, "build_result", "explain.build_result (all)")
     _timed(explain, "reasons", "  explain.reasons")
-    _timed(explain, "shortage_cells", "  explain.shortage_cells")
+    _timed(shortage, "shortage_cells", "shortage.shortage_cells")
     _timed(explain, "assignments_from", "  problem.assignments_from")
     _timed(stable, "deferred_acceptance", "stable.deferred_acceptance")
     _timed(stable, "count_blocking", "stable.count_blocking")

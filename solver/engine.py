@@ -1,4 +1,9 @@
-"""``allocate(round) -> Result``: data → model → solve → extract, as separate steps."""
+"""``allocate(round) -> Result``: data → model → solve → extract, as separate steps.
+
+The problem's arrays (``solver.problem``) feed either deferred acceptance (``solver.stable``)
+or the flow networks (``solver.network``); ``solver.explain`` and ``solver.shortage`` turn
+the allocation into a result.
+"""
 
 from __future__ import annotations
 
@@ -6,138 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-import numpy as np
-import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-
 from . import explain, stable
-from .flow import ASSIGN, STRUCTURE, UNPLACED, Network, solve_lexicographic
 from .model import FEASIBLE, OPTIMAL, Result, Round
-from .problem import BatchModel, Problem, build_problem
+from .problem import build_problem
 from .verify import blocking_pairs
 
-IntArray = npt.NDArray[np.int64]
-BATCH_ARCS = 4_000_000  # components are packed into networks of about this many arcs
 # progress(step, fraction): the step just reached and the share of the work done, 0..1.
 Progress = Callable[[str, float], None]
 
 
 def _no_progress(_step: str, _fraction: float) -> None:
     pass
-
-
-# -- model ---------------------------------------------------------------------------------
-
-
-def components(p: Problem) -> list[IntArray]:
-    """Groups of arc indices that share no student, offer or environment with each other."""
-    a = p.arrays
-    n = a.n_students + a.n_offers + a.n_environments
-    in_env = np.flatnonzero(a.o_environment >= 0)
-    rows = np.concatenate((p.arc_student, a.n_students + in_env))
-    cols = np.concatenate((a.n_students + p.arc_offer,
-                           a.n_students + a.n_offers + a.o_environment[in_env]))
-    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    arc_label = label[p.arc_student]
-    order = np.argsort(arc_label, kind="stable")
-    bounds = np.flatnonzero(np.diff(arc_label[order])) + 1
-    groups = np.split(order, bounds)
-    # Pack small components together: each batch is still a set of independent problems.
-    batches: list[IntArray] = []
-    current: list[IntArray] = []
-    size = 0
-    for g in sorted(groups, key=len, reverse=True):
-        if size and size + len(g) > BATCH_ARCS:
-            batches.append(np.concatenate(current))
-            current, size = [], 0
-        current.append(g)
-        size += len(g)
-    if current:
-        batches.append(np.concatenate(current))
-    return batches
-
-
-def build_network(p: Problem, arcs: IntArray) -> BatchModel:
-    a = p.arrays
-    students, s_local = np.unique(p.arc_student[arcs], return_inverse=True)
-    offers, o_local = np.unique(p.arc_offer[arcs], return_inverse=True)
-    ns, no = students.size, offers.size
-    prio = a.s_priority[students]
-    has_open = a.o_reserved[offers] > 0
-    open_node = np.full(no, -1, dtype=np.int64)
-    open_node[has_open] = ns + no + np.arange(int(has_open.sum()))
-    envs, e_local = np.unique(a.o_environment[offers], return_inverse=True)
-    env_node_base = ns + no + int(has_open.sum())
-    env_node = np.where(envs >= 0, env_node_base + np.arange(envs.size), -1)
-    sink = env_node_base + envs.size
-    n_nodes = sink + 1
-
-    # Assignment arcs: non-priority students enter offers with reserved seats via the
-    # open-seat node, so reserved seats stay for priority students.
-    via_open = ~prio[s_local] & has_open[o_local]
-    a_head = np.where(via_open, open_node[o_local], ns + o_local)
-    offer_out = np.where(env_node[e_local] >= 0, env_node[e_local], sink)
-    real_env = envs >= 0
-    tails = [s_local, np.arange(ns), open_node[has_open], ns + np.arange(no),
-             env_node[real_env]]
-    heads = [a_head, np.full(ns, sink), ns + np.flatnonzero(has_open), offer_out,
-             np.full(int(real_env.sum()), sink)]
-    caps = [np.ones(arcs.size, dtype=np.int64), np.ones(ns, dtype=np.int64),
-            p.free_open[offers[has_open]], p.free_capacity[offers],
-            p.free_environment[envs[real_env]]]
-    kinds = [ASSIGN, UNPLACED, STRUCTURE, STRUCTURE, STRUCTURE]
-    sizes = [t.size for t in tails]
-    m = sum(sizes)
-    kind = np.repeat(np.array(kinds, dtype=np.int64), sizes)
-    student = np.full(m, -1, dtype=np.int64)
-    student[: arcs.size] = s_local
-    student[arcs.size: arcs.size + ns] = np.arange(ns)
-    offer = np.full(m, -1, dtype=np.int64)
-    offer[: arcs.size] = offers[o_local]
-    rank = np.zeros(m, dtype=np.int64)
-    rank[: arcs.size] = p.arc_rank[arcs]
-    priority = np.zeros(m, dtype=np.bool_)
-    priority[student >= 0] = prio[student[student >= 0]]
-    supply = np.zeros(n_nodes, dtype=np.int64)
-    supply[:ns] = 1
-    supply[sink] = -ns
-    net = Network(
-        n_nodes=n_nodes, sink=sink, supply=supply,
-        tail=np.concatenate(tails).astype(np.int64), head=np.concatenate(heads).astype(np.int64),
-        cap=np.concatenate(caps).astype(np.int64), kind=kind, student=student, offer=offer,
-        rank=rank, priority=priority,
-    )
-    return BatchModel(net, students, arcs, arcs.size, offers, open_node)
-
-
-def stage_costs(p: Problem, model: BatchModel) -> list[tuple[str, IntArray]]:
-    """The objective as a list of stages, most important first."""
-    net, policy = model.net, p.rnd.policy
-    k = policy.max_preferences
-    assign, unplaced = net.kind == ASSIGN, net.kind == UNPLACED
-    stages: list[tuple[str, IntArray]] = []
-    if policy.priority_first and net.priority.any():
-        stages.append(("priority_placed", (unplaced & net.priority).astype(np.int64)))
-    stages.append(("placed", unplaced.astype(np.int64)))
-    if policy.objective == "rank_maximal":
-        for r in range(1, k + 2):
-            if np.any(assign & (net.rank == r)):
-                stages.append((f"rank_{r}", -(assign & (net.rank == r)).astype(np.int64)))
-    else:
-        stages.append(("rank_sum", np.where(assign, net.rank, 0)))
-    # Lottery: among the remaining optima, the better draw gets the better place.
-    local = p.lottery[model.students]
-    weight = np.empty_like(local)
-    weight[np.argsort(local, kind="stable")] = np.arange(local.size, 0, -1)
-    lottery = np.zeros(net.tail.size, dtype=np.int64)
-    lottery[assign] = -weight[net.student[assign]] * (k + 2 - net.rank[assign])
-    stages.append(("lottery", lottery))
-    return stages
-
-
-# -- solve and extract ---------------------------------------------------------------------
 
 
 def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = None) -> Result:
@@ -161,36 +45,21 @@ def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = N
         report("done", 1.0)
         return result
 
-    t1 = time.monotonic()
-    deadline = t1 + rnd.policy.time_limit_s
-    chosen: list[IntArray] = []
-    models: list[tuple[BatchModel, IntArray]] = []
-    proven = True
-    parts = components(p)
-    report("network", 0.1)
-    for ci, arcs in enumerate(parts):
-        model = build_network(p, arcs)
-        stages = stage_costs(p, model)
-        placement = sum(name in ("priority_placed", "placed") for name, _ in stages)
+    # OR-Tools and SciPy take about half a second to import; a stable round never needs them.
+    from .network import solve as solve_networks
+    from .shortage import shortage_cells
 
-        def on_stage(i: int, name: str, ci: int = ci, n: int = len(stages)) -> None:
-            # Building took about a tenth of the work, explaining another tenth.
-            report(name, 0.1 + 0.8 * (ci + (i + 1) / n) / len(parts))
-
-        flow, _, done = solve_lexicographic(model.net, stages, deadline, placement,
-                                            on_stage=on_stage)
-        proven &= done
-        chosen.append(model.arcs[flow[: model.n_assign] > 0])
-        models.append((model, flow))
-    solve = time.monotonic() - t1
+    solved = solve_networks(p, report)
     report("explaining", 0.9)
-    picked = np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
-    status = OPTIMAL if proven else FEASIBLE
-    message = "" if proven else (
+    status = OPTIMAL if solved.proven else FEASIBLE
+    message = "" if solved.proven else (
         f"time limit of {rnd.policy.time_limit_s:g} s reached: the allocation is valid and "
         "optimal for the stages finished, not proven optimal for the rest")
-    result = explain.build_result(p, picked, status, proven, build, solve, message,
-                                  models if shortage else [])
+    result = explain.build_result(p, solved.picked, status, solved.proven, build,
+                                  solved.seconds, message)
+    if shortage:
+        result = replace(result, shortage=tuple(
+            shortage_cells(p, result.unassigned, solved.models)))
     if any(rnd.company_rankings.values()):
         # Companies ranked students: show how far this allocation is from stable.
         blocking = blocking_pairs(rnd, result.assignments)
@@ -199,4 +68,4 @@ def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = N
     return result
 
 
-__all__ = ["Progress", "allocate", "build_network", "components", "stage_costs"]
+__all__ = ["Progress", "allocate"]

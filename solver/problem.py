@@ -12,7 +12,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .eligibility import RoundArrays, build_arrays, candidate_pairs, preference_arcs
-from .flow import Network
 from .lottery import lottery_positions
 from .model import Assignment, Round, RoundWarning, Stats
 
@@ -47,11 +46,9 @@ def build_problem(rnd: Round) -> Problem:
 
     ps = np.array([a.student_index[p.student_id] for p in rnd.pinned], dtype=np.int64)
     po = np.array([a.offer_index[p.offer_id] for p in rnd.pinned], dtype=np.int64)
-    rank_of = {(int(s), int(o)): int(r) for s, o, r in
-               zip(prefs.student, prefs.offer, prefs.rank, strict=True)} if ps.size else {}
     # A pinned pair has the rank of its counted entry; otherwise it counts as unranked.
-    pr = np.array([rank_of.get((int(s), int(o)), k + 1) for s, o in zip(ps, po, strict=True)],
-                  dtype=np.int64)
+    pr = _listed_rank(prefs.student * a.n_offers + prefs.offer, prefs.rank,
+                      ps * a.n_offers + po, k + 1)
 
     pinned_mask = np.zeros(a.n_students, dtype=np.bool_)
     pinned_mask[ps] = True
@@ -87,6 +84,18 @@ def build_problem(rnd: Round) -> Problem:
     )
 
 
+def _listed_rank(keys: IntArray, ranks: IntArray, wanted: IntArray, missing: int) -> IntArray:
+    """The rank of each wanted (student, offer) key among the unique ``keys``, or ``missing``."""
+    out = np.full(wanted.size, missing, dtype=np.int64)
+    if keys.size == 0 or wanted.size == 0:
+        return out
+    order = np.argsort(keys)
+    at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
+    hit = keys[order][at] == wanted
+    out[hit] = ranks[order][at[hit]]
+    return out
+
+
 def _add_unranked(a: RoundArrays, s_arc: IntArray, o_arc: IntArray, r_arc: IntArray,
                   allowed: npt.NDArray[np.bool_], k: int) -> tuple[IntArray, IntArray, IntArray]:
     students = np.flatnonzero(allowed).astype(np.int64)
@@ -99,16 +108,6 @@ def _add_unranked(a: RoundArrays, s_arc: IntArray, o_arc: IntArray, r_arc: IntAr
         parts_o.append(co[new])
         parts_r.append(np.full(int(new.sum()), k + 1, dtype=np.int64))
     return np.concatenate(parts_s), np.concatenate(parts_o), np.concatenate(parts_r)
-
-
-@dataclass
-class BatchModel:
-    net: Network
-    students: IntArray  # global index per local student node
-    arcs: IntArray  # problem arc index per ASSIGN arc, in network arc order
-    n_assign: int
-    offers: IntArray  # global offer per offer node
-    open_node: IntArray  # per offer node: its open-seat node, or -1
 
 
 def assignments_from(p: Problem, picked: IntArray) -> list[Assignment]:
@@ -133,4 +132,4 @@ def empty_stats(n: int, k: int) -> Stats:
     return Stats(n, 0, 0, 0, 0, (0,) * (k + 1), 0, None, 0, None, 0.0, 0.0)
 
 
-__all__ = ["BatchModel", "Problem", "assignments_from", "build_problem", "empty_stats"]
+__all__ = ["Problem", "assignments_from", "build_problem", "empty_stats"]

@@ -51,7 +51,7 @@ def allocate_stable(p: Problem, build: float) -> Result:
     picked = deferred_acceptance(p)
     blocking = count_blocking(p, picked)
     solve = time.monotonic() - t0
-    result = explain.build_result(p, picked, STABLE, True, build, solve, "", [])
+    result = explain.build_result(p, picked, STABLE, True, build, solve, "")
     status = STABLE if blocking == 0 else FEASIBLE
     message = "" if blocking == 0 else (
         f"{blocking} blocking pairs remain through shared environment capacity; "

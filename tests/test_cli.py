@@ -112,3 +112,33 @@ def test_several_document_errors_are_each_printed_once(
     assert proc.returncode == 2
     assert proc.stderr.count("students[0].level") == 1
     assert proc.stderr.count("students[1].level") == 1
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = (f"import sys\n{code}\n"
+             "print(' '.join(m for m in ('flask', 'sqlalchemy', 'ortools', 'scipy') "
+             "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=True)
+    return set(proc.stdout.split())
+
+
+def test_the_command_pays_only_for_what_it_uses(tmp_path: Path) -> None:
+    # `leerplek` itself loads no web framework; a stable round loads no flow solver.
+    assert _modules_after("import service.cli") == set()
+    stable = (f"from solver.cli import main\n"
+              f"main(['solve', {str(CONFORMANCE / 'c01-optimal-features.json')!r}, "
+              f"'--objective', 'stable', '-o', {str(tmp_path / 'r.json')!r}])")
+    assert _modules_after(stable) == set()
+    optimal = stable.replace("'--objective', 'stable', ", "")
+    assert _modules_after(optimal) == {"ortools", "scipy"}
+
+
+def test_no_shortage_skips_only_the_shortage_analysis(tmp_path: Path) -> None:
+    round_path = str(CONFORMANCE / "c05-pinned.json")
+    with_it, without = tmp_path / "with.json", tmp_path / "without.json"
+    assert main(["solve", round_path, "-o", str(with_it)]) == 0
+    assert main(["solve", round_path, "--no-shortage", "-o", str(without)]) == 0
+    a, b = json.loads(with_it.read_text()), json.loads(without.read_text())
+    assert a["shortage"] and b["shortage"] == []
+    assert a["assignments"] == b["assignments"] and a["unassigned"] == b["unassigned"]
