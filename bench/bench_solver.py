@@ -138,14 +138,19 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_child(cmd: list[str], log: Path, timeout: float) -> dict[str, Any]:
-    """Run ``cmd`` as one child; wall time around the whole process, its memory peaks."""
-    env = {**os.environ, "PYTHONPATH": str(CODE)}
+def run_child(cmd: list[str], log: Path, timeout: float, code_dir: Path | None = None
+              ) -> dict[str, Any]:
+    """Run ``cmd`` as one child; wall time around the whole process, its memory peaks.
+
+    The child imports ``solver/`` from ``code_dir`` (default: the bench's code snapshot).
+    """
+    env = {**os.environ, "PYTHONPATH": str(code_dir or CODE)}
     load_before = os.getloadavg()
-    code = code_digest(CODE)
+    code = code_digest(code_dir or CODE)
     with log.open("w") as err:
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=CODE, env=env, stdout=err, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=code_dir or CODE, env=env, stdout=err,
+                                stderr=subprocess.STDOUT)
         memory = TreeMemory(proc.pid)
         timed_out = threading.Event()
 
@@ -293,9 +298,16 @@ def methods_for(size: int, args: argparse.Namespace, full: str, reduced: str, ou
                      [PY, str(BENCH / "baseline_flow.py"), full, "-o",
                       str(out / "baseline_flow.json")],
                      str(out / "baseline_flow.json"), args.timeout))
+    if args.before:
+        runs.append(("leerplek_before", [*cli, full, "-o", str(out / "leerplek_before.json")],
+                     str(out / "leerplek_before.json"), args.timeout))
     if rules:
         runs.append(("leerplek_rules", [*cli, rules, "-o", str(out / "leerplek_rules.json")],
                      str(out / "leerplek_rules.json"), args.timeout))
+        if args.before:
+            runs.append(("leerplek_rules_before",
+                         [*cli, rules, "-o", str(out / "leerplek_rules_before.json")],
+                         str(out / "leerplek_rules_before.json"), args.timeout))
         if not args.skip_baselines:
             runs.append(("baseline_flow_rules",
                          [PY, str(BENCH / "baseline_flow.py"), rules, "-o",
@@ -375,7 +387,8 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
     for repeat in range(args.repeat):
         for method, cmd, target, timeout in runs:
             Path(target).unlink(missing_ok=True)
-            proc = run_child(cmd, out / f"{method}.{repeat}.log", timeout)
+            code_dir = Path(args.before) if method.endswith("_before") else None
+            proc = run_child(cmd, out / f"{method}.{repeat}.log", timeout, code_dir)
             if proc["exit_code"] == 0:
                 proc.update(figures(method, target))
             entry = record["methods"].setdefault(method, {"runs": []})
@@ -423,7 +436,9 @@ def best(record: dict[str, Any], method: str) -> dict[str, Any] | None:
 
 
 BASELINE_PAIRS = (("leerplek", "baseline_flow", "baseline_equals_optimal"),
-                  ("leerplek_rules", "baseline_flow_rules", "baseline_equals_optimal_rules"))
+                  ("leerplek_rules", "baseline_flow_rules", "baseline_equals_optimal_rules"),
+                  ("leerplek", "leerplek_before", "before_equals_optimal"),
+                  ("leerplek_rules", "leerplek_rules_before", "before_equals_optimal_rules"))
 
 
 def checks(record: dict[str, Any]) -> dict[str, Any]:
@@ -474,10 +489,10 @@ def ratios(record: dict[str, Any]) -> dict[str, float]:
     for mine, theirs, _ in BASELINE_PAIRS:
         lp, bl = best(record, mine), best(record, theirs)
         suffix = mine.removeprefix("leerplek")
+        what = "before" if theirs.endswith("_before") else "baseline"
         if lp and bl:
-            out[f"baseline_wall_over_leerplek_wall{suffix}"] = round(bl["wall_s"] / lp["wall_s"],
-                                                                     2)
-            out[f"baseline_cpu_over_leerplek_cpu{suffix}"] = round(bl["cpu_s"] / lp["cpu_s"], 2)
+            out[f"{what}_wall_over_leerplek_wall{suffix}"] = round(bl["wall_s"] / lp["wall_s"], 2)
+            out[f"{what}_cpu_over_leerplek_cpu{suffix}"] = round(bl["cpu_s"] / lp["cpu_s"], 2)
     st = best(record, "leerplek_stable_reduced")
     for name in ("matching", "matching_checked"):
         mt = best(record, name)
@@ -501,11 +516,14 @@ def table(size: int, record: dict[str, Any]) -> str:
     notes = {
         "baseline_flow": ratio.get("baseline_wall_over_leerplek_wall"),
         "baseline_flow_rules": ratio.get("baseline_wall_over_leerplek_wall_rules"),
+        "leerplek_before": ratio.get("before_wall_over_leerplek_wall"),
+        "leerplek_rules_before": ratio.get("before_wall_over_leerplek_wall_rules"),
         "matching": ratio.get("matching_wall_over_stable_wall"),
         "matching_checked": ratio.get("matching_checked_wall_over_stable_wall"),
     }
     labels = {"baseline_flow": "baseline/leerplek",
               "baseline_flow_rules": "baseline/leerplek (every rule)",
+              "leerplek_before": "before/after", "leerplek_rules_before": "before/after",
               "matching": "matching/stable_reduced",
               "matching_checked": "matching/stable_reduced"}
     profiles = []
@@ -645,7 +663,9 @@ def machine() -> dict[str, Any]:
 NAMES = {
     "leerplek": "`leerplek solve` (optimal)",
     "baseline_flow": "plain big-M min-cost flow",
+    "leerplek_before": "`leerplek solve` (optimal), the code given by --before",
     "leerplek_rules": "`leerplek solve` (optimal), every rule (+ pinned)",
+    "leerplek_rules_before": "`leerplek solve` (optimal), every rule, the code of --before",
     "baseline_flow_rules": "plain big-M min-cost flow, every rule (+ pinned)",
     "leerplek_stable": "`leerplek solve --objective stable`",
     "leerplek_stable_reduced": "`leerplek solve` stable, reduced round",
@@ -785,6 +805,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules-max", type=int, default=PROVINCE,
                         help="also run the every-rule round (the generator's round plus "
                              "pinned placements) up to this many students (default 60000)")
+    parser.add_argument("--before", metavar="DIR",
+                        help="also run `leerplek solve` (generator and every-rule round) with "
+                             "the solver/ of DIR, e.g. an export of an earlier commit: "
+                             "`git archive COMMIT solver seeds | tar -x -C DIR`")
     parser.add_argument("--workdir", help="directory for rounds and results (default: a new "
                                           "temporary directory under /tmp, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
