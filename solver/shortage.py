@@ -114,6 +114,17 @@ class _Residual:
         inside = reach[tails] & reach[heads]
         return cls(model, tails[inside], heads[inside], caps[inside], sources, reach)
 
+    def _leading_to(self, seats: IntArray) -> npt.NDArray[np.bool_]:
+        """Per node: a residual path leads from it to one of ``seats``."""
+        n = self.reach.size
+        start = n  # a virtual node with an arc to every seat, in the reversed graph
+        graph = csr_matrix((np.ones(self.tails.size + seats.size, dtype=np.int8),
+                            (np.concatenate((self.heads, np.full(seats.size, start))),
+                             np.concatenate((self.tails, seats)))), shape=(n + 1, n + 1))
+        leads = np.zeros(n + 1, dtype=np.bool_)
+        leads[breadth_first_order(graph, start, directed=True, return_predecessors=False)] = True
+        return leads[:n]
+
     def gain(self, in_cell: npt.NDArray[np.bool_]) -> int:
         """Students newly placed if the cell's offers had unlimited extra seats."""
         model = self.model
@@ -124,11 +135,16 @@ class _Residual:
         seats = seats[self.reach[seats]]
         if seats.size == 0:
             return 0
+        # Only what lies on a path from an unplaced student to the cell can carry flow: the
+        # nodes the students reach (``reach``) that also lead to one of the cell's seats.
+        leads = self._leading_to(seats)
+        arcs = np.flatnonzero(leads[self.tails] & leads[self.heads])
+        sources = self.sources[leads[self.sources]]
         src, dst = model.net.n_nodes, model.net.n_nodes + 1
         mf = max_flow.SimpleMaxFlow()
-        mf.add_arcs_with_capacity(self.tails, self.heads, self.caps)
-        mf.add_arcs_with_capacity(np.full(self.sources.size, src), self.sources,
-                                  np.ones(self.sources.size, dtype=np.int64))
+        mf.add_arcs_with_capacity(self.tails[arcs], self.heads[arcs], self.caps[arcs])
+        mf.add_arcs_with_capacity(np.full(sources.size, src), sources,
+                                  np.ones(sources.size, dtype=np.int64))
         mf.add_arcs_with_capacity(seats, np.full(seats.size, dst),
                                   np.full(seats.size, ns + 1, dtype=np.int64))
         if mf.solve(src, dst) != mf.OPTIMAL:
