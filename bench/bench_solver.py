@@ -412,15 +412,18 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
                          "pss_mb_max": max(r["tree_pss_peak_mb"] for r in entry["runs"]),
                          "processes_max": max(r["max_processes"] for r in entry["runs"])}
 
-    if not args.no_breakdown:
+    breakdowns = [("stages", None)] + ([("stages_before", Path(args.before))]
+                                        if args.before else [])
+    for key, code_dir in ([] if args.no_breakdown else breakdowns):
         proc = run_child([PY, str(BENCH / "leerplek_stages.py"), info["full_path"], "-o",
-                          str(out / "stages.json"), "--result", str(out / "stages-result.json")],
-                         out / "stages.log", args.timeout)
+                          str(out / f"{key}.json"), "--result", str(out / f"{key}-result.json")],
+                         out / f"{key}.log", args.timeout, code_dir)
         if proc["exit_code"] == 0:
-            record["stages"] = json.loads((out / "stages.json").read_text())
-            record["stages"]["process"] = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb")}
+            record[key] = json.loads((out / f"{key}.json").read_text())
+            record[key]["process"] = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb",
+                                                            "loadavg_1m_before")}
         else:
-            record["stages"] = {"error": proc["log_tail"]}
+            record[key] = {"error": proc["log_tail"]}
 
     record["checks"] = checks(record)
     record["ratios"] = ratios(record)
@@ -563,12 +566,14 @@ def table(size: int, record: dict[str, Any]) -> str:
         lines.append(f"  check {name}: {verdict} {json.dumps(detail)}")
     for name, value in ratio.items():
         lines.append(f"  ratio {name}: {value}")
-    stages = record.get("stages", {}).get("stages")
-    if stages:
-        lines.append("  where leerplek's time goes (bench/leerplek_stages.py, one more run):")
-        for label, depth, seconds in stage_rows(stages):
-            if seconds >= 0.05:
-                lines.append(f"    {seconds:8.2f} s  {'  ' * depth}{label}")
+    for key, what in (("stages", ""), ("stages_before", ", the code of --before")):
+        stages = record.get(key, {}).get("stages")
+        if stages:
+            lines.append(f"  where leerplek's time goes{what} (bench/leerplek_stages.py, one "
+                         "more run):")
+            for label, depth, seconds in stage_rows(stages):
+                if seconds >= 0.05:
+                    lines.append(f"    {seconds:8.2f} s  {'  ' * depth}{label}")
     return "\n".join(lines)
 
 
@@ -706,6 +711,36 @@ def check_detail(check: dict[str, Any]) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in check.items() if k != "ok")
 
 
+def breakdown_table(rec: dict[str, Any]) -> list[str]:
+    """Where the time goes, after and (with ``--before``) before, side by side."""
+    runs = [(key, rec[key]) for key in ("stages_before", "stages")
+            if rec.get(key, {}).get("stages")]
+    seconds = [{label: sec for label, _, sec in stage_rows(r["stages"])} for _, r in runs]
+    order: list[tuple[str, int]] = []
+    for _, r in runs:
+        for label, depth, _ in stage_rows(r["stages"]):
+            if (label, depth) not in order:
+                order.append((label, depth))
+    order.sort(key=lambda ld: next((i for i, (prefix, _) in enumerate(STAGE_ORDER)
+                                    if ld[0].startswith(prefix)), len(STAGE_ORDER)))
+    head = " | ".join("before (s)" if key == "stages_before" else "after (s)"
+                      for key, _ in runs)
+    out = ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, one more run "
+           "of each; indented rows are parts of the row above them; whole process: "
+           + "; ".join(f"{'before' if key == 'stages_before' else 'after'} "
+                       f"{r.get('process', {}).get('wall_s', 0):.2f} s wall, load "
+                       f"{r.get('process', {}).get('loadavg_1m_before', '?')}"
+                       for key, r in runs) + "):", "",
+           f"| part | {head} |", "|---|" + "--:|" * len(runs)]
+    for label, depth in order:
+        values = [sec.get(label) for sec in seconds]
+        if max((v or 0.0) for v in values) < 0.05:
+            continue
+        cells = " | ".join("-" if v is None else f"{v:.2f}" for v in values)
+        out.append(f"| {'&nbsp;' * 4 * depth}{label} | {cells} |")
+    return [*out, ""]
+
+
 def markdown(paths: list[str]) -> str:
     """The tables of one or more ``--out`` files as Markdown (for docs/PERFORMANCE.md)."""
     lines: list[str] = []
@@ -760,18 +795,8 @@ def markdown(paths: list[str]) -> str:
             lines.append("")
             stages = rec.get("stages", {}).get("stages")
             if stages:
-                proc = rec["stages"].get("process", {})
-                lines += ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, one "
-                          f"more run: {proc.get('wall_s', 0):.2f} s wall as a whole process, "
-                          f"{rec['stages']['total_in_process_seconds']:.2f} s from load to "
-                          "write; indented rows are parts of the row above them):", "",
-                          "| seconds | part |", "|--:|---|"]
-                for label, depth, seconds in stage_rows(stages):
-                    if seconds >= 0.05:
-                        pad = "&nbsp;" * 4 * depth
-                        lines.append(f"| {seconds:.2f} | {pad}{label} |")
-                lines.append("")
-    return "\n".join(lines)
+                lines += breakdown_table(rec)
+        return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
