@@ -556,10 +556,14 @@ def table(size: int, record: dict[str, Any]) -> str:
         if j == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     lines += profiles
-    digests = {json.dumps(r["code_sha256"], sort_keys=True)
-               for e in record["methods"].values() for r in e["runs"]}
-    lines.append("  code: " + (f"unchanged during this size {digests.pop()}" if len(digests) == 1
-                               else f"CHANGED between runs: {sorted(digests)}"))
+    for what, before in (("code", False), ("--before code", True)):
+        digests = {json.dumps(r["code_sha256"], sort_keys=True)
+                   for m, e in record["methods"].items() if m.endswith("_before") == before
+                   for r in e["runs"]}
+        if digests:
+            lines.append(f"  {what}: " + (f"unchanged during this size {digests.pop()}"
+                                          if len(digests) == 1
+                                          else f"CHANGED between runs: {sorted(digests)}"))
     for name, check in record["checks"].items():
         verdict = {True: "OK", False: "FAILED", None: "not checked"}[check.get("ok")]
         detail = {k: v for k, v in check.items() if k != "ok"}
