@@ -14,7 +14,6 @@ from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
-from numpy.typing import ArrayLike
 
 from .model import PATHWAYS, Round, RoundWarning
 
@@ -46,7 +45,7 @@ class RoundArrays:
     s_pathways: IntArray  # bit mask over PATHWAYS
     s_sector: IntArray
     s_qual: IntArray  # -1: none
-    s_lat: FloatArray  # degrees; nan: unknown
+    s_lat: FloatArray  # radians; nan: unknown
     s_lon: FloatArray
     s_travel: FloatArray  # km; inf: no limit
     s_from: IntArray  # date ordinal; NO_DATE: not given
@@ -102,7 +101,7 @@ def build_arrays(rnd: Round) -> RoundArrays:
     def coords(locs: list[object]) -> tuple[FloatArray, FloatArray]:
         lat = np.array([np.nan if loc is None else loc.lat for loc in locs])  # type: ignore[attr-defined]
         lon = np.array([np.nan if loc is None else loc.lon for loc in locs])  # type: ignore[attr-defined]
-        return lat, lon
+        return np.radians(lat), np.radians(lon)
 
     def ordinals(dates: list[object]) -> IntArray:
         return np.fromiter((NO_DATE if d is None else d.toordinal() for d in dates),  # type: ignore[attr-defined]
@@ -167,24 +166,21 @@ def _member(keys: IntArray, sorted_keys: IntArray) -> BoolArray:
     return np.asarray(sorted_keys[pos] == keys)
 
 
-def distance_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
-                ) -> FloatArray:
-    """Great-circle (haversine) distance in km between points in degrees, element-wise.
-
-    Leerplek's one distance function: the travel rule (``max_travel_km``) here, and every
-    distance the service shows or checks, call it. A sphere of radius 6371 km; nan where a
-    coordinate is nan (an unknown location). ``solver.verify`` keeps its own scalar formula on
-    purpose: it is the independent check of this one.
-    """
-    p1, l1 = np.radians(lat1), np.radians(lon1)
-    p2, l2 = np.radians(lat2), np.radians(lon2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+def great_circle_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray,
+                    lon2: FloatArray) -> FloatArray:
+    """Haversine distance in km between points given in radians, element-wise (broadcast);
+    nan where a coordinate is nan. The one distance formula: the engine's travel rule, the
+    generator's lists and the service's charts all measure with it, so they agree exactly.
+    (``solver.verify`` keeps its own scalar formula on purpose: it is the independent check.)"""
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
-def pair_distance_km(a: RoundArrays, s: IntArray, o: IntArray) -> FloatArray:
-    """``distance_km`` from each student s[i]'s home to offer o[i]; nan where one is unknown."""
-    return distance_km(a.s_lat[s], a.s_lon[s], a.o_lat[o], a.o_lon[o])
+def distance_km(a: RoundArrays, s: IntArray, o: IntArray) -> FloatArray:
+    """Distance from student ``s[i]`` to offer ``o[i]`` per pair; nan where a location is
+    missing."""
+    return great_circle_km(a.s_lat[s], a.s_lon[s], a.o_lat[o], a.o_lon[o])
 
 
 def eligible(a: RoundArrays, s: IntArray, o: IntArray) -> BoolArray:
@@ -197,7 +193,7 @@ def eligible(a: RoundArrays, s: IntArray, o: IntArray) -> BoolArray:
     limited = np.isfinite(a.s_travel[s])
     if limited.any():
         with np.errstate(invalid="ignore"):
-            too_far = pair_distance_km(a, s, o) > a.s_travel[s]  # nan compares False: no location
+            too_far = distance_km(a, s, o) > a.s_travel[s]  # nan compares False: no location
         ok &= ~(limited & too_far)
     dated = ((a.o_start[o] != NO_DATE) & (a.o_end[o] != NO_DATE)
              & (a.s_from[s] != NO_DATE) & (a.s_until[s] != NO_DATE))

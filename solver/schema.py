@@ -17,11 +17,25 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from .model import Environment, Location, Offer, Pin, Policy, Round, Student
+from .model import (
+    MAX_PREFERENCES_LIMITS,
+    POLICY_DEFAULTS,
+    SEED_LIMITS,
+    TIME_LIMIT_S_LIMITS,
+    Environment,
+    Location,
+    Objective,
+    Offer,
+    Pin,
+    Policy,
+    Round,
+    Student,
+)
 
 Text = Annotated[str, Meta(min_length=1)]
 Level = Annotated[int, Meta(ge=1, le=4)]
-Pathway = Literal["BOL", "BBL", "HYBRID"]
+Pathway = Literal["BOL", "BBL", "HYBRID"]  # model.PATHWAYS (tests/test_document.py)
+_D = POLICY_DEFAULTS
 
 
 class _Location(Struct, frozen=True, gc=False):
@@ -30,12 +44,14 @@ class _Location(Struct, frozen=True, gc=False):
 
 
 class _Policy(Struct, frozen=True, gc=False):
-    objective: Literal["optimal", "rank_maximal", "stable"] = "optimal"
-    priority_first: bool = True
-    place_unranked: bool = False
-    max_preferences: Annotated[int, Meta(ge=1, le=100)] = 10
-    seed: Annotated[int, Meta(ge=0, le=2**63 - 1)] = 0
-    time_limit_s: Annotated[float, Meta(ge=0.001, le=86400)] = 60.0
+    objective: Objective = _D.objective
+    priority_first: bool = _D.priority_first
+    place_unranked: bool = _D.place_unranked
+    max_preferences: Annotated[int, Meta(ge=MAX_PREFERENCES_LIMITS[0],
+                                         le=MAX_PREFERENCES_LIMITS[1])] = _D.max_preferences
+    seed: Annotated[int, Meta(ge=SEED_LIMITS[0], le=SEED_LIMITS[1])] = _D.seed
+    time_limit_s: Annotated[float, Meta(ge=TIME_LIMIT_S_LIMITS[0],
+                                        le=TIME_LIMIT_S_LIMITS[1])] = _D.time_limit_s
 
 
 class _Environment(Struct, frozen=True, gc=False):

@@ -198,6 +198,15 @@ def test_compiled_reader_applies_the_same_defaults(small_doc: Doc) -> None:
     assert fast is not None and fast == parse_round(small_doc)
 
 
+def test_compiled_reader_knows_the_engine_pathways() -> None:
+    from typing import get_args
+
+    from solver import schema
+    from solver.model import PATHWAYS
+
+    assert get_args(schema.Pathway) == PATHWAYS
+
+
 def test_result_json_is_the_result_document(small_doc: Doc) -> None:
     from solver import allocate
 
