@@ -29,8 +29,13 @@ def write_json(data: Any, out: str | None) -> None:
 def write_bytes(text: bytes, out: str | None) -> None:
     """A compact UTF-8 JSON document to the file ``out``, or to stdout."""
     if out is None or out == "-":
-        sys.stdout.buffer.write(text + b"\n")
-        sys.stdout.buffer.flush()
+        stdout = getattr(sys.stdout, "buffer", None)  # absent when stdout is redirected to text
+        if stdout is None:
+            sys.stdout.write(text.decode() + "\n")
+        else:
+            sys.stdout.flush()
+            stdout.write(text + b"\n")
+            stdout.flush()
     else:
         Path(out).write_bytes(text + b"\n")
 
@@ -70,8 +75,9 @@ def _report(result: Result) -> str:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     rnd = load_round(args.round)
-    # The round's objects live until the process ends: keep the garbage collector from
-    # walking them again on every collection while the engine runs.
+    # The round's objects live until the command ends: keep the garbage collector from
+    # walking them again on every collection while the engine runs (and at exit). Frozen
+    # objects are still freed when their last reference goes; none of them is in a cycle.
     gc.freeze()
     if args.objective:
         rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
