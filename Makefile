@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 N ?= 6000
 SEED ?= 1
+# Packages whose modules must import no cycle (.ci/import_cycles.py).
+CYCLE_FREE ?= service
 
 .PHONY: demo demo-engine seed test bench lint serve worker clean
 
@@ -32,6 +34,8 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_cycles.py $(CYCLE_FREE)
 
 bench: $(STAMP)
 	$(PY) bench/bench_solver.py
@@ -39,6 +43,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_cycles.py $(CYCLE_FREE)
 
 # DATABASE_URL picks the database (default instance/leerplek.sqlite); reference data is
 # loaded idempotently on every start.

@@ -11,7 +11,7 @@
    counts are printed, and the stored preference rows are checked against the acknowledged
    submissions (every 200 stored exactly once).
 4. **Baseline, same process**: the same kind of submission through the plain function
-   (``service.rounds.submit_preferences``, one transaction each) with no HTTP and no
+   (``service.rounds.lifecycle.submit_preferences``, one transaction each) with no HTTP and no
    gunicorn, so the ratio shows what the web layer costs.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api.py --students 60000``
@@ -91,8 +91,8 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, token: str,
 
 def tokens(url: str, role: str, scopes: list[str]) -> list[str]:
     from service.app import create_app
-    from service.auth import issue_token
     from service.extensions import db
+    from service.identity.tokens import issue_token
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context(), db.transaction() as session:
@@ -158,11 +158,11 @@ def count_preferences(url: str, round_id: int) -> int:
 def baseline(url: str, round_id: int, jobs: list[tuple[int, list[int]]]) -> dict[str, Any]:
     """The same submissions through the plain function, in this process, one by one."""
     from service.app import create_app
-    from service.auth import Principal
     from service.errors import Problem
     from service.extensions import db
+    from service.identity.principals import Principal
     from service.models import Role, Round
-    from service.rounds import submit_preferences
+    from service.rounds.lifecycle import submit_preferences
 
     app = create_app({"DATABASE_URL": url})
     admin = Principal(Role.ADMIN, "")

@@ -1,8 +1,8 @@
 """End-to-end allocation of a stored round through the job code: load, solve, write.
 
 Generates a round (``seeds.generator.generate_round``), imports it into a fresh PostgreSQL
-schema with ``service.imports.import_round`` (what ``POST /rounds/import`` does), closes it,
-then runs one allocation job exactly as a worker would (``service.jobs.execute``): load the
+schema with ``service.rounds.imports.import_round`` (what ``POST /rounds/import`` does), closes it,
+then runs one allocation job exactly as a worker would (``service.jobs.runner.execute``): load the
 round from the database, solve, write the assignments and report in one transaction. Prints
 the job's phases and the share of the time spent outside the solver.
 
@@ -25,13 +25,13 @@ from sqlalchemy import create_engine, text
 
 from seeds.generator import generate_round
 from service.app import create_app
-from service.auth import Principal
 from service.config import normalise_database_url
 from service.extensions import db
-from service.imports import import_round
-from service.jobs import execute, request_job
+from service.identity.principals import Principal
+from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
 from service.models import Job, JobKind, Role, Round, RoundStatus
+from service.rounds.imports import import_round
 
 SCHEMA = "leerplek_bench"
 

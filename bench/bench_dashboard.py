@@ -2,7 +2,7 @@
 
 A fresh database (a temporary SQLite file, or ``--database-url`` for PostgreSQL, which is
 emptied first) is migrated with Alembic, a ``seeds.generator`` round is imported through
-``service.imports.import_round`` as an admin, opened, closed and allocated in-process, and
+``service.rounds.imports.import_round`` as an admin, opened, closed and allocated in-process, and
 each page is then requested ``--repeat`` times through Flask's test client with a signed-in
 session: the time is the server's whole answer (queries, aggregates, charts, template),
 without a browser. Every answer must be 200; the script exits non-zero otherwise.
@@ -28,14 +28,15 @@ from sqlalchemy import create_engine, func, select, text
 
 from seeds.generator import generate_round
 from service.app import create_app
-from service.auth import Principal, issue_token
 from service.config import normalise_database_url
 from service.extensions import db
-from service.imports import import_round
-from service.jobs import execute, request_job
+from service.identity.principals import Principal
+from service.identity.tokens import issue_token
+from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
 from service.models import Assignment, Base, JobKind, Role, Student
-from service.rounds import transition
+from service.rounds.imports import import_round
+from service.rounds.lifecycle import transition
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -61,8 +62,8 @@ def seed(app: Any, students: int, seed_value: int) -> tuple[int, str, dict[str, 
             rnd = import_round(session, admin, doc).round
         timings["import"] = time.perf_counter() - t0
         with db.transaction() as session:
-            transition(session, rnd, "open")
-            transition(session, rnd, "close")
+            transition(session, None, rnd, "open")
+            transition(session, None, rnd, "close")
         t0 = time.perf_counter()
         with db.transaction() as session:  # the allocation job, run here as a worker would
             job_id = request_job(session, admin, rnd, JobKind.ALLOCATE).id

@@ -46,8 +46,8 @@ from bench_api import (  # noqa: E402  (this script's directory)
 
 def seed(url: str, companies: int, students: int, coordinators: int) -> dict[str, Any]:
     from service.app import create_app
-    from service.auth import issue_token
     from service.extensions import db
+    from service.identity.tokens import issue_token
     from service.models import Company, Round, School, Student
 
     app = create_app({"DATABASE_URL": url})

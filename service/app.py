@@ -9,12 +9,29 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as settings
-from . import hardening, idempotency, ratelimit
-from .api import IdConverter
-from .errors import register_error_handlers
-from .extensions import api, db
-from .schemas import schema_name
+from service import config as settings
+from service import hardening, web
+from service.api import (
+    IdConverter,
+    api,
+    assignments,
+    audit,
+    companies,
+    environments,
+    health,
+    idempotency,
+    jobs,
+    offers,
+    rounds,
+    schools,
+    students,
+    tokens,
+)
+from service.errors import register_error_handlers
+from service.extensions import db
+from service.identity import throttling
+from service.schemas import schema_name
+from service.web import staff
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,33 +57,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     idempotency.init_app(app)
-    limiter = ratelimit.init_app(app)
+    limiter = throttling.init_app(app)
     hardening.init_app(app)
     api.init_app(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     register_error_handlers(app)
-
-    from .api import (
-        assignments,
-        audit,
-        companies,
-        environments,
-        health,
-        jobs,
-        offers,
-        rounds,
-        schools,
-        students,
-        tokens,
-    )
 
     for module in (health, schools, companies, environments, offers, students, rounds,
                    assignments, jobs, tokens, audit):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
 
-    from .dashboard import blueprint as dashboard
-
-    # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document.
-    app.register_blueprint(dashboard)
+    # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document. ``web``
+    # serves what every surface shares (layout, static files, template helpers).
+    app.register_blueprint(web.blueprint)
+    app.register_blueprint(staff.blueprint)
     return app

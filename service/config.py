@@ -74,8 +74,8 @@ DEFAULTS: dict[str, Any] = {
     # None means: a SQLite file in the instance folder, decided once the app knows that folder.
     "DATABASE_URL": None,
     "REDIS_URL": None,
-    # Background jobs (see service/jobs.py): "rq" (a `leerplek worker` through Redis), "thread"
-    # (embedded: a thread of this process) or "eager" (inside the request; tests only).
+    # Background jobs (see service/jobs/runner.py): "rq" (a `leerplek worker` through Redis),
+    # "thread" (embedded: a thread of this process) or "eager" (inside the request; tests only).
     # None means: rq when REDIS_URL is set, else thread.
     "JOBS_MODE": None,
     "JOB_THREADS": 1,  # embedded mode: jobs run at once per process; more wait their turn

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import sys
 import threading
@@ -32,8 +33,21 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from sqlalchemy import event
+from werkzeug.serving import WSGIRequestHandler, make_server
 
-from .seeding import Directory
+from seeds.generator import generate_round
+from service.app import create_app
+from service.extensions import db
+from service.identity.tokens import issue_token, issue_tokens
+from service.migrate import upgrade
+from service.seeding import (
+    Directory,
+    home_places,
+    offer_record,
+    seed_directory,
+    seed_reference,
+    student_record,
+)
 
 BAR_AFTER_S = 1.0  # a step shows a live bar only once it has taken this long
 # Server processes: one per core, at least two (so the client's work overlaps the server's)
@@ -172,11 +186,7 @@ def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
     """The app on a free local port, served by ``processes`` forked workers sharing one
     listening socket (the pre-fork model), so the server does not share the client's GIL;
     yields the base URL."""
-    import multiprocessing
 
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    from .extensions import db
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -226,9 +236,6 @@ class Demo:
 
 def _issue_tokens(app: Any, role: str, kind: str, ids: Iterable[int]) -> dict[str, str]:
     """Tokens keyed ``"<role>:<id>"`` (``"admin"`` for the admin's)."""
-    from .auth import issue_token, issue_tokens
-    from .extensions import db
-
     with app.app_context(), db.transaction() as session:
         if role == "admin":
             return {"admin": issue_token(session, "admin", "")}
@@ -257,13 +264,6 @@ def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = None
              ) -> dict[str, Any]:
     """Run the whole demo and return the report it printed and wrote."""
-    from seeds.generator import generate_round
-
-    from .app import create_app
-    from .extensions import db
-    from .migrate import upgrade
-    from .seeding import seed_directory, seed_reference
-
     out = stream if stream is not None else sys.stderr
     output.mkdir(parents=True, exist_ok=True)
     database = output / "leerplek.sqlite"
@@ -314,8 +314,6 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
 
 
 def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str, Any]:
-    from .seeding import home_places, offer_record, student_record
-
     c, admin = demo.client, demo.token("admin")
     doc = demo.doc
 

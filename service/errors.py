@@ -20,6 +20,9 @@ from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from service.extensions import db
+from service.models import Base
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -129,8 +132,6 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def _integrity_problem(exc: IntegrityError) -> tuple[int, str, list[str]]:
     """Status, detail and the columns involved, from either backend's error."""
-    from .models import Base
-
     orig = exc.orig
     text = str(orig)
     diag = getattr(orig, "diag", None)
@@ -169,8 +170,6 @@ def register_error_handlers(app: Flask) -> None:
     def _database_unavailable(exc: OperationalError | InterfaceError) -> Response:
         # The database is down, restarting or unreachable (or SQLite is locked): the request's
         # transaction did not commit, so the client may retry it as it is.
-        from .extensions import db
-
         log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig
                     else exc)
         try:
@@ -182,8 +181,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def _integrity(exc: IntegrityError) -> Response:
-        from .extensions import db
-
         db.session.rollback()
         status, detail, columns = _integrity_problem(exc)
         log.info("integrity error: %s", detail)

@@ -1,4 +1,5 @@
-"""Extensions, created once and bound to each app in ``create_app``."""
+"""Extensions, created once and bound to each app in ``create_app`` (the flask-smorest
+``api`` is the JSON surface's own, in ``service.api``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from .config import normalise_database_url
-from .errors import ProblemApi
+from service.config import normalise_database_url
 
 DATABASE_CONNECT_TIMEOUT_S = 5
 
@@ -82,4 +82,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 db = Database()
-api = ProblemApi()

@@ -1,4 +1,4 @@
-"""Security headers, strict CORS and throttled authentication failures.
+"""Security headers and strict CORS for every response.
 
 Body size: ``MAX_CONTENT_LENGTH`` (Flask's own setting) makes Werkzeug refuse a larger body
 with 413, which the error handlers answer as problem+json like every other error.
@@ -7,13 +7,10 @@ with 413, which the error handlers answer as problem+json like every other error
 from __future__ import annotations
 
 import logging
-import math
-import time
 
 from flask import Flask, Response, current_app, request
-from limits import parse
 
-from .errors import Problem, problem_response
+from service.errors import problem_response
 
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match"
@@ -58,37 +55,3 @@ def _headers(response: Response) -> Response:
         response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
     response.vary.add("Origin")
     return response
-
-
-def _auth_failure_args() -> tuple[str, ...]:
-    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
-    return prefix, "auth-failures", request.remote_addr or "unknown"
-
-
-def refuse_if_failing_auth() -> None:
-    """Before a token is looked up: an address that failed too often waits (429)."""
-    from .ratelimit import rate_limiter
-
-    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
-    strategy = rate_limiter().limiter
-    args = _auth_failure_args()
-    try:
-        allowed = strategy.test(limit, *args)
-    except Exception as exc:  # counters unreachable: authentication itself must go on
-        log.warning("auth failure counter unavailable: %s", exc)
-        return
-    if not allowed:
-        reset_at, _ = strategy.get_window_stats(limit, *args)
-        wait = max(1, math.ceil(reset_at - time.time()))
-        raise Problem(429, "too many failed authentication attempts from this address; "
-                           "retry later", headers={"Retry-After": str(wait)})
-
-
-def count_auth_failure() -> None:
-    from .ratelimit import rate_limiter
-
-    try:
-        rate_limiter().limiter.hit(parse(current_app.config["AUTH_FAILURE_LIMIT"]),
-                                   *_auth_failure_args())
-    except Exception as exc:
-        log.warning("auth failure counter unavailable: %s", exc)

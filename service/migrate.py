@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-from .config import normalise_database_url
+from service.config import normalise_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -458,7 +458,8 @@ class Job(Base):
     """A background allocation or simulation: the source of truth every API process reads.
 
     Workers write ``phase``/``percent`` as they go and ``heartbeat_at`` every few seconds; a
-    running job whose heartbeat is older than the expiry has lost its worker (see jobs.py).
+    running job whose heartbeat is older than the expiry has lost its worker (see
+    service/jobs/lock.py).
     """
 
     __tablename__ = "jobs"
@@ -521,6 +522,8 @@ class AuditEvent(Base):
     actor_token_id: Mapped[int | None] = mapped_column(Integer)
     actor_role: Mapped[str] = mapped_column(String(16))
     actor_scope: Mapped[str] = mapped_column(String(120), default="")
+    # Where the actor came in: "api", a web surface ("staff"); null for the system.
+    actor_surface: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(40), index=True)
     entity_type: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None] = mapped_column(Integer)

@@ -8,15 +8,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from solver.model import (
-    OBJECTIVES,
-    PATHWAYS,
-    POLICY_DEFAULTS,
-    POLICY_FIELDS,
-    POLICY_LIMITS,
-)
-
-from .models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
+from service.models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
+from solver.model import OBJECTIVES, PATHWAYS, POLICY_DEFAULTS, POLICY_FIELDS, POLICY_LIMITS
 
 # [0-9], not \d (which admits other scripts' digits); the length check rules out the trailing
 # newline that "$" tolerates, and both travel into the OpenAPI document as pattern and length.
@@ -319,6 +312,9 @@ class AuditEventSchema(ma.Schema):
                                     metadata={"description": "null for the system"})
     actor_role = fields.String(metadata={"description": "a role, or system"})
     actor_scope = fields.String()
+    actor_surface = fields.String(allow_none=True, metadata={
+        "description": "where the actor came in: api, or a web surface such as staff; "
+                       "null for the system"})
     action = fields.String(metadata={"description": "entity.verb, e.g. round.publish"})
     entity_type = fields.String()
     entity_id = fields.Integer(allow_none=True)

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seeds.generator import load_reference
-
-from .bulk import ProgressFn, insert_returning_ids, insert_rows
-from .models import (
+from seeds.generator import generate_round, load_reference
+from service.bulk import ProgressFn, insert_returning_ids, insert_rows
+from service.identity.principals import Principal
+from service.models import (
     Company,
     Environment,
     OfferStatus,
@@ -29,11 +29,14 @@ from .models import (
     RefQualification,
     RefRegion,
     RefSector,
+    Role,
     Round,
     School,
     environment_partners,
     levels_to_mask,
 )
+from service.rounds.imports import import_round
+from service.rounds.lifecycle import transition
 
 # Reference data ---------------------------------------------------------------------------
 
@@ -214,14 +217,7 @@ def offer_record(offer: dict[str, Any], directory: Directory, round_id: int
 def seed_demo(session: Session, students: int, seed: int) -> Round:
     """Reference data, then a generated province imported as ``POST /rounds/import`` would
     (companies by KvK number, students by number, created or updated) and opened."""
-    from seeds.generator import generate_round
-
-    from .auth import Principal
-    from .imports import import_round
-    from .models import Role
-    from .rounds import transition
-
     seed_reference(session)
     doc = generate_round(students, seed)
     summary = import_round(session, Principal(Role.ADMIN, ""), doc, "external")
-    return transition(session, summary.round, "open")
+    return transition(session, None, summary.round, "open")

@@ -1,4 +1,5 @@
-"""One blueprint per resource, all under ``/api/v1``; health checks at the root."""
+"""The JSON surface: one blueprint per resource, all under ``/api/v1``; health checks at the
+root. Every request comes in through ``identity.principal_for`` (the bearer token)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import flask_smorest
 from flask import current_app, request
 from werkzeug.routing import IntegerConverter, Map
 
-from .. import idempotency
-from ..auth import authenticate
-from ..errors import Problem
-from ..models import MAX_ID
+from service.api import idempotency
+from service.errors import Problem, ProblemApi
+from service.identity.signin import authenticate
+from service.models import MAX_ID
 
 PREFIX = "/api/v1"
+# The flask-smorest Api: bound to each app in create_app, every resource registered on it.
+api = ProblemApi()
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 

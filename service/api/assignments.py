@@ -7,13 +7,19 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..auth import current_principal
-from ..extensions import db
-from ..models import Assignment
-from ..placements import ACCEPT, DECLINE, assignment_list, respond, visible_assignment
-from ..records import page
-from ..schemas import AssignmentQuerySchema, AssignmentSchema
-from . import every_role, resource_blueprint
+from service.api import every_role, resource_blueprint
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import Assignment
+from service.pagination import page
+from service.placements.assignments import (
+    ACCEPT,
+    DECLINE,
+    assignment_list,
+    respond,
+    visible_assignment,
+)
+from service.schemas import AssignmentQuerySchema, AssignmentSchema
 
 blp = resource_blueprint("assignments", "Placements: seen by their parties, accepted or declined")
 

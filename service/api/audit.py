@@ -7,13 +7,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..audit import audit_query
-from ..auth import current_principal
-from ..extensions import db
-from ..models import STAFF, AuditEvent
-from ..records import page
-from ..schemas import AuditEventSchema, AuditQuerySchema
-from . import resource_blueprint
+from service.api import resource_blueprint
+from service.audit.log import audit_query
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import STAFF, AuditEvent
+from service.pagination import page
+from service.schemas import AuditEventSchema, AuditQuerySchema
 
 blp = resource_blueprint("audit", "The audit log of state changes (admins; coordinators "
                                   "their scope)")

@@ -7,14 +7,15 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..access import get_or_404
-from ..auth import current_principal
-from ..errors import Problem
-from ..extensions import db
-from ..models import STAFF, Company, Role
-from ..records import company_query, delete_record, page, save_company
-from ..schemas import CompanyQuerySchema, CompanySchema
-from . import every_role, resource_blueprint
+from service.api import every_role, resource_blueprint
+from service.directory.companies import company_query, save_company
+from service.directory.records import delete_record, get_or_404
+from service.errors import Problem
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import STAFF, Company, Role
+from service.pagination import page
+from service.schemas import CompanyQuerySchema, CompanySchema
 
 blp = resource_blueprint("companies", "Companies recognised to train students (leerbedrijven)")
 
@@ -39,7 +40,7 @@ class Companies(MethodView):
         """Register a company (admins and coordinators)."""
         current_principal().require(*STAFF)
         with db.transaction() as session:
-            return save_company(session, Company(), data)
+            return save_company(session, current_principal(), Company(), data)
 
 
 @blp.route("/<int:company_id>")
@@ -60,11 +61,11 @@ class CompanyItem(MethodView):
         if p.role == Role.COMPANY and p.company_id != company.id:
             raise Problem(403, "a company token changes only its own company")
         with db.transaction() as session:
-            return save_company(session, company, data)
+            return save_company(session, p, company, data)
 
     @blp.response(204)
     def delete(self, company_id: int) -> None:
         """Delete a company without offers (admins)."""
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
-            delete_record(session, get_or_404(session, Company, company_id))
+            delete_record(session, current_principal(), get_or_404(session, Company, company_id))

@@ -7,13 +7,14 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..access import get_or_404
-from ..auth import current_principal
-from ..extensions import db
-from ..models import STAFF, Environment
-from ..records import environment_query, page, save_environment
-from ..schemas import EnvironmentQuerySchema, EnvironmentSchema
-from . import every_role, resource_blueprint
+from service.api import every_role, resource_blueprint
+from service.directory.environments import environment_query, save_environment
+from service.directory.records import get_or_404
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import STAFF, Environment
+from service.pagination import page
+from service.schemas import EnvironmentQuerySchema, EnvironmentSchema
 
 blp = resource_blueprint("environments", "Hybrid learning environments with shared capacity")
 
@@ -40,7 +41,7 @@ class Environments(MethodView):
         """Create an environment (admins and coordinators)."""
         current_principal().require(*STAFF)
         with db.transaction() as session:
-            return save_environment(session, Environment(), data)
+            return save_environment(session, current_principal(), Environment(), data)
 
 
 @blp.route("/<int:environment_id>")
@@ -57,5 +58,5 @@ class EnvironmentItem(MethodView):
         """Change an environment's name, capacity, region or partners (staff)."""
         current_principal().require(*STAFF)
         with db.transaction() as session:
-            return save_environment(session, get_or_404(session, Environment, environment_id),
-                                    data)
+            environment = get_or_404(session, Environment, environment_id)
+            return save_environment(session, current_principal(), environment, data)

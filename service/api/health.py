@@ -10,10 +10,10 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import text
 
-from ..errors import Problem
-from ..extensions import db
-from ..schemas import HealthSchema
-from . import Blueprint
+from service.api import Blueprint
+from service.errors import Problem
+from service.extensions import db
+from service.schemas import HealthSchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 

@@ -7,13 +7,14 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..auth import current_principal
-from ..extensions import db
-from ..jobs import job_query, reap, visible_job
-from ..models import STAFF, Job
-from ..records import page
-from ..schemas import JobQuerySchema, JobSchema
-from . import resource_blueprint
+from service.api import resource_blueprint
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.jobs.lock import reap
+from service.jobs.runner import job_query, visible_job
+from service.models import STAFF, Job
+from service.pagination import page
+from service.schemas import JobQuerySchema, JobSchema
 
 blp = resource_blueprint("jobs", "Background allocation and what-if jobs")
 

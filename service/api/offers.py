@@ -8,15 +8,22 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..access import offer_filter, require_offer_writer, visible_offer
-from ..auth import current_principal
-from ..etags import check_if_match, etag_of, send_etag
-from ..extensions import db
-from ..imports import ImportSummary, import_offers, parse_upload
-from ..models import Offer, Role
-from ..records import delete_offer, offer_query, page, save_offer
-from ..schemas import ImportSummarySchema, OfferQuerySchema, OfferSchema, upload_body
-from . import every_role, resource_blueprint
+from service.api import every_role, resource_blueprint
+from service.api.etags import check_if_match, etag_of, send_etag
+from service.directory.imports import ImportSummary, import_offers, parse_upload
+from service.directory.offers import (
+    delete_offer,
+    offer_filter,
+    offer_query,
+    require_offer_writer,
+    save_offer,
+    visible_offer,
+)
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import Offer, Role
+from service.pagination import page
+from service.schemas import ImportSummarySchema, OfferQuerySchema, OfferSchema, upload_body
 
 blp = resource_blueprint("offers", "Placements offered by companies")
 
@@ -44,7 +51,7 @@ class Offers(MethodView):
             data.setdefault("company_id", p.company_id)
         require_offer_writer(p, data.get("company_id"))
         with db.transaction() as session:
-            return save_offer(session, Offer(), data)
+            return save_offer(session, p, Offer(), data)
 
 
 @blp.route("/import")
@@ -81,7 +88,7 @@ class OfferItem(MethodView):
             offer = visible_offer(session, p, offer_id, lock=True)
             require_offer_writer(p, data.get("company_id", offer.company_id))
             check_if_match(etag_of(OfferSchema(), offer))
-            saved = save_offer(session, offer, data)
+            saved = save_offer(session, p, offer, data)
         send_etag(etag_of(OfferSchema(), saved))
         return saved
 
@@ -95,4 +102,4 @@ class OfferItem(MethodView):
             offer = visible_offer(session, p, offer_id, lock=True)
             require_offer_writer(p, offer.company_id)
             check_if_match(etag_of(OfferSchema(), offer))
-            delete_offer(session, offer)
+            delete_offer(session, p, offer)

@@ -8,15 +8,16 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..auth import current_principal
-from ..convert import round_document
-from ..errors import Problem
-from ..extensions import db
-from ..imports import RoundImport, import_round
-from ..jobs import dispatch, job_url, request_job
-from ..models import STAFF, Assignment, Job, JobKind, Role, Round, Scenario
-from ..records import page
-from ..rounds import (
+from service.api import resource_blueprint
+from service.errors import Problem
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.jobs.lock import job_url
+from service.jobs.runner import dispatch, request_job
+from service.models import STAFF, Assignment, Job, JobKind, Role, Round, Scenario
+from service.pagination import page
+from service.rounds.imports import RoundImport, import_round
+from service.rounds.lifecycle import (
     assignment_query,
     assignments_csv,
     change_policy,
@@ -27,8 +28,9 @@ from ..rounds import (
     transition,
     visible_round,
 )
-from ..scenarios import check_overrides, compare, scenario_query, visible_scenario
-from ..schemas import (
+from service.rounds.loading import round_document
+from service.rounds.scenarios import check_overrides, compare, scenario_query, visible_scenario
+from service.schemas import (
     AssignmentQuerySchema,
     AssignmentSchema,
     ComparisonSchema,
@@ -42,7 +44,6 @@ from ..schemas import (
     ScenarioSchema,
     SimulateSchema,
 )
-from . import resource_blueprint
 
 blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
 
@@ -106,7 +107,7 @@ class RoundItem(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return change_policy(session, visible_round(session, p, round_id), data)
+            return change_policy(session, p, visible_round(session, p, round_id), data)
 
 
 @blp.route("/<int:round_id>/<any(open, close, reopen, publish, finish):action>")
@@ -117,7 +118,7 @@ class RoundTransition(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return transition(session, visible_round(session, p, round_id), action)
+            return transition(session, p, visible_round(session, p, round_id), action)
 
 
 @blp.route("/<int:round_id>/preferences/<int:student_id>")
@@ -273,4 +274,4 @@ class RoundFollowUp(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            return follow_up(session, visible_round(session, p, round_id))
+            return follow_up(session, p, visible_round(session, p, round_id))

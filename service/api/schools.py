@@ -7,14 +7,15 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..access import get_or_404
-from ..auth import current_principal
-from ..errors import Problem
-from ..extensions import db
-from ..models import STAFF, Role, School
-from ..records import delete_record, page, save_school, school_query
-from ..schemas import SchoolQuerySchema, SchoolSchema
-from . import every_role, resource_blueprint
+from service.api import every_role, resource_blueprint
+from service.directory.records import delete_record, get_or_404
+from service.directory.schools import save_school, school_query
+from service.errors import Problem
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.models import STAFF, Role, School
+from service.pagination import page
+from service.schemas import SchoolQuerySchema, SchoolSchema
 
 blp = resource_blueprint("schools", "Schools (ROC's) whose students take part")
 
@@ -39,7 +40,7 @@ class Schools(MethodView):
         """Create a school (admins)."""
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
-            return save_school(session, School(), data)
+            return save_school(session, current_principal(), School(), data)
 
 
 @blp.route("/<int:school_id>")
@@ -60,11 +61,11 @@ class SchoolItem(MethodView):
         if p.role == Role.COORDINATOR and p.school_id != school.id:
             raise Problem(403, "coordinators change only their own school")
         with db.transaction() as session:
-            return save_school(session, school, data)
+            return save_school(session, p, school, data)
 
     @blp.response(204)
     def delete(self, school_id: int) -> None:
         """Delete a school without students or rounds (admins)."""
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
-            delete_record(session, get_or_404(session, School, school_id))
+            delete_record(session, current_principal(), get_or_404(session, School, school_id))

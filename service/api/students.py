@@ -12,15 +12,24 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..access import require_student_writer, student_filter, visible_student
-from ..auth import Principal, current_principal
-from ..etags import check_if_match, etag_of, send_etag
-from ..extensions import db
-from ..imports import ImportSummary, import_students, parse_upload
-from ..models import STAFF, Role, Student
-from ..privacy import data_export, erase_student
-from ..records import delete_record, page, save_student, student_query
-from ..schemas import (
+from service.api import every_role, resource_blueprint
+from service.api.etags import check_if_match, etag_of, send_etag
+from service.directory.imports import ImportSummary, import_students, parse_upload
+from service.directory.records import delete_record
+from service.directory.students import (
+    require_student_writer,
+    save_student,
+    student_filter,
+    student_query,
+    visible_student,
+)
+from service.extensions import db
+from service.identity.principals import Principal
+from service.identity.signin import current_principal
+from service.models import STAFF, Role, Student
+from service.pagination import page
+from service.privacy.students import data_export, erase_student
+from service.schemas import (
     DataExportSchema,
     ImportQuerySchema,
     ImportSummarySchema,
@@ -28,7 +37,6 @@ from ..schemas import (
     StudentSchema,
     upload_body,
 )
-from . import every_role, resource_blueprint
 
 blp = resource_blueprint("students", "Students, pseudonymous: a number, never a name")
 
@@ -70,7 +78,7 @@ class Students(MethodView):
         """Add a student (admins, coordinators for their own school or region)."""
         require_student_writer(current_principal(), data)
         with db.transaction() as session:
-            return save_student(session, Student(), data)
+            return save_student(session, current_principal(), Student(), data)
 
 
 @blp.route("/import")
@@ -109,7 +117,7 @@ class StudentItem(MethodView):
             student = visible_student(session, p, student_id, lock=True)
             require_student_writer(p, data)
             check_if_match(etag_of(StudentSchema(), student))
-            saved = save_student(session, student, data)
+            saved = save_student(session, p, student, data)
         send_etag(etag_of(StudentSchema(), saved))
         return saved
 
@@ -123,7 +131,7 @@ class StudentItem(MethodView):
             student = visible_student(session, p, student_id, lock=True)
             require_student_writer(p, {})
             check_if_match(etag_of(StudentSchema(), student))
-            delete_record(session, student)
+            delete_record(session, p, student)
 
 
 @blp.route("/<int:student_id>/data-export")

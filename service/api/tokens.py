@@ -7,13 +7,19 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from ..auth import current_principal
-from ..extensions import db
-from ..models import STAFF, ApiToken
-from ..records import page
-from ..schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
-from ..tokens import create_token, revoke_token, rotate_token, token_query, visible_token
-from . import resource_blueprint
+from service.api import resource_blueprint
+from service.extensions import db
+from service.identity.signin import current_principal
+from service.identity.tokens import (
+    create_token,
+    revoke_token,
+    rotate_token,
+    token_query,
+    visible_token,
+)
+from service.models import STAFF, ApiToken
+from service.pagination import page
+from service.schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
 
 # Not idempotent: a replayed answer would need the new token's secret kept in the
 # idempotency store for a day. A retried issue makes a second token (revoke the unused one);

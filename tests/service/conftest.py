@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 
 from service.app import create_app
-from service.auth import issue_token
 from service.config import normalise_database_url
 from service.extensions import db
+from service.identity.tokens import issue_token
 from service.models import Base, Company, Offer, School, Student
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -42,8 +42,8 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import create_engine
 
 from service.app import create_app
-from service.auth import issue_token
 from service.extensions import db
+from service.identity.tokens import issue_token
 from service.models import Base
 
 SPEC = Path(__file__).resolve().parents[2] / "api_spec" / "openapi.yaml"

@@ -220,7 +220,7 @@ def test_bad_filters_are_refused_naming_the_field(client: FlaskClient, make: Fac
 
 
 def test_the_command_line_acts_as_system(app: Flask) -> None:
-    from service.auth import issue_token
+    from service.identity.tokens import issue_token
 
     with app.app_context(), db.transaction() as session:
         issue_token(session, "admin", "")

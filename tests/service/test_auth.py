@@ -7,8 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.auth import hash_token, issue_tokens, parse_scope
 from service.extensions import db
+from service.identity.principals import hash_token, parse_scope
+from service.identity.tokens import issue_tokens
 from service.models import ApiToken
 
 from .conftest import Factory, assert_problem

@@ -75,7 +75,7 @@ if PG_URL:
 
     def test_two_accepts_of_the_last_seat_let_exactly_one_win(
             app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-        from service import placements
+        from service.placements import assignments as placements
 
         school = make.school()
         rid = published_round(make, school)
@@ -106,7 +106,7 @@ if PG_URL:
 
     def test_a_company_and_a_student_accepting_a_bbl_placement_at_once_settle_it(
             app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-        from service import placements
+        from service.placements import assignments as placements
 
         school, company = make.school(), make.company()
         rid = published_round(make, school)
@@ -164,7 +164,7 @@ if PG_URL:
 
     def test_two_stale_offer_edits_at_once_let_exactly_one_win(
             app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-        from service import etags
+        from service.api import etags
 
         company = make.company()
         offer = make.offer(company, capacity=2)

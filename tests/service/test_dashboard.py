@@ -7,12 +7,14 @@ import io
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from service.config import instance_secret_key
 from service.extensions import db
+from service.identity.principals import hash_token
 from service.models import ApiToken, Job, Scenario
 
 from .conftest import Factory
@@ -129,12 +131,95 @@ def test_a_bearer_header_does_not_open_the_dashboard(client: FlaskClient,
     assert response.status_code == 302
 
 
+def token_id(app: Flask, headers: dict[str, str]) -> int:
+    with app.app_context():
+        row = db.session.scalar(select(ApiToken).where(
+            ApiToken.token_hash == hash_token(raw(headers))))
+        assert row is not None
+        return row.id
+
+
 def test_a_revoked_token_ends_its_dashboard_session(app: Flask, client: FlaskClient,
                                                     make: Factory) -> None:
-    sign_in(client, coordinator(make)["h"])
-    with app.app_context(), db.transaction() as session:
-        session.execute(delete(ApiToken))
+    staff = coordinator(make)
+    sign_in(client, staff["h"])
+    revoked = client.post(f"/api/v1/tokens/{token_id(app, staff['h'])}/revoke",
+                          headers=make.admin())
+    assert revoked.status_code == 200, revoked.get_json()
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/dashboard/login")
+
+
+def test_a_revoked_token_cannot_sign_in_again(app: Flask, client: FlaskClient,
+                                              make: Factory) -> None:
+    staff = coordinator(make)
+    client.post(f"/api/v1/tokens/{token_id(app, staff['h'])}/revoke", headers=make.admin())
+    response = client.post("/dashboard/login",
+                           data={"token": raw(staff["h"]), "csrf_token": csrf(client)})
+    assert response.status_code == 401
+    assert "ingetrokken" in response.get_data(as_text=True)
     assert client.get("/dashboard/rounds").status_code == 302
+
+
+@pytest.mark.parametrize("extra_config", [{"AUTH_FAILURE_LIMIT": "3 per minute"}])
+def test_repeated_failed_sign_ins_are_throttled(client: FlaskClient, make: Factory) -> None:
+    for _ in range(3):
+        response = client.post("/dashboard/login",
+                               data={"token": "lp_guess", "csrf_token": csrf(client)})
+        assert response.status_code == 401
+    response = client.post("/dashboard/login",
+                           data={"token": "lp_guess", "csrf_token": csrf(client)})
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert "Te veel mislukte aanmeldpogingen" in response.get_data(as_text=True)
+    # Even a valid token from that address waits, on the dashboard and in the API alike.
+    staff = coordinator(make)
+    response = client.post("/dashboard/login",
+                           data={"token": raw(staff["h"]), "csrf_token": csrf(client)})
+    assert response.status_code == 429
+    assert client.get("/api/v1/schools", headers=staff["h"]).status_code == 429
+
+
+@pytest.mark.parametrize("extra_config", [{"AUTH_FAILURE_LIMIT": "3 per minute"}])
+def test_failed_api_calls_count_against_dashboard_sign_in(client: FlaskClient,
+                                                          make: Factory) -> None:
+    for _ in range(3):
+        client.get("/api/v1/schools", headers={"Authorization": "Bearer lp_guess"})
+    response = client.post("/dashboard/login", data={"token": raw(make.admin()),
+                                                     "csrf_token": csrf(client)})
+    assert response.status_code == 429
+
+
+def test_a_dashboard_transition_is_audited_with_its_token(app: Flask, client: FlaskClient,
+                                                          make: Factory) -> None:
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff["h"]).get_json()["id"]
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{rid}/open", data={"csrf_token": token})
+    assert response.status_code == 302
+    events = client.get(f"/api/v1/audit?action=round.open&round_id={rid}",
+                        headers=make.admin()).get_json()
+    assert len(events) == 1
+    assert events[0]["actor_token_id"] == token_id(app, staff["h"])
+    assert events[0]["actor_role"] == "coordinator"
+    assert events[0]["actor_surface"] == "staff"
+
+
+def test_a_dashboard_policy_change_is_audited_with_its_token(app: Flask, client: FlaskClient,
+                                                             make: Factory) -> None:
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff["h"]).get_json()["id"]
+    token = sign_in(client, staff["h"])
+    response = client.post(f"/dashboard/rounds/{rid}/edit",
+                           data={"csrf_token": token, "name": "Najaar"})
+    assert response.status_code == 302
+    events = client.get(f"/api/v1/audit?action=round.update&round_id={rid}",
+                        headers=make.admin()).get_json()
+    assert [(e["actor_token_id"], e["actor_surface"]) for e in events] == [
+        (token_id(app, staff["h"]), "staff")]
 
 
 def test_sign_out_ends_the_session(client: FlaskClient, make: Factory) -> None:

@@ -22,10 +22,11 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
-from service.auth import Principal, issue_token
 from service.extensions import db
-from service.imports import import_round
+from service.identity.principals import Principal
+from service.identity.tokens import issue_token
 from service.models import Role, Round, Scenario
+from service.rounds.imports import import_round
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from seeds.generator import generate_round
-from service.convert import round_model
 from service.extensions import db
 from service.models import Company, Offer, Preference, Round, School, Student
+from service.rounds.loading import round_model
 from solver import allocate
 from solver.document import parse_round
 

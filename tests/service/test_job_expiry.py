@@ -17,8 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from service import jobs
 from service.extensions import db
+from service.jobs import runner as jobs
 from service.models import Job
 
 from .conftest import Factory, assert_problem

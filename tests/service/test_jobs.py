@@ -8,6 +8,7 @@ SIGKILL where the issue says so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -78,7 +79,8 @@ class Processes:
     def kill(proc: subprocess.Popen[str]) -> None:
         # RQ's work horses start sessions of their own: find them before the parent goes.
         for child in children(proc.pid):
-            os.kill(child, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                os.kill(child, signal.SIGKILL)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from flask.testing import FlaskClient
 
-from service.cli import OPENAPI_PATH, openapi_yaml
+from service.commands import OPENAPI_PATH, openapi_yaml
 
 
 def test_the_committed_openapi_document_matches_the_code() -> None:

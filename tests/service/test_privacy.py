@@ -272,7 +272,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     # the integrity error's text names the values on PostgreSQL.
     import service.api.students as views
 
-    def colliding_save(session: Any, student: Any, data: dict[str, Any]) -> Any:
+    def colliding_save(session: Any, actor: Any, student: Any, data: dict[str, Any]) -> Any:
         session.execute(insert(Student).values(
             school_id=school, student_number=numbers[0], level=2, pathway_mask=1,
             sector="zorg"))
@@ -285,7 +285,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     assert collided.status_code == 409
 
     # An unexpected failure: the 500 path logs its traceback.
-    def failing_save(session: Any, student: Any, data: dict[str, Any]) -> Any:
+    def failing_save(session: Any, actor: Any, student: Any, data: dict[str, Any]) -> Any:
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(views, "save_student", failing_save)

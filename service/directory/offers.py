@@ -1,0 +1,155 @@
+"""Offers: who sees and writes them (the scope rules), their queries and their rules.
+
+Staff see every offer; a company its own; a student the open ones. An offer outside the
+caller's scope is reported missing (404) so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy.orm import Session
+
+from service.directory.records import (
+    assign,
+    audit_save,
+    before_change,
+    contains_words,
+    delete_record,
+    must_exist,
+)
+from service.errors import Problem, field_error
+from service.identity.principals import Principal
+from service.models import (
+    STAFF,
+    Assignment,
+    AssignmentStatus,
+    Company,
+    Environment,
+    Offer,
+    OfferStatus,
+    Role,
+    Round,
+    levels_to_mask,
+    pathways_to_mask,
+)
+
+
+def offer_filter(p: Principal) -> ColumnElement[bool]:
+    if p.is_staff:
+        return true()
+    if p.role == Role.COMPANY:
+        return Offer.company_id == p.company_id
+    return Offer.status == OfferStatus.OPEN.value  # students browse open offers only
+
+
+
+def can_see_offer(p: Principal, offer: Offer) -> bool:
+    if p.is_staff:
+        return True
+    if p.role == Role.COMPANY:
+        return offer.company_id == p.company_id
+    return offer.status == OfferStatus.OPEN.value
+
+
+
+def visible_offer(session: Session, p: Principal, offer_id: int, lock: bool = False) -> Offer:
+    """The offer if ``p`` may see it; ``lock`` reads it afresh and holds its row (FOR UPDATE)
+    until the transaction ends, so a check made on it still holds at commit."""
+    offer = session.get(Offer, offer_id, with_for_update=lock or None, populate_existing=lock)
+    if offer is None or not can_see_offer(p, offer):
+        raise Problem(404, f"no offer with id {offer_id}")
+    return offer
+
+
+
+def require_offer_writer(p: Principal, company_id: int | None) -> None:
+    """Staff write any offer; a company only its own; students none."""
+    p.require(*STAFF, Role.COMPANY)
+    if p.role == Role.COMPANY and company_id is not None and company_id != p.company_id:
+        raise Problem(403, "a company token creates and edits only its own offers",
+                      [{"field": "company_id", "location": "json",
+                        "message": "must be the token's own company"}])
+
+
+
+
+def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[Offer]:
+    stmt = select(Offer).where(scope).order_by(Offer.id)
+    for key in ("region", "sector", "status", "company_id", "round_id", "environment_id"):
+        if key in filters:
+            stmt = stmt.where(getattr(Offer, key) == filters[key])
+    if "q" in filters:
+        stmt = stmt.where(contains_words(Offer.title, filters["q"]))
+    if "level" in filters:
+        stmt = stmt.where(Offer.level_mask.op("&")(levels_to_mask([filters["level"]])) != 0)
+    if "pathway" in filters:
+        stmt = stmt.where(Offer.pathway_mask.op("&")(pathways_to_mask([filters["pathway"]]))
+                          != 0)
+    return stmt
+
+
+def seats_taken(session: Session, round_id: int | None, where: ColumnElement[bool]) -> int:
+    """Seats taken: accepted placements of one round at the offers ``where`` selects.
+
+    The one count of taken seats, for answering an offer and for changing a capacity. Per
+    round: a follow-up round carries each accepted placement along as its own pinned copy,
+    so counting across rounds would count it twice."""
+    return int(session.scalar(select(func.count()).select_from(Assignment).join(
+        Offer, Offer.id == Assignment.offer_id).where(
+        where, Assignment.round_id == round_id,
+        Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
+
+
+def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:
+    """The rules that span an offer's fields and its company, as (field, message) pairs."""
+    errors = []
+    unrecognised = sorted(set(data.get("qualifications", ())) - set(recognised))
+    if unrecognised:
+        errors.append(("qualifications", "the company is not recognised (erkend) for "
+                       + ", ".join(unrecognised)))
+    capacity, reserved = data["capacity"], data.get("reserved_priority", 0)
+    if reserved > capacity:
+        errors.append(("reserved_priority", f"must not exceed capacity ({capacity})"))
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end < start:
+        errors.append(("end", "must not be before start"))
+    return errors
+
+
+def save_offer(session: Session, actor: Principal | None,
+               offer: Offer, data: dict[str, Any]) -> Offer:
+    """Create or update an offer; checks the rules that span fields and records."""
+    company_id = data.get("company_id", offer.company_id)
+    if company_id is None:
+        raise field_error("company_id", "is required")
+    company = session.get(Company, company_id)
+    if company is None:
+        raise field_error("company_id", f"no company with id {company_id}")
+    must_exist(session, Round, data.get("round_id"), "round_id")
+    must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    before = before_change(offer, data)
+    assign(offer, data)
+    for name, message in offer_rule_errors(
+            {"qualifications": offer.qualifications, "capacity": offer.capacity,
+             "reserved_priority": offer.reserved_priority, "start": offer.start,
+             "end": offer.end}, company.qualifications):
+        raise field_error(name, message)
+    if offer.id is not None and "capacity" in data:
+        # The offer's current round only: a follow-up carries accepted placements along as
+        # pinned copies, which must not count twice.
+        accepted = seats_taken(session, offer.round_id, Offer.id == offer.id)
+        if offer.capacity < accepted:
+            raise field_error("capacity", f"{accepted} placements are already accepted", 409)
+    session.add(offer)
+    session.flush()
+    audit_save(session, actor, offer, before, list(data))
+    return offer
+
+
+def delete_offer(session: Session, actor: Principal | None, offer: Offer) -> None:
+    if offer.status != OfferStatus.DRAFT.value:
+        raise Problem(409, "only a draft offer can be deleted; close it instead",
+                      [{"field": "status", "location": "json", "message": "must be draft"}])
+    delete_record(session, actor, offer)

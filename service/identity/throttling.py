@@ -1,0 +1,97 @@
+"""Throttling: rate limits per token, and failed sign-ins per address, answered with 429.
+
+Flask-Limiter counts requests per bearer token (its SHA-256, as stored), and per client address
+for requests without one. The limits come from the config (``RATELIMIT_APPLICATION`` across all
+endpoints, ``RATELIMIT_DEFAULT`` per endpoint); counters live in Redis when ``REDIS_URL`` is
+set, so every API process shares them, and in the process otherwise. Health checks are exempt:
+a load balancer probing often must never be throttled into declaring the service dead.
+
+Failed authentications (an unknown or revoked token, by bearer header or on a sign-in form)
+are counted per client address; past ``AUTH_FAILURE_LIMIT`` the address waits, on every
+surface alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from limits import parse
+
+from service.errors import Problem, problem_response
+from service.identity.principals import hash_token
+
+log = logging.getLogger(__name__)
+
+
+def rate_limit_key() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hash_token(token.strip())
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def init_app(app: Flask) -> Limiter:
+    config = app.config
+    redis_url = config.get("REDIS_URL")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        # Redis down: keep limiting per process rather than failing every request.
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", config["RATELIMIT_APPLICATION"])
+    limiter = Limiter(rate_limit_key)
+    limiter.init_app(app)
+    app.extensions["rate_limiter"] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+    return limiter
+
+
+def rate_limiter() -> Limiter:
+    limiter: Limiter = current_app.extensions["rate_limiter"]
+    return limiter
+
+
+def retry_after_seconds() -> int:
+    """Whole seconds until the breached limit's window frees a request (at least 1)."""
+    limit = rate_limiter().current_limit
+    if limit is None:
+        return 1
+    reset_at, _remaining = limit.window  # RequestLimit.reset_at rounds a second up again
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _too_many_requests(exc: RateLimitExceeded) -> Response:
+    return problem_response(429, f"rate limit exceeded: {exc.description}; retry later",
+                            headers={"Retry-After": str(retry_after_seconds())})
+
+
+def _auth_failure_args() -> tuple[str, ...]:
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    return prefix, "auth-failures", request.remote_addr or "unknown"
+
+
+def refuse_if_failing_auth() -> None:
+    """Before a token is looked up: an address that failed too often waits (429)."""
+    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
+    strategy = rate_limiter().limiter
+    args = _auth_failure_args()
+    try:
+        allowed = strategy.test(limit, *args)
+    except Exception as exc:  # counters unreachable: authentication itself must go on
+        log.warning("auth failure counter unavailable: %s", exc)
+        return
+    if not allowed:
+        reset_at, _ = strategy.get_window_stats(limit, *args)
+        wait = max(1, math.ceil(reset_at - time.time()))
+        raise Problem(429, "too many failed authentication attempts from this address; "
+                           "retry later", headers={"Retry-After": str(wait)})
+
+
+def count_auth_failure() -> None:
+    try:
+        rate_limiter().limiter.hit(parse(current_app.config["AUTH_FAILURE_LIMIT"]),
+                                   *_auth_failure_args())
+    except Exception as exc:
+        log.warning("auth failure counter unavailable: %s", exc)

@@ -1,0 +1,1 @@
+"""Placements: who sees an assignment, answering a proposal, the seats an offer has taken."""

@@ -1,0 +1,1 @@
+"""Privacy (AVG): a student's data export, erasure, and the retention purge."""

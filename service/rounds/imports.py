@@ -1,0 +1,356 @@
+"""Importing a round document: its round, offers, environments, students and preferences.
+
+Everything is checked before anything is written, every problem reported with its field path;
+the writes run as bulk INSERTs inside the caller's one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seeds.generator import load_reference
+from service.audit.log import record_bulk
+from service.bulk import chunks, insert_returning_ids, insert_rows
+from service.directory.imports import (
+    KVK_ID,
+    IdMode,
+    ImportErrors,
+    decimal_id,
+    existing_students,
+    offer_columns,
+    write_students,
+)
+from service.directory.students import student_rule_errors
+from service.errors import Problem
+from service.identity.principals import Principal
+from service.models import (
+    STAFF,
+    Assignment,
+    AssignmentStatus,
+    Company,
+    Environment,
+    Offer,
+    OfferStatus,
+    Preference,
+    Role,
+    Round,
+    School,
+    Student,
+    environment_partners,
+)
+from service.rounds.lifecycle import create_round
+from service.rounds.participation import participants
+from solver import model as m
+from solver.document import DocumentError, parse_round
+
+# A round document ------------------------------------------------------------------------
+
+@dataclass
+class RoundImport:
+    round: Round
+    offers: int = 0
+    environments: int = 0
+    companies_created: int = 0
+    students_created: int = 0
+    students_updated: int = 0
+    students_matched: int = 0
+    preferences: int = 0
+    pinned: int = 0
+    students_in_round: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+# Column widths of the tables the document's strings land in (PostgreSQL enforces them).
+_WIDTHS = {"title": 200, "sector": 80, "region": 80, "name": 200, "student_number": 40,
+           "qualification": 5}
+
+
+def _too_long(errors: ImportErrors, path: str, name: str, value: str | None) -> None:
+    if value is not None and len(value) > _WIDTHS[name]:
+        errors.add(path, f"at most {_WIDTHS[name]} characters")
+
+
+def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "external",
+                 school_id: int | None = None, region: str | None = None) -> RoundImport:
+    """Create a round, its offers, environments and preferences from a round document.
+
+    ``ids="external"``: schools are named by code, companies by KvK number (unknown ones are
+    registered, recognised for the qualifications their offers name), students by their
+    number within their school (created, or updated to the document's values).
+    ``ids="database"``: the ids are this database's, as ``GET /rounds/{id}/export`` writes
+    them, and must all exist. Offers and environments are always created for the new round.
+    """
+    p.require(*STAFF)
+    try:
+        doc = parse_round(data)
+    except DocumentError as exc:
+        raise Problem(422, str(exc), [{"field": e.path, "location": "json",
+                                       "message": e.message} for e in exc.errors]) from None
+    errors = ImportErrors()
+    if doc.company_rankings:
+        errors.add("company_rankings", "the service does not store company rankings; "
+                                       "solve such a round with `leerplek solve`")
+    policy = {k: getattr(doc.policy, k) for k in m.POLICY_FIELDS}
+    _too_long(errors, "round.name", "name", doc.name or doc.id)
+    schools = _resolve_schools(session, p, doc, ids, errors)
+    companies, new_companies = _resolve_companies(session, doc, ids, errors)
+    errors.raise_if_any("the document was not imported")
+    rnd = create_round(session, p, {"name": doc.name or doc.id or "imported round",
+                                    "school_id": school_id, "region": region, **policy})
+    for i, o in enumerate(doc.offers):
+        for name in ("title", "sector", "region"):
+            _too_long(errors, f"offers[{i}].{name}", name, getattr(o, name))
+    for i, s in enumerate(doc.students):
+        _too_long(errors, f"students[{i}].id", "student_number", s.id)
+        _too_long(errors, f"students[{i}].qualification", "qualification", s.qualification)
+        _too_long(errors, f"students[{i}].sector", "sector", s.sector)
+        for j, r in enumerate(s.regions):
+            _too_long(errors, f"students[{i}].regions[{j}]", "region", r)
+    ranked, warnings = _clean_preferences(doc)
+    student_ids = _resolve_students(session, p, doc, ids, schools, errors)
+    errors.raise_if_any("the document was not imported")
+
+    summary = RoundImport(rnd, companies_created=new_companies)
+    company_ids = {ref: c.id for ref, c in companies.items()}
+    session.flush()
+    env_ids = _write_environments(session, doc, company_ids)
+    offer_ids = insert_returning_ids(session, Offer, [offer_columns({
+            "company_id": company_ids[o.company_id], "round_id": rnd.id,
+            "environment_id": env_ids.get(o.environment_id or ""), "title": o.title,
+            "levels": list(o.levels), "pathways": list(o.pathways),
+            "qualifications": list(o.qualifications), "sector": o.sector, "region": o.region,
+            "location": None if o.location is None else {"lat": o.location.lat,
+                                                          "lon": o.location.lon},
+            "capacity": o.capacity, "reserved_priority": o.reserved_priority,
+            "start": o.start, "end": o.end, "status": OfferStatus.OPEN.value})
+        for o in doc.offers])
+    by_offer = dict(zip([o.id for o in doc.offers], offer_ids, strict=True))
+    new_students, changed = student_ids.new, student_ids.changed
+    created = write_students(session, [d for _, d in new_students], changed)
+    sid = dict(student_ids.matched)
+    sid.update(zip([ref for ref, _ in new_students], created, strict=True))
+    sid.update((doc.students[i].id, db_id) for i, (db_id, _) in
+               zip(student_ids.changed_index, changed, strict=True))
+    _check_membership(session, rnd, doc, sid)
+    prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
+              "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
+             for j, ref in enumerate(refs)]
+    insert_rows(session, Preference, prefs)
+    rank_of = {(s.id, ref): j + 1 for s, refs in zip(doc.students, ranked, strict=True)
+               for j, ref in enumerate(refs)}
+    pins = [{"round_id": rnd.id, "student_id": sid[pin.student_id],
+             "offer_id": by_offer[pin.offer_id], "pinned": True,
+             "rank": rank_of.get((pin.student_id, pin.offer_id)),
+             "status": AssignmentStatus.ACCEPTED.value} for pin in doc.pinned]
+    insert_rows(session, Assignment, pins)
+    summary.offers, summary.environments = len(offer_ids), len(env_ids)
+    summary.students_created, summary.students_updated = len(created), len(changed)
+    summary.students_matched = len(student_ids.matched)
+    summary.preferences, summary.pinned = len(prefs), len(pins)
+    summary.warnings = warnings
+    session.flush()
+
+    summary.students_in_round = int(session.scalar(
+        select(func.count()).select_from(Student).where(participants(rnd))) or 0)
+    record_bulk(session, p, "round.import", "round",
+                {"offers": summary.offers, "environments": summary.environments,
+                 "companies_created": summary.companies_created,
+                 "students_created": summary.students_created,
+                 "students_updated": summary.students_updated,
+                 "preferences": summary.preferences, "pinned": summary.pinned},
+                entity_id=rnd.id, round_id=rnd.id, school_id=rnd.school_id,
+                region=rnd.region)
+    return summary
+
+
+def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, str]]]:
+    """Each student's list as it can be stored: repeated and unknown entries dropped.
+
+    The engine skips such entries with a warning, and so does the import: the stored list
+    is what the student effectively ranked, renumbered without the gaps.
+    """
+    offers = {o.id for o in doc.offers}
+    ranked: list[list[str]] = []
+    warnings: list[dict[str, str]] = []
+    for i, s in enumerate(doc.students):
+        kept: list[str] = []
+        for j, ref in enumerate(s.preferences):
+            path = f"students[{i}].preferences[{j}]"
+            if ref not in offers:
+                warnings.append({"field": path, "message": f"unknown offer {ref!r}: dropped"})
+            elif ref in kept:
+                warnings.append({"field": path, "message": f"offer {ref!r} repeated: dropped"})
+            else:
+                kept.append(ref)
+        ranked.append(kept)
+    return ranked, warnings
+
+
+def _resolve_schools(session: Session, p: Principal, doc: m.Round, ids: IdMode,
+                     errors: ImportErrors) -> dict[str, School]:
+    """The document's school ids as schools; reference schools are registered on first use."""
+    wanted: dict[str, int] = {}
+    for i, s in enumerate(doc.students):
+        wanted.setdefault(s.school_id, i)
+    found: dict[str, School] = {}
+    by_code = {} if ids == "database" else {
+        s.code: s for s in session.scalars(select(School).where(School.code.in_(wanted)))}
+    reference = _reference_schools() if ids == "external" and p.role == Role.ADMIN else {}
+    for ref, i in wanted.items():
+        school = by_code.get(ref)
+        ident = decimal_id(ref)
+        if school is None and ident is not None:
+            school = session.get(School, ident)
+        if school is None and ref in reference:
+            school = School(**reference[ref])
+            session.add(school)
+        if school is None:
+            how = ("an existing school id" if ids == "database"
+                   else "a school's code or id (admins may name the reference schools)")
+            errors.add(f"students[{i}].school_id", f"unknown school {ref!r}: expected {how}")
+        else:
+            found[ref] = school
+    return found
+
+
+def _reference_schools() -> dict[str, dict[str, str]]:
+    schools = load_reference()["schools"]
+    return {s["id"]: {"code": s["id"], "name": s["name"], "region": s["regions"][0]}
+            for s in schools}
+
+
+def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: ImportErrors
+                       ) -> tuple[dict[str, Company], int]:
+    """The document's company ids as companies, and how many were registered here."""
+    offers_of: dict[str, list[int]] = {}
+    for i, o in enumerate(doc.offers):
+        offers_of.setdefault(o.company_id, []).append(i)
+    kvk = {ref: mt.group(1) for ref in offers_of
+           if ids == "external" and (mt := KVK_ID.match(ref))}
+    known = {c.kvk_number: c for c in session.scalars(
+        select(Company).where(Company.kvk_number.in_(set(kvk.values()))))} if kvk else {}
+    found: dict[str, Company] = {}
+    created = 0
+    for ref, indexes in offers_of.items():
+        company = known.get(kvk.get(ref, ""))
+        ident = decimal_id(ref)
+        if company is None and ident is not None and ref not in kvk:
+            company = session.get(Company, ident)
+        if company is None and ref in kvk:
+            offers = [doc.offers[i] for i in indexes]
+            company = Company(
+                name=f"Leerbedrijf {kvk[ref]}", kvk_number=kvk[ref],
+                qualifications=sorted({q for o in offers for q in o.qualifications}),
+                region=Counter(o.region for o in offers).most_common(1)[0][0])
+            known[kvk[ref]] = company
+            session.add(company)
+            created += 1
+        if company is None:
+            how = ("an existing company id" if ids == "database"
+                   else "a KvK number (8 digits, or kvk-<8 digits>) or an existing company id")
+            errors.add(f"offers[{indexes[0]}].company_id",
+                       f"unknown company {ref!r}: expected {how}")
+            continue
+        found[ref] = company
+        recognised = set(company.qualifications)
+        for i in indexes:
+            missing = sorted(set(doc.offers[i].qualifications) - recognised)
+            if missing:
+                errors.add(f"offers[{i}].qualifications",
+                           "the company is not recognised (erkend) for " + ", ".join(missing))
+    return found, created
+
+
+def _check_membership(session: Session, rnd: Round, doc: m.Round, sid: dict[str, int]
+                      ) -> None:
+    """Every student of the document must take part in the round it lands in.
+
+    Checked on the stored rows with the round's one participation rule, so it is the rule
+    the allocation applies; a refusal rolls the written rows back with the whole import.
+    """
+    if rnd.school_id is None and rnd.region is None:
+        return  # a province-wide round takes every student
+    index = {sid[s.id]: i for i, s in enumerate(doc.students)}
+    outside = sorted(index[student_id] for part in chunks(list(index))
+                     for student_id in session.scalars(select(Student.id).where(
+                         Student.id.in_(part), ~participants(rnd))))
+    errors = ImportErrors()
+    for i in outside:
+        if rnd.school_id is not None:
+            errors.add(f"students[{i}].school_id",
+                       f"the round is school {rnd.school_id}'s; this student is not")
+        else:
+            errors.add(f"students[{i}].regions", f"must include the round's region "
+                                                 f"{rnd.region}")
+    errors.raise_if_any("the document was not imported")
+
+
+@dataclass
+class _Students:
+    matched: list[tuple[str, int]] = field(default_factory=list)
+    new: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    changed: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    changed_index: list[int] = field(default_factory=list)
+
+
+def _resolve_students(session: Session, p: Principal, doc: m.Round, ids: IdMode,
+                      schools: dict[str, School], errors: ImportErrors) -> _Students:
+    out = _Students()
+    if ids == "database":
+        wanted = [decimal_id(s.id) for s in doc.students]
+        stored = {row.id: row for row in session.scalars(select(Student).where(
+            Student.id.in_([w for w in wanted if w is not None])))} if doc.students else {}
+        for i, (s, ident) in enumerate(zip(doc.students, wanted, strict=True)):
+            row = stored.get(ident) if ident is not None else None
+            if row is None or row.school_id != schools[s.school_id].id:
+                errors.add(f"students[{i}].id", f"no student {s.id!r} at school "
+                                                f"{s.school_id!r}")
+            else:
+                out.matched.append((s.id, row.id))
+        return out
+    existing = existing_students(session, ((schools[s.school_id].id, s.id)
+                                            for s in doc.students))
+    for i, s in enumerate(doc.students):
+        school = schools[s.school_id]
+        values = {
+            "school_id": school.id, "student_number": s.id, "level": s.level,
+            "pathways": list(s.pathways), "qualification": s.qualification,
+            "sector": s.sector, "regions": list(s.regions),
+            "location": None if s.location is None else {"lat": s.location.lat,
+                                                         "lon": s.location.lon},
+            "max_travel_km": s.max_travel_km, "priority": s.priority,
+            "available_from": s.available_from, "available_until": s.available_until}
+        for name, message in student_rule_errors(values):
+            errors.add(f"students[{i}].{name}", message)
+        if p.region is not None and p.region not in s.regions:
+            errors.add(f"students[{i}].regions", f"must include {p.region}")
+        ident = existing.get((school.id, s.id))
+        if ident is None:
+            out.new.append((s.id, values))
+        else:
+            out.changed.append((ident, values))
+            out.changed_index.append(i)
+    return out
+
+
+def _write_environments(session: Session, doc: m.Round,
+                        company_ids: dict[str, int]) -> dict[str, int]:
+    """New environments for the round, with the companies of their offers as partners."""
+    partners: dict[str, set[int]] = {}
+    for o in doc.offers:
+        if o.environment_id is not None:
+            partners.setdefault(o.environment_id, set()).add(company_ids[o.company_id])
+    created = [Environment(name=e.name or e.id, capacity=e.capacity)
+               for e in doc.environments]
+    session.add_all(created)
+    session.flush()
+    env_ids = {e.id: env.id for e, env in zip(doc.environments, created, strict=True)}
+    links = [{"environment_id": env_ids[ref], "company_id": c}
+             for ref, companies in partners.items() for c in sorted(companies)]
+    insert_rows(session, environment_partners, links)
+    return env_ids

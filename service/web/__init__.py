@@ -1,0 +1,51 @@
+"""The HTML surfaces: one layout, session, CSRF and static files for every role's pages.
+
+A surface (``staff/`` today; student and company pages later) is a blueprint of thin views
+over the features. What they share lives here: the ``web`` blueprint serves the layout
+template (``web/layout.html``) and the static files, and registers the template helpers;
+``session`` signs people in through ``identity`` and checks CSRF; ``page_headers`` sets the
+strict content security policy every page gets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response
+from markupsafe import Markup, escape
+
+from service.audit.log import utc
+from service.web.session import CSRF_FIELD, csrf_token
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # people read times as Dutch clock time
+# The app's default policy forbids everything (the API serves no pages); a page's own
+# stylesheet, script and charts come from the app itself, and nothing from anywhere else.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+               "base-uri 'none'")
+
+blueprint = Blueprint("web", __name__, url_prefix="/web", template_folder="templates",
+                      static_folder="static")
+
+
+def page_headers(response: Response) -> Response:
+    """After every page of every surface: the page policy, and no caching of personal data."""
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@blueprint.app_template_global()
+def csrf_field() -> Any:
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
+
+
+@blueprint.app_template_filter("moment")
+def moment(value: dt.datetime) -> str:
+    """A stored UTC time as Dutch clock time (SQLite reads it back without its offset)."""
+    return utc(value).astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+
+
+__all__ = ["blueprint", "page_headers"]
