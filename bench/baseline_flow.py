@@ -31,8 +31,11 @@ breaks ties and does not change these three figures). The largest total cost is 
 largest arc cost by (nodes + 1), would not fit in 64 bits.
 
 Usage: ``python bench/baseline_flow.py ROUND.json -o OUT.json`` (prints a summary line).
-Supports rounds without pinned placements and without ``place_unranked`` (the generator's
-rounds); anything else is refused rather than solved differently.
+Pinned placements are taken out first, as leerplek does: each pinned student keeps the seat
+(an open seat if not a priority student, and a seat of the offer's environment) and counts as
+placed at the rank of that entry in the list, or unplaced-rank ``K + 1`` if not listed; the
+network is built for the other students. ``place_unranked`` rounds are refused rather than
+solved differently.
 """
 
 from __future__ import annotations
@@ -61,8 +64,6 @@ def solve(path: str) -> dict[str, object]:
     t0 = time.monotonic()
     rnd = load_round(path)
     t_load = time.monotonic() - t0
-    if rnd.pinned:
-        raise SystemExit("baseline_flow: pinned placements are not supported by this baseline")
     if rnd.policy.place_unranked:
         raise SystemExit("baseline_flow: place_unranked is not supported by this baseline")
     if rnd.policy.objective != "optimal":
@@ -76,6 +77,26 @@ def solve(path: str) -> dict[str, object]:
 
     t2 = time.monotonic()
     s_arc, o_arc, r_arc = prefs.student, prefs.offer, prefs.rank
+    ps = np.array([a.student_index[p.student_id] for p in rnd.pinned], dtype=np.int64)
+    po = np.array([a.offer_index[p.offer_id] for p in rnd.pinned], dtype=np.int64)
+    listed_rank = dict(zip(zip(s_arc.tolist(), o_arc.tolist(), strict=True), r_arc.tolist(),
+                           strict=True))
+    pr = np.array([listed_rank.get((s, o), k + 1) for s, o in zip(ps.tolist(), po.tolist(),
+                                                                  strict=True)], dtype=np.int64)
+    is_pinned = np.zeros(a.n_students, dtype=np.bool_)
+    is_pinned[ps] = True
+    keep = ~is_pinned[s_arc]
+    s_arc, o_arc, r_arc = s_arc[keep], o_arc[keep], r_arc[keep]
+    used = np.bincount(po, minlength=a.n_offers)
+    used_open = np.bincount(po[~a.s_priority[ps]], minlength=a.n_offers)
+    env_of = a.o_environment[po]
+    env_used = np.bincount(env_of[env_of >= 0], minlength=a.n_environments)
+    capacity = a.o_capacity - used
+    open_capacity = np.minimum(a.o_capacity - a.o_reserved - used_open, capacity)
+    env_capacity = a.e_capacity - env_used
+    if capacity.min(initial=0) < 0 or open_capacity.min(initial=0) < 0 or env_capacity.min(
+            initial=0) < 0:
+        raise SystemExit("baseline_flow: the pinned placements alone break a capacity")
     students = np.unique(s_arc)  # students without an eligible counted entry stay unplaced
     m = int(students.size)
     local = np.full(a.n_students, -1, dtype=np.int64)
@@ -103,7 +124,7 @@ def solve(path: str) -> dict[str, object]:
     heads = np.concatenate((a_head, np.full(m, sink), m + np.flatnonzero(has_open), offer_out,
                             np.full(a.n_environments, sink)))
     caps = np.concatenate((np.ones(s_arc.size, np.int64), np.ones(m, np.int64),
-                           (a.o_capacity - a.o_reserved)[has_open], a.o_capacity, a.e_capacity))
+                           open_capacity[has_open], capacity, env_capacity))
     costs = np.concatenate((r_arc - 1, m2 + m1 * prio.astype(np.int64),
                             np.zeros(n_open + n_off + a.n_environments, np.int64)))
     max_cost = m2 + m1
@@ -134,6 +155,7 @@ def solve(path: str) -> dict[str, object]:
         "arcs": int(tails.size),
         "nodes": int(n_nodes),
         "assignment_arcs": int(s_arc.size),
+        "pinned": int(ps.size),
         "M1": int(m1),
         "M2": int(m2),
         "load_seconds": round(t_load, 4),
@@ -144,11 +166,11 @@ def solve(path: str) -> dict[str, object]:
     if ok:
         flow = smcf.flows(arcs)[: s_arc.size]
         chosen = flow > 0
-        ranks = r_arc[chosen]
-        placed_s = s_arc[chosen]
+        ranks = np.concatenate((pr, r_arc[chosen]))
+        placed_s = np.concatenate((ps, s_arc[chosen]))
         profile = np.bincount(ranks - 1, minlength=k + 1)[: k + 1]
         out.update(
-            placed=int(chosen.sum()),
+            placed=int(placed_s.size),
             placed_priority=int(a.s_priority[placed_s].sum()),
             rank_sum=int(ranks.sum()),
             rank_profile=[int(x) for x in profile],

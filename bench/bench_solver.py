@@ -62,12 +62,13 @@ PY = sys.executable
 MB = 1024.0  # ru_maxrss is in KiB on Linux
 
 PROVINCE, NATIONAL, SMALL = 60_000, 500_000, 10_000
-TARGETS = {
-    "province_wall_s": 10.0,
-    "province_peak_mb": 2048.0,
-    "national_wall_s": 120.0,
+TARGETS = {  # issue 16
+    "province_wall_s": 4.0,
+    "province_baseline_ratio": 3.0,  # leerplek at most a third of the plain baseline's time
+    "province_peak_mb": 600.0,
+    "national_wall_s": 40.0,
     "national_peak_mb": 8192.0,
-    "stable_speedup_at_10k": 20.0,
+    "stable_speedup_at_10k": 2.5,
 }
 
 
@@ -137,14 +138,19 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_child(cmd: list[str], log: Path, timeout: float) -> dict[str, Any]:
-    """Run ``cmd`` as one child; wall time around the whole process, its memory peaks."""
-    env = {**os.environ, "PYTHONPATH": str(CODE)}
+def run_child(cmd: list[str], log: Path, timeout: float, code_dir: Path | None = None
+              ) -> dict[str, Any]:
+    """Run ``cmd`` as one child; wall time around the whole process, its memory peaks.
+
+    The child imports ``solver/`` from ``code_dir`` (default: the bench's code snapshot).
+    """
+    env = {**os.environ, "PYTHONPATH": str(code_dir or CODE)}
     load_before = os.getloadavg()
-    code = code_digest(CODE)
+    code = code_digest(code_dir or CODE)
     with log.open("w") as err:
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=CODE, env=env, stdout=err, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=code_dir or CODE, env=env, stdout=err,
+                                stderr=subprocess.STDOUT)
         memory = TreeMemory(proc.pid)
         timed_out = threading.Event()
 
@@ -186,7 +192,43 @@ def run_child(cmd: list[str], log: Path, timeout: float) -> dict[str, Any]:
     }
 
 
-def prepare(students: int, seed: int, directory: str) -> int:
+PIN_SHARE = 0.05  # share of students drawn for a pinned placement in the every-rule round
+
+
+def pins_for(doc: dict[str, Any], share: float, seed: int) -> list[dict[str, str]]:
+    """Pinned placements for about ``share`` of the students: each at the first eligible
+    entry of the student's list, while that offer (its open seats for a non-priority student)
+    and its environment have a seat left."""
+    import numpy as np
+
+    from solver.document import parse_round
+    from solver.eligibility import build_arrays, preference_arcs
+
+    rnd = parse_round(doc)
+    a = build_arrays(rnd)
+    prefs = preference_arcs(rnd, a)
+    order = np.lexsort((prefs.rank, prefs.student))
+    s_sorted = prefs.student[order]
+    first = order[np.r_[True, s_sorted[1:] != s_sorted[:-1]]] if order.size else order
+    drawn = np.random.default_rng(seed).random(first.size) < share
+    seats = a.o_capacity.copy()
+    open_seats = a.o_capacity - a.o_reserved
+    env_seats = a.e_capacity.copy()
+    pins = []
+    for s, o in zip(prefs.student[first[drawn]].tolist(), prefs.offer[first[drawn]].tolist(),
+                    strict=True):
+        e, prio = int(a.o_environment[o]), bool(a.s_priority[s])
+        if seats[o] <= 0 or (not prio and open_seats[o] <= 0) or (e >= 0 and env_seats[e] <= 0):
+            continue
+        seats[o] -= 1
+        open_seats[o] -= not prio
+        if e >= 0:
+            env_seats[e] -= 1
+        pins.append({"student_id": rnd.students[s].id, "offer_id": rnd.offers[o].id})
+    return pins
+
+
+def prepare(students: int, seed: int, directory: str, rules_max: int) -> int:
     """Child mode: write the full and the reduced round, and a description of both."""
     from seeds.generator import generate_round  # from PYTHONPATH: the code snapshot
 
@@ -228,6 +270,16 @@ def prepare(students: int, seed: int, directory: str) -> int:
     with reduced.open("w", encoding="utf-8") as f:
         json.dump(doc, f, separators=(",", ":"))
     info["reduced_path"] = str(reduced)
+    if students <= rules_max:
+        # The round with every rule: the generator's round (reserved seats, environments,
+        # periods, travel limits) plus pinned placements from an earlier round.
+        doc = json.loads(full.read_text(encoding="utf-8"))
+        doc["pinned"] = pins_for(doc, PIN_SHARE, seed)
+        rules = Path(f"{base}-rules.json")
+        with rules.open("w", encoding="utf-8") as f:
+            json.dump(doc, f, separators=(",", ":"))
+        info["rules_path"] = str(rules)
+        info["rules_pinned"] = len(doc["pinned"])
     Path(f"{base}-info.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return 0
 
@@ -235,8 +287,8 @@ def prepare(students: int, seed: int, directory: str) -> int:
 # -- one size ----------------------------------------------------------------------------------
 
 
-def methods_for(size: int, args: argparse.Namespace, full: str, reduced: str, out: Path
-                ) -> list[tuple[str, list[str], str, float]]:
+def methods_for(size: int, args: argparse.Namespace, full: str, reduced: str, out: Path,
+                rules: str | None = None) -> list[tuple[str, list[str], str, float]]:
     """(method, command, output file, timeout) for every run at this size, in order."""
     cli = [PY, "-m", "solver.cli", "solve"]
     runs = [("leerplek", [*cli, full, "-o", str(out / "leerplek.json")],
@@ -246,6 +298,21 @@ def methods_for(size: int, args: argparse.Namespace, full: str, reduced: str, ou
                      [PY, str(BENCH / "baseline_flow.py"), full, "-o",
                       str(out / "baseline_flow.json")],
                      str(out / "baseline_flow.json"), args.timeout))
+    if args.before:
+        runs.append(("leerplek_before", [*cli, full, "-o", str(out / "leerplek_before.json")],
+                     str(out / "leerplek_before.json"), args.timeout))
+    if rules:
+        runs.append(("leerplek_rules", [*cli, rules, "-o", str(out / "leerplek_rules.json")],
+                     str(out / "leerplek_rules.json"), args.timeout))
+        if args.before:
+            runs.append(("leerplek_rules_before",
+                         [*cli, rules, "-o", str(out / "leerplek_rules_before.json")],
+                         str(out / "leerplek_rules_before.json"), args.timeout))
+        if not args.skip_baselines:
+            runs.append(("baseline_flow_rules",
+                         [PY, str(BENCH / "baseline_flow.py"), rules, "-o",
+                          str(out / "baseline_flow_rules.json")],
+                         str(out / "baseline_flow_rules.json"), args.timeout))
     if not args.skip_stable_full:
         runs.append(("leerplek_stable",
                      [*cli, full, "--objective", "stable", "-o", str(out / "stable_full.json")],
@@ -302,7 +369,8 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
     print(f"\n=== {size:,} students (seed {args.seed}) ===", flush=True)
     out = work / f"n{size}"
     out.mkdir(parents=True, exist_ok=True)
-    prep = run_child([PY, __file__, "_prepare", str(size), str(args.seed), str(out)],
+    prep = run_child([PY, __file__, "_prepare", str(size), str(args.seed), str(out),
+                      str(args.rules_max)],
                      out / "prepare.log", args.timeout)
     if prep["exit_code"] != 0:
         raise SystemExit(f"generating {size} failed:\n" + "\n".join(prep["log_tail"]))
@@ -312,13 +380,15 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
           f"{info['seats']:,} seats, {info['preferences']:,} preferences, "
           f"{info['full_bytes'] / 1e6:.0f} MB JSON (generated in {prep['wall_s']:.1f} s)",
           flush=True)
-    runs = methods_for(size, args, info["full_path"], info["reduced_path"], out)
+    runs = methods_for(size, args, info["full_path"], info["reduced_path"], out,
+                       info.get("rules_path"))
 
     record: dict[str, Any] = {"round": info, "methods": {}}
     for repeat in range(args.repeat):
         for method, cmd, target, timeout in runs:
             Path(target).unlink(missing_ok=True)
-            proc = run_child(cmd, out / f"{method}.{repeat}.log", timeout)
+            code_dir = Path(args.before) if method.endswith("_before") else None
+            proc = run_child(cmd, out / f"{method}.{repeat}.log", timeout, code_dir)
             if proc["exit_code"] == 0:
                 proc.update(figures(method, target))
             entry = record["methods"].setdefault(method, {"runs": []})
@@ -342,15 +412,18 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
                          "pss_mb_max": max(r["tree_pss_peak_mb"] for r in entry["runs"]),
                          "processes_max": max(r["max_processes"] for r in entry["runs"])}
 
-    if not args.no_breakdown:
+    breakdowns = [("stages", None)] + ([("stages_before", Path(args.before))]
+                                        if args.before else [])
+    for key, code_dir in ([] if args.no_breakdown else breakdowns):
         proc = run_child([PY, str(BENCH / "leerplek_stages.py"), info["full_path"], "-o",
-                          str(out / "stages.json"), "--result", str(out / "stages-result.json")],
-                         out / "stages.log", args.timeout)
+                          str(out / f"{key}.json"), "--result", str(out / f"{key}-result.json")],
+                         out / f"{key}.log", args.timeout, code_dir)
         if proc["exit_code"] == 0:
-            record["stages"] = json.loads((out / "stages.json").read_text())
-            record["stages"]["process"] = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb")}
+            record[key] = json.loads((out / f"{key}.json").read_text())
+            record[key]["process"] = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb",
+                                                            "loadavg_1m_before")}
         else:
-            record["stages"] = {"error": proc["log_tail"]}
+            record[key] = {"error": proc["log_tail"]}
 
     record["checks"] = checks(record)
     record["ratios"] = ratios(record)
@@ -365,18 +438,26 @@ def best(record: dict[str, Any], method: str) -> dict[str, Any] | None:
     return result
 
 
+BASELINE_PAIRS = (("leerplek", "baseline_flow", "baseline_equals_optimal"),
+                  ("leerplek_rules", "baseline_flow_rules", "baseline_equals_optimal_rules"),
+                  ("leerplek", "leerplek_before", "before_equals_optimal"),
+                  ("leerplek_rules", "leerplek_rules_before", "before_equals_optimal_rules"))
+
+
 def checks(record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    lp, bl = best(record, "leerplek"), best(record, "baseline_flow")
-    if lp and bl:
+    for mine, theirs, name in BASELINE_PAIRS:
+        lp, bl = best(record, mine), best(record, theirs)
+        if not (lp and bl):
+            continue
         # Every leerplek run is checked, not only the fastest: a run that hits the policy's
         # time limit is faster *because* it stops early, with status `feasible`.
         key = ("placed_priority", "placed", "rank_sum")
         b = tuple(bl.get(k) for k in key)
-        runs = [r for r in record["methods"]["leerplek"]["runs"] if r["exit_code"] == 0]
+        runs = [r for r in record["methods"][mine]["runs"] if r["exit_code"] == 0]
         bad = [r for r in runs
                if tuple(r.get(k) for k in key) != b or r.get("status") != "optimal"]
-        out["baseline_equals_optimal"] = {
+        out[name] = {
             "ok": not bad and bl.get("status") == "optimal",
             "baseline": dict(zip(key, b, strict=True)),
             "leerplek_runs": [{**{k: r.get(k) for k in key}, "status": r.get("status"),
@@ -408,10 +489,13 @@ def checks(record: dict[str, Any]) -> dict[str, Any]:
 
 def ratios(record: dict[str, Any]) -> dict[str, float]:
     out: dict[str, float] = {}
-    lp, bl = best(record, "leerplek"), best(record, "baseline_flow")
-    if lp and bl:
-        out["baseline_wall_over_leerplek_wall"] = round(bl["wall_s"] / lp["wall_s"], 2)
-        out["baseline_cpu_over_leerplek_cpu"] = round(bl["cpu_s"] / lp["cpu_s"], 2)
+    for mine, theirs, _ in BASELINE_PAIRS:
+        lp, bl = best(record, mine), best(record, theirs)
+        suffix = mine.removeprefix("leerplek")
+        what = "before" if theirs.endswith("_before") else "baseline"
+        if lp and bl:
+            out[f"{what}_wall_over_leerplek_wall{suffix}"] = round(bl["wall_s"] / lp["wall_s"], 2)
+            out[f"{what}_cpu_over_leerplek_cpu{suffix}"] = round(bl["cpu_s"] / lp["cpu_s"], 2)
     st = best(record, "leerplek_stable_reduced")
     for name in ("matching", "matching_checked"):
         mt = best(record, name)
@@ -434,10 +518,16 @@ def table(size: int, record: dict[str, Any]) -> str:
     ratio = record["ratios"]
     notes = {
         "baseline_flow": ratio.get("baseline_wall_over_leerplek_wall"),
+        "baseline_flow_rules": ratio.get("baseline_wall_over_leerplek_wall_rules"),
+        "leerplek_before": ratio.get("before_wall_over_leerplek_wall"),
+        "leerplek_rules_before": ratio.get("before_wall_over_leerplek_wall_rules"),
         "matching": ratio.get("matching_wall_over_stable_wall"),
         "matching_checked": ratio.get("matching_checked_wall_over_stable_wall"),
     }
-    labels = {"baseline_flow": "baseline/leerplek", "matching": "matching/stable_reduced",
+    labels = {"baseline_flow": "baseline/leerplek",
+              "baseline_flow_rules": "baseline/leerplek (every rule)",
+              "leerplek_before": "before/after", "leerplek_rules_before": "before/after",
+              "matching": "matching/stable_reduced",
               "matching_checked": "matching/stable_reduced"}
     profiles = []
     for method, entry in record["methods"].items():
@@ -466,22 +556,28 @@ def table(size: int, record: dict[str, Any]) -> str:
         if j == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     lines += profiles
-    digests = {json.dumps(r["code_sha256"], sort_keys=True)
-               for e in record["methods"].values() for r in e["runs"]}
-    lines.append("  code: " + (f"unchanged during this size {digests.pop()}" if len(digests) == 1
-                               else f"CHANGED between runs: {sorted(digests)}"))
+    for what, before in (("code", False), ("--before code", True)):
+        digests = {json.dumps(r["code_sha256"], sort_keys=True)
+                   for m, e in record["methods"].items() if m.endswith("_before") == before
+                   for r in e["runs"]}
+        if digests:
+            lines.append(f"  {what}: " + (f"unchanged during this size {digests.pop()}"
+                                          if len(digests) == 1
+                                          else f"CHANGED between runs: {sorted(digests)}"))
     for name, check in record["checks"].items():
         verdict = {True: "OK", False: "FAILED", None: "not checked"}[check.get("ok")]
         detail = {k: v for k, v in check.items() if k != "ok"}
         lines.append(f"  check {name}: {verdict} {json.dumps(detail)}")
     for name, value in ratio.items():
         lines.append(f"  ratio {name}: {value}")
-    stages = record.get("stages", {}).get("stages")
-    if stages:
-        lines.append("  where leerplek's time goes (bench/leerplek_stages.py, one more run):")
-        for label, depth, seconds in stage_rows(stages):
-            if seconds >= 0.05:
-                lines.append(f"    {seconds:8.2f} s  {'  ' * depth}{label}")
+    for key, what in (("stages", ""), ("stages_before", ", the code of --before")):
+        stages = record.get(key, {}).get("stages")
+        if stages:
+            lines.append(f"  where leerplek's time goes{what} (bench/leerplek_stages.py, one "
+                         "more run):")
+            for label, depth, seconds in stage_rows(stages):
+                if seconds >= 0.05:
+                    lines.append(f"    {seconds:8.2f} s  {'  ' * depth}{label}")
     return "\n".join(lines)
 
 
@@ -498,20 +594,24 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         rec = results.get(str(size))
         if not rec:
             continue
-        lp = best(rec, "leerplek")
-        wall = lp["wall_s"] if lp else None
-        peak = rec["methods"]["leerplek"]["best"]["peak_mb_max"]
-        pss = rec["methods"]["leerplek"]["best"]["pss_mb_max"]
-        add(f"{label} ({size:,}): leerplek solve wall < {TARGETS[wall_t]:g} s", wall,
-            TARGETS[wall_t], wall is not None and wall < TARGETS[wall_t])
-        add(f"{label} ({size:,}): leerplek solve memory < {TARGETS[mem_t]:g} MB (tree PSS; "
-            f"tree RSS sum {peak:.0f} MB)", pss, TARGETS[mem_t],
-            lp is not None and 0 < pss < TARGETS[mem_t])
-        bl = best(rec, "baseline_flow")
-        if size == PROVINCE and bl:
-            add(f"{label} ({size:,}): leerplek faster than the big-M baseline",
-                rec["ratios"].get("baseline_wall_over_leerplek_wall"), 1.0,
-                wall is not None and wall < bl["wall_s"])
+        for method, what in (("leerplek", ""), ("leerplek_rules", ", every rule")):
+            lp = best(rec, method)
+            if method not in rec["methods"]:
+                continue
+            wall = lp["wall_s"] if lp else None
+            peak = rec["methods"][method]["best"]["peak_mb_max"]
+            pss = rec["methods"][method]["best"]["pss_mb_max"]
+            add(f"{label} ({size:,}{what}): leerplek solve wall <= {TARGETS[wall_t]:g} s", wall,
+                TARGETS[wall_t], wall is not None and wall <= TARGETS[wall_t])
+            add(f"{label} ({size:,}{what}): leerplek solve memory <= {TARGETS[mem_t]:g} MB "
+                f"(tree PSS; tree RSS sum {peak:.0f} MB)", pss, TARGETS[mem_t],
+                lp is not None and 0 < pss <= TARGETS[mem_t])
+            ratio = rec["ratios"].get("baseline_wall_over_leerplek_wall"
+                                      + method.removeprefix("leerplek"))
+            if size == PROVINCE and ratio is not None:
+                limit = TARGETS["province_baseline_ratio"]
+                add(f"{label} ({size:,}{what}): the plain baseline takes >= {limit:g}x "
+                    "leerplek's wall time", ratio, limit, ratio >= limit)
     rec = results.get(str(SMALL))
     if rec and "matching_wall_over_stable_wall" in rec["ratios"]:
         r = rec["ratios"]["matching_wall_over_stable_wall"]
@@ -572,6 +672,10 @@ def machine() -> dict[str, Any]:
 NAMES = {
     "leerplek": "`leerplek solve` (optimal)",
     "baseline_flow": "plain big-M min-cost flow",
+    "leerplek_before": "`leerplek solve` (optimal), the code given by --before",
+    "leerplek_rules": "`leerplek solve` (optimal), every rule (+ pinned)",
+    "leerplek_rules_before": "`leerplek solve` (optimal), every rule, the code of --before",
+    "baseline_flow_rules": "plain big-M min-cost flow, every rule (+ pinned)",
     "leerplek_stable": "`leerplek solve --objective stable`",
     "leerplek_stable_reduced": "`leerplek solve` stable, reduced round",
     "matching": "`matching` HR, checks skipped, reduced round",
@@ -580,12 +684,12 @@ NAMES = {
 
 
 STAGE_ORDER = (  # (label prefix, depth) in call order, for the breakdown table
-    ("load_round", 0), ("allocate", 0), ("engine.build_problem", 1), ("engine.components", 1),
-    ("engine.build_network", 1), ("engine.stage_costs", 1), ("flow.solve_lexicographic", 1),
+    ("load_round", 0), ("allocate", 0), ("problem.build_problem", 1), ("network.components", 1),
+    ("network.build_network", 1), ("network.stage_costs", 1), ("flow.solve_lexicographic", 1),
     ("flow._solve", 2), ("flow.max_placement_flow", 2), ("flow.potentials", 2),
     ("stable.deferred_acceptance", 1), ("stable.count_blocking", 1),
     ("verify.blocking_pairs", 1), ("explain.build_result", 1), ("explain.reasons", 2),
-    ("explain.shortage_cells", 2), ("engine.assignments_from", 2), ("result_to_dict", 0),
+    ("problem.assignments_from", 2), ("shortage.shortage_cells", 1), ("result_to_json", 0),
     ("write result", 0),
 )
 
@@ -609,6 +713,36 @@ def check_detail(check: dict[str, Any]) -> str:
         return (f"baseline (priority placed, placed, rank sum) = {b['placed_priority']}, "
                 f"{b['placed']}, {b['rank_sum']}; leerplek runs: {runs}")
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in check.items() if k != "ok")
+
+
+def breakdown_table(rec: dict[str, Any]) -> list[str]:
+    """Where the time goes, after and (with ``--before``) before, side by side."""
+    runs = [(key, rec[key]) for key in ("stages_before", "stages")
+            if rec.get(key, {}).get("stages")]
+    seconds = [{label: sec for label, _, sec in stage_rows(r["stages"])} for _, r in runs]
+    order: list[tuple[str, int]] = []
+    for _, r in runs:
+        for label, depth, _ in stage_rows(r["stages"]):
+            if (label, depth) not in order:
+                order.append((label, depth))
+    order.sort(key=lambda ld: next((i for i, (prefix, _) in enumerate(STAGE_ORDER)
+                                    if ld[0].startswith(prefix)), len(STAGE_ORDER)))
+    head = " | ".join("before (s)" if key == "stages_before" else "after (s)"
+                      for key, _ in runs)
+    out = ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, one more run "
+           "of each; indented rows are parts of the row above them; whole process: "
+           + "; ".join(f"{'before' if key == 'stages_before' else 'after'} "
+                       f"{r.get('process', {}).get('wall_s', 0):.2f} s wall, load "
+                       f"{r.get('process', {}).get('loadavg_1m_before', '?')}"
+                       for key, r in runs) + "):", "",
+           f"| part | {head} |", "|---|" + "--:|" * len(runs)]
+    for label, depth in order:
+        values = [sec.get(label) for sec in seconds]
+        if max((v or 0.0) for v in values) < 0.05:
+            continue
+        cells = " | ".join("-" if v is None else f"{v:.2f}" for v in values)
+        out.append(f"| {'&nbsp;' * 4 * depth}{label} | {cells} |")
+    return [*out, ""]
 
 
 def markdown(paths: list[str]) -> str:
@@ -665,24 +799,14 @@ def markdown(paths: list[str]) -> str:
             lines.append("")
             stages = rec.get("stages", {}).get("stages")
             if stages:
-                proc = rec["stages"].get("process", {})
-                lines += ["Where `leerplek solve` spends its time (`bench/leerplek_stages.py`, one "
-                          f"more run: {proc.get('wall_s', 0):.2f} s wall as a whole process, "
-                          f"{rec['stages']['total_in_process_seconds']:.2f} s from load to "
-                          "write; indented rows are parts of the row above them):", "",
-                          "| seconds | part |", "|--:|---|"]
-                for label, depth, seconds in stage_rows(stages):
-                    if seconds >= 0.05:
-                        pad = "&nbsp;" * 4 * depth
-                        lines.append(f"| {seconds:.2f} | {pad}{label} |")
-                lines.append("")
-    return "\n".join(lines)
+                lines += breakdown_table(rec)
+        return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_prepare":
-        return prepare(int(argv[1]), int(argv[2]), argv[3])
+        return prepare(int(argv[1]), int(argv[2]), argv[3], int(argv[4]))
     if argv and argv[0] == "markdown":
         print(markdown(argv[1:]))
         return 0
@@ -707,6 +831,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--matching-checked-sizes", default=str(SMALL),
                         help="sizes at which to also run matching with its input checks "
                              "(default 10000; empty for none)")
+    parser.add_argument("--rules-max", type=int, default=PROVINCE,
+                        help="also run the every-rule round (the generator's round plus "
+                             "pinned placements) up to this many students (default 60000)")
+    parser.add_argument("--before", metavar="DIR",
+                        help="also run `leerplek solve` (generator and every-rule round) with "
+                             "the solver/ of DIR, e.g. an export of an earlier commit: "
+                             "`git archive COMMIT solver seeds | tar -x -C DIR`")
     parser.add_argument("--workdir", help="directory for rounds and results (default: a new "
                                           "temporary directory under /tmp, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")

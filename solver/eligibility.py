@@ -170,7 +170,8 @@ def great_circle_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray,
                     lon2: FloatArray) -> FloatArray:
     """Haversine distance in km between points given in radians, element-wise (broadcast);
     nan where a coordinate is nan. The one distance formula: the engine's travel rule, the
-    generator's lists and the service's charts all measure with it, so they agree exactly."""
+    generator's lists and the service's charts all measure with it, so they agree exactly.
+    (``solver.verify`` keeps its own scalar formula on purpose: it is the independent check.)"""
     h = (np.sin((lat2 - lat1) / 2) ** 2
          + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))

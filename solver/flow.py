@@ -226,14 +226,18 @@ def max_placement_flow(net: Network) -> IntArray:
         starts = students[phase & ~placed]
         if starts.size == 0:
             continue
+        # Only the residual arcs that can carry flow: saturated arcs and empty reverse arcs
+        # would double the network for nothing.
+        room, used = np.flatnonzero(cap > flow), np.flatnonzero(flow > 0)
         mf = max_flow.SimpleMaxFlow()
-        fwd = mf.add_arcs_with_capacity(tail, head, cap - flow)
-        bwd = mf.add_arcs_with_capacity(head, tail, flow)
+        fwd = mf.add_arcs_with_capacity(tail[room], head[room], cap[room] - flow[room])
+        bwd = mf.add_arcs_with_capacity(head[used], tail[used], flow[used])
         src = mf.add_arcs_with_capacity(np.full(starts.size, source), starts,
                                         np.ones(starts.size, dtype=np.int64))
         if mf.solve(source, sink) != mf.OPTIMAL:
             raise FlowError("max flow did not finish")
-        flow += mf.flows(fwd) - mf.flows(bwd)
+        flow[room] += mf.flows(fwd)
+        flow[used] -= mf.flows(bwd)
         placed[np.isin(students, starts[mf.flows(src) > 0])] = True
     out = np.zeros(net.tail.size, dtype=np.int64)
     out[rest] = flow

@@ -5,16 +5,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from . import explain
 from .lottery import lottery_positions
 from .model import FEASIBLE, STABLE, Result
-
-if TYPE_CHECKING:
-    from .engine import Problem
+from .problem import Problem
 
 IntArray = npt.NDArray[np.int64]
 
@@ -49,13 +47,11 @@ def proposal_lists(p: Problem) -> tuple[IntArray, IntArray, IntArray]:
 
 
 def allocate_stable(p: Problem, build: float) -> Result:
-    from . import explain
-
     t0 = time.monotonic()
     picked = deferred_acceptance(p)
     blocking = count_blocking(p, picked)
     solve = time.monotonic() - t0
-    result = explain.build_result(p, picked, STABLE, True, build, solve, "", [])
+    result = explain.build_result(p, picked, STABLE, True, build, solve, "")
     status = STABLE if blocking == 0 else FEASIBLE
     message = "" if blocking == 0 else (
         f"{blocking} blocking pairs remain through shared environment capacity; "

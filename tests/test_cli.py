@@ -72,3 +72,73 @@ def test_invalid_json_exits_2(tmp_path: Path) -> None:
 def test_missing_file_exits_2() -> None:
     proc = run_cli("solve", "/nonexistent/round.json")
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_verify_accepts_a_result_solved_with_another_objective(tmp_path: Path) -> None:
+    # The round's policy says `optimal`; the result was made with `--objective stable`.
+    round_path = str(CONFORMANCE / "c01-optimal-features.json")
+    out = tmp_path / "result.json"
+    assert main(["solve", round_path, "--objective", "stable", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["objective"] == "stable"
+    proc = run_cli("verify", round_path, str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "objective" not in proc.stdout
+
+
+def test_verify_still_checks_the_objective_the_result_names(tmp_path: Path) -> None:
+    # A result that claims `stable` is checked as a stable allocation: an optimal one is not.
+    round_path = str(CONFORMANCE / "c01-optimal-features.json")
+    out = tmp_path / "result.json"
+    main(["solve", round_path, "-o", str(out)])
+    doc = json.loads(out.read_text())
+    doc["objective"] = "stable"
+    out.write_text(json.dumps(doc))
+    assert main(["verify", round_path, str(out)]) == 1
+
+
+def test_generate_refuses_a_negative_student_count() -> None:
+    proc = run_cli("generate", "--students", "-5")
+    assert proc.returncode == 2
+    assert "--students" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_several_document_errors_are_each_printed_once(
+        tmp_path: Path, small_doc: dict[str, Any]) -> None:
+    small_doc["students"][0]["level"] = 7
+    small_doc["students"][1]["level"] = 9
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(small_doc))
+    proc = run_cli("solve", str(bad))
+    assert proc.returncode == 2
+    assert proc.stderr.count("students[0].level") == 1
+    assert proc.stderr.count("students[1].level") == 1
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = (f"import sys\n{code}\n"
+             "print(' '.join(m for m in ('flask', 'sqlalchemy', 'ortools', 'scipy') "
+             "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=True)
+    return set(proc.stdout.split())
+
+
+def test_the_command_pays_only_for_what_it_uses(tmp_path: Path) -> None:
+    # `leerplek` itself loads no web framework; a stable round loads no flow solver.
+    assert _modules_after("import service.cli") == set()
+    stable = (f"from solver.cli import main\n"
+              f"main(['solve', {str(CONFORMANCE / 'c01-optimal-features.json')!r}, "
+              f"'--objective', 'stable', '-o', {str(tmp_path / 'r.json')!r}])")
+    assert _modules_after(stable) == set()
+    optimal = stable.replace("'--objective', 'stable', ", "")
+    assert _modules_after(optimal) == {"ortools", "scipy"}
+
+
+def test_no_shortage_skips_only_the_shortage_analysis(tmp_path: Path) -> None:
+    round_path = str(CONFORMANCE / "c05-pinned.json")
+    with_it, without = tmp_path / "with.json", tmp_path / "without.json"
+    assert main(["solve", round_path, "-o", str(with_it)]) == 0
+    assert main(["solve", round_path, "--no-shortage", "-o", str(without)]) == 0
+    a, b = json.loads(with_it.read_text()), json.loads(without.read_text())
+    assert a["shortage"] and b["shortage"] == []
+    assert a["assignments"] == b["assignments"] and a["unassigned"] == b["unassigned"]

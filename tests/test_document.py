@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from solver import DocumentError, parse_round, round_to_dict
+from solver import DocumentError, load_round, parse_round, result_to_dict, round_to_dict
+from solver.document import result_to_json
 from solver.model import Location
+from solver.schema import decode_round
 
 Doc = dict[str, Any]
 
@@ -149,3 +153,62 @@ def test_fast_and_careful_readers_agree(name: str) -> None:
         assert careful.errors == []
     rnd = parse_round(doc)
     assert parse_round(round_to_dict(rnd)) == rnd
+
+
+@pytest.mark.parametrize(("case", "breakit", "field"), REJECTIONS, ids=[r[0] for r in REJECTIONS])
+def test_compiled_reader_leaves_every_broken_document_to_the_careful_one(
+    small_doc: Doc, case: str, breakit: Callable[[Doc], None], field: str, tmp_path: Path
+) -> None:
+    breakit(small_doc)
+    data = json.dumps(small_doc).encode()
+    assert decode_round(data) is None
+    path = tmp_path / "round.json"
+    path.write_bytes(data)
+    with pytest.raises(DocumentError) as info:
+        load_round(path)
+    assert field in [e.path for e in info.value.errors], info.value.errors
+
+
+@pytest.mark.parametrize("name", ["c01-optimal-features", "c02-rank-maximal",
+                                  "c03-stable-rankings", "c04-place-unranked", "c05-pinned",
+                                  "c06-edge-entries"])
+def test_compiled_and_careful_readers_read_a_round_the_same(name: str) -> None:
+    from .conftest import CONFORMANCE
+
+    data = (CONFORMANCE / f"{name}.json").read_bytes()
+    fast = decode_round(data)
+    assert fast is not None
+    assert fast == parse_round(json.loads(data))
+
+
+def test_compiled_reader_applies_the_same_defaults(small_doc: Doc) -> None:
+    for key in ("policy", "environments"):
+        small_doc.pop(key, None)
+    for s in small_doc["students"]:
+        for key in ("qualification", "location", "max_travel_km", "priority",
+                    "available_from", "available_until", "preferences"):
+            s.pop(key, None)
+    del small_doc["round"]["name"]
+    for o in small_doc["offers"]:
+        o["environment_id"] = None
+        for key in ("title", "qualifications", "location", "reserved_priority", "start",
+                    "end"):
+            o.pop(key, None)
+    fast = decode_round(json.dumps(small_doc).encode())
+    assert fast is not None and fast == parse_round(small_doc)
+
+
+def test_compiled_reader_knows_the_engine_pathways() -> None:
+    from typing import get_args
+
+    from solver import schema
+    from solver.model import PATHWAYS
+
+    assert get_args(schema.Pathway) == PATHWAYS
+
+
+def test_result_json_is_the_result_document(small_doc: Doc) -> None:
+    from solver import allocate
+
+    result = allocate(parse_round(small_doc))
+    assert json.loads(result_to_json(result)) == result_to_dict(result)

@@ -99,15 +99,15 @@ def test_pinned_seats_over_capacity_are_an_infeasible_answer(small_doc: dict[str
 
 def test_parallel_stages_and_shortage_give_the_same_result(monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
-    import solver.explain
     import solver.flow
+    import solver.shortage
 
     rnd = load_round(CONFORMANCE / "c05-pinned.json")
     monkeypatch.setenv("LEERPLEK_SOLVER_WORKERS", "1")
     sequential = allocate(rnd)
     monkeypatch.setenv("LEERPLEK_SOLVER_WORKERS", "2")
     monkeypatch.setattr(solver.flow, "PARALLEL_MIN_ARCS", 0)
-    monkeypatch.setattr(solver.explain, "PARALLEL_MIN_ARCS", 0)
+    monkeypatch.setattr(solver.shortage, "PARALLEL_MIN_ARCS", 0)
     parallel = allocate(rnd)
     assert parallel.assignments == sequential.assignments
     assert parallel.shortage == sequential.shortage
