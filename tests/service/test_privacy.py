@@ -228,6 +228,18 @@ def test_purge_refuses_a_period_below_one_day(app: Flask, monkeypatch: pytest.Mo
     assert "at least one day" in capsys.readouterr().err
 
 
+def test_purge_refuses_zero_days_instead_of_using_the_default(
+        app: Flask, client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    old = _finished_round(client, make)
+    _age(app, old["round"], 800)
+    before = _numbers(app)
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    assert main(["purge", "--older-than-days", "0"]) == 2
+    assert "at least one day" in capsys.readouterr().err
+    assert _numbers(app) == before  # not the 730-day default's erasure
+
+
 # Logs -----------------------------------------------------------------------------------------
 
 def test_logs_never_contain_tokens_or_student_numbers(
