@@ -280,7 +280,7 @@ def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
         stmt = stmt.where(Student.school_id == school_id)
     if company_id is not None:
         stmt = stmt.where(Offer.company_id == company_id)
-    rows = [tuple(row) for row in session.execute(stmt)]
+    rows = list(session.execute(stmt).all())
     places, regions, sectors = (places_by_region(session), region_names(session),
                                 sector_names(session))
     rows.sort(key=lambda r: (r[3], natural_key(r[1].student_number), r[0].id))

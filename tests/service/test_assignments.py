@@ -126,7 +126,8 @@ def test_the_csv_names_school_company_place_region_and_sector_in_numeric_order(
     assert [r["student_number"] for r in rows] == ["9", "10", "100"]
     assert {(r["school"], r["company"], r["place"], r["region"], r["sector"], r["level"],
              r["pathway"], r["rank"]) for r in rows} == {
-        ("ROC Oost", "Hotel De Kroon", "Enschede", "Twente", "Voedsel en gastvrijheid", "2", "BOL", "1")}
+        ("ROC Oost", "Hotel De Kroon", "Enschede", "Twente", "Voedsel en gastvrijheid", "2",
+         "BOL", "1")}
 
 
 def test_the_csv_shows_the_stored_rank_of_a_kept_placement(
