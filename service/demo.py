@@ -13,6 +13,7 @@ coordinator's report is printed and written next to the assignments CSV.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import multiprocessing
@@ -28,14 +29,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from babel.numbers import format_decimal, format_percent
 from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from seeds.generator import generate_round
+from seeds.generator import generate_round, load_reference
 from service.app import create_app
 from service.extensions import db
 from service.identity.tokens import issue_token, issue_tokens
@@ -301,8 +304,8 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     report["demo"] = {"students": students, "seed": seed}
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
-    print(f"\nWrote {output / 'report.json'}, {output / 'report.md'} and "
-          f"{output / 'assignments.csv'}.", file=out)
+    print(f"\nGeschreven: {output / 'report.json'}, {output / 'report.md'}, "
+          f"{output / 'report.html'} en {output / 'assignments.csv'}.", file=out)
     print("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):\n"
           "  dashboard   http://127.0.0.1:8000/dashboard\n"
           "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
@@ -518,48 +521,187 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
+# The report in Dutch: one table model, rendered as console text, Markdown and HTML ---------
+# Until service.texts (branch `dutch`) is on main, the few sentences below live here; names of
+# sectors and regions come from the reference data, formats from Babel's Dutch locale.
+
+LOCALE = "nl"
+REASONS = {  # docs/ENGINE.md's order; the coordinators' sentences of UX-NL.md
+    "no_eligible_offer": "Er was in deze ronde geen plek die bij de opleiding, het niveau of "
+                         "de regio past.",
+    "no_preferences": "Geen voorkeurslijst ingeleverd.",
+    "preferences_ineligible": "De plekken op de lijst passen niet bij de opleiding, het "
+                              "niveau, de leerweg, de regio of de reisafstand.",
+    "outcompeted": "De plekken op de lijst waren al vol.",
+}
+ANSWERS = {"accepted": "geaccepteerd", "student declined": "afgewezen door de student",
+           "company declined": "afgewezen door het leerbedrijf"}
+ENGINE_STATUS = {"optimal": "bewezen de beste indeling", "stable": "eerlijke volgorde",
+                 "feasible": "geldige indeling, niet bewezen de beste",
+                 "infeasible": "geen indeling mogelijk"}
+
+
+def _n(value: int) -> str:
+    """1.234"""
+    return str(format_decimal(value, format="#,##0", locale=LOCALE))
+
+
+def _pct(share: float) -> str:
+    """92,0%"""
+    return str(format_percent(share, format="#,##0.0%", locale=LOCALE))
+
+
+def _dec(value: float) -> str:
+    """2,7"""
+    return str(format_decimal(value, format="#,##0.0", locale=LOCALE))
+
+
+@functools.cache
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Sector and region names from the reference data."""
+    ref = load_reference()
+    return ({s["id"]: s["name"] for s in ref["sectors"]},
+            {r["id"]: r["name"] for r in ref["regions"]})
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]  # right-aligned columns
+
+
+def mean_rank(profile: dict[str, int]) -> float | None:
+    """The mean rank of placements with a rank (unranked ones are counted apart)."""
+    ranked = {int(k): v for k, v in profile.items() if k != "unranked"}
+    total = sum(ranked.values())
+    return sum(k * v for k, v in ranked.items()) / total if total else None
+
+
+def report_summary(r: dict[str, Any]) -> list[str]:
+    first = r["first_round"]
+    mean = mean_rank(r["rank_profile"])
+    answers = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(r["answers"].items()))
+    return [
+        f"{_n(r['placed'])} van {_n(r['students'])} studenten geplaatst "
+        f"({_pct(r['placed_share'])}); studenten met voorrang: {_n(r['priority_placed'])} "
+        f"van {_n(r['priority_students'])} geplaatst.",
+        f"{_n(r['pinned'])} plaatsingen behouden uit de eerste ronde; de eerste ronde "
+        f"plaatste {_n(first['placed'])} van {_n(first['students'])} studenten.",
+        f"Antwoorden op de voorstellen: {answers or 'geen'}.",
+        "Plek op de voorkeurslijst: " + (f"gemiddeld {_dec(mean)}" if mean is not None
+                                         else "geen plaatsing met een plek op de lijst")
+        + (f"; {_n(r['rank_profile'].get('unranked', 0))} geplaatst buiten de lijst."
+           if r["rank_profile"].get("unranked") else "."),
+        f"Uitkomst van de berekening: {ENGINE_STATUS.get(r['engine_status'], '?')}.",
+    ]
+
+
+def report_tables(r: dict[str, Any]) -> list[Table]:
+    sectors, regions = _names()
+    profile = Table("Plaatsingen per plek op de voorkeurslijst", ["Keuze", "Studenten"],
+                    [[f"{k}e keuze" if k != "unranked" else "buiten de lijst", _n(v)]
+                     for k, v in r["rank_profile"].items()], [False, True])
+    fills = []
+    for key, title, names in (("regions", "Regio", regions), ("sectors", "Sector", sectors)):
+        code = "region" if key == "regions" else "sector"
+        fills.append(Table(
+            f"Per {title.lower()}",
+            [title, "Plaatsen", "Bezet", "Bezetting", "Studenten", "Geplaatst", "Aandeel"],
+            [[names.get(row[code], row[code]), _n(row["seats"]), _n(row["placed_here"]),
+              _pct(row["fill"]), _n(row["students"]), _n(row["students_placed"]),
+              _pct(row["placed_share"])] for row in r[key]],
+            [False] + [True] * 6))
+    unplaced = Table(f"Niet geplaatst: {_n(r['unplaced'])} studenten", ["Reden", "Studenten"],
+                     [[REASONS.get(k, k), _n(v)] for k, v in r["unplaced_reasons"].items()],
+                     [False, True])
+    shortage = Table(
+        "Waar extra plaatsen de meeste studenten plaatsen",
+        ["Regio", "Sector", "Niveau", "Extra plaatsen → meer geplaatst",
+         "Niet geplaatst, met deze cel op de lijst"],
+        [[regions.get(c["region"], c["region"]), sectors.get(c["sector"], c["sector"]),
+          str(c["level"]), f"+{_n(c['would_place'])} → {_n(c['would_place'])}",
+          _n(c["unplaced_students"])] for c in r["top_shortages"]],
+        [False, False, True, True, True])
+    return [profile, *fills, unplaced, shortage]
+
+
+def _title(r: dict[str, Any]) -> str:
+    return f"Rapport voor de coördinator: vervolgronde {r['round_id']}"
 
 
 def render_report(r: dict[str, Any]) -> str:
-    """The report as plain text, for the terminal and report.md."""
-    lines = [
-        "",
-        f"Coordinator's report — round {r['round_id']} (follow-up, {r['engine_status']})",
-        f"  placed {r['placed']:,} of {r['students']:,} students ({_pct(r['placed_share'])}); "
-        f"priority {r['priority_placed']:,} of {r['priority_students']:,}; "
-        f"{r['pinned']:,} kept from the first round",
-        f"  first round placed {r['first_round']['placed']:,} of "
-        f"{r['first_round']['students']:,}; answers: "
-        + ", ".join(f"{v:,} {k}" for k, v in sorted(r["answers"].items())),
-        "",
-        "  rank profile   " + "  ".join(f"{k}:{v:,}" for k, v in r["rank_profile"].items()),
-    ]
-    for key, title in (("regions", "region"), ("sectors", "sector")):
-        lines += ["", f"  {title:<16} {'seats':>7} {'placed':>7} {'fill':>7} "
-                      f"{'students':>9} {'placed':>7} {'share':>7}"]
-        for row in r[key]:
-            name = row["region" if key == "regions" else "sector"]
-            lines.append(f"  {name:<16} {row['seats']:>7,} {row['placed_here']:>7,} "
-                         f"{_pct(row['fill']):>7} {row['students']:>9,} "
-                         f"{row['students_placed']:>7,} {_pct(row['placed_share']):>7}")
-    lines += ["", f"  unplaced {r['unplaced']:,}: " + (", ".join(
-        f"{v:,} {k}" for k, v in r["unplaced_reasons"].items()) or "none")]
-    lines += ["", "  top shortages (extra seats here would place the most unplaced students)"]
-    for cell in r["top_shortages"]:
-        lines.append(f"    {cell['region']:<15} {cell['sector']:<14} level {cell['level']}: "
-                     f"{cell['would_place']:,} more placed (listed by "
-                     f"{cell['unplaced_students']:,} outcompeted students)")
-    if not r["top_shortages"]:
-        lines.append("    none")
+    """The report as plain text, for the terminal."""
+    lines = ["", _title(r), *(f"  {line}" for line in report_summary(r))]
+    for table in report_tables(r):
+        lines += ["", f"  {table.title}"]
+        if not table.rows:
+            lines.append("    geen")
+            continue
+        widths = [max(len(c), *(len(row[i]) for row in table.rows))
+                  for i, c in enumerate(table.columns)]
+
+        def line(cells: list[str], table: Table = table, widths: list[int] = widths) -> str:
+            return "    " + "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in
+                                      zip(cells, widths, table.numeric, strict=True)).rstrip()
+        lines += [line(table.columns), *(line(row) for row in table.rows)]
     return "\n".join(lines)
+
+
+def render_markdown(r: dict[str, Any]) -> str:
+    """The report as Markdown, with a table per section."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+    out = [f"# {_title(r)}", "", *(f"- {line}" for line in report_summary(r))]
+    for table in report_tables(r):
+        out += ["", f"## {table.title}", ""]
+        if not table.rows:
+            out.append("Geen.")
+            continue
+        out += ["| " + " | ".join(cell(c) for c in table.columns) + " |",
+                "|" + "|".join("---:" if num else "---" for num in table.numeric) + "|",
+                *("| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows)]
+    return "\n".join(out) + "\n"
+
+
+HTML_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1rem; max-width: 60rem; color: #1a1a1a; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+th, td { padding: .3rem .6rem; border-bottom: 1px solid #ccc; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def render_html(r: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (no script, no external asset)."""
+    def row(cells: list[str], numeric: list[bool], tag: str) -> str:
+        scope = ' scope="col"' if tag == "th" else ""
+        return "<tr>" + "".join(
+            f'<{tag}{scope}{" class=num" if num else ""}>{escape(c)}</{tag}>'
+            for c, num in zip(cells, numeric, strict=True)) + "</tr>"
+    parts = ['<!doctype html>', '<html lang="nl">', '<head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{escape(_title(r))}</title>", f"<style>{HTML_STYLE}</style></head>",
+             "<body><main>", f"<h1>{escape(_title(r))}</h1>", "<ul>",
+             *(f"<li>{escape(line)}</li>" for line in report_summary(r)), "</ul>"]
+    for table in report_tables(r):
+        parts.append(f"<h2>{escape(table.title)}</h2>")
+        if not table.rows:
+            parts.append("<p>Geen.</p>")
+            continue
+        parts += ['<div class="scroll"><table>',
+                  f"<thead>{row(table.columns, table.numeric, 'th')}</thead><tbody>",
+                  *(row(cells, table.numeric, "td") for cells in table.rows),
+                  "</tbody></table></div>"]
+    parts.append("</main></body></html>")
+    return "\n".join(parts) + "\n"
 
 
 def _write_outputs(output: Path, report: dict[str, Any], demo: Demo) -> None:
     (output / "assignments.csv").write_text(demo.log[-1], encoding="utf-8")
     (output / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
-    (output / "report.md").write_text(
-        "# Leerplek demo: coordinator's report\n\n```\n" + render_report(report).strip()
-        + "\n```\n", encoding="utf-8")
+    (output / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (output / "report.html").write_text(render_html(report), encoding="utf-8")
