@@ -611,7 +611,8 @@ def report_tables(r: dict[str, Any]) -> list[Table]:
             [title, "Plaatsen", "Bezet", "Bezetting", "Studenten", "Geplaatst", "Aandeel"],
             [[names.get(row[code], row[code]), _n(row["seats"]), _n(row["placed_here"]),
               _pct(row["fill"]), _n(row["students"]), _n(row["students_placed"]),
-              _pct(row["placed_share"])] for row in r[key]],
+              _pct(row["placed_share"])]
+             for row in sorted(r[key], key=lambda row: names.get(row[code], row[code]))],
             [False] + [True] * 6))
     unplaced = Table(f"Niet geplaatst: {_n(r['unplaced'])} studenten", ["Reden", "Studenten"],
                      [[REASONS.get(k, k), _n(v)] for k, v in r["unplaced_reasons"].items()],

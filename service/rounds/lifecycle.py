@@ -262,13 +262,14 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
-                    company_id: int | None = None) -> str:
+                    company_id: int | None = None,
+                    students: ColumnElement[bool] | None = None) -> str:
     """The round's assignments as CSV: per placement the school, student number, company,
     the offer's place, region and sector by name, level, pathway and rank (as stored, kept
     placements too), by school and then student number in numeric order.
 
     ``school_id`` keeps one school's students, ``company_id`` one company's offers: the lists
-    a school and a company each need.
+    a school and a company each need; ``students`` a principal's scope of students.
     """
     stmt = (select(Assignment, Student, Offer, School.name, Company.name)
             .join(Student, Student.id == Assignment.student_id)
@@ -280,6 +281,8 @@ def assignments_csv(session: Session, rnd: Round, school_id: int | None = None,
         stmt = stmt.where(Student.school_id == school_id)
     if company_id is not None:
         stmt = stmt.where(Offer.company_id == company_id)
+    if students is not None:
+        stmt = stmt.where(students)
     rows = list(session.execute(stmt).all())
     places, regions, sectors = (places_by_region(session), region_names(session),
                                 sector_names(session))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -525,6 +526,40 @@ def test_the_csv_export_for_a_school_has_its_students(client: FlaskClient,
     assert sorted(int(r["student_id"]) for r in rows) == sorted([seed["s1"], seed["s2"]])
     assert _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
                                 f"?school={make.school()}")) == []
+
+
+def test_a_company_is_chosen_by_its_name(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    rows = _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
+                                "?bedrijf=hotel de zon"))
+    assert [(int(r["student_id"]), r["company"]) for r in rows] == [(seed["s2"],
+                                                                     "Hotel De Zon")]
+
+
+def test_a_name_matching_several_companies_lists_them_to_choose(client: FlaskClient,
+                                                                 make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    response = client.get(f"/dashboard/rounds/{seed['round']}/export.csv?bedrijf=e")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    listed = re.findall(r'<li><a href="[^"]*company=(\d+)">([^<]+)</a>', html)
+    assert sorted(name for _, name in listed) == ["Bakkerij Noord", "Hotel De Zon"]
+    missing = client.get(f"/dashboard/rounds/{seed['round']}/export.csv?bedrijf=garage")
+    assert 'id="company-none"' in missing.get_data(as_text=True)
+
+
+def test_one_zip_holds_every_school_csv_of_the_round(client: FlaskClient,
+                                                     make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    response = client.get(f"/dashboard/rounds/{seed['round']}/export.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        [name] = archive.namelist()
+        rows = list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+    assert name.startswith(f"ronde-{seed['round']}-school-{seed['school']}-")
+    assert sorted(int(r["student_id"]) for r in rows) == sorted([seed["s1"], seed["s2"]])
+    page = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    assert f'/dashboard/rounds/{seed["round"]}/export.zip' in page
 
 
 def test_the_csv_export_needs_a_school_or_company(client: FlaskClient, make: Factory) -> None:

@@ -253,15 +253,36 @@ def unplaced(session: Session, rnd: Round, reason: str | None, number: int) -> P
     return Paged(rows, number, len(entries))
 
 
-def export_schools(session: Session, rnd: Round) -> list[School]:
-    """The schools of the round's placed students, for the per-school export.
+def export_schools(session: Session, rnd: Round,
+                   students: ColumnElement[bool] | None = None) -> list[School]:
+    """The schools of the round's placed students (of those in ``students``), for the
+    per-school export.
 
-    Companies are too many for a list (thousands in a province); their export is linked from
-    each offer in the offer table instead.
+    Companies are too many for a list (thousands in a province); they are found by name
+    (``export_companies``) instead.
     """
-    return list(session.scalars(select(School).where(School.id.in_(
-        select(Student.school_id).join(Assignment, Assignment.student_id == Student.id)
-        .where(Assignment.round_id == rnd.id))).order_by(School.name)))
+    placed = (select(Student.school_id).join(Assignment, Assignment.student_id == Student.id)
+              .where(Assignment.round_id == rnd.id))
+    if students is not None:
+        placed = placed.where(students)
+    return list(session.scalars(select(School).where(School.id.in_(placed))
+                                .order_by(School.name)))
+
+
+COMPANY_MATCHES = 50
+
+
+def export_companies(session: Session, rnd: Round, name: str) -> list[Company]:
+    """The companies with a placement in the round whose name contains ``name`` (an exact
+    name, ignoring case, alone when there is one), at most COMPANY_MATCHES, by name."""
+    placed = (select(Offer.company_id).join(Assignment, Assignment.offer_id == Offer.id)
+              .where(Assignment.round_id == rnd.id))
+    found = list(session.scalars(
+        select(Company).where(Company.id.in_(placed),
+                              Company.name.ilike(_like(name), escape="\\"))
+        .order_by(Company.name, Company.id).limit(COMPANY_MATCHES)))
+    exact = [c for c in found if c.name.casefold() == name.casefold()]
+    return exact if len(exact) == 1 else found
 
 
 # Offers and students ----------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from typing import Any
 
 import marshmallow as ma
@@ -285,17 +288,25 @@ class RoundResults(MethodView):
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
             unplaced=analysis.unplaced(db.session, rnd, reason, _page_number()),
             reason=reason, reasons=analysis.REASONS,
-            schools=analysis.export_schools(db.session, rnd))
+            schools=analysis.export_schools(db.session, rnd, student_filter(current())))
 
 
 class RoundExport(MethodView):
-    def get(self, round_id: int) -> Response:
-        """The round's assignments as CSV, for one school or one company."""
+    def get(self, round_id: int) -> ResponseReturnValue:
+        """The round's assignments as CSV, for one school or one company; a company is found
+        by its name (``bedrijf``): one match downloads, several are listed to choose from."""
         rnd = _round(round_id)
         school = request.args.get("school", "")
         company = request.args.get("company", "")
+        name = request.args.get("bedrijf", "").strip()
+        if name and not company:
+            found = analysis.export_companies(db.session, rnd, name)
+            if len(found) != 1:
+                return render_template("dashboard/export_company.html", rnd=rnd, name=name,
+                                       companies=found, limit=analysis.COMPANY_MATCHES)
+            company = str(found[0].id)
         if not (school.isdigit() or company.isdigit()):
-            raise Problem(422, "Kies een school of een bedrijf.",
+            raise Problem(422, "Kies een school of een leerbedrijf.",
                           [{"field": "school", "location": "query",
                             "message": "a school or company id is required"}])
         school_id = int(school) if school.isdigit() else None
@@ -304,6 +315,26 @@ class RoundExport(MethodView):
         who = f"school-{school_id}" if school_id is not None else f"company-{company_id}"
         return Response(text, mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
+
+
+class RoundExportZip(MethodView):
+    def get(self, round_id: int) -> Response:
+        """Every school's assignments CSV of the round in one zip file, each school's
+        students as far as the coordinator's scope reaches."""
+        rnd = _round(round_id)
+        scope = student_filter(current())
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for school in analysis.export_schools(db.session, rnd, scope):
+                archive.writestr(f"ronde-{rnd.id}-school-{school.id}-{_slug(school.name)}.csv",
+                                 assignments_csv(db.session, rnd, school_id=school.id,
+                                                 students=scope))
+        return Response(buffer.getvalue(), mimetype="application/zip", headers={
+            "Content-Disposition": f"attachment; filename=ronde-{rnd.id}-scholen.zip"})
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "school"
 
 
 def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -473,6 +504,8 @@ blueprint.add_url_rule("/rounds/<int:round_id>/results",
                        view_func=RoundResults.as_view("round_results"))
 blueprint.add_url_rule("/rounds/<int:round_id>/export.csv",
                        view_func=RoundExport.as_view("round_export"))
+blueprint.add_url_rule("/rounds/<int:round_id>/export.zip",
+                       view_func=RoundExportZip.as_view("round_export_zip"))
 blueprint.add_url_rule("/rounds/<int:round_id>/scenarios",
                        view_func=Scenarios.as_view("round_scenarios"))
 blueprint.add_url_rule("/jobs/<int:job_id>/progress",
