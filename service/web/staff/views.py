@@ -11,6 +11,7 @@ import marshmallow as ma
 from flask import (
     Blueprint,
     Response,
+    abort,
     g,
     jsonify,
     redirect,
@@ -23,10 +24,10 @@ from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
 from service.directory.offers import offer_filter
-from service.directory.students import student_filter
+from service.directory.students import can_see_student, student_filter
 from service.errors import Problem
 from service.extensions import db
-from service.models import STAFF, Offer, OfferStatus, Role, Round, Student
+from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
@@ -470,18 +471,37 @@ class Offers(MethodView):
 
 class Students(MethodView):
     def get(self) -> str:
-        """Students: search by student number, filter, page through."""
+        """Students: search by student number, filter (placed or not too), page through."""
         p = current()
         filters = _filters({"region": str, "sector": str, "level": int, "pathway": str,
-                            "school_id": int})
+                            "school_id": int, "plaatsing": str})
         search = request.args.get("q", "").strip()
-        paged, schools = analysis.student_table(db.session, p, filters, search,
-                                                _page_number())
+        paged, schools, placements = analysis.student_table(db.session, p, filters, search,
+                                                            _page_number())
         return render_template(
-            "dashboard/students.html", paged=paged, schools=schools, filters=filters,
-            search=search, sectors=analysis.choices(db.session, Student.sector,
-                                                    student_filter(p)),
-            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN)
+            "dashboard/students.html", paged=paged, schools=schools, placements=placements,
+            filters=filters, search=search,
+            sectors=analysis.choices(db.session, Student.sector, student_filter(p)),
+            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN,
+            placement_filters=analysis.PLACEMENT_FILTERS,
+            assignment_labels=analysis.ASSIGNMENT_LABELS)
+
+
+class StudentDetail(MethodView):
+    def get(self, student_id: int) -> str:
+        """One student: each round's list with the fit of every entry, the placement with
+        the answers, and the history from the audit log."""
+        student = db.session.get(Student, student_id)
+        if student is None or not can_see_student(current(), student):
+            abort(404)
+        rounds = analysis.student_rounds(db.session, student)
+        history = analysis.student_history(db.session, student, [
+            r.placement.assignment.id for r in rounds if r.placement is not None])
+        return render_template(
+            "dashboard/student.html", student=student, rounds=rounds, history=history,
+            school=db.session.get(School, student.school_id),
+            assignment_labels=analysis.ASSIGNMENT_LABELS, actions=analysis.HISTORY_ACTIONS,
+            roles=analysis.ACTOR_ROLES, status_labels=analysis.STATUS_LABELS)
 
 
 def _home() -> ResponseReturnValue:
@@ -512,3 +532,5 @@ blueprint.add_url_rule("/jobs/<int:job_id>/progress",
                        view_func=JobProgress.as_view("job_progress"))
 blueprint.add_url_rule("/offers", view_func=Offers.as_view("offers"))
 blueprint.add_url_rule("/students", view_func=Students.as_view("students"))
+blueprint.add_url_rule("/students/<int:student_id>",
+                       view_func=StudentDetail.as_view("student_detail"))
