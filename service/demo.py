@@ -87,10 +87,10 @@ class Progress:
         self._stop.set()
         if self._ticker.is_alive():
             self._ticker.join()
-        mark = "done" if exc is None else "FAILED"
+        mark = "klaar" if exc is None else "MISLUKT"
         end = "\r\x1b[K" if self.live else ""
         self.stream.write(f"{end}  {self.label}: {self._count()}{mark} in "
-                          f"{self.elapsed:.1f} s{self._note()}\n")
+                          f"{_dec(self.elapsed)} s{self._note()}\n")
         self.stream.flush()
 
     @property
@@ -105,8 +105,8 @@ class Progress:
 
     def _count(self) -> str:
         if self.total is None:
-            return f"{self.done:,} " if self.done else ""
-        return f"{self.done:,}/{self.total:,} "
+            return f"{_n(self.done)} " if self.done else ""
+        return f"{_n(self.done)}/{_n(self.total)} "
 
     def _tick(self) -> None:
         while not self._stop.wait(0.1):
@@ -273,9 +273,9 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     for suffix in ("", "-wal", "-shm"):  # an earlier run's database and its write-ahead log
         database.with_name(database.name + suffix).unlink(missing_ok=True)
     url = f"sqlite:///{database.resolve()}"
-    print(f"Leerplek demo: {students:,} students (seed {seed}), database {database}", file=out)
+    print(f"Leerplek-demo: {_n(students)} studenten (seed {seed}), database {database}", file=out)
 
-    with Progress("migrate a new SQLite database", None, out):
+    with Progress("nieuwe SQLite-database migreren", None, out):
         upgrade(url)
     # Writers in the server's processes queue for SQLite's lock instead of failing fast.
     # No Redis on a bare machine: allocation jobs, where the service has them, run in a
@@ -286,12 +286,13 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
         # A throwaway database: the write-ahead log without a disk flush per commit lets
         # thousands of one-row requests run at memory speed (SQLite's default syncs each).
         event.listen(db.engine, "connect", _fast_sqlite)
-    with Progress("generate a calibrated Overijssel round", None, out) as step:
+    with Progress("gekalibreerde ronde voor Overijssel genereren", None, out) as step:
         doc = generate_round(students, seed)
-        step.note = f"{len(doc['offers']):,} offers, {len(doc['environments'])} environments"
+        step.note = (f"{_n(len(doc['offers']))} stageplekken en leerbanen, "
+                     f"{_n(len(doc['environments']))} hybride leeromgevingen")
     with app.app_context():
-        with Progress("load reference data, companies and environments", None, out) as step, \
-                db.transaction() as session:
+        with Progress("referentiegegevens, leerbedrijven en leeromgevingen laden", None,
+                      out) as step, db.transaction() as session:
             seed_reference(session)
             directory = seed_directory(session, doc, progress=step.advance)
         tokens = {**_issue_tokens(app, "admin", "", ()),
@@ -306,12 +307,12 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     print(render_report(report), file=out)
     print(f"\nGeschreven: {output / 'report.json'}, {output / 'report.md'}, "
           f"{output / 'report.html'} en {output / 'assignments.csv'}.", file=out)
-    print("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):\n"
-          "  dashboard   http://127.0.0.1:8000/dashboard\n"
-          "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
+    print("Start de service met `make serve` (gunicorn op http://127.0.0.1:8000):\n"
+          "  dashboard         http://127.0.0.1:8000/dashboard\n"
+          "  API-documentatie  http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; hetzelfde "
           "document is api_spec/openapi.yaml)\n"
-          f"  The demo database is {database}: DATABASE_URL={url} make serve\n"
-          f"  A token for it: DATABASE_URL={url} .venv/bin/leerplek create-token "
+          f"  De demodatabase is {database}: DATABASE_URL={url} make serve\n"
+          f"  Een token ervoor: DATABASE_URL={url} .venv/bin/leerplek create-token "
           "--role admin", file=out)
     return report
 
@@ -323,7 +324,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Each school's coordinator uploads its students, priority flags included (staff only).
     students: dict[str, int] = {}
     nearest = home_places()
-    with Progress("coordinators upload their students", len(doc["students"]), out) as step:
+    with Progress("coördinatoren uploaden hun studenten", len(doc["students"]), out) as step:
         for code, school_id in directory.schools.items():
             mine = [s for s in doc["students"] if s["school_id"] == code]
             if not mine:
@@ -344,7 +345,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
 
     # Companies post their offers into the round.
     offer_ids: dict[str, int] = {}
-    with Progress("companies post their offers", len(doc["offers"]), out) as step:
+    with Progress("leerbedrijven plaatsen hun aanbod", len(doc["offers"]), out) as step:
         def post(o: dict[str, Any]) -> tuple[str, int]:
             body = offer_record(o, directory, rid)
             company = body.pop("company_id")
@@ -357,7 +358,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Students submit their lists; a refused list is fixed from the problem's named fields.
     lists = [s for s in doc["students"] if s["preferences"]]
     refused: Counter[str] = Counter()
-    with Progress("students submit their ranked lists", len(lists), out) as step:
+    with Progress("studenten leveren hun voorkeurslijst in", len(lists), out) as step:
         def submit(s: dict[str, Any]) -> None:
             sid = students[s["id"]]
             token = demo.token(f"student:{sid}")
@@ -370,17 +371,17 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
             elif status >= 400:
                 raise ApiError(status, body, f"PUT {path}")
         _parallel(step, lists, submit)
-        step.note = (f"{sum(refused.values())} refused with a named reason, fixed and "
-                     "resubmitted" if refused else "")
+        step.note = (f"{_n(sum(refused.values()))} geweigerd met een genoemde reden, "
+                     "verbeterd en opnieuw ingeleverd" if refused else "")
     c.ok("POST", f"/api/v1/rounds/{rid}/close", admin)
 
-    first = request_allocation(c, admin, rid, out, "allocate the round")
+    first = request_allocation(c, admin, rid, out, "de ronde indelen")
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
     answers = _answer(demo, rid, out)
-    with Progress("start a follow-up round", None, out):
+    with Progress("vervolgronde starten", None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
-    final = request_allocation(c, admin, nxt, out, "allocate the follow-up round")
+    final = request_allocation(c, admin, nxt, out, "de vervolgronde indelen")
     return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
 
 
@@ -414,7 +415,7 @@ def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
             raise ApiError(status, body, f"POST /api/v1/rounds/{rid}/allocate")
         report: dict[str, Any] = body
         stats = report["stats"]
-        step.note = f"{stats['placed']:,} of {stats['students']:,} placed"
+        step.note = f"{_n(stats['placed'])} van {_n(stats['students'])} geplaatst"
     return report
 
 
@@ -424,7 +425,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
     c = demo.client
     rows = c.all_pages(f"/api/v1/rounds/{rid}/assignments", demo.token("admin"))
     counts: Counter[str] = Counter()
-    with Progress("students and companies answer", len(rows), out) as step:
+    with Progress("studenten en leerbedrijven antwoorden", len(rows), out) as step:
         def answer(a: dict[str, Any]) -> str:
             # Deterministic "random" choices from the ids, so a seed replays exactly.
             h = (a["id"] * 2654435761) % 1000
@@ -442,7 +443,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
             return "company declined" if verb == "decline" else "accepted"
         for outcome in _parallel(step, rows, answer):
             counts[outcome] += 1
-        step.note = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
+        step.note = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(counts.items()))
     return dict(counts)
 
 
@@ -458,13 +459,13 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
     """The final round as a coordinator reads it through the API: the stored assignments,
     the round's offers and students, and the engine's reasons and shortage cells."""
     c, admin = demo.client, demo.token("admin")
-    with Progress("read assignments, offers and students back", None, out) as step:
+    with Progress("plaatsingen, aanbod en studenten teruglezen", None, out) as step:
         csv_text = c.ok("GET", f"/api/v1/rounds/{rid}/assignments", admin, accept="text/csv")
         earlier = c.ok("GET", f"/api/v1/rounds/{first_id}/assignments", admin,
                        accept="text/csv")
         offers = c.all_pages(f"/api/v1/offers?round_id={rid}", admin)
         students = c.all_pages("/api/v1/students", admin)
-        step.note = f"{len(offers):,} offers, {len(students):,} students"
+        step.note = f"{_n(len(offers))} plekken, {_n(len(students))} studenten"
     demo.log.append(csv_text)
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     offer_by_id = {o["id"]: o for o in offers}
@@ -518,6 +519,7 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
         "answers": answers,
         "lists_refused": dict(refused),
         "engine_status": engine["status"],
+        "policy": c.ok("GET", f"/api/v1/rounds/{rid}", admin)["objective"],
     }
 
 
@@ -536,6 +538,14 @@ REASONS = {  # docs/ENGINE.md's order; the coordinators' sentences of UX-NL.md
 }
 ANSWERS = {"accepted": "geaccepteerd", "student declined": "afgewezen door de student",
            "company declined": "afgewezen door het leerbedrijf"}
+POLICIES = {  # UX-NL.md: never the codes
+    "optimal": "Zoveel mogelijk geplaatst: eerst studenten met voorrang, dan zoveel mogelijk "
+               "studenten, dan zoveel mogelijk hoog op hun lijst.",
+    "rank_maximal": "Zoveel mogelijk eerste keuzes: zoveel mogelijk eerste keuzes, dan tweede "
+                    "keuzes, enzovoort.",
+    "stable": "Eerlijke volgorde: niemand verliest een plek aan iemand die bij dat "
+              "leerbedrijf na hem of haar kwam.",
+}
 ENGINE_STATUS = {"optimal": "bewezen de beste indeling", "stable": "eerlijke volgorde",
                  "feasible": "geldige indeling, niet bewezen de beste",
                  "infeasible": "geen indeling mogelijk"}
@@ -594,6 +604,7 @@ def report_summary(r: dict[str, Any]) -> list[str]:
                                          else "geen plaatsing met een plek op de lijst")
         + (f"; {_n(r['rank_profile'].get('unranked', 0))} geplaatst buiten de lijst."
            if r["rank_profile"].get("unranked") else "."),
+        f"Beleid: {POLICIES.get(r['policy'], r['policy'])}",
         f"Uitkomst van de berekening: {ENGINE_STATUS.get(r['engine_status'], '?')}.",
     ]
 

@@ -167,6 +167,8 @@ def test_the_report_is_dutch_with_names_and_sentences_instead_of_codes(
     for code in report["unplaced_reasons"]:
         assert code not in markdown and code not in log
     assert "| Reden | Studenten |" in markdown and "|---|---:|" in markdown
+    assert report["policy"] == "optimal" and "Beleid: Zoveel mogelijk geplaatst" in markdown
+    assert "optimal" not in markdown and "optimal" not in log
     ranked = {int(k): v for k, v in report["rank_profile"].items() if k != "unranked"}
     mean = sum(k * v for k, v in ranked.items()) / sum(ranked.values())
     assert f"gemiddeld {mean:.1f}".replace(".", ",") in markdown
@@ -209,7 +211,7 @@ def test_progress_writes_one_final_line_when_not_a_terminal() -> None:
     with Progress("step", 3, stream) as bar:
         bar.advance(3)
         bar.note = "three"
-    assert stream.getvalue().startswith("  step: 3/3 done in ")
+    assert stream.getvalue().startswith("  step: 3/3 klaar in ")
     assert stream.getvalue().endswith("(three)\n") and "\r" not in stream.getvalue()
 
 
@@ -244,7 +246,7 @@ def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
         server.shutdown()
         thread.join()
     assert got == {"stats": {"placed": 3, "students": 4}} and len(polls) == 2
-    assert "3 of 4 placed" in stream.getvalue()
+    assert "3 van 4 geplaatst" in stream.getvalue()
 
 
 def test_the_client_waits_out_a_rate_limit() -> None:
