@@ -284,7 +284,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     # the integrity error's text names the values on PostgreSQL.
     import service.api.students as views
 
-    def colliding_save(session: Any, student: Any, data: dict[str, Any]) -> Any:
+    def colliding_save(session: Any, actor: Any, student: Any, data: dict[str, Any]) -> Any:
         session.execute(insert(Student).values(
             school_id=school, student_number=numbers[0], level=2, pathway_mask=1,
             sector="zorg"))
