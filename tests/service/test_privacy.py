@@ -297,7 +297,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     assert collided.status_code == 409
 
     # An unexpected failure: the 500 path logs its traceback.
-    def failing_save(session: Any, student: Any, data: dict[str, Any]) -> Any:
+    def failing_save(session: Any, actor: Any, student: Any, data: dict[str, Any]) -> Any:
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(views, "save_student", failing_save)
