@@ -121,7 +121,9 @@ def cmd_revoke_token(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     app = create_app()
-    days = args.older_than_days or app.config["RETENTION_DAYS"]
+    # `or` would turn an explicit 0 into the default: only a missing option takes it.
+    days = (app.config["RETENTION_DAYS"] if args.older_than_days is None
+            else args.older_than_days)
     with app.app_context():
         try:
             with db.transaction() as session:

@@ -13,6 +13,7 @@ coordinator's report is printed and written next to the assignments CSV.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import multiprocessing
@@ -28,14 +29,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from babel.numbers import format_decimal, format_percent
 from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from seeds.generator import generate_round
+from seeds.generator import generate_round, load_reference
 from service.app import create_app
 from service.extensions import db
 from service.identity.tokens import issue_token, issue_tokens
@@ -84,10 +87,10 @@ class Progress:
         self._stop.set()
         if self._ticker.is_alive():
             self._ticker.join()
-        mark = "done" if exc is None else "FAILED"
+        mark = "klaar" if exc is None else "MISLUKT"
         end = "\r\x1b[K" if self.live else ""
         self.stream.write(f"{end}  {self.label}: {self._count()}{mark} in "
-                          f"{self.elapsed:.1f} s{self._note()}\n")
+                          f"{_dec(self.elapsed)} s{self._note()}\n")
         self.stream.flush()
 
     @property
@@ -102,8 +105,8 @@ class Progress:
 
     def _count(self) -> str:
         if self.total is None:
-            return f"{self.done:,} " if self.done else ""
-        return f"{self.done:,}/{self.total:,} "
+            return f"{_n(self.done)} " if self.done else ""
+        return f"{_n(self.done)}/{_n(self.total)} "
 
     def _tick(self) -> None:
         while not self._stop.wait(0.1):
@@ -270,9 +273,9 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     for suffix in ("", "-wal", "-shm"):  # an earlier run's database and its write-ahead log
         database.with_name(database.name + suffix).unlink(missing_ok=True)
     url = f"sqlite:///{database.resolve()}"
-    print(f"Leerplek demo: {students:,} students (seed {seed}), database {database}", file=out)
+    print(f"Leerplek-demo: {_n(students)} studenten (seed {seed}), database {database}", file=out)
 
-    with Progress("migrate a new SQLite database", None, out):
+    with Progress("nieuwe SQLite-database migreren", None, out):
         upgrade(url)
     # Writers in the server's processes queue for SQLite's lock instead of failing fast.
     # No Redis on a bare machine: allocation jobs, where the service has them, run in a
@@ -283,12 +286,13 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
         # A throwaway database: the write-ahead log without a disk flush per commit lets
         # thousands of one-row requests run at memory speed (SQLite's default syncs each).
         event.listen(db.engine, "connect", _fast_sqlite)
-    with Progress("generate a calibrated Overijssel round", None, out) as step:
+    with Progress("gekalibreerde ronde voor Overijssel genereren", None, out) as step:
         doc = generate_round(students, seed)
-        step.note = f"{len(doc['offers']):,} offers, {len(doc['environments'])} environments"
+        step.note = (f"{_n(len(doc['offers']))} stageplekken en leerbanen, "
+                     f"{_n(len(doc['environments']))} hybride leeromgevingen")
     with app.app_context():
-        with Progress("load reference data, companies and environments", None, out) as step, \
-                db.transaction() as session:
+        with Progress("referentiegegevens, leerbedrijven en leeromgevingen laden", None,
+                      out) as step, db.transaction() as session:
             seed_reference(session)
             directory = seed_directory(session, doc, progress=step.advance)
         tokens = {**_issue_tokens(app, "admin", "", ()),
@@ -301,14 +305,14 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     report["demo"] = {"students": students, "seed": seed}
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
-    print(f"\nWrote {output / 'report.json'}, {output / 'report.md'} and "
-          f"{output / 'assignments.csv'}.", file=out)
-    print("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):\n"
-          "  dashboard   http://127.0.0.1:8000/dashboard\n"
-          "  API docs    http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; the same "
+    print(f"\nGeschreven: {output / 'report.json'}, {output / 'report.md'}, "
+          f"{output / 'report.html'} en {output / 'assignments.csv'}.", file=out)
+    print("Start de service met `make serve` (gunicorn op http://127.0.0.1:8000):\n"
+          "  dashboard         http://127.0.0.1:8000/dashboard\n"
+          "  API-documentatie  http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; hetzelfde "
           "document is api_spec/openapi.yaml)\n"
-          f"  The demo database is {database}: DATABASE_URL={url} make serve\n"
-          f"  A token for it: DATABASE_URL={url} .venv/bin/leerplek create-token "
+          f"  De demodatabase is {database}: DATABASE_URL={url} make serve\n"
+          f"  Een token ervoor: DATABASE_URL={url} .venv/bin/leerplek create-token "
           "--role admin", file=out)
     return report
 
@@ -320,7 +324,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Each school's coordinator uploads its students, priority flags included (staff only).
     students: dict[str, int] = {}
     nearest = home_places()
-    with Progress("coordinators upload their students", len(doc["students"]), out) as step:
+    with Progress("coördinatoren uploaden hun studenten", len(doc["students"]), out) as step:
         for code, school_id in directory.schools.items():
             mine = [s for s in doc["students"] if s["school_id"] == code]
             if not mine:
@@ -341,7 +345,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
 
     # Companies post their offers into the round.
     offer_ids: dict[str, int] = {}
-    with Progress("companies post their offers", len(doc["offers"]), out) as step:
+    with Progress("leerbedrijven plaatsen hun aanbod", len(doc["offers"]), out) as step:
         def post(o: dict[str, Any]) -> tuple[str, int]:
             body = offer_record(o, directory, rid)
             company = body.pop("company_id")
@@ -354,7 +358,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Students submit their lists; a refused list is fixed from the problem's named fields.
     lists = [s for s in doc["students"] if s["preferences"]]
     refused: Counter[str] = Counter()
-    with Progress("students submit their ranked lists", len(lists), out) as step:
+    with Progress("studenten leveren hun voorkeurslijst in", len(lists), out) as step:
         def submit(s: dict[str, Any]) -> None:
             sid = students[s["id"]]
             token = demo.token(f"student:{sid}")
@@ -367,17 +371,17 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
             elif status >= 400:
                 raise ApiError(status, body, f"PUT {path}")
         _parallel(step, lists, submit)
-        step.note = (f"{sum(refused.values())} refused with a named reason, fixed and "
-                     "resubmitted" if refused else "")
+        step.note = (f"{_n(sum(refused.values()))} geweigerd met een genoemde reden, "
+                     "verbeterd en opnieuw ingeleverd" if refused else "")
     c.ok("POST", f"/api/v1/rounds/{rid}/close", admin)
 
-    first = request_allocation(c, admin, rid, out, "allocate the round")
+    first = request_allocation(c, admin, rid, out, "de ronde indelen")
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
     answers = _answer(demo, rid, out)
-    with Progress("start a follow-up round", None, out):
+    with Progress("vervolgronde starten", None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
-    final = request_allocation(c, admin, nxt, out, "allocate the follow-up round")
+    final = request_allocation(c, admin, nxt, out, "de vervolgronde indelen")
     return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
 
 
@@ -411,7 +415,7 @@ def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
             raise ApiError(status, body, f"POST /api/v1/rounds/{rid}/allocate")
         report: dict[str, Any] = body
         stats = report["stats"]
-        step.note = f"{stats['placed']:,} of {stats['students']:,} placed"
+        step.note = f"{_n(stats['placed'])} van {_n(stats['students'])} geplaatst"
     return report
 
 
@@ -421,7 +425,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
     c = demo.client
     rows = c.all_pages(f"/api/v1/rounds/{rid}/assignments", demo.token("admin"))
     counts: Counter[str] = Counter()
-    with Progress("students and companies answer", len(rows), out) as step:
+    with Progress("studenten en leerbedrijven antwoorden", len(rows), out) as step:
         def answer(a: dict[str, Any]) -> str:
             # Deterministic "random" choices from the ids, so a seed replays exactly.
             h = (a["id"] * 2654435761) % 1000
@@ -439,7 +443,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
             return "company declined" if verb == "decline" else "accepted"
         for outcome in _parallel(step, rows, answer):
             counts[outcome] += 1
-        step.note = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
+        step.note = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(counts.items()))
     return dict(counts)
 
 
@@ -455,13 +459,13 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
     """The final round as a coordinator reads it through the API: the stored assignments,
     the round's offers and students, and the engine's reasons and shortage cells."""
     c, admin = demo.client, demo.token("admin")
-    with Progress("read assignments, offers and students back", None, out) as step:
+    with Progress("plaatsingen, aanbod en studenten teruglezen", None, out) as step:
         csv_text = c.ok("GET", f"/api/v1/rounds/{rid}/assignments", admin, accept="text/csv")
         earlier = c.ok("GET", f"/api/v1/rounds/{first_id}/assignments", admin,
                        accept="text/csv")
         offers = c.all_pages(f"/api/v1/offers?round_id={rid}", admin)
         students = c.all_pages("/api/v1/students", admin)
-        step.note = f"{len(offers):,} offers, {len(students):,} students"
+        step.note = f"{_n(len(offers))} plekken, {_n(len(students))} studenten"
     demo.log.append(csv_text)
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     offer_by_id = {o["id"]: o for o in offers}
@@ -515,51 +519,201 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
         "answers": answers,
         "lists_refused": dict(refused),
         "engine_status": engine["status"],
+        "policy": c.ok("GET", f"/api/v1/rounds/{rid}", admin)["objective"],
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
+# The report in Dutch: one table model, rendered as console text, Markdown and HTML ---------
+# Until service.texts (branch `dutch`) is on main, the few sentences below live here; names of
+# sectors and regions come from the reference data, formats from Babel's Dutch locale.
+
+LOCALE = "nl"
+REASONS = {  # docs/ENGINE.md's order; the coordinators' sentences of UX-NL.md
+    "no_eligible_offer": "Er was in deze ronde geen plek die bij de opleiding, het niveau of "
+                         "de regio past.",
+    "no_preferences": "Geen voorkeurslijst ingeleverd.",
+    "preferences_ineligible": "De plekken op de lijst passen niet bij de opleiding, het "
+                              "niveau, de leerweg, de regio of de reisafstand.",
+    "outcompeted": "De plekken op de lijst waren al vol.",
+}
+ANSWERS = {"accepted": "geaccepteerd", "student declined": "afgewezen door de student",
+           "company declined": "afgewezen door het leerbedrijf"}
+POLICIES = {  # UX-NL.md: never the codes
+    "optimal": "Zoveel mogelijk geplaatst: eerst studenten met voorrang, dan zoveel mogelijk "
+               "studenten, dan zoveel mogelijk hoog op hun lijst.",
+    "rank_maximal": "Zoveel mogelijk eerste keuzes: zoveel mogelijk eerste keuzes, dan tweede "
+                    "keuzes, enzovoort.",
+    "stable": "Eerlijke volgorde: niemand verliest een plek aan iemand die bij dat "
+              "leerbedrijf na hem of haar kwam.",
+}
+ENGINE_STATUS = {"optimal": "bewezen de beste indeling", "stable": "eerlijke volgorde",
+                 "feasible": "geldige indeling, niet bewezen de beste",
+                 "infeasible": "geen indeling mogelijk"}
+
+
+def _n(value: int) -> str:
+    """1.234"""
+    return str(format_decimal(value, format="#,##0", locale=LOCALE))
+
+
+def _pct(share: float) -> str:
+    """92,0%"""
+    return str(format_percent(share, format="#,##0.0%", locale=LOCALE))
+
+
+def _dec(value: float) -> str:
+    """2,7"""
+    return str(format_decimal(value, format="#,##0.0", locale=LOCALE))
+
+
+@functools.cache
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Sector and region names from the reference data."""
+    ref = load_reference()
+    return ({s["id"]: s["name"] for s in ref["sectors"]},
+            {r["id"]: r["name"] for r in ref["regions"]})
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]  # right-aligned columns
+
+
+def mean_rank(profile: dict[str, int]) -> float | None:
+    """The mean rank of placements with a rank (unranked ones are counted apart)."""
+    ranked = {int(k): v for k, v in profile.items() if k != "unranked"}
+    total = sum(ranked.values())
+    return sum(k * v for k, v in ranked.items()) / total if total else None
+
+
+def report_summary(r: dict[str, Any]) -> list[str]:
+    first = r["first_round"]
+    mean = mean_rank(r["rank_profile"])
+    answers = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(r["answers"].items()))
+    return [
+        f"{_n(r['placed'])} van {_n(r['students'])} studenten geplaatst "
+        f"({_pct(r['placed_share'])}); studenten met voorrang: {_n(r['priority_placed'])} "
+        f"van {_n(r['priority_students'])} geplaatst.",
+        f"{_n(r['pinned'])} plaatsingen behouden uit de eerste ronde; de eerste ronde "
+        f"plaatste {_n(first['placed'])} van {_n(first['students'])} studenten.",
+        f"Antwoorden op de voorstellen: {answers or 'geen'}.",
+        "Plek op de voorkeurslijst: " + (f"gemiddeld {_dec(mean)}" if mean is not None
+                                         else "geen plaatsing met een plek op de lijst")
+        + (f"; {_n(r['rank_profile'].get('unranked', 0))} geplaatst buiten de lijst."
+           if r["rank_profile"].get("unranked") else "."),
+        f"Beleid: {POLICIES.get(r['policy'], r['policy'])}",
+        f"Uitkomst van de berekening: {ENGINE_STATUS.get(r['engine_status'], '?')}.",
+    ]
+
+
+def report_tables(r: dict[str, Any]) -> list[Table]:
+    sectors, regions = _names()
+    profile = Table("Plaatsingen per plek op de voorkeurslijst", ["Keuze", "Studenten"],
+                    [[f"{k}e keuze" if k != "unranked" else "buiten de lijst", _n(v)]
+                     for k, v in r["rank_profile"].items()], [False, True])
+    fills = []
+    for key, title, names in (("regions", "Regio", regions), ("sectors", "Sector", sectors)):
+        code = "region" if key == "regions" else "sector"
+        fills.append(Table(
+            f"Per {title.lower()}",
+            [title, "Plaatsen", "Bezet", "Bezetting", "Studenten", "Geplaatst", "Aandeel"],
+            [[names.get(row[code], row[code]), _n(row["seats"]), _n(row["placed_here"]),
+              _pct(row["fill"]), _n(row["students"]), _n(row["students_placed"]),
+              _pct(row["placed_share"])]
+             for row in sorted(r[key], key=lambda row: names.get(row[code], row[code]))],
+            [False] + [True] * 6))
+    unplaced = Table(f"Niet geplaatst: {_n(r['unplaced'])} studenten", ["Reden", "Studenten"],
+                     [[REASONS.get(k, k), _n(v)] for k, v in r["unplaced_reasons"].items()],
+                     [False, True])
+    shortage = Table(
+        "Waar extra plaatsen de meeste studenten plaatsen",
+        ["Regio", "Sector", "Niveau", "Extra plaatsen → meer geplaatst",
+         "Niet geplaatst, met deze cel op de lijst"],
+        [[regions.get(c["region"], c["region"]), sectors.get(c["sector"], c["sector"]),
+          str(c["level"]), f"+{_n(c['would_place'])} → {_n(c['would_place'])}",
+          _n(c["unplaced_students"])] for c in r["top_shortages"]],
+        [False, False, True, True, True])
+    return [profile, *fills, unplaced, shortage]
+
+
+def _title(r: dict[str, Any]) -> str:
+    return f"Rapport voor de coördinator: vervolgronde {r['round_id']}"
 
 
 def render_report(r: dict[str, Any]) -> str:
-    """The report as plain text, for the terminal and report.md."""
-    lines = [
-        "",
-        f"Coordinator's report — round {r['round_id']} (follow-up, {r['engine_status']})",
-        f"  placed {r['placed']:,} of {r['students']:,} students ({_pct(r['placed_share'])}); "
-        f"priority {r['priority_placed']:,} of {r['priority_students']:,}; "
-        f"{r['pinned']:,} kept from the first round",
-        f"  first round placed {r['first_round']['placed']:,} of "
-        f"{r['first_round']['students']:,}; answers: "
-        + ", ".join(f"{v:,} {k}" for k, v in sorted(r["answers"].items())),
-        "",
-        "  rank profile   " + "  ".join(f"{k}:{v:,}" for k, v in r["rank_profile"].items()),
-    ]
-    for key, title in (("regions", "region"), ("sectors", "sector")):
-        lines += ["", f"  {title:<16} {'seats':>7} {'placed':>7} {'fill':>7} "
-                      f"{'students':>9} {'placed':>7} {'share':>7}"]
-        for row in r[key]:
-            name = row["region" if key == "regions" else "sector"]
-            lines.append(f"  {name:<16} {row['seats']:>7,} {row['placed_here']:>7,} "
-                         f"{_pct(row['fill']):>7} {row['students']:>9,} "
-                         f"{row['students_placed']:>7,} {_pct(row['placed_share']):>7}")
-    lines += ["", f"  unplaced {r['unplaced']:,}: " + (", ".join(
-        f"{v:,} {k}" for k, v in r["unplaced_reasons"].items()) or "none")]
-    lines += ["", "  top shortages (extra seats here would place the most unplaced students)"]
-    for cell in r["top_shortages"]:
-        lines.append(f"    {cell['region']:<15} {cell['sector']:<14} level {cell['level']}: "
-                     f"{cell['would_place']:,} more placed (listed by "
-                     f"{cell['unplaced_students']:,} outcompeted students)")
-    if not r["top_shortages"]:
-        lines.append("    none")
+    """The report as plain text, for the terminal."""
+    lines = ["", _title(r), *(f"  {line}" for line in report_summary(r))]
+    for table in report_tables(r):
+        lines += ["", f"  {table.title}"]
+        if not table.rows:
+            lines.append("    geen")
+            continue
+        widths = [max(len(c), *(len(row[i]) for row in table.rows))
+                  for i, c in enumerate(table.columns)]
+
+        def line(cells: list[str], table: Table = table, widths: list[int] = widths) -> str:
+            return "    " + "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in
+                                      zip(cells, widths, table.numeric, strict=True)).rstrip()
+        lines += [line(table.columns), *(line(row) for row in table.rows)]
     return "\n".join(lines)
+
+
+def render_markdown(r: dict[str, Any]) -> str:
+    """The report as Markdown, with a table per section."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+    out = [f"# {_title(r)}", "", *(f"- {line}" for line in report_summary(r))]
+    for table in report_tables(r):
+        out += ["", f"## {table.title}", ""]
+        if not table.rows:
+            out.append("Geen.")
+            continue
+        out += ["| " + " | ".join(cell(c) for c in table.columns) + " |",
+                "|" + "|".join("---:" if num else "---" for num in table.numeric) + "|",
+                *("| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows)]
+    return "\n".join(out) + "\n"
+
+
+HTML_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1rem; max-width: 60rem; color: #1a1a1a; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+th, td { padding: .3rem .6rem; border-bottom: 1px solid #ccc; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def render_html(r: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (no script, no external asset)."""
+    def row(cells: list[str], numeric: list[bool], tag: str) -> str:
+        scope = ' scope="col"' if tag == "th" else ""
+        return "<tr>" + "".join(
+            f'<{tag}{scope}{" class=num" if num else ""}>{escape(c)}</{tag}>'
+            for c, num in zip(cells, numeric, strict=True)) + "</tr>"
+    parts = ['<!doctype html>', '<html lang="nl">', '<head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{escape(_title(r))}</title>", f"<style>{HTML_STYLE}</style></head>",
+             "<body><main>", f"<h1>{escape(_title(r))}</h1>", "<ul>",
+             *(f"<li>{escape(line)}</li>" for line in report_summary(r)), "</ul>"]
+    for table in report_tables(r):
+        parts.append(f"<h2>{escape(table.title)}</h2>")
+        if not table.rows:
+            parts.append("<p>Geen.</p>")
+            continue
+        parts += ['<div class="scroll"><table>',
+                  f"<thead>{row(table.columns, table.numeric, 'th')}</thead><tbody>",
+                  *(row(cells, table.numeric, "td") for cells in table.rows),
+                  "</tbody></table></div>"]
+    parts.append("</main></body></html>")
+    return "\n".join(parts) + "\n"
 
 
 def _write_outputs(output: Path, report: dict[str, Any], demo: Demo) -> None:
     (output / "assignments.csv").write_text(demo.log[-1], encoding="utf-8")
     (output / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
-    (output / "report.md").write_text(
-        "# Leerplek demo: coordinator's report\n\n```\n" + render_report(report).strip()
-        + "\n```\n", encoding="utf-8")
+    (output / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (output / "report.html").write_text(render_html(report), encoding="utf-8")

@@ -10,7 +10,6 @@ driver in ``service.demo`` does everything else over HTTP, with ``student_record
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from seeds.generator import generate_round, load_reference
 from service.bulk import ProgressFn, insert_returning_ids, insert_rows
+from service.directory.places import PlacesByRegion, nearest_place
 from service.identity.principals import Principal
 from service.models import (
     Company,
@@ -114,16 +114,13 @@ class Directory:
     environments: dict[str, int]
 
 
-def _nearest_place(places: dict[str, list[tuple[str, float, float]]]
+def _nearest_place(places: PlacesByRegion
                    ) -> Callable[[str, dict[str, float] | None], str | None]:
     """The reference place of a region nearest to a home location (its home place)."""
     def nearest(region: str, location: dict[str, float] | None) -> str | None:
-        if location is None or not places.get(region):
+        if location is None:
             return None
-        cos_lat = math.cos(math.radians(location["lat"]))
-        # Equirectangular distance is plenty to pick the nearest of a region's few places.
-        return min(places[region], key=lambda p: (p[1] - location["lat"]) ** 2
-                   + ((p[2] - location["lon"]) * cos_lat) ** 2)[0]
+        return nearest_place(places.get(region, []), location["lat"], location["lon"])
     return nearest
 
 

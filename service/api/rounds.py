@@ -19,6 +19,7 @@ from service.pagination import page
 from service.placements.assignments import start_follow_up
 from service.rounds.imports import RoundImport, import_round
 from service.rounds.lifecycle import (
+    ASSIGNMENT_COLUMNS,
     assignment_query,
     assignments_csv,
     change_policy,
@@ -233,8 +234,10 @@ class RoundScenarioCompare(MethodView):
 class RoundAssignments(MethodView):
     @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
-    @blp.alt_response(200, success=True, description="with Accept: text/csv, all rows",
-                      content_type="text/csv")
+    @blp.alt_response(200, success=True, description=(
+        "with Accept: text/csv, all rows, by school and then student number in numeric "
+        "order; columns: " + ", ".join(ASSIGNMENT_COLUMNS) + " (place, region and sector by "
+        "name; rank empty for an unranked placement)"), content_type="text/csv")
     @blp.paginate()
     def get(self, filters: dict[str, Any], round_id: int,
             pagination_parameters: PaginationParameters) -> list[Assignment] | Response:

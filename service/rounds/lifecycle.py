@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_change, snapshot, utc
+from service.directory.places import (
+    nearest_place,
+    places_by_region,
+    region_names,
+    sector_names,
+)
 from service.directory.students import student_filter, visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
@@ -30,6 +37,7 @@ from service.jobs.lock import ensure_not_allocating
 from service.models import (
     Assignment,
     AssignmentStatus,
+    Company,
     Offer,
     OfferStatus,
     Preference,
@@ -39,6 +47,7 @@ from service.models import (
     RoundStatus,
     School,
     Student,
+    mask_to_pathways,
 )
 from service.rounds.loading import offer_model, student_model
 from service.rounds.participation import participants, takes_part
@@ -342,29 +351,51 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     return nxt
 
 
+ASSIGNMENT_COLUMNS = ["assignment_id", "student_id", "student_number", "school", "offer_id",
+                      "offer_title", "company_id", "company", "place", "region", "sector",
+                      "level", "pathway", "rank", "pinned", "status"]
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Digits compare as numbers: 9 < 10 < 100, and "s-9" < "s-10"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
 def assignments_csv(session: Session, rnd: Round, p: Principal, school_id: int | None = None,
                     company_id: int | None = None) -> str:
-    """The round's assignments in ``p``'s scope as CSV, with the student number and offer
-    title.
+    """The round's assignments as CSV: per placement the school, student number, company,
+    the offer's place, region and sector by name, level, pathway and rank (as stored, kept
+    placements too), by school and then student number in numeric order.
 
     ``school_id`` keeps one school's students, ``company_id`` one company's offers: the lists
-    a school and a company each need.
+    a school and a company each need; only students in ``p``'s scope are listed.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["assignment_id", "student_id", "student_number", "offer_id", "offer_title",
-                     "company_id", "rank", "pinned", "status"])
-    stmt = (select(Assignment, Student.student_number, Offer.title, Offer.company_id)
+    stmt = (select(Assignment, Student, Offer, School.name, Company.name)
             .join(Student, Student.id == Assignment.student_id)
+            .join(School, School.id == Student.school_id)
             .join(Offer, Offer.id == Assignment.offer_id)
-            .where(Assignment.round_id == rnd.id, in_scope(p)).order_by(Assignment.id))
+            .join(Company, Company.id == Offer.company_id)
+            .where(Assignment.round_id == rnd.id, in_scope(p)))
     if school_id is not None:
         stmt = stmt.where(Student.school_id == school_id)
     if company_id is not None:
         stmt = stmt.where(Offer.company_id == company_id)
-    rows = session.execute(stmt)
-    for a, number, title, company in rows:
-        writer.writerow([a.id, a.student_id, number, a.offer_id, title, company,
+    rows = list(session.execute(stmt).all())
+    places, regions, sectors = (places_by_region(session), region_names(session),
+                                sector_names(session))
+    rows.sort(key=lambda r: (r[3], natural_key(r[1].student_number), r[0].id))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ASSIGNMENT_COLUMNS)
+    for a, student, offer, school, company in rows:
+        place = (nearest_place(places.get(offer.region, []), offer.lat, offer.lon)
+                 if offer.lat is not None and offer.lon is not None else None)
+        pathway = "/".join(mask_to_pathways(student.pathway_mask & offer.pathway_mask))
+        writer.writerow([a.id, a.student_id, student.student_number, school, a.offer_id,
+                         offer.title, offer.company_id, company, place or "",
+                         regions.get(offer.region, offer.region),
+                         sectors.get(offer.sector, offer.sector), student.level, pathway,
                          "" if a.rank is None else a.rank, str(a.pinned).lower(), a.status])
     return out.getvalue()
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service.extensions import db
 from service.identity.principals import Principal
-from service.models import Role
+from service.models import Assignment, Role
+from service.seeding import seed_reference
 from service.web.staff.analysis import fill_rates, round_rows
 
 from .conftest import Factory, assert_problem
@@ -94,6 +98,48 @@ def test_coordinators_download_assignments_as_csv(client: FlaskClient, make: Fac
     assert len(lines) == 2 and lines[1].split(",")[0] == str(a["id"])
 
 
+def test_the_csv_names_school_company_place_region_and_sector_in_numeric_order(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    with app.app_context(), db.transaction() as session:
+        seed_reference(session)
+    school = make.school(name="ROC Oost")
+    staff = make.token("coordinator", f"school:{school}")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff).get_json()["id"]
+    offer = make.offer(make.company(name="Hotel De Kroon"), round_id=rid, capacity=3,
+                       location={"lat": 52.22, "lon": 6.89})  # Enschede
+    numbers = ["100", "9", "10"]  # as text they would sort 10, 100, 9
+    ids = [make.student(school, student_number=n, pathways=["BOL", "BBL"]) for n in numbers]
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff)
+    for sid in ids:
+        client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [offer]},
+                   headers=staff)
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff)
+    client.post(f"/api/v1/rounds/{rid}/allocate", headers=staff)
+    response = client.get(f"/api/v1/rounds/{rid}/assignments",
+                          headers={**staff, "Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["student_number"] for r in rows] == ["9", "10", "100"]
+    assert {(r["school"], r["company"], r["place"], r["region"], r["sector"], r["level"],
+             r["pathway"], r["rank"]) for r in rows} == {
+        ("ROC Oost", "Hotel De Kroon", "Enschede", "Twente", "Voedsel en gastvrijheid", "2",
+         "BOL", "1")}
+
+
+def test_the_csv_shows_the_stored_rank_of_a_kept_placement(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    r = _follow_up_with_two_accepted(client, make)
+    with app.app_context(), db.transaction() as session:
+        kept = session.scalars(select(Assignment).where(Assignment.round_id == r["next"],
+                                                        Assignment.pinned)).all()
+        for a in kept:
+            a.rank = 1  # the rank from the round that made it, when the data has it
+    response = client.get(f"/api/v1/rounds/{r['next']}/assignments",
+                          headers={**r["staff"], "Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 2 and {(x["pinned"], x["rank"]) for x in rows} == {("true", "1")}
+
+
 def _follow_up_with_two_accepted(client: FlaskClient, make: Factory) -> dict[str, Any]:
     """An offer of 3 seats whose round was published, two students accepting, followed up."""
     r = _published(client, make, students=2, capacity=3)
@@ -103,7 +149,7 @@ def _follow_up_with_two_accepted(client: FlaskClient, make: Factory) -> dict[str
                            headers=me).status_code == 200
     response = client.post(f"{r['url']}/follow-up", headers=r["staff"])
     assert response.status_code == 201, response.get_json()
-    return r
+    return {**r, "next": response.get_json()["id"]}
 
 
 def test_a_capacity_change_after_a_follow_up_counts_the_seats_once(client: FlaskClient,

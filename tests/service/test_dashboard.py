@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import delete, select, update
 from service.config import instance_secret_key
 from service.extensions import db
 from service.identity.principals import hash_token
-from service.models import ApiToken, Job, Scenario
+from service.models import ApiToken, Job, Scenario, Student
 
 from .conftest import Factory
 
@@ -527,6 +528,40 @@ def test_the_csv_export_for_a_school_has_its_students(client: FlaskClient,
                                 f"?school={make.school()}")) == []
 
 
+def test_a_company_is_chosen_by_its_name(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    rows = _csv_rows(client.get(f"/dashboard/rounds/{seed['round']}/export.csv"
+                                "?bedrijf=hotel de zon"))
+    assert [(int(r["student_id"]), r["company"]) for r in rows] == [(seed["s2"],
+                                                                     "Hotel De Zon")]
+
+
+def test_a_name_matching_several_companies_lists_them_to_choose(client: FlaskClient,
+                                                                 make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    response = client.get(f"/dashboard/rounds/{seed['round']}/export.csv?bedrijf=e")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    listed = re.findall(r'<li><a href="[^"]*company=(\d+)">([^<]+)</a>', html)
+    assert sorted(name for _, name in listed) == ["Bakkerij Noord", "Hotel De Zon"]
+    missing = client.get(f"/dashboard/rounds/{seed['round']}/export.csv?bedrijf=garage")
+    assert 'id="company-none"' in missing.get_data(as_text=True)
+
+
+def test_one_zip_holds_every_school_csv_of_the_round(client: FlaskClient,
+                                                     make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    response = client.get(f"/dashboard/rounds/{seed['round']}/export.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        [name] = archive.namelist()
+        rows = list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+    assert name.startswith(f"ronde-{seed['round']}-school-{seed['school']}-")
+    assert sorted(int(r["student_id"]) for r in rows) == sorted([seed["s1"], seed["s2"]])
+    page = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
+    assert f'/dashboard/rounds/{seed["round"]}/export.zip' in page
+
+
 def test_the_csv_export_needs_a_school_or_company(client: FlaskClient, make: Factory) -> None:
     seed, _ = allocated(client, make)
     assert client.get(f"/dashboard/rounds/{seed['round']}/export.csv").status_code == 422
@@ -735,6 +770,60 @@ def test_the_student_table_searches_by_number(client: FlaskClient, make: Factory
     sign_in(client, staff["h"])
     html = client.get("/dashboard/students?q=777").get_data(as_text=True)
     assert f'data-student="{wanted}"' in html and f'data-student="{other}"' not in html
+
+
+def _student_row(html: str, student: int) -> str:
+    row = re.search(rf'<tr data-student="{student}">.*?</tr>', html, re.S)
+    assert row, f"student {student} not in the table"
+    return row.group(0)
+
+
+def test_the_student_table_shows_each_placement(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get("/dashboard/students").get_data(as_text=True)
+    assert "Hotel De Zon – Kok A (voorstel" in _student_row(html, seed["s2"])
+    assert "Bakkerij Noord – Kok B" in _student_row(html, seed["s1"])
+    assert "niet geplaatst" in _student_row(html, seed["s3"])
+
+
+def test_the_student_table_filters_placed_and_not_placed(client: FlaskClient,
+                                                         make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    placed = client.get("/dashboard/students?plaatsing=geplaatst").get_data(as_text=True)
+    others = client.get("/dashboard/students?plaatsing=niet-geplaatst").get_data(as_text=True)
+    shown = re.findall(r'<tr data-student="(\d+)"', placed)
+    assert sorted(map(int, shown)) == sorted([seed["s1"], seed["s2"]])
+    assert re.findall(r'<tr data-student="(\d+)"', others) == [str(seed["s3"])]
+
+
+def test_the_student_page_shows_the_list_with_its_fit_the_placement_and_history(
+        client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    html = client.get(f"/dashboard/students/{seed['s1']}").get_data(as_text=True)
+    assert "Bakkerij Noord – Kok B, 2e keuze" in html and "Status: voorstel." in html
+    entries = re.findall(r'<tr data-offer="(\d+)">.*?</tr>', html, re.S)
+    assert entries == [str(seed["a"]), str(seed["b"])]
+    assert html.count("<td class=\"fits\">ja</td>") == 2
+    assert "voorkeurslijst ingeleverd of gewijzigd" in html and "coördinator" in html
+    assert "preferences.submit" not in html
+
+
+def test_the_student_page_names_the_rule_an_entry_breaks(client: FlaskClient,
+                                                        make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    with client.application.app_context(), db.transaction() as session:
+        session.execute(update(Student).where(Student.id == seed["s1"]).values(level=4))
+    html = client.get(f"/dashboard/students/{seed['s1']}").get_data(as_text=True)
+    assert html.count("nee: niveau past niet") == 2
+
+
+def test_the_student_page_is_refused_outside_the_coordinators_scope(
+        client: FlaskClient, make: Factory) -> None:
+    staff = coordinator(make)
+    theirs = make.student(make.school())
+    sign_in(client, staff["h"])
+    assert client.get(f"/dashboard/students/{theirs}").status_code == 404
+    assert client.get("/dashboard/students/999999").status_code == 404
 
 
 # Settings ---------------------------------------------------------------------------------

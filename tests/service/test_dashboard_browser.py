@@ -228,6 +228,15 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
     page.click("header nav >> text=Studenten")
     expect(page.locator("#students-table tbody tr")).to_have_count(50)
     shot(page, backend, "students")
+    page.select_option("#plaatsing", "geplaatst")
+    page.click("#student-filters button")
+    expect(page.locator("#students-table td.placement").first).not_to_contain_text(
+        "niet geplaatst")
+    page.locator("#students-table tbody tr a").first.click()
+    expect(page.locator("h1")).to_contain_text("Student ")
+    expect(page.locator(f"#round-{round_id} p.placement")).to_contain_text("Status: voorstel")
+    expect(page.locator(f"#round-{round_id} table.preferences tbody tr").first).to_be_visible()
+    shot(page, backend, "student")
 
     page.click("header .logout button")
     expect(page).to_have_url(f"{server}/dashboard/login")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -19,8 +20,16 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
-from seeds.generator import generate_round
-from service.demo import Client, Progress, render_report, request_allocation, run_demo
+from seeds.generator import generate_round, load_reference
+from service.demo import (
+    Client,
+    Progress,
+    render_html,
+    render_markdown,
+    render_report,
+    request_allocation,
+    run_demo,
+)
 from solver.document import parse_round
 from solver.verify import ineligibility
 
@@ -122,14 +131,55 @@ def test_outputs_are_written_and_the_csv_is_the_stored_assignments(
         demo: tuple[dict[str, Any], Path, str]) -> None:
     report, out, log = demo
     assert json.loads((out / "report.json").read_text()) == report
-    assert render_report(report).strip() in (out / "report.md").read_text()
+    assert (out / "report.md").read_text() == render_markdown(report)
+    assert (out / "report.html").read_text() == render_html(report)
+    assert render_report(report).strip() in log
     rows = list(csv.DictReader(io.StringIO((out / "assignments.csv").read_text())))
-    stored = query(out, "SELECT id, student_id, offer_id FROM assignments WHERE round_id = :r "
-                        "ORDER BY id", r=report["round_id"])
+    stored = query(out, "SELECT a.id, a.student_id, a.offer_id, sc.name, s.student_number "
+                        "FROM assignments a JOIN students s ON s.id = a.student_id "
+                        "JOIN schools sc ON sc.id = s.school_id WHERE a.round_id = :r",
+                   r=report["round_id"])
+    # By school, then student number with its digits compared as a number.
+    stored.sort(key=lambda s: (s.name, [int(p) if p.isdigit() else p
+                                        for p in re.split(r"(\d+)", s.student_number)], s.id))
     assert [(int(r["assignment_id"]), int(r["student_id"]), int(r["offer_id"]))
-            for r in rows] == [tuple(s) for s in stored]
+            for r in rows] == [tuple(s)[:3] for s in stored]
     assert "make serve" in log and "/api/openapi.json" in log and "/dashboard" in log
-    assert f"placed {report['placed']:,} of {STUDENTS:,}" in log
+    placed = f"{report['placed']:,}".replace(",", ".")
+    assert f"{placed} van {STUDENTS} studenten geplaatst" in log
+
+
+def test_the_report_is_dutch_with_names_and_sentences_instead_of_codes(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, log = demo
+    markdown = (out / "report.md").read_text()
+    assert "```" not in markdown and markdown.startswith("# Rapport voor de coördinator")
+    shown = f"{100 * report['placed_share']:.1f}%".replace(".", ",")
+    assert f"({shown})" in markdown
+    sectors = {s["id"]: s["name"] for s in load_reference()["sectors"]}
+    regions = {r["id"]: r["name"] for r in load_reference()["regions"]}
+    for row in report["sectors"]:
+        seats = f"{row['seats']:,}".replace(",", ".")
+        assert f"| {sectors[row['sector']]} | {seats} |" in markdown
+    for row in report["regions"]:
+        assert f"| {regions[row['region']]} |" in markdown
+        assert f"| {row['region']} |" not in markdown
+    for code in report["unplaced_reasons"]:
+        assert code not in markdown and code not in log
+    assert "| Reden | Studenten |" in markdown and "|---|---:|" in markdown
+    assert report["policy"] == "optimal" and "Beleid: Zoveel mogelijk geplaatst" in markdown
+    assert "optimal" not in markdown and "optimal" not in log
+    ranked = {int(k): v for k, v in report["rank_profile"].items() if k != "unranked"}
+    mean = sum(k * v for k, v in ranked.items()) / sum(ranked.values())
+    assert f"gemiddeld {mean:.1f}".replace(".", ",") in markdown
+
+
+def test_the_html_report_is_self_contained(demo: tuple[dict[str, Any], Path, str]) -> None:
+    _, out, _ = demo
+    html = (out / "report.html").read_text()
+    assert html.startswith("<!doctype html>") and '<html lang="nl">' in html
+    assert "<table>" in html and "<script" not in html
+    assert not re.search(r"""(src|href)=|url\(|@import""", html)
 
 
 def test_a_refused_list_is_counted_and_resubmitted(
@@ -161,7 +211,7 @@ def test_progress_writes_one_final_line_when_not_a_terminal() -> None:
     with Progress("step", 3, stream) as bar:
         bar.advance(3)
         bar.note = "three"
-    assert stream.getvalue().startswith("  step: 3/3 done in ")
+    assert stream.getvalue().startswith("  step: 3/3 klaar in ")
     assert stream.getvalue().endswith("(three)\n") and "\r" not in stream.getvalue()
 
 
@@ -196,7 +246,7 @@ def test_an_allocation_answered_202_is_polled_until_its_job_finishes() -> None:
         server.shutdown()
         thread.join()
     assert got == {"stats": {"placed": 3, "students": 4}} and len(polls) == 2
-    assert "3 of 4 placed" in stream.getvalue()
+    assert "3 van 4 geplaatst" in stream.getvalue()
 
 
 def test_the_client_waits_out_a_rate_limit() -> None:

@@ -206,15 +206,22 @@ def test_purge_takes_its_period_from_the_configuration(
     assert "erased 2 students" in capsys.readouterr().out
 
 
+def _past_retention(app: Flask, client: FlaskClient, make: Factory,
+                    monkeypatch: pytest.MonkeyPatch) -> dict[int, str]:
+    """A round finished 800 days ago, the command line pointed at the test database; the
+    student numbers before any purge."""
+    old = _finished_round(client, make)
+    _age(app, old["round"], 800)
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    return _numbers(app)
+
+
 def test_a_dry_run_counts_and_changes_nothing(
         app: Flask, client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    old = _finished_round(client, make)
-    _age(app, old["round"], 800)
-    before = _numbers(app)
+    before = _past_retention(app, client, make, monkeypatch)
     with app.app_context():
         events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     assert main(["purge", "--older-than-days", "730", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert f"would erase 2 students and would delete {events} audit events" in out
@@ -226,6 +233,15 @@ def test_purge_refuses_a_period_below_one_day(app: Flask, monkeypatch: pytest.Mo
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     assert main(["purge", "--older-than-days", "-3"]) == 2
     assert "at least one day" in capsys.readouterr().err
+
+
+def test_purge_refuses_zero_days_instead_of_using_the_default(
+        app: Flask, client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    before = _past_retention(app, client, make, monkeypatch)
+    assert main(["purge", "--older-than-days", "0"]) == 2
+    assert "at least one day" in capsys.readouterr().err
+    assert _numbers(app) == before  # not the 730-day default's erasure
 
 
 # Logs -----------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from service.audit.log import student_events
 from service.directory.offers import offer_filter, offer_query
 from service.directory.students import student_filter, student_query
 from service.errors import Problem
@@ -27,10 +28,13 @@ from service.identity.principals import Principal
 from service.jobs.lock import reap
 from service.models import (
     Assignment,
+    AssignmentStatus,
+    AuditEvent,
     Company,
     Job,
     JobKind,
     Offer,
+    Preference,
     Round,
     Scenario,
     School,
@@ -40,9 +44,11 @@ from service.models import (
 )
 from service.pagination import page
 from service.rounds.lifecycle import round_offer_rows, round_query
+from service.rounds.loading import offer_model, student_model
 from service.rounds.participation import participants
 from solver.eligibility import great_circle_km
 from solver.model import LEVELS
+from solver.verify import haversine_km, ineligibility
 
 DISTANCE_BINS = (0, 5, 10, 15, 20, 30, 40, 60)  # km; the last bin is open-ended
 PAGE_SIZE = 50
@@ -258,15 +264,36 @@ def unplaced(session: Session, report: dict[str, Any], reason: str | None,
     return Paged(rows, number, len(entries))
 
 
-def export_schools(session: Session, rnd: Round) -> list[School]:
-    """The schools of the round's placed students, for the per-school export.
+def export_schools(session: Session, rnd: Round,
+                   students: ColumnElement[bool] | None = None) -> list[School]:
+    """The schools of the round's placed students (of those in ``students``), for the
+    per-school export.
 
-    Companies are too many for a list (thousands in a province); their export is linked from
-    each offer in the offer table instead.
+    Companies are too many for a list (thousands in a province); they are found by name
+    (``export_companies``) instead.
     """
-    return list(session.scalars(select(School).where(School.id.in_(
-        select(Student.school_id).join(Assignment, Assignment.student_id == Student.id)
-        .where(Assignment.round_id == rnd.id))).order_by(School.name)))
+    placed = (select(Student.school_id).join(Assignment, Assignment.student_id == Student.id)
+              .where(Assignment.round_id == rnd.id))
+    if students is not None:
+        placed = placed.where(students)
+    return list(session.scalars(select(School).where(School.id.in_(placed))
+                                .order_by(School.name)))
+
+
+COMPANY_MATCHES = 50
+
+
+def export_companies(session: Session, rnd: Round, name: str) -> list[Company]:
+    """The companies with a placement in the round whose name contains ``name`` (an exact
+    name, ignoring case, alone when there is one), at most COMPANY_MATCHES, by name."""
+    placed = (select(Offer.company_id).join(Assignment, Assignment.offer_id == Offer.id)
+              .where(Assignment.round_id == rnd.id))
+    found = list(session.scalars(
+        select(Company).where(Company.id.in_(placed),
+                              Company.name.ilike(_like(name), escape="\\"))
+        .order_by(Company.name, Company.id).limit(COMPANY_MATCHES)))
+    exact = [c for c in found if c.name.casefold() == name.casefold()]
+    return exact if len(exact) == 1 else found
 
 
 # Offers and students ----------------------------------------------------------------------
@@ -297,16 +324,133 @@ def offer_table(session: Session, p: Principal, filters: dict[str, Any], search:
 
 
 def student_table(session: Session, p: Principal, filters: dict[str, Any], search: str,
-                  number: int) -> tuple[Paged, dict[int, str]]:
-    """A page of the students the principal may see, and their schools' names."""
+                  number: int) -> tuple[Paged, dict[int, str], dict[int, Placement]]:
+    """A page of the students the principal may see, their schools' names and their latest
+    placements; ``filters["plaatsing"]`` keeps the placed or the not placed."""
     stmt: Select[Student] = student_query(filters, student_filter(p))
+    if filters.get("plaatsing") == "geplaatst":
+        stmt = stmt.where(_placed())
+    elif filters.get("plaatsing") == "niet-geplaatst":
+        stmt = stmt.where(~_placed())
     if search:
         stmt = stmt.where(Student.student_number.ilike(_like(search), escape="\\"))
     rows, total = page(session, stmt, number, PAGE_SIZE)
     schools = dict(session.execute(
         select(School.id, School.name).where(School.id.in_({s.school_id for s in rows})))
         .all())
-    return Paged(rows, number, total), schools
+    return (Paged(rows, number, total), schools,
+            latest_placements(session, [s.id for s in rows]))
+
+
+PLACEMENT_FILTERS = {"geplaatst": "geplaatst", "niet-geplaatst": "niet geplaatst"}
+ASSIGNMENT_LABELS = {"proposed": "voorstel", "accepted": "geaccepteerd",
+                     "declined": "afgewezen"}
+
+
+def _placed() -> ColumnElement[bool]:
+    """The student has a placement that was not declined, in any round."""
+    return exists(select(Assignment.id).where(
+        Assignment.student_id == Student.id, Assignment.status != AssignmentStatus.DECLINED))
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A student's placement in the latest round that has one."""
+
+    assignment: Assignment
+    offer: Offer
+    company: str
+
+
+def latest_placements(session: Session, student_ids: list[int]) -> dict[int, Placement]:
+    out: dict[int, Placement] = {}
+    rows = session.execute(
+        select(Assignment, Offer, Company.name).join(Offer, Offer.id == Assignment.offer_id)
+        .join(Company, Company.id == Offer.company_id)
+        .where(Assignment.student_id.in_(student_ids))
+        .order_by(Assignment.round_id, Assignment.id)).all()
+    for a, offer, company in rows:  # later rounds overwrite earlier ones
+        out[a.student_id] = Placement(a, offer, company)
+    return out
+
+
+# Rule numbers of solver.verify.ineligibility (docs/ENGINE.md) in words.
+RULE_WORDS = {"1": "niveau past niet", "2": "leerweg past niet", "3": "regio past niet",
+              "4": "te ver weg", "5": "opleiding past niet", "6": "periode past niet"}
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    rank: int
+    offer: Offer
+    company: str
+    broken: list[str]  # the rules this entry breaks, in words; empty: it fits
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRound:
+    rnd: Round
+    entries: list[ListEntry]
+    placement: Placement | None
+
+
+def _why_not(student: Student, offer: Offer) -> list[str]:
+    me, it = student_model(student), offer_model(offer)
+    words = []
+    for rule in ineligibility(me, it):
+        number = rule.split(" ", 1)[0]
+        if number == "4" and me.location and it.location and me.max_travel_km is not None:
+            km = haversine_km(me.location, it.location)
+            words.append(f"te ver weg: {_km(km)} (hoogstens {_km(me.max_travel_km)})")
+        else:
+            words.append(RULE_WORDS.get(number, rule))
+    return words
+
+
+def _km(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " km"
+
+
+def student_rounds(session: Session, student: Student) -> list[StudentRound]:
+    """Every round the student has a list or a placement in: the list with each entry's
+    fit (the engine's own rules) and the placement with its answers."""
+    rounds = list(session.scalars(select(Round).where(or_(
+        Round.id.in_(select(Preference.round_id).where(Preference.student_id == student.id)),
+        Round.id.in_(select(Assignment.round_id).where(Assignment.student_id == student.id))))
+        .order_by(Round.id)))
+    out = []
+    for rnd in rounds:
+        listed = session.execute(
+            select(Preference.rank, Offer, Company.name)
+            .join(Offer, Offer.id == Preference.offer_id)
+            .join(Company, Company.id == Offer.company_id)
+            .where(Preference.round_id == rnd.id, Preference.student_id == student.id)
+            .order_by(Preference.rank)).all()
+        placed = session.execute(
+            select(Assignment, Offer, Company.name).join(Offer, Offer.id == Assignment.offer_id)
+            .join(Company, Company.id == Offer.company_id)
+            .where(Assignment.round_id == rnd.id, Assignment.student_id == student.id)).first()
+        out.append(StudentRound(
+            rnd, [ListEntry(rank, offer, company, _why_not(student, offer))
+                  for rank, offer, company in listed],
+            Placement(*placed) if placed else None))
+    return out
+
+
+HISTORY_ACTIONS = {
+    "student.create": "gegevens ingevoerd", "student.update": "gegevens gewijzigd",
+    "student.import": "ingelezen", "student.erase": "persoonsgegevens gewist",
+    "preferences.submit": "voorkeurslijst ingeleverd of gewijzigd",
+    "assignment.accept": "plaatsing geaccepteerd", "assignment.decline": "plaatsing afgewezen",
+}
+ACTOR_ROLES = {"admin": "beheerder", "coordinator": "coördinator", "company": "leerbedrijf",
+               "student": "student", "system": "systeem"}
+
+
+def student_history(session: Session, student: Student,
+                    assignment_ids: list[int]) -> list[AuditEvent]:
+    """The audit log's events about the student, oldest first."""
+    return student_events(session, student.id, assignment_ids, [])
 
 
 def choices(session: Session, column: Any, scope: ColumnElement[bool] | None = None

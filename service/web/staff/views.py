@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,6 +13,7 @@ import marshmallow as ma
 from flask import (
     Blueprint,
     Response,
+    abort,
     g,
     jsonify,
     redirect,
@@ -23,10 +27,10 @@ from werkzeug.exceptions import HTTPException
 
 from service.audit.log import utc
 from service.directory.offers import offer_filter
-from service.directory.students import student_filter
+from service.directory.students import can_see_student, student_filter
 from service.errors import Problem
 from service.extensions import db
-from service.models import STAFF, Offer, OfferStatus, Role, Round, Student
+from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
@@ -322,17 +326,25 @@ class RoundResults(MethodView):
             unplaced=analysis.unplaced(db.session, report, reason, _page_number()),
             scope=report.get("scope"),
             reason=reason, reasons=analysis.REASONS,
-            schools=analysis.export_schools(db.session, rnd))
+            schools=analysis.export_schools(db.session, rnd, student_filter(current())))
 
 
 class RoundExport(MethodView):
-    def get(self, round_id: int) -> Response:
-        """The round's assignments as CSV, for one school or one company."""
+    def get(self, round_id: int) -> ResponseReturnValue:
+        """The round's assignments as CSV, for one school or one company; a company is found
+        by its name (``bedrijf``): one match downloads, several are listed to choose from."""
         rnd = _round(round_id)
         school = request.args.get("school", "")
         company = request.args.get("company", "")
+        name = request.args.get("bedrijf", "").strip()
+        if name and not company:
+            found = analysis.export_companies(db.session, rnd, name)
+            if len(found) != 1:
+                return render_template("dashboard/export_company.html", rnd=rnd, name=name,
+                                       companies=found, limit=analysis.COMPANY_MATCHES)
+            company = str(found[0].id)
         if not (school.isdigit() or company.isdigit()):
-            raise Problem(422, "Kies een school of een bedrijf.",
+            raise Problem(422, "Kies een school of een leerbedrijf.",
                           [{"field": "school", "location": "query",
                             "message": "a school or company id is required"}])
         school_id = int(school) if school.isdigit() else None
@@ -342,6 +354,26 @@ class RoundExport(MethodView):
         who = f"school-{school_id}" if school_id is not None else f"company-{company_id}"
         return Response(text, mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
+
+
+class RoundExportZip(MethodView):
+    def get(self, round_id: int) -> Response:
+        """Every school's assignments CSV of the round in one zip file, each school's
+        students as far as the coordinator's scope reaches."""
+        rnd = _round(round_id)
+        scope = student_filter(current())
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for school in analysis.export_schools(db.session, rnd, scope):
+                archive.writestr(f"ronde-{rnd.id}-school-{school.id}-{_slug(school.name)}.csv",
+                                 assignments_csv(db.session, rnd, current(),
+                                                 school_id=school.id))
+        return Response(buffer.getvalue(), mimetype="application/zip", headers={
+            "Content-Disposition": f"attachment; filename=ronde-{rnd.id}-scholen.zip"})
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "school"
 
 
 def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -477,18 +509,37 @@ class Offers(MethodView):
 
 class Students(MethodView):
     def get(self) -> str:
-        """Students: search by student number, filter, page through."""
+        """Students: search by student number, filter (placed or not too), page through."""
         p = current()
         filters = _filters({"region": str, "sector": str, "level": int, "pathway": str,
-                            "school_id": int})
+                            "school_id": int, "plaatsing": str})
         search = request.args.get("q", "").strip()
-        paged, schools = analysis.student_table(db.session, p, filters, search,
-                                                _page_number())
+        paged, schools, placements = analysis.student_table(db.session, p, filters, search,
+                                                            _page_number())
         return render_template(
-            "dashboard/students.html", paged=paged, schools=schools, filters=filters,
-            search=search, sectors=analysis.choices(db.session, Student.sector,
-                                                    student_filter(p)),
-            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN)
+            "dashboard/students.html", paged=paged, schools=schools, placements=placements,
+            filters=filters, search=search,
+            sectors=analysis.choices(db.session, Student.sector, student_filter(p)),
+            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN,
+            placement_filters=analysis.PLACEMENT_FILTERS,
+            assignment_labels=analysis.ASSIGNMENT_LABELS)
+
+
+class StudentDetail(MethodView):
+    def get(self, student_id: int) -> str:
+        """One student: each round's list with the fit of every entry, the placement with
+        the answers, and the history from the audit log."""
+        student = db.session.get(Student, student_id)
+        if student is None or not can_see_student(current(), student):
+            abort(404)
+        rounds = analysis.student_rounds(db.session, student)
+        history = analysis.student_history(db.session, student, [
+            r.placement.assignment.id for r in rounds if r.placement is not None])
+        return render_template(
+            "dashboard/student.html", student=student, rounds=rounds, history=history,
+            school=db.session.get(School, student.school_id),
+            assignment_labels=analysis.ASSIGNMENT_LABELS, actions=analysis.HISTORY_ACTIONS,
+            roles=analysis.ACTOR_ROLES, status_labels=analysis.STATUS_LABELS)
 
 
 def _home() -> ResponseReturnValue:
@@ -511,9 +562,13 @@ blueprint.add_url_rule("/rounds/<int:round_id>/results",
                        view_func=RoundResults.as_view("round_results"))
 blueprint.add_url_rule("/rounds/<int:round_id>/export.csv",
                        view_func=RoundExport.as_view("round_export"))
+blueprint.add_url_rule("/rounds/<int:round_id>/export.zip",
+                       view_func=RoundExportZip.as_view("round_export_zip"))
 blueprint.add_url_rule("/rounds/<int:round_id>/scenarios",
                        view_func=Scenarios.as_view("round_scenarios"))
 blueprint.add_url_rule("/jobs/<int:job_id>/progress",
                        view_func=JobProgress.as_view("job_progress"))
 blueprint.add_url_rule("/offers", view_func=Offers.as_view("offers"))
 blueprint.add_url_rule("/students", view_func=Students.as_view("students"))
+blueprint.add_url_rule("/students/<int:student_id>",
+                       view_func=StudentDetail.as_view("student_detail"))
