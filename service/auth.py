@@ -11,6 +11,7 @@ Scopes: admin ``""``; coordinator ``school:<id>`` or ``region:<name>``; company
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .errors import Problem
-from .models import ApiToken, Company, Role, School, Student
+from .models import MAX_ID, ApiToken, Company, Role, School, Student
 
 SCOPE_KINDS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("",),
@@ -89,10 +90,18 @@ def parse_scope(session: Session, role: str, scope: str) -> Principal:
         wanted = " or ".join(f"{k}:<{'name' if k == 'region' else 'id'}>" for k in kinds)
         raise ValueError(f"a {role} token needs scope {wanted or 'empty'!s}")
     model = {"school": School, "company": Company, "student": Student}.get(principal.kind)
-    if model is not None and (not principal.value.isdigit()
-                              or session.get(model, int(principal.value)) is None):
+    ident = scope_record_id(principal.value)
+    if model is not None and (ident is None or session.get(model, ident) is None):
         raise ValueError(f"no {principal.kind} with id {principal.value!r}")
     return principal
+
+
+def scope_record_id(value: str) -> int | None:
+    """The record id a scope names (``student:17`` → 17), or None when it names none: only
+    ASCII digits (``isdigit`` admits ``²``) within the database's range."""
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", value) or int(value) > MAX_ID:
+        return None
+    return int(value)
 
 
 def issue_tokens(session: Session, role: str, scopes: list[str]) -> list[str]:
@@ -108,9 +117,10 @@ def issue_tokens(session: Session, role: str, scopes: list[str]) -> list[str]:
     if any(p.kind != first.kind for p in principals):
         raise ValueError(f"every scope must be of kind {first.kind!r}")
     if model is not None:
-        if not all(p.value.isdigit() for p in principals):
+        ids = [scope_record_id(p.value) for p in principals]
+        if None in ids:
             raise ValueError(f"a {first.kind} scope needs a numeric id")
-        wanted = {int(p.value) for p in principals}
+        wanted = {i for i in ids if i is not None}
         # All ids of the table rather than an IN list: SQLite caps bound parameters.
         found = set(session.scalars(select(model.id)))
         if wanted - found:

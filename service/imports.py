@@ -46,6 +46,7 @@ from .models import (
     pathways_to_mask,
 )
 from .records import offer_rule_errors, student_rule_errors
+from .schemas import text_error, typed_text
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
 MAX_ROWS = 200_000
@@ -89,6 +90,10 @@ class Upload:
     rows: list[dict[str, Any]]
     labels: list[str]
     location: str
+
+
+# The body types of an upload (a view's ``body_types``: others are 415 before it runs).
+UPLOAD_TYPES = ("application/json", "text/csv")
 
 
 def parse_upload(body: bytes, content_type: str) -> Upload:
@@ -156,6 +161,8 @@ def _load_rows(schema: ma.Schema, upload: Upload, errors: _Errors
         if not isinstance(row, dict):
             errors.add(upload.labels[i], "must be an object")
             continue
+        if upload.location == "body":
+            row = typed_text(schema, row)
         try:
             valid.append((i, schema.load(row)))
         except ma.ValidationError as exc:
@@ -364,6 +371,9 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     from .rounds import create_round
 
     p.require(Role.ADMIN, Role.COORDINATOR)
+    control = _Errors()
+    _check_text(data, "", control)
+    control.raise_if_any("the document was not imported")
     try:
         doc = parse_round(data)
     except DocumentError as exc:
@@ -447,6 +457,22 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                 entity_id=rnd.id, round_id=rnd.id, school_id=rnd.school_id,
                 region=rnd.region)
     return summary
+
+
+def _check_text(value: Any, path: str, errors: _Errors) -> None:
+    """Every string of a document, keys included, free of control characters."""
+    if isinstance(value, str):
+        if message := text_error(value):
+            errors.add(path or "_schema", message)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if message := text_error(str(key)):
+                errors.add(where, message)
+            _check_text(item, where, errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, f"{path}[{i}]", errors)
 
 
 def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, str]]]:

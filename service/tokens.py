@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, false, literal, select, true
 from sqlalchemy.orm import Session
 
-from .access import student_filter, visible_student
+from .access import can_see_student, student_filter
 from .audit import now, record
-from .auth import Principal, new_token
+from .auth import Principal, new_token, scope_record_id
 from .errors import Problem, field_error
 from .models import ApiToken, Role, Student
 
@@ -60,9 +60,14 @@ def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[
             raise Problem(403, "coordinators issue student tokens only",
                           [{"field": "role", "location": "json", "message": "must be student"}])
         kind, _, value = scope.partition(":")
-        if kind != "student" or not value.isdigit():
+        ident = scope_record_id(value)
+        if kind != "student" or ident is None:
             raise field_error("scope", "a student token needs scope student:<id>")
-        visible_student(session, p, int(value))
+        # The body names the student, not the URL: a student out of reach is invalid input
+        # (422), never the undocumented 404 of a missing page.
+        student = session.get(Student, ident)
+        if student is None or not can_see_student(p, student):
+            raise field_error("scope", f"no student with id {ident} in your scope")
     try:
         return new_token(session, role, scope, p)
     except ValueError as exc:

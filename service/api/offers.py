@@ -12,7 +12,7 @@ from ..access import offer_filter, require_offer_writer, visible_offer
 from ..auth import current_principal
 from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
-from ..imports import ImportSummary, import_offers, parse_upload
+from ..imports import UPLOAD_TYPES, ImportSummary, import_offers, parse_upload
 from ..models import Offer, Role
 from ..records import delete_offer, offer_query, page, save_offer
 from ..schemas import ImportSummarySchema, OfferQuerySchema, OfferSchema, upload_body
@@ -49,6 +49,8 @@ class Offers(MethodView):
 
 @blp.route("/import")
 class OfferImport(MethodView):
+    body_types = UPLOAD_TYPES
+
     @blp.doc(requestBody=upload_body("Offer"))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)

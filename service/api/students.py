@@ -16,7 +16,7 @@ from ..access import require_student_writer, student_filter, visible_student
 from ..auth import Principal, current_principal
 from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
-from ..imports import ImportSummary, import_students, parse_upload
+from ..imports import UPLOAD_TYPES, ImportSummary, import_students, parse_upload
 from ..models import Role, Student
 from ..privacy import data_export, erase_student
 from ..records import delete_record, page, save_student, student_query
@@ -75,6 +75,8 @@ class Students(MethodView):
 
 @blp.route("/import")
 class StudentImport(MethodView):
+    body_types = UPLOAD_TYPES
+
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.doc(requestBody=upload_body("Student"))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

@@ -37,7 +37,7 @@ from ..rounds import (
     visible_round,
 )
 from ..scenarios import compare
-from ..schemas import RoundSchema, SimulateSchema
+from ..schemas import RoundSchema, SimulateSchema, typed_text
 from . import analysis, charts, progress
 from .session import (
     CSRF_FIELD,
@@ -178,7 +178,8 @@ def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     for key in ("priority_first", "place_unranked"):
         if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
             data[key] = key in form
-    return dict(RoundSchema(partial=partial).load(data))
+    schema = RoundSchema(partial=partial)
+    return dict(schema.load(typed_text(schema, data)))
 
 
 class Rounds(MethodView):
