@@ -46,6 +46,7 @@ from .models import (
     pathways_to_mask,
 )
 from .records import offer_rule_errors, student_rule_errors
+from .reference import CHECKS, Reference, load_reference, record_errors
 from .schemas import text_error, typed_text
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
@@ -233,6 +234,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
     p.require(Role.ADMIN, Role.COORDINATOR)
     errors = _Errors(upload.location)
     rows = _load_rows(StudentSchema(), upload, errors)
+    ref = load_reference(session)
     schools = {s.id for s in session.scalars(select(School))}
     forbidden = _Errors(upload.location)
     seen: dict[tuple[int, str], str] = {}
@@ -244,7 +246,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
             forbidden.add(f"{label}.regions", f"must include {p.region}")
         if data["school_id"] not in schools:
             errors.add(f"{label}.school_id", f"no school with id {data['school_id']}")
-        for name, message in student_rule_errors(data):
+        for name, message in [*student_rule_errors(data), *record_errors(ref, data)]:
             errors.add(f"{label}.{name}", message)
         key = (data["school_id"], data["student_number"])
         if key in seen:
@@ -300,6 +302,7 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
                 forbidden.add(f"{upload.labels[i]}.company_id",
                               "must be the token's own company")
     forbidden.raise_if_any("rows outside the token's scope", 403)
+    ref = load_reference(session)
     companies = _by_id(session, Company, {d.get("company_id") for _, d in rows})
     rounds = _by_id(session, Round, {d.get("round_id") for _, d in rows})
     environments = _by_id(session, Environment, {d.get("environment_id") for _, d in rows})
@@ -316,6 +319,8 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
         if company is not None:
             for name, message in offer_rule_errors(data, company.qualifications):
                 errors.add(f"{label}.{name}", message)
+        for name, message in record_errors(ref, data):
+            errors.add(f"{label}.{name}", message)
     errors.raise_if_any("the upload was not imported")
     ids = insert_returning_ids(session, Offer, [_offer_columns(d) for _, d in rows])
     round_ids = {d.get("round_id") for _, d in rows}
@@ -387,6 +392,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                                                   "place_unranked", "max_preferences",
                                                   "seed", "time_limit_s")}
     _too_long(errors, "round.name", "name", doc.name or doc.id)
+    _check_reference(load_reference(session), doc, errors)
     schools = _resolve_schools(session, p, doc, ids, errors)
     companies, new_companies = _resolve_companies(session, doc, ids, errors)
     errors.raise_if_any("the document was not imported")
@@ -457,6 +463,16 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                 entity_id=rnd.id, round_id=rnd.id, school_id=rnd.school_id,
                 region=rnd.region)
     return summary
+
+
+def _check_reference(ref: Reference, doc: m.Round, errors: _Errors) -> None:
+    """The regions, sectors and codes a document's offers and students name must be known."""
+    for kind, records in (("offers", doc.offers), ("students", doc.students)):
+        for i, record in enumerate(records):
+            values = {name: getattr(record, name) for name in CHECKS if hasattr(record, name)}
+            for name, message in record_errors(ref, values):
+                where, _, index = name.partition(".")
+                errors.add(f"{kind}[{i}].{where}" + (f"[{index}]" if index else ""), message)
 
 
 def _check_text(value: Any, path: str, errors: _Errors) -> None:

@@ -28,6 +28,7 @@ from .models import (
     levels_to_mask,
     pathways_to_mask,
 )
+from .reference import check_record
 
 M = TypeVar("M", bound=Base)
 
@@ -102,6 +103,7 @@ def _unique_school_code(session: Session, code: str, own_id: int | None) -> None
 
 
 def save_school(session: Session, school: School, data: dict[str, Any]) -> School:
+    check_record(session, data)
     if "code" in data:
         _unique_school_code(session, data["code"], school.id)
     before = _before(school, data)
@@ -123,6 +125,7 @@ def environment_query(filters: dict[str, Any]) -> Select[Environment]:
 
 def save_environment(session: Session, environment: Environment,
                      data: dict[str, Any]) -> Environment:
+    check_record(session, data)
     fields = list(data)
     before = _before(environment, data)
     data = dict(data)
@@ -153,6 +156,7 @@ def company_query(filters: dict[str, Any]) -> Select[Company]:
 
 
 def save_company(session: Session, company: Company, data: dict[str, Any]) -> Company:
+    check_record(session, data)
     if "kvk_number" in data:
         other = session.scalar(select(Company.id).where(Company.kvk_number == data["kvk_number"]))
         if other is not None and other != company.id:
@@ -208,6 +212,7 @@ def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple
 
 def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
     """Create or update an offer; checks the rules that span fields and records."""
+    check_record(session, data)
     company_id = data.get("company_id", offer.company_id)
     if company_id is None:
         raise field_error("company_id", "is required")
@@ -266,6 +271,7 @@ def student_rule_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def save_student(session: Session, student: Student, data: dict[str, Any]) -> Student:
+    check_record(session, data)
     school_id = data.get("school_id", student.school_id)
     _must_exist(session, School, school_id, "school_id")
     number = data.get("student_number", student.student_number)

@@ -24,6 +24,7 @@ from .models import (
     School,
     Student,
 )
+from .reference import check_record
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
 # `allocated` is reached by running an allocation, not by a plain transition.
@@ -75,6 +76,8 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
         data["school_id"], data["region"] = p.school_id, p.region
     elif data.get("school_id") is not None and data.get("region"):
         raise field_error("region", "a round is a school's or a region's, not both")
+    else:
+        check_record(session, {"region": data.get("region")})
     # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
