@@ -64,6 +64,7 @@ def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None
     child.update(env or {})
     proc = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "service.serving.ProblemWorker",
          "--timeout", str(timeout), "--log-level", "warning", "service.app:create_app()"],
         env=child, cwd=ROOT)
     deadline = time.monotonic() + 60

@@ -21,6 +21,7 @@ from .models import (
     Environment,
     Offer,
     OfferStatus,
+    Preference,
     Round,
     School,
     Student,
@@ -194,6 +195,12 @@ def accepted_count(session: Session, offer_id: int) -> int:
         Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
 
 
+def _is_taken(session: Session, offer_id: int) -> bool:
+    """Whether some student listed the offer or was placed on it."""
+    return any(session.scalar(select(model.id).where(model.offer_id == offer_id).limit(1))
+               is not None for model in (Preference, Assignment))
+
+
 def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:
     """The rules that span an offer's fields and its company, as (field, message) pairs."""
     errors = []
@@ -221,6 +228,11 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
         raise field_error("company_id", f"no company with id {company_id}")
     _must_exist(session, Round, data.get("round_id"), "round_id")
     _must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    if (offer.id is not None and data.get("status") == OfferStatus.DRAFT.value
+            and offer.status != OfferStatus.DRAFT.value and _is_taken(session, offer.id)):
+        # A draft is outside every round: one with preferences or placements cannot go back.
+        raise field_error("status", "the offer has preferences or placements: close it "
+                                    "instead", 409)
     before = _before(offer, data)
     _assign(offer, data)
     for name, message in offer_rule_errors(

@@ -23,7 +23,7 @@ from solver.model import LEVELS
 
 from ..access import offer_filter, student_filter
 from ..auth import Principal
-from ..convert import round_student_filter
+from ..convert import round_offer_filter, round_student_filter
 from ..errors import Problem
 from ..jobs import reap
 from ..models import (
@@ -86,7 +86,7 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
     ids = [r.id for r in rounds]
     offers = {rid: (n, cap or 0) for rid, n, cap in session.execute(
         select(Offer.round_id, func.count(), func.sum(Offer.capacity))
-        .where(Offer.round_id.in_(ids)).group_by(Offer.round_id))}
+        .where(round_offer_filter(ids)).group_by(Offer.round_id))}
     placed = dict(session.execute(
         select(Assignment.round_id, func.count()).where(Assignment.round_id.in_(ids))
         .group_by(Assignment.round_id)).all())
@@ -166,7 +166,7 @@ def fill_rates(session: Session, rnd: Round) -> dict[int, dict[tuple[str, str], 
     """
     key = (Offer.region, Offer.sector, Offer.level_mask)
     capacity = session.execute(select(*key, func.sum(Offer.capacity))
-                               .where(Offer.round_id == rnd.id).group_by(*key)).all()
+                               .where(round_offer_filter(rnd.id)).group_by(*key)).all()
     filled = {(r, s, m): n for r, s, m, n in session.execute(
         select(*key, func.count()).select_from(Assignment)
         .join(Offer, Offer.id == Assignment.offer_id)
@@ -316,7 +316,7 @@ def choices(session: Session, column: Any, scope: ColumnElement[bool] | None = N
 
 
 def round_sectors(session: Session, rnd: Round) -> list[str]:
-    return choices(session, Offer.sector, Offer.round_id == rnd.id)
+    return choices(session, Offer.sector, round_offer_filter(rnd.id))
 
 
 def round_student_count(session: Session, rnd: Round) -> int:

@@ -87,7 +87,8 @@ def test_a_write_in_flight_when_the_database_stops_leaves_nothing_written(
     school = make.school()
     staff = make.token("coordinator", f"school:{school}")
     rows = [{"school_id": school, "student_number": f"n{n:04d}", "level": 2,
-             "pathways": ["BOL"], "sector": "zorg-welzijn", "regions": ["twente"]} for n in range(50)]
+             "pathways": ["BOL"], "sector": "zorg-welzijn", "regions": ["twente"]}
+            for n in range(50)]
     # Hold the import inside its transaction, all 50 rows sent but not committed, while
     # the server stops under it.
     reached, go = threading.Event(), threading.Event()
