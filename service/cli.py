@@ -38,6 +38,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url: str = create_app().config["DATABASE_URL"]
     upgrade(url, args.revision)
     print(f"database at {url.split('@')[-1]} upgraded to {args.revision}", file=sys.stderr)
+    if args.seed_reference:
+        # Writes are checked against the reference data and refused (503) without it.
+        return cmd_seed_reference(args)
     return 0
 
 
@@ -179,6 +182,8 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     db_sub = p.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="migrate DATABASE_URL's schema")
     up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("--seed-reference", action="store_true",
+                    help="then load the reference data (as `leerplek seed reference`)")
     up.set_defaults(func=cmd_db_upgrade)
 
     p = sub.add_parser("serve", help="the development server (production: gunicorn)")

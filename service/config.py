@@ -27,7 +27,8 @@ def from_environment() -> dict[str, Any]:
         if value := os.environ.get(key):
             config[key] = value
     for key in ("RETENTION_DAYS", "IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS",
-                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
+                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH",
+                "MAX_URL_LENGTH"):
         if value := os.environ.get(key):
             config[key] = int(value)
     if value := os.environ.get("AUTH_FAILURE_LIMIT"):
