@@ -52,8 +52,11 @@ def _unknown(what: str, value: str, known: Iterable[str]) -> str | None:
     if value in known:
         return None
     near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    if not near:  # a different case only (``Twente``), which difflib rates low
-        near = [k for k in known if k.lower() == value.lower()][:1]
+    if not near:  # a different case (``Twente``) or a short form (``zorg``): difflib rates
+        # both low
+        lower = value.lower()
+        near = sorted(k for k in known if k.lower() == lower
+                      or lower in k.lower().split("-"))[:1]
     hint = f'; bedoelde je "{near[0]}"?' if near else ""
     return f"unknown {what} {value!r}{hint}"
 

@@ -109,7 +109,7 @@ def test_a_json_offer_import_is_checked(client: FlaskClient, make: Factory) -> N
 
 def test_a_round_document_is_checked(client: FlaskClient, make: Factory) -> None:
     make.school(code="roc")
-    doc = {"format": "leerplek-round/1", "id": "r", "offers": [
+    doc = {"format": "leerplek-round/1", "round": {"id": "r"}, "offers": [
         {"id": "o1", "company_id": "kvk-12345678", "levels": [2], "pathways": ["BOL"],
          "qualifications": ["25180"], "sector": "gastvrijheid", "region": "twnete",
          "capacity": 1}], "students": [

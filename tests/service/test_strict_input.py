@@ -166,7 +166,7 @@ def test_a_413_closes_the_connection_and_says_so(client: FlaskClient, make: Fact
 
 def test_a_round_document_with_a_control_character_is_refused(client: FlaskClient,
                                                               make: Factory) -> None:
-    doc = {"format": "leerplek-round/1", "id": "r", "offers": [], "students": [
+    doc = {"format": "leerplek-round/1", "round": {"id": "r"}, "offers": [], "students": [
         {"id": "s\x00", "school_id": "roc", "level": 2, "pathways": ["BOL"],
          "sector": "gastvrijheid", "regions": ["twente"]}]}
     make.school(code="roc")
