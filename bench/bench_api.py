@@ -100,6 +100,15 @@ def tokens(url: str, role: str, scopes: list[str]) -> list[str]:
         return [issue_token(session, role, scope) for scope in scopes]
 
 
+def seed_reference_data(url: str) -> None:
+    from service.app import create_app
+    from service.extensions import db
+    from service.seeding import seed_reference
+
+    with create_app({"DATABASE_URL": url}).app_context(), db.transaction() as session:
+        seed_reference(session)
+
+
 def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float
          ) -> dict[str, Any]:
     """Send ``jobs`` (path, token, body) as PUTs over ``clients`` connections."""
@@ -202,6 +211,7 @@ def main() -> int:
 
     url = fresh_database(args.server, args.database)
     upgrade(url)
+    seed_reference_data(url)  # the import is checked against it
     doc = generate_round(args.students, seed=args.seed)
     body = json.dumps(doc).encode()
     port = free_port()

@@ -36,6 +36,7 @@ from service.jobs import execute, request_job
 from service.migrate import upgrade
 from service.models import Assignment, Base, JobKind, Role, Student
 from service.rounds import transition
+from service.seeding import seed_reference
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -56,6 +57,8 @@ def seed(app: Any, students: int, seed_value: int) -> tuple[int, str, dict[str, 
                                   if o in offers]
     admin = Principal(Role.ADMIN, "")
     with app.app_context():
+        with db.transaction() as session:
+            seed_reference(session)  # imports are checked against it
         t0 = time.perf_counter()
         with db.transaction() as session:
             rnd = import_round(session, admin, doc).round
