@@ -217,3 +217,16 @@ def assert_problem(response: Any, status: int, field: str | None = None) -> dict
     if field is not None:
         assert field in [e["field"] for e in body.get("errors", [])], body
     return body
+
+
+def offer_body(company_id: int, **kw: Any) -> dict[str, Any]:
+    """A valid offer for ``POST /offers``, overridden where a test needs it."""
+    return {"company_id": company_id, "title": "Kok", "levels": [2], "pathways": ["BOL"],
+            "qualifications": ["25180"], "sector": "gastvrijheid", "region": "twente",
+            "capacity": 2, **kw}
+
+
+def student_body(school_id: int, **kw: Any) -> dict[str, Any]:
+    """A valid student for ``POST /students``, overridden where a test needs it."""
+    return {"school_id": school_id, "student_number": "s1", "level": 2, "pathways": ["BOL"],
+            "sector": "gastvrijheid", "regions": ["twente"], **kw}

@@ -7,21 +7,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from .conftest import Factory, assert_problem
+from .conftest import Factory, assert_problem, offer_body, student_body
 
 SCHOOL = {"name": "ROC", "code": "roc", "region": "twente"}
 COMPANY = {"name": "Bedrijf", "kvk_number": "12345678", "qualifications": ["25180"]}
-
-
-def offer_body(company_id: int, **kw: Any) -> dict[str, Any]:
-    return {"company_id": company_id, "title": "Kok", "levels": [2], "pathways": ["BOL"],
-            "qualifications": ["25180"], "sector": "gastvrijheid", "region": "twente",
-            "capacity": 2, **kw}
-
-
-def student_body(school_id: int, **kw: Any) -> dict[str, Any]:
-    return {"school_id": school_id, "student_number": "s1", "level": 2, "pathways": ["BOL"],
-            "sector": "gastvrijheid", "regions": ["twente"], **kw}
 
 
 @pytest.mark.parametrize(("field", "value"), [
