@@ -15,9 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth import Principal, hash_token
-from ..models import ApiToken, Role
+from ..models import STAFF, ApiToken, Role
 
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 CSRF_FIELD = "csrf_token"
 
 

@@ -21,7 +21,14 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
-from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+from solver.model import (
+    LEVELS,
+    OBJECTIVES,
+    PATHWAYS,
+    POLICY_DEFAULTS,
+    POLICY_FIELDS,
+    POLICY_LIMITS,
+)
 
 from ..access import offer_filter, student_filter
 from ..errors import Problem
@@ -167,17 +174,26 @@ class Logout(MethodView):
 
 # Rounds -----------------------------------------------------------------------------------
 
+# The policy's yes/no fields, shown as checkboxes.
+CHECKBOXES = tuple(k for k in POLICY_FIELDS if isinstance(getattr(POLICY_DEFAULTS, k), bool))
+
+
+def _round_form(rnd: Round | None, values: Any, errors: Any) -> str:
+    return render_template("dashboard/round_form.html", rnd=rnd, values=values,
+                           objectives=OBJECTIVES, limits=POLICY_LIMITS, errors=errors)
+
+
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
     data: dict[str, Any] = {}
-    for key in ("name", "objective", "max_preferences", "seed", "time_limit_s", "school_id",
-                "region"):
+    for key in ("name", *POLICY_FIELDS, "school_id", "region"):
+        if key in CHECKBOXES:
+            if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
+                data[key] = key in form
+            continue
         value = form.get(key, "").strip()
         if value:
             data[key] = value
-    for key in ("priority_first", "place_unranked"):
-        if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
-            data[key] = key in form
     schema = RoundSchema(partial=partial)
     return dict(schema.load(typed_text(schema, data)))
 
@@ -192,16 +208,14 @@ class Rounds(MethodView):
 class RoundNew(MethodView):
     def get(self) -> str:
         """The form for a new round."""
-        return render_template("dashboard/round_form.html", rnd=None, values={},
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(None, {k: getattr(POLICY_DEFAULTS, k) for k in POLICY_FIELDS}, {})
 
     def post(self) -> ResponseReturnValue:
         """Create a round in draft."""
         try:
             data = _round_form_data(request.form, partial=False)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=None, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(None, request.form, exc.messages), 422
         with db.transaction() as session:
             rnd = create_round(session, current(), data)
         return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
@@ -211,11 +225,7 @@ class RoundEdit(MethodView):
     def get(self, round_id: int) -> str:
         """The form for a round's name and policy."""
         rnd = _round(round_id)
-        values = {k: getattr(rnd, k) for k in ("name", "objective", "max_preferences", "seed",
-                                               "time_limit_s", "priority_first",
-                                               "place_unranked")}
-        return render_template("dashboard/round_form.html", rnd=rnd, values=values,
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(rnd, {k: getattr(rnd, k) for k in ("name", *POLICY_FIELDS)}, {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
         """Change a round's name and policy while it is draft or open."""
@@ -223,8 +233,7 @@ class RoundEdit(MethodView):
         try:
             data = _round_form_data(request.form, partial=True)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=rnd, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(rnd, request.form, exc.messages), 422
         data.pop("school_id", None)
         data.pop("region", None)  # the tenant never changes after creation
         with db.transaction() as session:
