@@ -231,8 +231,8 @@ class RoundScenarioCompare(MethodView):
 class RoundAssignments(MethodView):
     @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
-    @blp.alt_response(200, success=True, description="with Accept: text/csv, all rows",
-                      content_type="text/csv")
+    @blp.doc(responses={200: {"content": {"text/csv": {"schema": {
+        "type": "string", "description": "with Accept: text/csv: every row, one page"}}}}})
     @blp.paginate()
     def get(self, filters: dict[str, Any], round_id: int,
             pagination_parameters: PaginationParameters) -> list[Assignment] | Response:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_change, snapshot
 from service.directory.students import visible_student
+from service.directory.reference import check_record
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.jobs.lock import ensure_not_allocating
@@ -79,6 +80,8 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
         data["school_id"], data["region"] = p.school_id, p.region
     elif data.get("school_id") is not None and data.get("region"):
         raise field_error("region", "a round is a school's or a region's, not both")
+    else:
+        check_record(session, {"region": data.get("region")})
     # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")

@@ -40,6 +40,7 @@ from service.models import (
 )
 from service.pagination import page
 from service.rounds.lifecycle import round_query
+from service.rounds.loading import round_offer_filter
 from service.rounds.participation import participants
 from solver.eligibility import great_circle_km
 from solver.model import LEVELS
@@ -87,7 +88,7 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
     ids = [r.id for r in rounds]
     offers = {rid: (n, cap or 0) for rid, n, cap in session.execute(
         select(Offer.round_id, func.count(), func.sum(Offer.capacity))
-        .where(Offer.round_id.in_(ids)).group_by(Offer.round_id))}
+        .where(round_offer_filter(ids)).group_by(Offer.round_id))}
     placed = dict(session.execute(
         select(Assignment.round_id, func.count()).where(Assignment.round_id.in_(ids))
         .group_by(Assignment.round_id)).all())
@@ -167,7 +168,7 @@ def fill_rates(session: Session, rnd: Round) -> dict[int, dict[tuple[str, str], 
     """
     key = (Offer.region, Offer.sector, Offer.level_mask)
     capacity = session.execute(select(*key, func.sum(Offer.capacity))
-                               .where(Offer.round_id == rnd.id).group_by(*key)).all()
+                               .where(round_offer_filter(rnd.id)).group_by(*key)).all()
     filled = {(r, s, m): n for r, s, m, n in session.execute(
         select(*key, func.count()).select_from(Assignment)
         .join(Offer, Offer.id == Assignment.offer_id)
@@ -314,7 +315,7 @@ def choices(session: Session, column: Any, scope: ColumnElement[bool] | None = N
 
 
 def round_sectors(session: Session, rnd: Round) -> list[str]:
-    return choices(session, Offer.sector, Offer.round_id == rnd.id)
+    return choices(session, Offer.sector, round_offer_filter(rnd.id))
 
 
 def round_student_count(session: Session, rnd: Round) -> int:
