@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, Select, delete, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_change, snapshot
-from service.directory.students import visible_student
 from service.directory.reference import check_record
+from service.directory.students import visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.jobs.lock import ensure_not_allocating

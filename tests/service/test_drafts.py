@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.identity.principals import Principal
-from service.web.staff.analysis import fill_rates, round_rows
 from service.extensions import db
+from service.identity.principals import Principal
 from service.models import Role, Round
 from service.rounds.scenarios import current_sectors
+from service.web.staff.analysis import fill_rates, round_rows
 
 from .conftest import Factory, assert_problem
 
