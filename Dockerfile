@@ -20,6 +20,8 @@ USER leerplek
 EXPOSE 8000
 # The access log shows the path without its query string (%(U)s, not %(r)s): a filter such
 # as ?student_number= must not land in the logs.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+# gunicorn's own refusals (a request line over its limit: 414) answer problem+json too.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "service.serving.ProblemWorker", \
+     "--access-logfile", "-", \
      "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s", \
      "service.app:create_app()"]

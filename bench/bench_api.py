@@ -64,6 +64,7 @@ def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None
     child.update(env or {})
     proc = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "service.serving.ProblemWorker",
          "--timeout", str(timeout), "--log-level", "warning", "service.app:create_app()"],
         env=child, cwd=ROOT)
     deadline = time.monotonic() + 60
@@ -97,6 +98,15 @@ def tokens(url: str, role: str, scopes: list[str]) -> list[str]:
     app = create_app({"DATABASE_URL": url})
     with app.app_context(), db.transaction() as session:
         return [issue_token(session, role, scope) for scope in scopes]
+
+
+def seed_reference_data(url: str) -> None:
+    from service.app import create_app
+    from service.extensions import db
+    from service.seeding import seed_reference
+
+    with create_app({"DATABASE_URL": url}).app_context(), db.transaction() as session:
+        seed_reference(session)
 
 
 def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float
@@ -201,6 +211,7 @@ def main() -> int:
 
     url = fresh_database(args.server, args.database)
     upgrade(url)
+    seed_reference_data(url)  # the import is checked against it
     doc = generate_round(args.students, seed=args.seed)
     body = json.dumps(doc).encode()
     port = free_port()

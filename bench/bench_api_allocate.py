@@ -32,6 +32,7 @@ from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
 from service.models import Job, JobKind, Role, Round, RoundStatus
 from service.rounds.imports import import_round
+from service.seeding import seed_reference
 
 SCHEMA = "leerplek_bench"
 
@@ -85,6 +86,8 @@ def main() -> int:
     doc = generate_round(args.students, seed=args.seed)
     dropped = storable(doc)
     with app.app_context():
+        with db.transaction() as session:
+            seed_reference(session)  # imports are checked against it
         t0 = time.monotonic()
         with db.transaction() as session:
             imported = import_round(session, admin, doc)

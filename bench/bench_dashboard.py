@@ -37,6 +37,7 @@ from service.migrate import upgrade
 from service.models import Assignment, Base, JobKind, Role, Student
 from service.rounds.imports import import_round
 from service.rounds.lifecycle import transition
+from service.seeding import seed_reference
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -57,6 +58,8 @@ def seed(app: Any, students: int, seed_value: int) -> tuple[int, str, dict[str, 
                                   if o in offers]
     admin = Principal(Role.ADMIN, "")
     with app.app_context():
+        with db.transaction() as session:
+            seed_reference(session)  # imports are checked against it
         t0 = time.perf_counter()
         with db.transaction() as session:
             rnd = import_round(session, admin, doc).round

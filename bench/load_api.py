@@ -49,9 +49,11 @@ def seed(url: str, companies: int, students: int, coordinators: int) -> dict[str
     from service.extensions import db
     from service.identity.tokens import issue_token
     from service.models import Company, Round, School, Student
+    from service.seeding import seed_reference
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context(), db.transaction() as session:
+        seed_reference(session, schools=False)  # writes are checked against it
         school = School(name="ROC Load", code="roc-load", region="twente")
         session.add(school)
         session.flush()

@@ -32,6 +32,8 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     db_sub = p.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="migrate DATABASE_URL's schema")
     up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("--seed-reference", action="store_true",
+                    help="then load the reference data (as `leerplek seed reference`)")
     up.set_defaults(func=_service("cmd_db_upgrade"))
 
     p = sub.add_parser("serve", help="the development server (production: gunicorn)")

@@ -44,6 +44,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url: str = create_app().config["DATABASE_URL"]
     upgrade(url, args.revision)
     print(f"database at {url.split('@')[-1]} upgraded to {args.revision}", file=sys.stderr)
+    if args.seed_reference:
+        # Writes are checked against the reference data and refused (503) without it.
+        return cmd_seed_reference(args)
     return 0
 
 

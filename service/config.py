@@ -27,7 +27,8 @@ def from_environment() -> dict[str, Any]:
         if value := os.environ.get(key):
             config[key] = value
     for key in ("RETENTION_DAYS", "IDEMPOTENCY_TTL_SECONDS", "IDEMPOTENCY_LOCK_SECONDS",
-                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH"):
+                "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_IMPORT_LENGTH",
+                "MAX_URL_LENGTH"):
         if value := os.environ.get(key):
             config[key] = int(value)
     if value := os.environ.get("AUTH_FAILURE_LIMIT"):
@@ -131,6 +132,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # ... except on the bulk imports (`/import`): a 60,000-student round is about 35 MB.
     "MAX_IMPORT_LENGTH": 256 * 1024 * 1024,
+    # Longest path plus query string the app reads (gunicorn's own request-line limit is
+    # 4094): a longer one is refused with 414 as problem+json.
+    "MAX_URL_LENGTH": 4096,
     # Browser origins allowed to call the API (exact "https://host[:port]"); none by default.
     "CORS_ORIGINS": [],
     # If-Match on offer and student writes: optional (412 when stale) unless required (428).

@@ -1,7 +1,12 @@
-"""Security headers and strict CORS for every response.
+"""Security headers, strict CORS and strict requests for every request and response.
 
 Body size: ``MAX_CONTENT_LENGTH`` (Flask's own setting) makes Werkzeug refuse a larger body
-with 413, which the error handlers answer as problem+json like every other error.
+with 413, which the error handlers answer as problem+json like every other error; the answer
+says ``Connection: close``, since the unread body leaves the connection unusable.
+
+Before any view (and before authentication): a path and query longer than ``MAX_URL_LENGTH``
+is 414, a control character in a query parameter 422 (NUL would fail in PostgreSQL), and a
+write's body in another type than the operation reads 415.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import logging
 
 from flask import Flask, Response, current_app, request
 
-from service.errors import problem_response
+from service.errors import Problem, problem_response
+from service.schemas import text_error
 
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match"
@@ -20,7 +26,36 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     app.before_request(_preflight)
+    app.before_request(strict_request)
     app.after_request(_headers)
+
+
+# Request body types a write accepts unless its view says otherwise (``body_types``).
+JSON_BODY = ("application/json",)
+
+
+def strict_request() -> None:
+    """Refuse what no view should have to handle: an over-long URL, control characters in the
+    query string, a body of a type the operation does not read."""
+    if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
+        raise Problem(414, f"the path and query may hold at most "
+                           f"{current_app.config['MAX_URL_LENGTH']} characters")
+    errors = [{"field": key, "location": "query", "message": message}
+              for key, values in request.args.lists()
+              for text in (key, *values) if (message := text_error(text))]
+    if errors:
+        raise Problem(422, f"{errors[0]['field']}: {errors[0]['message']}", errors[:20])
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", "").lower()
+    if request.method not in ("POST", "PUT", "PATCH") or not has_body \
+            or not request.path.startswith("/api/"):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    accepted: tuple[str, ...] = getattr(getattr(view, "view_class", None), "body_types",
+                                        JSON_BODY)
+    if request.mimetype not in accepted:
+        raise Problem(415, f"send the body as {' or '.join(accepted)}, not "
+                           f"{request.mimetype or 'without a Content-Type'}")
 
 
 def _allowed_origin() -> str | None:
@@ -43,6 +78,11 @@ def _preflight() -> Response | None:
 
 
 def _headers(response: Response) -> Response:
+    if response.status_code == 413:
+        # The body was not read: the connection cannot carry another request, so say so
+        # (Werkzeug's server closes it without a word otherwise; gunicorn's sync workers
+        # close every connection anyway).
+        response.headers["Connection"] = "close"
     # setdefault: a view that needs other values (a dashboard page's CSP) sets its own.
     for name, value in current_app.config["SECURITY_HEADERS"].items():
         response.headers.setdefault(name, value)

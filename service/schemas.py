@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -37,6 +39,95 @@ ID = validate.Range(min=1, max=MAX_ID)
 SEATS = validate.Range(min=0, max=100_000)
 
 
+# Strict input -----------------------------------------------------------------------------
+
+# Control characters (NUL included: PostgreSQL refuses it in text) and lone surrogates (not
+# encodable as UTF-8) never belong in a record's text.
+_FORBIDDEN_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_ERROR = "must not contain control characters"
+
+
+def text_error(value: str) -> str | None:
+    """Why ``value`` may not be stored as text, or None; shared with the query-string check."""
+    return CONTROL_ERROR if _FORBIDDEN_TEXT.search(value) else None
+
+
+def _raw_error(field: fields.Field[Any], value: Any) -> Any:
+    """What is wrong with a JSON value's *type* for ``field``, before marshmallow converts it:
+    marshmallow alone would store ``1.5`` as 1, ``"yes"`` as true and ``"7"`` as 7."""
+    if value is None or isinstance(field, fields.Nested):
+        return None  # null is allow_none's business; a nested schema checks itself
+    if isinstance(field, fields.List):
+        if not isinstance(value, list):
+            return None
+        inner = {i: e for i, v in enumerate(value) if (e := _raw_error(field.inner, v))}
+        return inner or None
+    if isinstance(field, fields.Boolean):
+        return None if isinstance(value, bool) else ["Not a valid boolean."]
+    if isinstance(field, fields.Integer):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else ["Not a valid integer."]
+    if isinstance(field, fields.Number):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else ["Not a valid number."]
+    if isinstance(value, str) and (message := text_error(value)):
+        return [message]
+    return None
+
+
+_TEXT_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_TEXT_TRUE, _TEXT_FALSE = {"true", "1", "ja"}, {"false", "0", "nee"}
+
+
+def _text_value(field: fields.Field[Any], text: Any) -> Any:
+    """A CSV cell or form field as the JSON value its field means. Text that is no such
+    value stays text, and the schema refuses it as it would refuse that JSON."""
+    if isinstance(field, fields.List) and isinstance(text, list):
+        return [_text_value(field.inner, item) for item in text]
+    if isinstance(field, fields.Nested) and isinstance(text, dict):
+        return typed_text(field.schema, text)
+    if not isinstance(text, str):
+        return text
+    if isinstance(field, fields.Boolean):
+        word = text.lower()
+        return True if word in _TEXT_TRUE else False if word in _TEXT_FALSE else text
+    if isinstance(field, fields.Integer):
+        return int(text) if _TEXT_INTEGER.match(text) else text
+    if isinstance(field, fields.Number):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if math.isfinite(number) else text
+    return text
+
+
+def typed_text(schema: ma.Schema, row: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row or a form (all text) typed by the schema's fields, for the strict base."""
+    fields = {f.data_key or name: f for name, f in schema.load_fields.items()}
+    return {key: _text_value(fields[key], value) if key in fields else value
+            for key, value in row.items()}
+
+
+class Schema(ma.Schema):
+    """The base of every request body: JSON types taken as they are (an integer is a JSON
+    integer, a boolean a JSON boolean, a number never a string) and no control characters in
+    any text. CSV uploads are typed column by column before they get here (imports.py)."""
+
+    @ma.pre_load
+    def _strict_types(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        errors = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if key in data and (error := _raw_error(field, data[key])):
+                errors[key] = error
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
 class UtcDateTime(fields.DateTime):
     """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps."""
 
@@ -46,12 +137,12 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class LocationSchema(ma.Schema):
+class LocationSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
 
-class SchoolSchema(ma.Schema):
+class SchoolSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
     code = fields.String(required=True, validate=validate.Length(min=1, max=40),
@@ -62,7 +153,7 @@ class SchoolSchema(ma.Schema):
     main_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
 
 
-class CompanySchema(ma.Schema):
+class CompanySchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
     kvk_number = fields.String(required=True, validate=KVK)
@@ -72,7 +163,7 @@ class CompanySchema(ma.Schema):
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
 
 
-class EnvironmentSchema(ma.Schema):
+class EnvironmentSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
     capacity = fields.Integer(required=True, validate=SEATS,
@@ -104,7 +195,7 @@ def policy_fields(defaults: bool) -> dict[str, fields.Field[Any]]:
     return made
 
 
-class _RoundTenant(ma.Schema):
+class _RoundTenant(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
     school_id = fields.Integer(validate=ID, load_default=None, allow_none=True,
@@ -130,7 +221,7 @@ class RoundQuerySchema(ma.Schema):
     school_id = fields.Integer(validate=ID)
 
 
-class PreferencesSchema(ma.Schema):
+class PreferencesSchema(Schema):
     round_id = fields.Integer(dump_only=True)
     student_id = fields.Integer(dump_only=True)
     offers = fields.List(fields.Integer(validate=ID), required=True,
@@ -170,7 +261,7 @@ class ReportSchema(ma.Schema):
                        "unplaced, rank_profile, mean_rank (absent for admins)"})
 
 
-class OfferSchema(ma.Schema):
+class OfferSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(validate=ID,
                                 metadata={"description": "defaults to a company token's own"})
@@ -193,7 +284,7 @@ class OfferSchema(ma.Schema):
                            validate=validate.OneOf([s.value for s in OfferStatus]))
 
 
-class StudentSchema(ma.Schema):
+class StudentSchema(Schema):
     id = fields.Integer(dump_only=True)
     school_id = fields.Integer(validate=ID, required=True)
     student_number = fields.String(
@@ -306,7 +397,7 @@ class RoundImportSchema(ma.Schema):
                                  "each with its field path"})
 
 
-class TokenSchema(ma.Schema):
+class TokenSchema(Schema):
     """A token's metadata; the secret is never stored, so never shown after issue."""
 
     id = fields.Integer(dump_only=True)
@@ -449,16 +540,16 @@ class JobQuerySchema(ma.Schema):
     kind = fields.String(validate=validate.OneOf(["allocate", "simulate"]))
 
 
-PolicyOverrideSchema = ma.Schema.from_dict(policy_fields(defaults=False),
+PolicyOverrideSchema = Schema.from_dict(policy_fields(defaults=False),
                                            name="PolicyOverrideSchema")
 
 
-class CapacityOverrideSchema(ma.Schema):
+class CapacityOverrideSchema(Schema):
     offer_id = fields.Integer(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
 
 
-class ScaleOverrideSchema(ma.Schema):
+class ScaleOverrideSchema(Schema):
     sector = fields.String(load_default=None, allow_none=True, validate=LABEL)
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
     factor = fields.Float(required=True, validate=validate.Range(min=0, max=10), metadata={
@@ -466,7 +557,7 @@ class ScaleOverrideSchema(ma.Schema):
                        "(both optional), rounded to whole seats"})
 
 
-class SimulateSchema(ma.Schema):
+class SimulateSchema(Schema):
     """A what-if: the round's allocation under other policy or capacities, stored apart."""
 
     name = fields.String(required=True, validate=NAME)

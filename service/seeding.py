@@ -72,8 +72,9 @@ def _upsert(session: Session, model: type[Any], key: dict[str, Any], values: dic
     return row
 
 
-def seed_reference(session: Session) -> SeedCounts:
-    """Upsert regions, places, sectors, qualifications and the six schools (by code)."""
+def seed_reference(session: Session, schools: bool = True) -> SeedCounts:
+    """Upsert regions, places, sectors, qualifications and (unless ``schools`` is False,
+    as for tests that make their own) the six schools (by code)."""
     ref = load_reference()
     counts = SeedCounts()
     for region in ref["regions"]:
@@ -94,7 +95,7 @@ def seed_reference(session: Session) -> SeedCounts:
                 {"name": q["name"], "sector_id": q["sector"],
                  "level_mask": levels_to_mask(q["levels"]), "synthetic": q["synthetic"]},
                 counts)
-    for school in ref["schools"]:
+    for school in ref["schools"] if schools else []:
         # A school draws its students from one labour-market region (schools.json).
         _upsert(session, School, {"code": school["id"]},
                 {"name": school["name"], "region": school["regions"][0],

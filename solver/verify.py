@@ -737,13 +737,10 @@ def verify(round: Round, result: Result) -> list[str]:
         ranks = ranks_of(s)
         expected: set[str]
         if not s.preferences and not policy.place_unranked:
-            # ENGINE.md does not say which of the two applies when a student submitted nothing
-            # and no offer is eligible either; both are accepted then.
-            expected = {NO_PREFERENCES}
+            # ENGINE.md's order: no eligible offer comes before no list.
             if arrays is None:
                 arrays = _OfferArrays(round.offers)
-            if not arrays.any_eligible(s):
-                expected.add(NO_ELIGIBLE_OFFER)
+            expected = {NO_PREFERENCES} if arrays.any_eligible(s) else {NO_ELIGIBLE_OFFER}
         elif ranks:
             expected = {OUTCOMPETED}
         else:

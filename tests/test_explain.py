@@ -55,6 +55,13 @@ def test_reason_no_eligible_offer(small_doc: dict[str, Any]) -> None:
     assert _reasons(small_doc)["st-1"] == "no_eligible_offer"
 
 
+def test_no_list_and_no_eligible_offer_is_no_eligible_offer(small_doc: dict[str, Any]) -> None:
+    # docs/ENGINE.md: no eligible offer comes first; no list could have placed the student.
+    small_doc["students"][0]["preferences"] = []
+    small_doc["students"][0]["regions"] = ["regio-zwolle"]
+    assert _reasons(small_doc)["st-1"] == "no_eligible_offer"
+
+
 def test_reason_preferences_ineligible(small_doc: dict[str, Any]) -> None:
     # st-1 may go to of-1 but lists only an offer of another sector.
     small_doc["students"][0]["preferences"] = ["of-2"]

@@ -604,3 +604,16 @@ def test_blocking_pairs_match_naive_definition(round: Round, data: st.DataObject
             if j != oracle.UNPLACED
         ]
         assert blocking_pairs(round, assignments) == oracle.count_blocking(round, alloc)
+
+
+def test_no_list_and_no_eligible_offer_is_no_eligible_offer() -> None:
+    # ENGINE.md's order: with neither a list nor an eligible offer, the reason is the offers.
+    lonely = student("s8", (), level=1)
+    rnd = dataclasses.replace(ROUND, students=(*STUDENTS, lonely))
+    good = dataclasses.replace(GOOD, unassigned=(
+        *GOOD.unassigned, Unassigned("s8", "no_eligible_offer", "")),
+        stats=dataclasses.replace(GOOD.stats, students=8))
+    assert verify(rnd, good) == []
+    bad = dataclasses.replace(good, unassigned=(
+        *GOOD.unassigned, Unassigned("s8", "no_preferences", "")))
+    assert_flags(bad, "s8: unassigned reason", round=rnd)

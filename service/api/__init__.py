@@ -25,10 +25,14 @@ T = TypeVar("T")
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # What any write can answer, whatever the view: a body that is not JSON (400), a key still in
-# flight or a conflict with stored rows (409), a body over the size limit (413), a malformed or
-# reused Idempotency-Key or invalid fields (422). A delete of a referenced row answers 409.
-WRITE_ERRORS = {"post": [400, 409, 413, 422], "put": [400, 409, 413, 422],
-                "patch": [400, 409, 413, 422], "delete": [409]}
+# flight or a conflict with stored rows (409), a body over the size limit (413), a body of
+# another type (415), a malformed or reused Idempotency-Key or invalid fields (422). A delete
+# of a referenced row answers 409.
+WRITE_ERRORS = {"post": [400, 409, 413, 415, 422], "put": [400, 409, 413, 415, 422],
+                "patch": [400, 409, 413, 415, 422], "delete": [409]}
+# What every operation can answer before its view runs (service.hardening.strict_request):
+# a path and query over the length limit (414), a control character in the query (422).
+REQUEST_ERRORS = [414, 422]
 
 
 class IdConverter(IntegerConverter):
@@ -61,18 +65,18 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
     def route(self, rule: str, **options: Any) -> Callable[[T], T]:
         decorator: Callable[[T], T] = super().route(rule, **options)
-        if not self.authenticated:
-            return decorator
 
         def document_errors(view: T) -> T:
             for method in HTTP_METHODS:
                 func = getattr(view, method, None)
                 if func is None:
                     continue
-                statuses = [401] + ([] if getattr(func, "_every_role", False) else [403])
-                statuses += [404] if "<" in rule else []
-                statuses += WRITE_ERRORS.get(method, [])
-                statuses += [429, 503]
+                statuses = list(REQUEST_ERRORS)
+                if self.authenticated:
+                    statuses += [401] + ([] if getattr(func, "_every_role", False) else [403])
+                    statuses += [404] if "<" in rule else []
+                    statuses += WRITE_ERRORS.get(method, [])
+                    statuses += [429, 503]
                 for status in statuses:
                     func = super(Blueprint, self).alt_response(
                         status, response=http.HTTPStatus(status).name)(func)

@@ -10,7 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from service.api import every_role, resource_blueprint
 from service.api.etags import check_if_match, etag_of, send_etag
-from service.directory.imports import ImportSummary, import_offers, parse_upload
+from service.directory.imports import UPLOAD_TYPES, ImportSummary, import_offers, parse_upload
 from service.directory.offers import (
     delete_offer,
     offer_filter,
@@ -56,6 +56,8 @@ class Offers(MethodView):
 
 @blp.route("/import")
 class OfferImport(MethodView):
+    body_types = UPLOAD_TYPES
+
     @blp.doc(requestBody=upload_body("Offer"))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)

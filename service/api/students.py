@@ -14,7 +14,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from service.api import every_role, resource_blueprint
 from service.api.etags import check_if_match, etag_of, send_etag
-from service.directory.imports import ImportSummary, import_students, parse_upload
+from service.directory.imports import UPLOAD_TYPES, ImportSummary, import_students, parse_upload
 from service.directory.records import delete_record
 from service.directory.students import (
     require_student_writer,
@@ -83,6 +83,8 @@ class Students(MethodView):
 
 @blp.route("/import")
 class StudentImport(MethodView):
+    body_types = UPLOAD_TYPES
+
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.doc(requestBody=upload_body("Student"))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

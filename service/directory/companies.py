@@ -13,6 +13,7 @@ from service.directory.records import (
     before_change,
     contains_words,
 )
+from service.directory.reference import check_record
 from service.errors import field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -32,6 +33,7 @@ def company_query(filters: dict[str, Any]) -> Select[Company]:
 
 def save_company(session: Session, actor: Principal | None,
                  company: Company, data: dict[str, Any]) -> Company:
+    check_record(session, data)
     if "kvk_number" in data:
         other = session.scalar(select(Company.id).where(Company.kvk_number == data["kvk_number"]))
         if other is not None and other != company.id:

@@ -12,6 +12,7 @@ from service.directory.records import (
     audit_save,
     before_change,
 )
+from service.directory.reference import check_record
 from service.errors import field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -29,6 +30,7 @@ def environment_query(filters: dict[str, Any]) -> Select[Environment]:
 
 def save_environment(session: Session, actor: Principal | None, environment: Environment,
                      data: dict[str, Any]) -> Environment:
+    check_record(session, data)
     fields = list(data)
     before = before_change(environment, data)
     data = dict(data)

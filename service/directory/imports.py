@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from service.audit.log import record_bulk
 from service.bulk import chunks, insert_returning_ids, insert_rows
 from service.directory.offers import offer_rule_errors
+from service.directory.reference import load_reference, record_errors
 from service.directory.students import student_rule_errors
 from service.errors import Problem, flatten
 from service.identity.principals import Principal
@@ -38,7 +39,7 @@ from service.models import (
     levels_to_mask,
     pathways_to_mask,
 )
-from service.schemas import OfferSchema, StudentSchema
+from service.schemas import OfferSchema, StudentSchema, typed_text
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
 MAX_ROWS = 200_000
@@ -82,6 +83,10 @@ class Upload:
     rows: list[dict[str, Any]]
     labels: list[str]
     location: str
+
+
+# The body types of an upload (a view's ``body_types``: others are 415 before it runs).
+UPLOAD_TYPES = ("application/json", "text/csv")
 
 
 def parse_upload(body: bytes, content_type: str) -> Upload:
@@ -149,6 +154,8 @@ def _load_rows(schema: ma.Schema, upload: Upload, errors: ImportErrors
         if not isinstance(row, dict):
             errors.add(upload.labels[i], "must be an object")
             continue
+        if upload.location == "body":
+            row = typed_text(schema, row)
         try:
             valid.append((i, schema.load(row)))
         except ma.ValidationError as exc:
@@ -215,6 +222,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
     p.require(Role.ADMIN, Role.COORDINATOR)
     errors = ImportErrors(upload.location)
     rows = _load_rows(StudentSchema(), upload, errors)
+    ref = load_reference(session)
     schools = {s.id for s in session.scalars(select(School))}
     forbidden = ImportErrors(upload.location)
     seen: dict[tuple[int, str], str] = {}
@@ -226,7 +234,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
             forbidden.add(f"{label}.regions", f"must include {p.region}")
         if data["school_id"] not in schools:
             errors.add(f"{label}.school_id", f"no school with id {data['school_id']}")
-        for name, message in student_rule_errors(data):
+        for name, message in [*student_rule_errors(data), *record_errors(ref, data)]:
             errors.add(f"{label}.{name}", message)
         key = (data["school_id"], data["student_number"])
         if key in seen:
@@ -280,6 +288,7 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
                 forbidden.add(f"{upload.labels[i]}.company_id",
                               "must be the token's own company")
     forbidden.raise_if_any("rows outside the token's scope", 403)
+    ref = load_reference(session)
     companies = by_id(session, Company, {d.get("company_id") for _, d in rows})
     rounds = by_id(session, Round, {d.get("round_id") for _, d in rows})
     environments = by_id(session, Environment, {d.get("environment_id") for _, d in rows})
@@ -296,6 +305,8 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
         if company is not None:
             for name, message in offer_rule_errors(data, company.qualifications):
                 errors.add(f"{label}.{name}", message)
+        for name, message in record_errors(ref, data):
+            errors.add(f"{label}.{name}", message)
     errors.raise_if_any("the upload was not imported")
     ids = insert_returning_ids(session, Offer, [offer_columns(d) for _, d in rows])
     round_ids = {d.get("round_id") for _, d in rows}

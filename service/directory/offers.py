@@ -19,6 +19,7 @@ from service.directory.records import (
     delete_record,
     must_exist,
 )
+from service.directory.reference import check_record
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -29,6 +30,7 @@ from service.models import (
     Environment,
     Offer,
     OfferStatus,
+    Preference,
     Role,
     Round,
     levels_to_mask,
@@ -118,9 +120,16 @@ def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple
     return errors
 
 
+def _is_taken(session: Session, offer_id: int) -> bool:
+    """Whether some student listed the offer or was placed on it."""
+    return any(session.scalar(select(model.id).where(model.offer_id == offer_id).limit(1))
+               is not None for model in (Preference, Assignment))
+
+
 def save_offer(session: Session, actor: Principal | None,
                offer: Offer, data: dict[str, Any]) -> Offer:
     """Create or update an offer; checks the rules that span fields and records."""
+    check_record(session, data)
     company_id = data.get("company_id", offer.company_id)
     if company_id is None:
         raise field_error("company_id", "is required")
@@ -129,6 +138,11 @@ def save_offer(session: Session, actor: Principal | None,
         raise field_error("company_id", f"no company with id {company_id}")
     must_exist(session, Round, data.get("round_id"), "round_id")
     must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    if (offer.id is not None and data.get("status") == OfferStatus.DRAFT.value
+            and offer.status != OfferStatus.DRAFT.value and _is_taken(session, offer.id)):
+        # A draft is outside every round: one with preferences or placements cannot go back.
+        raise field_error("status", "the offer has preferences or placements: close it "
+                                    "instead", 409)
     before = before_change(offer, data)
     assign(offer, data)
     for name, message in offer_rule_errors(

@@ -12,6 +12,7 @@ from service.directory.records import (
     audit_save,
     before_change,
 )
+from service.directory.reference import check_record
 from service.errors import field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -35,6 +36,7 @@ def _unique_school_code(session: Session, code: str, own_id: int | None) -> None
 
 def save_school(session: Session, actor: Principal | None,
                 school: School, data: dict[str, Any]) -> School:
+    check_record(session, data)
     if "code" in data:
         _unique_school_code(session, data["code"], school.id)
     before = before_change(school, data)

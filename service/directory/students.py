@@ -17,6 +17,7 @@ from service.directory.records import (
     before_change,
     must_exist,
 )
+from service.directory.reference import check_record
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -104,6 +105,7 @@ def student_rule_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 def save_student(session: Session, actor: Principal | None,
                  student: Student, data: dict[str, Any]) -> Student:
+    check_record(session, data)
     school_id = data.get("school_id", student.school_id)
     must_exist(session, School, school_id, "school_id")
     number = data.get("student_number", student.student_number)

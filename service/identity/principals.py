@@ -11,12 +11,13 @@ Scopes: admin ``""``; coordinator ``school:<id>`` or ``region:<name>``; company
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from service.errors import Problem
-from service.models import STAFF, Company, Role, School, Student
+from service.models import MAX_ID, STAFF, Company, Role, School, Student
 
 SCOPE_KINDS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("",),
@@ -88,7 +89,15 @@ def parse_scope(session: Session, role: str, scope: str) -> Principal:
         wanted = " or ".join(f"{k}:<{'name' if k == 'region' else 'id'}>" for k in kinds)
         raise ValueError(f"a {role} token needs scope {wanted or 'empty'!s}")
     model = {"school": School, "company": Company, "student": Student}.get(principal.kind)
-    if model is not None and (not principal.value.isdigit()
-                              or session.get(model, int(principal.value)) is None):
+    ident = scope_record_id(principal.value)
+    if model is not None and (ident is None or session.get(model, ident) is None):
         raise ValueError(f"no {principal.kind} with id {principal.value!r}")
     return principal
+
+
+def scope_record_id(value: str) -> int | None:
+    """The record id a scope names (``student:17`` → 17), or None when it names none: only
+    ASCII digits (``isdigit`` admits ``²``) within the database's range."""
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", value) or int(value) > MAX_ID:
+        return None
+    return int(value)

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, Select, String, cast, false, insert, liter
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_bulk
-from service.directory.students import student_filter, visible_student
+from service.directory.students import can_see_student, student_filter
 from service.errors import Problem, field_error
-from service.identity.principals import Principal, hash_token, parse_scope
+from service.identity.principals import Principal, hash_token, parse_scope, scope_record_id
 from service.models import STAFF, ApiToken, Company, Role, School, Student
 
 
@@ -61,9 +61,14 @@ def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[
             raise Problem(403, "coordinators issue student tokens only",
                           [{"field": "role", "location": "json", "message": "must be student"}])
         kind, _, value = scope.partition(":")
-        if kind != "student" or not value.isdigit():
+        ident = scope_record_id(value)
+        if kind != "student" or ident is None:
             raise field_error("scope", "a student token needs scope student:<id>")
-        visible_student(session, p, int(value))
+        # The body names the student, not the URL: a student out of reach is invalid input
+        # (422), never the undocumented 404 of a missing page.
+        student = session.get(Student, ident)
+        if student is None or not can_see_student(p, student):
+            raise field_error("scope", f"no student with id {ident} in your scope")
     try:
         return new_token(session, role, scope, p)
     except ValueError as exc:
@@ -118,9 +123,10 @@ def issue_tokens(session: Session, role: str, scopes: list[str],
     if any(p.kind != first.kind for p in principals):
         raise ValueError(f"every scope must be of kind {first.kind!r}")
     if model is not None:
-        if not all(p.value.isdigit() for p in principals):
+        ids = [scope_record_id(p.value) for p in principals]
+        if None in ids:
             raise ValueError(f"a {first.kind} scope needs a numeric id")
-        wanted = {int(p.value) for p in principals}
+        wanted = {i for i in ids if i is not None}
         # All ids of the table rather than an IN list: SQLite caps bound parameters.
         found = set(session.scalars(select(model.id)))
         if wanted - found:

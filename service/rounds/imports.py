@@ -25,6 +25,8 @@ from service.directory.imports import (
     offer_columns,
     write_students,
 )
+from service.directory.reference import CHECKS, Reference, record_errors
+from service.directory.reference import load_reference as load_known_values
 from service.directory.students import student_rule_errors
 from service.errors import Problem
 from service.identity.principals import Principal
@@ -45,6 +47,7 @@ from service.models import (
 )
 from service.rounds.lifecycle import create_round
 from service.rounds.participation import participants
+from service.schemas import text_error
 from solver import model as m
 from solver.document import DocumentError, parse_round
 
@@ -86,6 +89,9 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     them, and must all exist. Offers and environments are always created for the new round.
     """
     p.require(*STAFF)
+    control = ImportErrors()
+    _check_text(data, "", control)
+    control.raise_if_any("the document was not imported")
     try:
         doc = parse_round(data)
     except DocumentError as exc:
@@ -97,6 +103,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                                        "solve such a round with `leerplek solve`")
     policy = {k: getattr(doc.policy, k) for k in m.POLICY_FIELDS}
     _too_long(errors, "round.name", "name", doc.name or doc.id)
+    _check_reference(load_known_values(session), doc, errors)
     schools = _resolve_schools(session, p, doc, ids, errors)
     companies, new_companies = _resolve_companies(session, doc, ids, errors)
     errors.raise_if_any("the document was not imported")
@@ -166,6 +173,32 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
                 entity_id=rnd.id, round_id=rnd.id, school_id=rnd.school_id,
                 region=rnd.region)
     return summary
+
+
+def _check_reference(ref: Reference, doc: m.Round, errors: ImportErrors) -> None:
+    """The regions, sectors and codes a document's offers and students name must be known."""
+    for kind, records in (("offers", doc.offers), ("students", doc.students)):
+        for i, record in enumerate(records):
+            values = {name: getattr(record, name) for name in CHECKS if hasattr(record, name)}
+            for name, message in record_errors(ref, values):
+                where, _, index = name.partition(".")
+                errors.add(f"{kind}[{i}].{where}" + (f"[{index}]" if index else ""), message)
+
+
+def _check_text(value: Any, path: str, errors: ImportErrors) -> None:
+    """Every string of a document, keys included, free of control characters."""
+    if isinstance(value, str):
+        if message := text_error(value):
+            errors.add(path or "_schema", message)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if message := text_error(str(key)):
+                errors.add(where, message)
+            _check_text(item, where, errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, f"{path}[{i}]", errors)
 
 
 def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, str]]]:

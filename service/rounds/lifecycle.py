@@ -30,6 +30,7 @@ from service.directory.places import (
     region_names,
     sector_names,
 )
+from service.directory.reference import check_record
 from service.directory.students import student_filter, visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
@@ -49,7 +50,7 @@ from service.models import (
     Student,
     mask_to_pathways,
 )
-from service.rounds.loading import offer_model, student_model
+from service.rounds.loading import offer_model, round_offer_filter, student_model
 from service.rounds.participation import participants, takes_part
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
@@ -153,6 +154,8 @@ def create_round(session: Session, p: Principal, data: dict[str, Any]) -> Round:
         data["school_id"], data["region"] = p.school_id, p.region
     elif data.get("school_id") is not None and data.get("region"):
         raise field_error("region", "a round is a school's or a region's, not both")
+    else:
+        check_record(session, {"region": data.get("region")})
     # An admin's round with neither is province-wide: it takes every student.
     if data.get("school_id") is not None and session.get(School, data["school_id"]) is None:
         raise field_error("school_id", f"no school with id {data['school_id']}")
@@ -216,7 +219,7 @@ def keep_offers(session: Session, rnd: Round) -> None:
     stay what they were when a follow-up moves the offers on."""
     session.execute(insert(RoundOffer).from_select(
         ["round_id", "offer_id", "capacity"],
-        select(literal(rnd.id), Offer.id, Offer.capacity).where(Offer.round_id == rnd.id)))
+        select(literal(rnd.id), Offer.id, Offer.capacity).where(round_offer_filter(rnd.id))))
 
 
 def round_offer_rows() -> Subquery:
@@ -226,7 +229,7 @@ def round_offer_rows() -> Subquery:
     kept = select(RoundOffer.round_id, RoundOffer.offer_id, RoundOffer.capacity)
     live = select(Offer.round_id.label("round_id"), Offer.id.label("offer_id"),
                   Offer.capacity.label("capacity")).where(
-        Offer.round_id.is_not(None),
+        Offer.round_id.is_not(None), Offer.status != OfferStatus.DRAFT.value,
         ~exists(select(RoundOffer.offer_id).where(RoundOffer.round_id == Offer.round_id)))
     return union_all(kept, live).subquery("round_offer_rows")
 

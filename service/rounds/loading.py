@@ -6,16 +6,17 @@ written as their decimal form (offer 17 is ``"17"``) and read back the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from service.models import (
     Assignment,
     Environment,
     Offer,
+    OfferStatus,
     Preference,
     Round,
     Student,
@@ -51,8 +52,16 @@ def student_model(s: Student, preferences: Sequence[int] = ()) -> m.Student:
         preferences=tuple(str(o) for o in preferences))
 
 
+def round_offer_filter(round_ids: int | Collection[int]) -> ColumnElement[bool]:
+    """The offers a round allocates, counts and exports: its own except drafts, which a
+    company has not offered yet (a student cannot list one either)."""
+    which = (Offer.round_id == round_ids if isinstance(round_ids, int)
+             else Offer.round_id.in_(round_ids))
+    return which & (Offer.status != OfferStatus.DRAFT.value)
+
+
 def round_offers(session: Session, rnd: Round) -> list[Offer]:
-    return list(session.scalars(select(Offer).where(Offer.round_id == rnd.id)
+    return list(session.scalars(select(Offer).where(round_offer_filter(rnd.id))
                                 .order_by(Offer.id)))
 
 

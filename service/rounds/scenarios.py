@@ -20,6 +20,7 @@ from service.errors import Problem
 from service.models import Assignment, Offer, Round, Scenario
 from service.rounds.allocation import result_summary
 from service.rounds.lifecycle import round_offer_rows
+from service.rounds.loading import round_offer_filter
 from solver import model as m
 from solver.document import result_to_dict
 
@@ -27,13 +28,13 @@ from solver.document import result_to_dict
 def check_overrides(session: Session, rnd: Round, data: dict[str, Any]) -> None:
     """Every override must name something in the round, so a typo is not a silent no-op."""
     errors: list[dict[str, str]] = []
-    offers = set(session.scalars(select(Offer.id).where(Offer.round_id == rnd.id)))
+    offers = set(session.scalars(select(Offer.id).where(round_offer_filter(rnd.id))))
     for i, entry in enumerate(data.get("capacity", [])):
         if entry["offer_id"] not in offers:
             errors.append({"field": f"capacity.{i}.offer_id", "location": "json",
                            "message": f"offer {entry['offer_id']} is not in round {rnd.id}"})
-    sectors = set(session.scalars(select(Offer.sector).where(Offer.round_id == rnd.id)))
-    regions = set(session.scalars(select(Offer.region).where(Offer.round_id == rnd.id)))
+    sectors = set(session.scalars(select(Offer.sector).where(round_offer_filter(rnd.id))))
+    regions = set(session.scalars(select(Offer.region).where(round_offer_filter(rnd.id))))
     for i, entry in enumerate(data.get("scale", [])):
         for key, known in (("sector", sectors), ("region", regions)):
             if entry.get(key) is not None and entry[key] not in known:

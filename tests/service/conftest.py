@@ -1,12 +1,16 @@
 """Service fixtures (as in the Flask tutorial): an app and client per test, fresh database.
 
 Every test runs on SQLite; when ``TEST_DATABASE_URL`` is set it runs on that PostgreSQL as
-well, and an unreachable server fails those tests rather than skipping them.
+well, and an unreachable server fails those tests rather than skipping them. Each fresh
+database holds the reference data (regions, places, sectors, qualifications from
+``seeds/reference``, but none of its schools), as a seeded service does: writes are checked
+against it. A test of the unseeded service overrides ``with_reference``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +19,25 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.orm import Session
 
 from service.app import create_app
 from service.config import normalise_database_url
 from service.extensions import db
 from service.identity.tokens import issue_token
-from service.models import Base, Company, Offer, School, Student
+from service.models import (
+    Base,
+    Company,
+    Offer,
+    RefPlace,
+    RefQualification,
+    RefRegion,
+    RefSector,
+    School,
+    Student,
+)
+from service.seeding import seed_reference
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -29,6 +45,37 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 # when REDIS_URL is set, in that real Redis too.
 REDIS_URL = os.environ.get("REDIS_URL")
 STORES = ["embedded", "redis"] if REDIS_URL else ["embedded"]
+
+
+REFERENCE_TABLES = {RefRegion.__tablename__, RefPlace.__tablename__, RefSector.__tablename__,
+                    RefQualification.__tablename__}
+
+
+def create_schema(engine: Engine, reference: bool = True) -> None:
+    """Every table, and the reference data unless ``reference`` is False."""
+    Base.metadata.create_all(engine)
+    if reference:
+        with Session(engine) as session, session.begin():
+            seed_reference(session, schools=False)
+
+
+@pytest.fixture
+def with_reference() -> bool:
+    """Whether a test's fresh database holds the reference data (``seed reference``)."""
+    return True
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """Two empty SQLite databases, with and without reference data, copied for each test."""
+    templates = {}
+    for reference in (True, False):
+        path = tmp_path_factory.mktemp("template") / f"reference-{reference}.sqlite"
+        engine = create_engine(f"sqlite:///{path}")
+        create_schema(engine, reference)
+        engine.dispose()
+        templates[reference] = path
+    return templates
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +91,21 @@ def pg_engine() -> Iterator[Engine]:
 
 
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    reference = bool(request.getfixturevalue("with_reference"))
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
-        engine = create_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-        return url
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_templates")[reference], path)
+        return f"sqlite:///{path}"
     engine = request.getfixturevalue("pg_engine")
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    # The reference tables stay from test to test (they are the same every time).
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables
+                       if not reference or t.name not in REFERENCE_TABLES)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        seeded = conn.scalar(select(func.count()).select_from(RefRegion))
+    if reference and not seeded:
+        with Session(engine) as session, session.begin():
+            seed_reference(session, schools=False)
     assert PG_URL
     return PG_URL
 
@@ -165,3 +217,16 @@ def assert_problem(response: Any, status: int, field: str | None = None) -> dict
     if field is not None:
         assert field in [e["field"] for e in body.get("errors", [])], body
     return body
+
+
+def offer_body(company_id: int, **kw: Any) -> dict[str, Any]:
+    """A valid offer for ``POST /offers``, overridden where a test needs it."""
+    return {"company_id": company_id, "title": "Kok", "levels": [2], "pathways": ["BOL"],
+            "qualifications": ["25180"], "sector": "gastvrijheid", "region": "twente",
+            "capacity": 2, **kw}
+
+
+def student_body(school_id: int, **kw: Any) -> dict[str, Any]:
+    """A valid student for ``POST /students``, overridden where a test needs it."""
+    return {"school_id": school_id, "student_number": "s1", "level": 2, "pathways": ["BOL"],
+            "sector": "gastvrijheid", "regions": ["twente"], **kw}

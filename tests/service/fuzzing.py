@@ -44,7 +44,8 @@ from sqlalchemy import create_engine
 from service.app import create_app
 from service.extensions import db
 from service.identity.tokens import issue_token
-from service.models import Base
+
+from .conftest import create_schema
 
 SPEC = Path(__file__).resolve().parents[2] / "api_spec" / "openapi.yaml"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -86,7 +87,7 @@ def fuzz_app(database_url: str) -> Flask:
     """The app under fuzz: production error handling (not TESTING, so a bug answers 500 rather
     than raising into the client), rate limits high enough that the budget is not what answers."""
     engine = create_engine(database_url)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     # Findings are collected with their requests; the app's own traceback log is noise here.
     logging.getLogger("service").setLevel(logging.CRITICAL)

@@ -103,7 +103,7 @@ def test_a_refused_change_leaves_no_event(app: Flask, client: FlaskClient,
     number = client.get(f"/api/v1/students/{r['student']}",
                         headers=r["staff"]).get_json()["student_number"]
     body = {"school_id": r["school"], "student_number": number, "level": 2,
-            "pathways": ["BOL"], "sector": "zorg", "regions": ["twente"]}
+            "pathways": ["BOL"], "sector": "zorg-welzijn", "regions": ["twente"]}
     assert_problem(client.post("/api/v1/students", json=body, headers=r["staff"]), 409)
     assert _count(app) == before
 
@@ -138,7 +138,7 @@ def test_student_events_name_changed_fields_never_their_values(client: FlaskClie
     school = make.school()
     created = client.post("/api/v1/students", headers=admin, json={
         "school_id": school, "student_number": "NR-778899", "level": 2, "pathways": ["BOL"],
-        "sector": "zorg", "regions": ["twente"], "home_place": "Hengelo"}).get_json()
+        "sector": "zorg-welzijn", "regions": ["twente"], "home_place": "Hengelo"}).get_json()
     client.patch(f"/api/v1/students/{created['id']}", json={"home_place": "Almelo"},
                  headers=admin)
     events = _events(client, admin, entity_type="student", entity_id=created["id"])

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from service.app import create_app
 from service.cli import main
@@ -35,6 +35,17 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path, monkeypatch: pytest.Monke
     assert main(["db", "upgrade"]) == 0
     engine = create_engine(url)
     assert "offers" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_db_upgrade_can_seed_the_reference_data(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "upgrade", "--seed-reference"]) == 0
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM ref_regions")) == 3
     engine.dispose()
 
 

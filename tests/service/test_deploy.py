@@ -46,7 +46,7 @@ def test_the_app_services_build_the_repository_image(services: dict[str, Any]) -
 
 
 def test_each_process_runs_its_command(services: dict[str, Any]) -> None:
-    assert services["migrate"]["command"] == ["leerplek", "db", "upgrade"]
+    assert services["migrate"]["command"] == ["leerplek", "db", "upgrade", "--seed-reference"]
     assert services["worker"]["command"] == ["leerplek", "worker"]
     api = services["api"]["command"]
     assert api[0] == "gunicorn" and api[-1] == "service.app:create_app()"

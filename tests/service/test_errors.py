@@ -35,7 +35,7 @@ def test_unknown_fields_are_named(client: FlaskClient, make: Factory) -> None:
 def test_wrong_types_are_named_with_their_path(client: FlaskClient, make: Factory) -> None:
     response = client.post("/api/v1/offers", headers=make.admin(), json={
         "company_id": make.company(), "levels": [2, "x"], "pathways": ["BOL"],
-        "sector": "zorg", "region": "twente", "capacity": 1})
+        "sector": "zorg-welzijn", "region": "twente", "capacity": 1})
     assert_problem(response, 422, "levels.1")
 
 

@@ -20,7 +20,7 @@ from service.config import normalise_database_url
 from service.extensions import db
 from service.models import Assignment, Base, Round, Student
 
-from .conftest import Factory, app_config, assert_problem
+from .conftest import Factory, app_config, assert_problem, create_schema
 from .servers import PrivatePostgres, PrivateRedis
 
 
@@ -37,7 +37,7 @@ def pg_app(pg: PrivatePostgres) -> Iterator[Flask]:
     """An app on the private PostgreSQL, tables fresh; the server is up when the test ends."""
     engine = create_engine(normalise_database_url(pg.url))
     Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     app = create_app(app_config(DATABASE_URL=pg.url))
     yield app
@@ -87,7 +87,8 @@ def test_a_write_in_flight_when_the_database_stops_leaves_nothing_written(
     school = make.school()
     staff = make.token("coordinator", f"school:{school}")
     rows = [{"school_id": school, "student_number": f"n{n:04d}", "level": 2,
-             "pathways": ["BOL"], "sector": "zorg", "regions": ["twente"]} for n in range(50)]
+             "pathways": ["BOL"], "sector": "zorg-welzijn", "regions": ["twente"]}
+            for n in range(50)]
     # Hold the import inside its transaction, all 50 rows sent but not committed, while
     # the server stops under it.
     reached, go = threading.Event(), threading.Event()
@@ -124,7 +125,7 @@ def test_a_job_running_when_the_database_stops_fails_and_leaves_the_round_unchan
         pg: PrivatePostgres, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     engine = create_engine(normalise_database_url(pg.url))
     Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     app = create_app(app_config(DATABASE_URL=pg.url, JOBS_MODE="thread",
                                 JOB_HEARTBEAT_S=0.2, JOB_EXPIRY_S=1.0))
@@ -199,7 +200,7 @@ def test_redis_down_keyed_writes_refused_unkeyed_go_on_and_all_recover(
     # open to counting in the process; /readyz says Redis is down.
     url = f"sqlite:///{tmp_path / 'redis-fault.sqlite'}"
     engine = create_engine(url)
-    Base.metadata.create_all(engine)
+    create_schema(engine)
     engine.dispose()
     app = create_app(app_config(DATABASE_URL=url, REDIS_URL=private_redis.url))
     make = Factory(app)

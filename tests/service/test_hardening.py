@@ -57,7 +57,8 @@ def test_a_bulk_import_has_its_own_larger_limit(client: FlaskClient,
     school = client.post("/api/v1/schools", headers=make.admin(),
                          json={"name": "S", "code": "s", "region": "twente"}).get_json()["id"]
     rows = [{"school_id": school, "student_number": f"{i:06d}", "level": 2,
-             "pathways": ["BOL"], "sector": "zorg", "regions": ["twente"]} for i in range(60)]
+             "pathways": ["BOL"], "sector": "zorg-welzijn", "regions": ["twente"]}
+            for i in range(60)]
     response = client.post("/api/v1/students/import", headers=make.admin(), json=rows)
     assert response.status_code == 200, response.get_json()  # over 4096 bytes, accepted
 

@@ -19,9 +19,15 @@ from sqlalchemy import create_engine
 
 from service.app import create_app
 from service.extensions import db
-from service.models import Base
 
-from .conftest import REDIS_URL, Factory, app_config, assert_problem, database_url
+from .conftest import (
+    REDIS_URL,
+    Factory,
+    app_config,
+    assert_problem,
+    create_schema,
+    database_url,
+)
 
 
 @pytest.fixture
@@ -35,7 +41,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, store_url: str | None
 
 
 def offer_body(company_id: int, **kw: Any) -> dict[str, Any]:
-    return {"company_id": company_id, "levels": [2], "pathways": ["BOL"], "sector": "zorg",
+    return {"company_id": company_id, "levels": [2], "pathways": ["BOL"], "sector": "zorg-welzijn",
             "region": "twente", "capacity": 1, "qualifications": ["25180"], **kw}
 
 
@@ -207,7 +213,7 @@ if REDIS_URL:
         # Two apps on one database and one Redis: two API processes behind a load balancer.
         url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
         engine = create_engine(url)
-        Base.metadata.create_all(engine)
+        create_schema(engine)
         engine.dispose()
         config = app_config(DATABASE_URL=url, REDIS_URL=REDIS_URL)
         first_app, second_app = create_app(config), create_app(config)

@@ -50,7 +50,7 @@ def test_students_import_from_a_json_array(client: FlaskClient, make: Factory) -
 def test_students_import_from_csv(client: FlaskClient, make: Factory, app: Flask) -> None:
     school = make.school()
     text = ("school_id,student_number,level,pathways,sector,regions,lat,lon,priority\n"
-            f"{school},a1,2,BOL;BBL,zorg,twente;regio-zwolle,52.3,6.6,true\n"
+            f"{school},a1,2,BOL;BBL,zorg-welzijn,twente;regio-zwolle,52.3,6.6,true\n"
             f"{school},a2,4,BBL,techniek,twente,,,\n")
     response = csv_post(client, "/api/v1/students/import", text, make.admin())
     assert response.status_code == 200, response.get_json()
@@ -77,8 +77,8 @@ def test_every_bad_row_is_named_and_nothing_is_written(client: FlaskClient, make
 def test_csv_errors_name_the_line(client: FlaskClient, make: Factory) -> None:
     school = make.school()
     text = ("school_id,student_number,level,pathways,sector,regions\n"
-            f"{school},a1,2,BOL,zorg,twente\n"
-            f"{school},a2,five,BOL,zorg,twente\n")
+            f"{school},a1,2,BOL,zorg-welzijn,twente\n"
+            f"{school},a2,five,BOL,zorg-welzijn,twente\n")
     assert_problem(csv_post(client, "/api/v1/students/import", text, make.admin()), 422,
                    "line.3.level")
 
@@ -175,7 +175,7 @@ def test_offer_rows_break_cross_field_rules(client: FlaskClient, make: Factory,
     text = ("company_id,title,levels,pathways,qualifications,sector,region,capacity,"
             "reserved_priority\n"
             f"{company},Kok,2;3,BOL,25180,gastvrijheid,twente,2,0\n"
-            f"{company},Zorg,3,BOL,25603,zorg,twente,2,0\n"
+            f"{company},Zorg,3,BOL,25603,zorg-welzijn,twente,2,0\n"
             f"{company},Kok,2,BBL,25180,gastvrijheid,twente,1,2\n"
             f"{company + 100},Kok,2,BBL,25180,gastvrijheid,twente,1,0\n")
     body = assert_problem(csv_post(client, "/api/v1/offers/import", text, make.admin()), 422)

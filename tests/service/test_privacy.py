@@ -263,7 +263,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     # Valid and invalid tokens, reads with a student-number filter, writes, an import.
     client.post("/api/v1/students", headers=staff, json={
         "school_id": school, "student_number": numbers[0], "level": 2, "pathways": ["BOL"],
-        "sector": "zorg", "regions": ["twente"]})
+        "sector": "zorg-welzijn", "regions": ["twente"]})
     client.get("/api/v1/students", headers=staff, query_string={"student_number": numbers[0]})
     client.get("/api/v1/schools", headers={"Authorization": "Bearer lp_not-a-real-token"})
     csv = f"school_id,student_number,level,pathways,sector,regions\n" \
@@ -297,7 +297,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     monkeypatch.setattr(views, "save_student", colliding_save)
     collided = client.post("/api/v1/students", headers=staff, json={
         "school_id": school, "student_number": numbers[2], "level": 2, "pathways": ["BOL"],
-        "sector": "zorg", "regions": ["twente"]})
+        "sector": "zorg-welzijn", "regions": ["twente"]})
     assert collided.status_code == 409
 
     # An unexpected failure: the 500 path logs its traceback.
@@ -308,7 +308,7 @@ def test_logs_never_contain_tokens_or_student_numbers(
     app.config["PROPAGATE_EXCEPTIONS"] = False
     failed = client.post("/api/v1/students", headers=staff, json={
         "school_id": school, "student_number": numbers[2], "level": 2, "pathways": ["BOL"],
-        "sector": "zorg", "regions": ["twente"]})
+        "sector": "zorg-welzijn", "regions": ["twente"]})
     assert failed.status_code == 500
 
     logged = caplog.text

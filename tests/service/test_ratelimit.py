@@ -16,9 +16,15 @@ from sqlalchemy import create_engine
 
 from service.app import create_app
 from service.extensions import db
-from service.models import Base
 
-from .conftest import REDIS_URL, Factory, app_config, assert_problem, database_url
+from .conftest import (
+    REDIS_URL,
+    Factory,
+    app_config,
+    assert_problem,
+    create_schema,
+    database_url,
+)
 
 LIMIT = 3
 
@@ -99,7 +105,7 @@ if REDIS_URL:
     def test_api_processes_share_one_budget_through_redis(tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
         engine = create_engine(url)
-        Base.metadata.create_all(engine)
+        create_schema(engine)
         engine.dispose()
         config = app_config(DATABASE_URL=url, REDIS_URL=REDIS_URL,
                             RATELIMIT_APPLICATION=f"{LIMIT} per minute")

@@ -42,6 +42,12 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
             text(f"SELECT * FROM {t}")).all()) for t in REFERENCE_TABLES}
 
 
+@pytest.fixture
+def with_reference() -> bool:
+    """These tests seed the reference data themselves, into an empty database."""
+    return False
+
+
 def seed(app: Flask) -> Any:
     with app.app_context(), db.transaction() as session:
         return seed_reference(session)

@@ -12,7 +12,7 @@ from .conftest import Factory, assert_problem
 
 def new_student(school_id: int, **kw: Any) -> dict[str, Any]:
     return {"school_id": school_id, "student_number": "2027-0042", "level": 3,
-            "pathways": ["BOL", "HYBRID"], "qualification": "25603", "sector": "zorg",
+            "pathways": ["BOL", "HYBRID"], "qualification": "25603", "sector": "zorg-welzijn",
             "regions": ["twente", "regio-zwolle"], "home_place": "Almelo",
             "location": {"lat": 52.357, "lon": 6.663}, "max_travel_km": 30.0,
             "priority": True, "available_from": "2027-02-01",

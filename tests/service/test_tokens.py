@@ -101,8 +101,10 @@ def test_coordinators_may_not_issue_for_another_schools_student(client: FlaskCli
                                                                 make: Factory) -> None:
     staff = make.token("coordinator", f"school:{make.school()}")
     stranger = make.student(make.school())
+    # The body names the student, so the answer is invalid input, not a missing page.
     assert_problem(client.post("/api/v1/tokens", headers=staff,
-                               json={"role": "student", "scope": f"student:{stranger}"}), 404)
+                               json={"role": "student", "scope": f"student:{stranger}"}),
+                   422, "scope")
 
 
 def test_coordinators_see_and_revoke_only_their_students_tokens(client: FlaskClient,

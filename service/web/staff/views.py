@@ -42,7 +42,7 @@ from service.rounds.lifecycle import (
     visible_round,
 )
 from service.rounds.scenarios import compare
-from service.schemas import RoundSchema, SimulateSchema
+from service.schemas import RoundSchema, SimulateSchema, typed_text
 from service.web import page_headers
 from service.web.session import (
     CSRF_FIELD,
@@ -199,7 +199,8 @@ def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
         value = form.get(key, "").strip()
         if value:
             data[key] = value
-    return dict(RoundSchema(partial=partial).load(data))
+    schema = RoundSchema(partial=partial)
+    return dict(schema.load(typed_text(schema, data)))
 
 
 class Rounds(MethodView):
