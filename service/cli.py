@@ -48,6 +48,8 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("--scope", default="",
                    help="school:<id> or region:<name> (coordinator), company:<id>, "
                         "student:<id>; empty for admin")
+    p.add_argument("--expires-in-days", type=solver_cli.positive, default=None, metavar="N",
+                   help="the token stops working after N days (default: until revoked)")
     p.set_defaults(func=_service("cmd_create_token"))
 
     p = sub.add_parser("seed", help="reference data, or a calibrated demo round")

@@ -7,6 +7,7 @@ and SQLAlchemy), so the engine's commands stay as light as the engine alone.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import yaml
 
 from service.api import api
 from service.app import create_app
+from service.audit.log import now
 from service.demo import Progress, run_demo
 from service.errors import Problem
 from service.extensions import db
@@ -60,7 +62,9 @@ def cmd_create_token(args: argparse.Namespace) -> int:
     with create_app().app_context():
         try:
             with db.transaction() as session:
-                token = issue_token(session, args.role, args.scope)
+                days = args.expires_in_days
+                expires = None if days is None else now() + dt.timedelta(days=days)
+                token = issue_token(session, args.role, args.scope, expires)
         except ValueError as exc:
             print(f"leerplek: {exc}", file=sys.stderr)
             return solver_cli.EXIT_BAD_INPUT

@@ -465,6 +465,8 @@ class ApiToken(Base):
                                                     server_default=func.now())
     # A revoked token answers 401; the row stays so the audit log's actor ids keep meaning.
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Past this moment the token is refused like a revoked one; None: until revoked.
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),

@@ -408,6 +408,9 @@ class TokenSchema(Schema):
                                  "student:<id>; empty for admin"})
     created_at = UtcDateTime(dump_only=True)
     revoked_at = UtcDateTime(dump_only=True, allow_none=True)
+    expires_at = UtcDateTime(load_default=None, allow_none=True, metadata={
+        "description": "when the token stops working (in the future when issued); null: "
+                       "until revoked"})
 
 
 class IssuedTokenSchema(TokenSchema):

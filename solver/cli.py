@@ -125,7 +125,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     value = _natural(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
@@ -169,7 +169,7 @@ def build_parser(
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("generate", help="a synthetic Overijssel round, calibrated")
-    p.add_argument("--students", type=_positive, default=6000)
+    p.add_argument("--students", type=positive, default=6000)
     p.add_argument("--seed", type=_natural, default=0)
     p.add_argument("--objective", choices=OBJECTIVES)
     p.add_argument("-o", "--output", help="file to write (default: stdout)")

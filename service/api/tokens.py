@@ -30,7 +30,7 @@ blp = resource_blueprint("tokens", "API tokens: admins manage all, coordinators 
 
 def issued(row: ApiToken, secret: str) -> dict[str, Any]:
     return {"id": row.id, "role": row.role, "scope": row.scope, "created_at": row.created_at,
-            "revoked_at": row.revoked_at, "token": secret}
+            "revoked_at": row.revoked_at, "expires_at": row.expires_at, "token": secret}
 
 
 @blp.route("")

@@ -2,8 +2,8 @@
 
 Every surface calls :func:`principal_for`: the API with the request's bearer token, a web
 surface with the token hash its signed session cookie holds (set by a sign-in, which checks
-the pasted token through :func:`admit` too). Either way the token must exist and not be
-revoked (tokens carry no expiry today: revocation ends them); a failure is counted per client
+the pasted token through :func:`admit` too). Either way the token must exist, not be revoked
+and not be past its expiry (``expires_at``, when it has one); a failure is counted per client
 address and, past ``AUTH_FAILURE_LIMIT``, the address is refused with 429 before any look-up.
 The principal is kept in ``g.principal`` for the request, and names its token and surface, so
 the audit log says who acted and where.
@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Request, g, request, session
 from sqlalchemy import select
 
+from service.audit.log import now, utc
 from service.errors import Problem
 from service.extensions import db
 from service.identity.principals import Principal, hash_token
@@ -28,7 +29,7 @@ SESSION_TOKEN = "token_hash"
 def principal_for(request: Request, surface: str = API) -> Principal:
     """The request's principal: the API reads the bearer token, a web surface its session.
 
-    Answers 401 (no or an unknown or revoked token) or 429 (too many failures) as a
+    Answers 401 (no, or an unknown, revoked or expired token) or 429 (too many failures) as a
     ``Problem``; a web surface turns those into its own pages.
     """
     if surface == API:
@@ -47,14 +48,19 @@ def admit(token_hash: str, surface: str) -> Principal:
     """The principal of the token with this hash, if it may act; counted when it may not."""
     refuse_if_failing_auth()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
-    if row is None or row.revoked_at is not None:
-        # A revoked token is refused like an unknown one, and counts as a failure alike.
+    if row is None or row.revoked_at is not None or expired(row):
+        # A revoked or expired token is refused like an unknown one, and counts as a failure
+        # alike.
         count_auth_failure()
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if surface == API else {}
         raise Problem(401, "the bearer token is not valid", headers=headers)
     principal = Principal(Role(row.role), row.scope, row.id, surface)
     g.principal = principal
     return principal
+
+
+def expired(row: ApiToken) -> bool:
+    return row.expires_at is not None and utc(row.expires_at) <= now()
 
 
 def authenticate() -> None:

@@ -7,13 +7,14 @@ token (companies belong to no coordinator), would let them act outside their sco
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, false, insert, literal, select, true
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record, record_bulk
+from service.audit.log import now, record, record_bulk, utc
 from service.directory.students import can_see_student, student_filter
 from service.errors import Problem, field_error
 from service.identity.principals import Principal, hash_token, parse_scope, scope_record_id
@@ -70,7 +71,7 @@ def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[
         if student is None or not can_see_student(p, student):
             raise field_error("scope", f"no student with id {ident} in your scope")
     try:
-        return new_token(session, role, scope, p)
+        return new_token(session, role, scope, p, expires_at=data.get("expires_at"))
     except ValueError as exc:
         raise field_error("scope", str(exc)) from None
 
@@ -86,10 +87,13 @@ def revoke_token(session: Session, actor: Principal | None, row: ApiToken) -> Ap
 
 
 def rotate_token(session: Session, p: Principal, row: ApiToken) -> tuple[ApiToken, str]:
-    """Replace a token: the new one has the same role and scope, the old one is revoked."""
+    """Replace a token: the new one has the same role, scope and expiry, the old one is
+    revoked."""
     if row.revoked_at is not None:
         raise Problem(409, f"token {row.id} is revoked: issue a new one instead")
-    fresh, secret = new_token(session, row.role, row.scope, p)
+    if row.expires_at is not None and utc(row.expires_at) <= now():
+        raise Problem(409, f"token {row.id} has expired: issue a new one instead")
+    fresh, secret = new_token(session, row.role, row.scope, p, expires_at=row.expires_at)
     row.revoked_at = now()
     session.flush()
     record(session, p, "token.rotate", row, {"revoked_at": None},
@@ -140,13 +144,17 @@ def issue_tokens(session: Session, role: str, scopes: list[str],
     return tokens
 
 
-def new_token(session: Session, role: str, scope: str,
-              actor: Principal | None = None) -> tuple[ApiToken, str]:
-    """Store a new token for ``role``/``scope``, audited; the secret is returned only here."""
+def new_token(session: Session, role: str, scope: str, actor: Principal | None = None,
+              expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+    """Store a new token for ``role``/``scope``, audited; the secret is returned only here.
+
+    ``expires_at`` (optional) must lie in the future: a token born expired is a mistake."""
     principal = parse_scope(session, role, scope)
+    if expires_at is not None and utc(expires_at) <= now():
+        raise field_error("expires_at", "must be in the future")
     token = "lp_" + secrets.token_urlsafe(32)
     row = ApiToken(token_hash=hash_token(token), role=principal.role.value,
-                   scope=principal.scope)
+                   scope=principal.scope, expires_at=expires_at)
     session.add(row)
     session.flush()
     record(session, actor, "token.create", row, None,
@@ -154,6 +162,7 @@ def new_token(session: Session, role: str, scope: str,
     return row, token
 
 
-def issue_token(session: Session, role: str, scope: str) -> str:
+def issue_token(session: Session, role: str, scope: str,
+                expires_at: dt.datetime | None = None) -> str:
     """Store a new token for ``role``/``scope`` and return it: the only time it is seen."""
-    return new_token(session, role, scope)[1]
+    return new_token(session, role, scope, expires_at=expires_at)[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -147,6 +148,19 @@ def test_a_revoked_token_ends_its_dashboard_session(app: Flask, client: FlaskCli
     revoked = client.post(f"/api/v1/tokens/{token_id(app, staff['h'])}/revoke",
                           headers=make.admin())
     assert revoked.status_code == 200, revoked.get_json()
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/dashboard/login")
+
+
+def test_an_expired_token_ends_its_dashboard_session(app: Flask, client: FlaskClient,
+                                                    make: Factory) -> None:
+    staff = coordinator(make)
+    sign_in(client, staff["h"])
+    assert client.get("/dashboard/rounds").status_code == 200
+    with app.app_context(), db.transaction() as session:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id(app, staff["h"]))
+                        .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     response = client.get("/dashboard/rounds")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/dashboard/login")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from service.cli import main
+from service.extensions import db
+from service.models import ApiToken
 
 from .conftest import Factory, assert_problem
 
@@ -42,6 +47,58 @@ def test_a_revoked_token_answers_401(client: FlaskClient, make: Factory) -> None
     revoked = client.post(f"/api/v1/tokens/{issued['id']}/revoke", headers=admin)
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
     assert_problem(client.get("/api/v1/schools", headers=_bearer(issued["token"])), 401)
+
+
+def _expire(app: Flask, token_id: int) -> None:
+    """The token's expiry moves into the past, as time passing would."""
+    with app.app_context(), db.transaction() as session:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(
+            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+
+
+def test_a_token_past_its_expiry_answers_401(app: Flask, client: FlaskClient,
+                                             make: Factory) -> None:
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    issued = client.post("/api/v1/tokens", headers=make.admin(),
+                         json={"role": "admin", "expires_at": later}).get_json()
+    assert issued["expires_at"] is not None
+    assert client.get("/api/v1/schools", headers=_bearer(issued["token"])).status_code == 200
+    _expire(app, issued["id"])
+    assert_problem(client.get("/api/v1/schools", headers=_bearer(issued["token"])), 401)
+
+
+def test_rotation_keeps_the_expiry_and_refuses_an_expired_token(app: Flask, client: FlaskClient,
+                                                                 make: Factory) -> None:
+    admin = make.admin()
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat()
+    old = client.post("/api/v1/tokens", headers=admin,
+                      json={"role": "admin", "expires_at": later}).get_json()
+    fresh = client.post(f"/api/v1/tokens/{old['id']}/rotate", headers=admin).get_json()
+    assert fresh["expires_at"] == old["expires_at"]
+    _expire(app, fresh["id"])
+    assert_problem(client.post(f"/api/v1/tokens/{fresh['id']}/rotate", headers=admin), 409)
+
+
+def test_a_token_cannot_be_issued_already_expired(client: FlaskClient, make: Factory) -> None:
+    earlier = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    assert_problem(client.post("/api/v1/tokens", headers=make.admin(),
+                               json={"role": "admin", "expires_at": earlier}), 422, "expires_at")
+
+
+def test_create_token_command_sets_an_expiry(app: Flask, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    assert main(["create-token", "--role", "admin", "--expires-in-days", "3"]) == 0
+    assert capsys.readouterr().out.startswith("lp_")
+    with app.app_context():
+        expiry = db.session.scalars(
+            ApiToken.__table__.select().with_only_columns(ApiToken.expires_at)).one()
+    assert expiry is not None
+    left = expiry.replace(tzinfo=expiry.tzinfo or dt.UTC) - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=2, hours=23) < left <= dt.timedelta(days=3)
+    with pytest.raises(SystemExit) as refused:
+        main(["create-token", "--role", "admin", "--expires-in-days", "0"])
+    assert refused.value.code == 2
 
 
 def test_revoking_twice_is_a_conflict(client: FlaskClient, make: Factory) -> None:
