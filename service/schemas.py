@@ -129,12 +129,28 @@ class Schema(ma.Schema):
 
 
 class UtcDateTime(fields.DateTime):
-    """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps."""
+    """ISO 8601 with an explicit UTC offset, also for SQLite's naive timestamps.
+
+    Input is read as a moment in UTC (no zone: UTC) within years 1970–9000: a far-off moment
+    with an offset (0001-01-01T00:00+14:00) cannot even be converted, and is a typo anyway.
+    """
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        moment: dt.datetime = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        try:
+            moment = moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ma.ValidationError("must lie between the years 1970 and 9000") from None
+        if not 1970 <= moment.year <= 9000:
+            raise ma.ValidationError("must lie between the years 1970 and 9000")
+        return moment
 
 
 class LocationSchema(Schema):

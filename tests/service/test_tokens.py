@@ -85,6 +85,14 @@ def test_a_token_cannot_be_issued_already_expired(client: FlaskClient, make: Fac
                                json={"role": "admin", "expires_at": earlier}), 422, "expires_at")
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "1900-01-01T00:00:00Z",
+                                    "9999-12-31T23:59:59-12:00"])
+def test_an_expiry_out_of_range_is_refused(client: FlaskClient, make: Factory,
+                                           moment: str) -> None:
+    assert_problem(client.post("/api/v1/tokens", headers=make.admin(),
+                               json={"role": "admin", "expires_at": moment}), 422, "expires_at")
+
+
 def test_create_token_command_sets_an_expiry(app: Flask, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
