@@ -10,10 +10,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import hardening, idempotency, ratelimit
+from . import hardening, idempotency, ratelimit, texts
 from .api import IdConverter
 from .errors import register_error_handlers
-from .extensions import api, db
+from .extensions import api, babel, db
 from .schemas import schema_name
 
 
@@ -39,6 +39,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # range.
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
+    # One language today (BABEL_DEFAULT_LOCALE); the catalogue sits next to this module.
+    babel.init_app(app, default_translation_directories=os.path.join(app.root_path,
+                                                                     "translations"))
+    app.jinja_env.filters.update(texts.FILTERS)
+    app.jinja_env.globals.update(texts.GLOBALS)
     idempotency.init_app(app)
     limiter = ratelimit.init_app(app)
     hardening.init_app(app)

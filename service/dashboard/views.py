@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import (
@@ -19,14 +17,18 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from solver.model import LEVELS, OBJECTIVES, PATHWAYS
 
+from .. import texts
 from ..access import offer_filter, student_filter
 from ..errors import Problem
 from ..extensions import db
-from ..jobs import aware
+from ..jobs import requester
 from ..models import Offer, OfferStatus, Role, Round, Student
 from ..rounds import (
     TRANSITIONS,
@@ -66,17 +68,59 @@ def page_headers(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")  # pages show personal data
     return response
 PUBLIC = ("dashboard.login", "dashboard.static")
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # coordinators read times as Dutch clock time
 ACTIONS = {  # action -> (button text, what the confirmation page warns about)
-    "open": ("Openen", "Studenten kunnen dan hun voorkeuren opgeven."),
-    "close": ("Sluiten", "Er kunnen daarna geen voorkeuren meer worden opgegeven."),
-    "reopen": ("Heropenen", "Studenten kunnen hun voorkeuren weer wijzigen."),
-    "allocate": ("Indelen", "De indeling wordt berekend; een eerdere, nog niet gepubliceerde "
-                            "indeling wordt vervangen."),
-    "publish": ("Publiceren", "Studenten en bedrijven zien daarna hun plaatsing. Dit kan niet "
-                              "ongedaan worden gemaakt."),
-    "finish": ("Afronden", "De ronde wordt afgesloten."),
+    "open": (_l("Open"), _l("Students can then hand in their lists of preferences.")),
+    "close": (_l("Close"), _l("After this, lists of preferences can no longer be handed in.")),
+    "reopen": (_l("Reopen"), _l("Students can change their lists of preferences again.")),
+    "allocate": (_l("Allocate"), _l("The allocation is computed; an earlier allocation that "
+                                    "has not been published yet is replaced.")),
+    "publish": (_l("Publish"), _l("Students and companies then see their placement. This "
+                                  "cannot be undone.")),
+    "finish": (_l("Finish"), _l("The round is closed for good.")),
 }
+# What a person reads for an error status; the service's own details are written for API
+# clients (in English, with ids), so pages show these instead.
+STATUS_TEXTS = {
+    400: _l("The request was not valid."),
+    401: _l("Please sign in first."),
+    403: _l("You do not have access to this page."),
+    404: _l("This page does not exist, or it is outside what you may see."),
+    405: _l("This page cannot be used like that."),
+    409: _l("That is not possible in the round's current state. Reload the round to see "
+            "which steps are possible now."),
+    413: _l("What you sent is too large."),
+    414: _l("The address is too long."),
+    415: _l("What you sent has a format the dashboard does not accept."),
+    422: _l("What you filled in is not valid."),
+    429: _l("Too many requests in a short time. Please try again in a minute."),
+    503: _l("The service cannot be reached for a moment. Please try again later."),
+}
+UNEXPECTED = _l("Something went wrong on our side. Please try again later.")
+# Per round-form field: what a valid value is, shown when the value is refused.
+ROUND_FIELD_HINTS = {
+    "name": _l("Give a name of 1 to 200 characters."),
+    "objective": _l("Choose one of the policies."),
+    "school_id": _l("Give the number of an existing school, or leave it empty."),
+    "region": _l("Choose a region, or the whole province."),
+    "max_preferences": _l("A whole number from 1 to 100."),
+    "seed": _l("A whole number, 0 or more."),
+    "time_limit_s": _l("A number of seconds, more than 0 and at most 86,400."),
+    "priority_first": _l("Tick the box or leave it empty."),
+    "place_unranked": _l("Tick the box or leave it empty."),
+}
+
+
+class PageError(Exception):
+    """An error the dashboard itself explains, in the reader's language."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def status_text(status: int) -> str:
+    return str(STATUS_TEXTS.get(status, UNEXPECTED))
 
 
 @blueprint.before_request
@@ -84,14 +128,14 @@ def guard() -> ResponseReturnValue | None:
     """CSRF on every POST (sign-in included), then a valid staff session on every page."""
     if request.method == "POST" and not csrf_valid(request.form.get(CSRF_FIELD)):
         return render_template("dashboard/error.html", status=400,
-                               message="Het formulier is verlopen of ongeldig (CSRF-controle). "
-                                       "Laad de pagina opnieuw en probeer het nog eens."), 400
+                               message=_("The form has expired or is not valid. Reload the "
+                                         "page and try again.")), 400
     if request.endpoint in PUBLIC:
         return None
     principal = signed_in(db.session)
     if principal is None:
         if request.endpoint in ("dashboard.round_progress", "dashboard.job_progress"):
-            return jsonify({"error": "niet aangemeld"}), 401
+            return jsonify({"error": _("not signed in")}), 401
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
     g.dashboard_principal = principal
     return None
@@ -104,28 +148,37 @@ def csrf_field() -> Any:
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
 
 
-@blueprint.app_template_filter("moment")
-def moment(value: dt.datetime) -> str:
-    """A stored UTC time as Dutch clock time (SQLite reads it back without its offset)."""
-    return aware(value).astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
-
-
 @blueprint.context_processor
 def globals_() -> dict[str, Any]:
-    return {"principal": g.get("dashboard_principal"), "status_labels": analysis.STATUS_LABELS}
+    principal = g.get("dashboard_principal")
+    return {"principal": principal, "who": texts.who(principal) if principal else "",
+            "page_language": str(get_locale() or texts.DEFAULT_LOCALE).replace("_", "-"),
+            "requester": requester_text}
+
+
+def requester_text(label: str) -> str:
+    """Who asked for a job, in words (a stored label like "coordinator:school:1")."""
+    principal = requester(label)
+    return texts.who(principal) if principal else label
+
+
+@blueprint.errorhandler(PageError)
+def page_error(exc: PageError) -> ResponseReturnValue:
+    return render_template("dashboard/error.html", status=exc.status,
+                           message=exc.message), exc.status
 
 
 @blueprint.errorhandler(Problem)
 def problem_page(exc: Problem) -> ResponseReturnValue:
-    return render_template("dashboard/error.html", status=exc.status, message=exc.detail,
-                           errors=exc.errors), exc.status
+    return render_template("dashboard/error.html", status=exc.status,
+                           message=status_text(exc.status)), exc.status
 
 
 @blueprint.errorhandler(HTTPException)
 def http_page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     return render_template("dashboard/error.html", status=status,
-                           message=exc.description), status
+                           message=status_text(status)), status
 
 
 def _page_number() -> int:
@@ -167,6 +220,21 @@ class Logout(MethodView):
 
 # Rounds -----------------------------------------------------------------------------------
 
+def _round_form_errors(exc: ma.ValidationError) -> dict[str, str]:
+    """The refused fields, each with what a valid value is."""
+    fields = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
+    return {key: str(ROUND_FIELD_HINTS.get(key, status_text(422))) for key in fields}
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return sorted(texts.region_names().items(), key=lambda pair: pair[1])
+
+
+def _round_form(rnd: Round | None, values: Any, errors: dict[str, str]) -> str:
+    return render_template("dashboard/round_form.html", rnd=rnd, values=values,
+                           objectives=OBJECTIVES, errors=errors, regions=_region_choices())
+
+
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
     data: dict[str, Any] = {}
@@ -191,16 +259,14 @@ class Rounds(MethodView):
 class RoundNew(MethodView):
     def get(self) -> str:
         """The form for a new round."""
-        return render_template("dashboard/round_form.html", rnd=None, values={},
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(None, {}, {})
 
     def post(self) -> ResponseReturnValue:
         """Create a round in draft."""
         try:
             data = _round_form_data(request.form, partial=False)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=None, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(None, request.form, _round_form_errors(exc)), 422
         with db.transaction() as session:
             rnd = create_round(session, current(), data)
         return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
@@ -213,8 +279,7 @@ class RoundEdit(MethodView):
         values = {k: getattr(rnd, k) for k in ("name", "objective", "max_preferences", "seed",
                                                "time_limit_s", "priority_first",
                                                "place_unranked")}
-        return render_template("dashboard/round_form.html", rnd=rnd, values=values,
-                               objectives=OBJECTIVES, errors={})
+        return _round_form(rnd, values, {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
         """Change a round's name and policy while it is draft or open."""
@@ -222,8 +287,7 @@ class RoundEdit(MethodView):
         try:
             data = _round_form_data(request.form, partial=True)
         except ma.ValidationError as exc:
-            return render_template("dashboard/round_form.html", rnd=rnd, values=request.form,
-                                   objectives=OBJECTIVES, errors=exc.messages), 422
+            return _round_form(rnd, request.form, _round_form_errors(exc)), 422
         data.pop("school_id", None)
         data.pop("region", None)  # the tenant never changes after creation
         with db.transaction() as session:
@@ -272,38 +336,49 @@ class RoundResults(MethodView):
         """Placed share, rank profile, fill, distances, the unplaced and the shortage."""
         rnd = _round(round_id)
         if rnd.report is None:
-            raise Problem(409, "Deze ronde is nog niet ingedeeld.")
+            raise PageError(409, _("This round has not been allocated yet."))
         res = analysis.results(db.session, rnd)
         reason = request.args.get("reason") or None
-        shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
+        if reason not in texts.REASON_LABELS:
+            reason = None
+        shortage_labels = [_("%(region)s · %(sector)s · level %(level)s",
+                             region=texts.region_name(c["region"]),
+                             sector=texts.sector_name(c["sector"]), level=c["level"])
                            for c in res.shortage]
+        placed, chose = _("placed"), _("students")
+        sectors = [(code, texts.sector_name(code)) for code in res.sectors]
+        regions = [(code, texts.region_name(code)) for code in res.regions]
         figures = {
             "rank": charts.bar_chart(
-                "chart-rank", "Geplaatste studenten per voorkeur", res.rank_labels,
-                [charts.Series("geplaatst", res.rank_counts)], "voorkeur waarop geplaatst",
-                "studenten"),
+                "chart-rank", _("Placed students per choice on their list"), res.rank_labels,
+                [charts.Series(placed, res.rank_counts)], _("choice they were placed on"),
+                chose),
             "distance": charts.bar_chart(
-                "chart-distance", "Reisafstand woonplaats–leerplaats", res.distance_labels,
-                [charts.Series("geplaatst", res.distance_counts)], "afstand (km, hemelsbreed)",
-                "studenten"),
+                "chart-distance", _("Travel distance from home to workplace"),
+                res.distance_labels, [charts.Series(placed, res.distance_counts)],
+                _("distance (km, as the crow flies)"), chose),
             "reasons": charts.hbar_chart(
-                "chart-reasons", "Niet geplaatst, naar reden", [r[1] for r in res.reasons],
-                [charts.Series("studenten", [r[2] for r in res.reasons])], "studenten"),
+                "chart-reasons", _("Not placed, by reason"), [r[1] for r in res.reasons],
+                [charts.Series(chose, [r[2] for r in res.reasons])], chose),
             "shortage": charts.hbar_chart(
-                "chart-shortage", "Waar extra plaatsen de meeste studenten plaatsen",
+                "chart-shortage", _("Where extra seats place the most students"),
                 shortage_labels,
-                [charts.Series("extra geplaatst", [c["would_place"] for c in res.shortage]),
-                 charts.Series("niet geplaatst, passend in cel",
+                [charts.Series(_("placed more"), [c["would_place"] for c in res.shortage]),
+                 charts.Series(_("not placed, listed a place here"),
                                [c["unplaced_students"] for c in res.shortage])],
-                "studenten"),
-            "fill": {level: charts.heat_map(
-                f"chart-fill-{level}", f"Bezetting niveau {level}", res.regions, res.sectors,
-                res.fill[level], "regio", "sector") for level in res.levels},
+                chose),
+            "fill": {level: charts.heat_table(
+                f"fill-{level}", _("Level %(level)s", level=level),
+                sorted(sectors, key=lambda pair: pair[1]),
+                sorted(regions, key=lambda pair: pair[1]), res.fill[level], _("Sector"))
+                for level in res.levels},
+            "fill_legend": charts.heat_legend(),
         }
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
             unplaced=analysis.unplaced(db.session, rnd, reason, _page_number()),
-            reason=reason, reasons=analysis.REASONS,
+            reason=reason, reasons=[(code, texts.reason_label(code))
+                                    for code in texts.REASON_LABELS],
             schools=analysis.export_schools(db.session, rnd))
 
 
@@ -314,9 +389,7 @@ class RoundExport(MethodView):
         school = request.args.get("school", "")
         company = request.args.get("company", "")
         if not (school.isdigit() or company.isdigit()):
-            raise Problem(422, "Kies een school of een bedrijf.",
-                          [{"field": "school", "location": "query",
-                            "message": "a school or company id is required"}])
+            raise PageError(422, _("Choose a school or a company."))
         school_id = int(school) if school.isdigit() else None
         company_id = int(company) if company.isdigit() else None
         text = assignments_csv(db.session, rnd, school_id=school_id, company_id=company_id)
@@ -334,16 +407,16 @@ def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dic
     errors: dict[str, str] = {}
     name = form.get("name", "").strip()
     if not 1 <= len(name) <= 200:
-        errors["name"] = "geef het scenario een naam van hoogstens 200 tekens"
+        errors["name"] = _("Give the scenario a name of at most 200 characters.")
     objective = form.get("objective", "")
     if objective not in OBJECTIVES:
-        errors["objective"] = f"kies een van {', '.join(OBJECTIVES)}"
+        errors["objective"] = _("Choose one of the policies.")
     sector = form.get("sector") or None
     if sector is not None and sector not in sectors:
-        errors["sector"] = "deze sector heeft geen plaatsen in de ronde"
+        errors["sector"] = _("This sector has no seats in the round.")
     extra = form.get("extra_percent", "0").strip() or "0"
     if not extra.isdigit() or not 0 <= int(extra) <= 500:
-        errors["extra_percent"] = "een heel getal van 0 tot en met 500"
+        errors["extra_percent"] = _("A whole number from 0 to 500.")
     if errors:
         return {}, errors
     data: dict[str, Any] = {"name": name, "policy": {"objective": objective}}
@@ -354,7 +427,7 @@ def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dic
     except ma.ValidationError as exc:  # the API's own limits, should they ever be tighter
         fields = {"name": "name", "policy": "objective", "scale": "extra_percent"}
         messages = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
-        return {}, {fields.get(key, key): str(value) for key, value in messages.items()}
+        return {}, {fields.get(key, key): status_text(422) for key in messages}
 
 
 class Scenarios(MethodView):
@@ -376,28 +449,30 @@ class Scenarios(MethodView):
                                           stored.report.get("stats", {}))
             labels, now, then = analysis.aligned_rank_profiles(
                 comparison["current"]["rank_profile"], comparison["scenario"]["rank_profile"])
+            current_series, scenario_series = _("current allocation"), _("scenario")
             figures["rank"] = charts.bar_chart(
-                "chart-compare-rank", "Plaatsingen per voorkeur: huidig en scenario", labels,
-                [charts.Series("huidige indeling", now), charts.Series("scenario", then)],
-                "voorkeur waarop geplaatst", "studenten")
+                "chart-compare-rank", _("Placed per choice: current and scenario"), labels,
+                [charts.Series(current_series, now), charts.Series(scenario_series, then)],
+                _("choice they were placed on"), _("students"))
             sectors = comparison["sectors"]
             figures["sectors"] = charts.hbar_chart(
-                "chart-compare-sectors", "Geplaatst per sector: huidig en scenario",
-                [s["sector"] for s in sectors],
-                [charts.Series("huidige indeling", [s["current_placed"] for s in sectors]),
-                 charts.Series("scenario", [s["scenario_placed"] for s in sectors])],
-                "studenten")
+                "chart-compare-sectors", _("Placed per sector: current and scenario"),
+                [texts.sector_name(s["sector"]) for s in sectors],
+                [charts.Series(current_series, [s["current_placed"] for s in sectors]),
+                 charts.Series(scenario_series, [s["scenario_placed"] for s in sectors])],
+                _("students"))
         return render_template(
             "dashboard/scenarios.html", rnd=rnd, rows=rows, selected=selected,
             state=progress.job_state(selected.job) if selected else progress.IDLE,
-            job_states=progress.STATES, comparison=comparison, table=table,
+            comparison=comparison, table=table,
             current=current_report, figures=figures, values=values, errors=errors,
             objectives=OBJECTIVES, sectors=analysis.round_sectors(db.session, rnd))
 
     def _allocated_round(self, round_id: int) -> Round:
         rnd = _round(round_id)
         if rnd.report is None:
-            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
+            raise PageError(409, _("Allocate the round first; a scenario is compared with "
+                                   "that allocation."))
         return rnd
 
     def get(self, round_id: int) -> str:
@@ -469,7 +544,8 @@ class Students(MethodView):
             "dashboard/students.html", paged=paged, schools=schools, filters=filters,
             search=search, sectors=analysis.choices(db.session, Student.sector,
                                                     student_filter(p)),
-            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN)
+            regions=_region_choices(), levels=LEVELS, pathways=PATHWAYS,
+            is_admin=p.role == Role.ADMIN)
 
 
 def _home() -> ResponseReturnValue:
