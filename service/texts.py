@@ -104,7 +104,6 @@ SEAT_TAKEN: dict[str, Any] = {
     "full": _l("full"),
     "reserved": _l("the remaining seats are reserved for students with priority"),
     "environment_full": _l("the hybrid learning environment was full"),
-    "taken": _l("no seat left for this student"),
 }
 RULES: dict[str, Any] = {
     "level": _l("the level does not fit"),

@@ -257,14 +257,14 @@ def unplaced(session: Session, rnd: Round, reason: str | None, number: int) -> P
               for oid, title, company in session.execute(
                   select(Offer.id, Offer.title, Company.name)
                   .join(Company, Company.id == Offer.company_id)
-                  .where(Offer.id.in_(offer_ids))).tuples()}
-    # The engine names the listed offers that were full for the student, not whether an
-    # offer was full, kept its last seats for students with priority or sat in a full hybrid
-    # environment: the sentence says only what is certain.
-    taken = texts.label(texts.SEAT_TAKEN, "taken")
+                  .where(Offer.id.in_(offer_ids)))}
+    # The engine names the listed offers that had no seat left for the student, not whether
+    # an offer was full, kept its last seats for students with priority or sat in a full
+    # hybrid environment: the row's sentence says what is certain, once, and ``why`` stays
+    # empty until the engine tells which (texts.SEAT_TAKEN has the words).
     rows = [UnplacedRow(int(u["student_id"]), numbers.get(int(u["student_id"]), "?"),
                         u["reason"], texts.reason_for_staff(u["reason"]),
-                        [LostOffer(int(o), titles.get(int(o), _("offer %(id)s", id=o)), taken)
+                        [LostOffer(int(o), titles.get(int(o), _("offer %(id)s", id=o)), "")
                          for o in u.get("offers", [])])
             for u in chunk]
     return Paged(rows, number, len(entries))

@@ -19,6 +19,7 @@ from .. import texts
 # Colour-blind safe and distinct in greyscale print (Okabe–Ito blue and orange).
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7")
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+CHAR_W = 6.6  # about the width of a character at that size, for laying out names
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +43,23 @@ def _fmt(value: float) -> str:
     return texts.number(value) if float(value).is_integer() else texts.decimal(value, 1)
 
 
-def _figure(chart_id: str, title: str, svg: list[str], kind: str) -> Markup:
-    """The chart under its caption, in a box that scrolls sideways on a narrow screen rather
-    than shrinking the chart's text below legibility or widening the page (``kind`` sets the
-    least width the chart keeps, in the stylesheet)."""
+def _figure(chart_id: str, title: str, svg: list[str]) -> Markup:
+    """The chart under its caption, drawn at its own size in a box that scrolls sideways on a
+    narrow screen, rather than shrinking its text below legibility or widening the page."""
     cid = escape(chart_id)
     return Markup(f'<figure class="chart-figure"><figcaption id="{cid}-title">{escape(title)}'
                   f'</figcaption><div class="scroll chart-box" tabindex="0" role="region" '
-                  f'aria-labelledby="{cid}-title"><div class="chart-min {kind}">'
-                  + "".join(svg) + "</div></div></figure>")
+                  f'aria-labelledby="{cid}-title">' + "".join(svg) + "</div></figure>")
 
 
-def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+def _legend(series: Sequence[Series], x: float, y: float, vertical: bool = False
+            ) -> list[str]:
     out = [f'<g class="legend" transform="translate({x:.0f},{y:.0f})">']
     for i, s in enumerate(series):
-        dx = i * 170
-        out.append(f'<rect x="{dx}" y="-10" width="12" height="12" '
+        dx, dy = (0, i * 15) if vertical else (i * 170, 0)
+        out.append(f'<rect x="{dx}" y="{dy - 10}" width="12" height="12" '
                    f'fill="{PALETTE[i % len(PALETTE)]}"/>')
-        out.append(f'<text x="{dx + 18}" y="0">{escape(s.name)}</text>')
+        out.append(f'<text x="{dx + 18}" y="{dy}">{escape(s.name)}</text>')
     out.append("</g>")
     return out
 
@@ -71,7 +71,7 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = _nice_max(max((v for s in series for v in s.values), default=0))
     parts = [f'<svg id="{escape(chart_id)}" class="chart" role="img" viewBox="0 0 {width} '
-             f'{height}" width="100%" {FONT} aria-labelledby="{escape(chart_id)}-title">']
+             f'{height}" width="{width}" height="{height}" {FONT} aria-labelledby="{escape(chart_id)}-title">']
     for i in range(5):  # grid lines and y ticks
         value = top_value * i / 4
         y = top + plot_h - plot_h * i / 4
@@ -104,19 +104,44 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
                  f'rotate(-90)" text-anchor="middle">{escape(y_label)}</text>')
     parts.extend(_legend(series, left, height - 6))
     parts.append("</svg>")
-    return _figure(chart_id, title, parts, "bars")
+    return _figure(chart_id, title, parts)
+
+
+def _wrap(text: str, limit: int, sep: str = " · ") -> list[str]:
+    """A name on as few lines as fit ``limit`` characters, broken after its " · " parts
+    (or its spaces when one part is too long)."""
+    lines: list[str] = []
+    for part in text.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= limit:
+            lines[-1] += sep + part
+            continue
+        words: list[str] = []
+        for word in part.split(" "):
+            if words and len(words[-1]) + 1 + len(word) <= limit:
+                words[-1] += " " + word
+            else:
+                words.append(word)
+        if lines:
+            lines[-1] += sep.rstrip()
+        lines.extend(words)
+    return lines
 
 
 def hbar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series],
-               x_label: str, width: int = 760) -> Markup:
-    """Horizontal bars: long category names (region · sector · level) stay readable."""
-    left, right, top, row_h = 300, 40, 16, 22 * max(len(series), 1) + 6
-    plot_w = width - left - right
-    height = top + row_h * max(len(labels), 1) + 64
-    plot_h = row_h * max(len(labels), 1)
+               x_label: str, plot_w: int = 250) -> Markup:
+    """Horizontal bars, each under its name: long category names (region · sector · level)
+    wrap instead of widening the chart, so it fits a phone's width at a legible size."""
+    left, right, top, line_h, bar_h, gap = 6, 40, 8, 15, 14, 10
+    width = left + plot_w + right
+    names = [_wrap(label, int((width - left) / CHAR_W)) for label in labels]
+    row_hs = [len(lines) * line_h + bar_h * max(len(series), 1) + gap for lines in names]
+    plot_h = sum(row_hs)
+    legend_y = top + plot_h + 48
+    height = legend_y + line_h * len(series) + 4
     top_value = _nice_max(max((v for s in series for v in s.values), default=0))
     parts = [f'<svg id="{escape(chart_id)}" class="chart" role="img" viewBox="0 0 {width} '
-             f'{height}" width="100%" {FONT} aria-labelledby="{escape(chart_id)}-title">']
+             f'{height}" width="{width}" height="{height}" {FONT} '
+             f'aria-labelledby="{escape(chart_id)}-title">']
     for i in range(5):  # grid lines and x ticks
         value = top_value * i / 4
         x = left + plot_w * i / 4
@@ -124,29 +149,31 @@ def hbar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequenc
                      'stroke="#ccc"/>')
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
                      f'{_fmt(value)}</text>')
-    bar_h = (row_h - 6) / max(len(series), 1)
-    for j, label in enumerate(labels):
-        y0 = top + j * row_h + 3
-        parts.append(f'<text x="{left - 6}" y="{y0 + row_h / 2:.1f}" text-anchor="end">'
-                     f'{escape(label)}</text>')
+    y0 = top
+    for j, (label, lines) in enumerate(zip(labels, names, strict=True)):
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{left}" y="{y0 + (n + 1) * line_h - 3}">{escape(line)}'
+                         '</text>')
+        y = y0 + len(lines) * line_h
         for k, s in enumerate(series):
             value = s.values[j]
             w = plot_w * value / top_value
-            y = y0 + k * bar_h
             parts.append(
                 f'<rect class="bar" data-series="{escape(s.name)}" data-label="{escape(label)}"'
                 f' data-value="{_fmt(value)}" x="{left}" y="{y:.1f}" width="{w:.1f}" '
                 f'height="{bar_h - 2:.1f}" fill="{PALETTE[k % len(PALETTE)]}">'
-                f'<title>{escape(label)}: {_fmt(value)}</title></rect>')
-            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h / 2 + 3:.1f}">'
+                f'<title>{escape(s.name)}, {escape(label)}: {_fmt(value)}</title></rect>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4:.1f}">'
                          f'{_fmt(value)}</text>')
+            y += bar_h
+        y0 += row_hs[j]
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" '
                  'stroke="#000"/>')
     parts.append(f'<text class="axis-label" x="{left + plot_w / 2:.0f}" '
                  f'y="{top + plot_h + 34}" text-anchor="middle">{escape(x_label)}</text>')
-    parts.extend(_legend(series, left, height - 6))
+    parts.extend(_legend(series, left, legend_y + 10, vertical=True))
     parts.append("</svg>")
-    return _figure(chart_id, title, parts, "wide")
+    return _figure(chart_id, title, parts)
 
 
 def _heat_colour(share: float) -> str:
@@ -195,7 +222,8 @@ def heat_table(table_id: str, caption: str, rows: Sequence[tuple[str, str]],
         for col_code, _name in cols:
             filled, capacity = cells.get((col_code, row_code), (0, 0))
             if capacity == 0:
-                out.append(f'<td class="empty">{no_seats}</td>')
+                out.append(f'<td class="empty"><span aria-hidden="true">–</span>'
+                           f'<span class="visually-hidden">{no_seats}</span></td>')
                 continue
             share = filled / capacity
             step = min(10, max(0, round(share * 10)))

@@ -386,8 +386,7 @@ def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
                       ).get_data(as_text=True)
     row = re.search(rf'<tr data-student="{loser}"[^>]*>(.*?)</tr>', html, re.S)
     assert row and re.search(rf'data-offer="{only}"><span class="offer-title">Enige plek bij '
-                             r'Company \d+</span>: geen plaats meer vrij voor deze student',
-                             row.group(1))
+                             r'Company \d+</span></li>', row.group(1))
     assert "hadden geen plaats meer voor deze student" in row.group(1)
 
 
