@@ -20,10 +20,9 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 from flask import g, has_app_context, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from seeds.generator import load_reference
@@ -128,8 +127,8 @@ def reason_for_student(code: str) -> str:
 
 def too_far(km: float, limit_km: float) -> str:
     """The travel-distance rule, with both distances."""
-    return _("too far away: %(km)s km, at most %(limit)s km", km=decimal(km, 1),
-             limit=decimal(limit_km, 1))
+    return str(_("too far away: %(km)s km, at most %(limit)s km", km=decimal(km, 1),
+                 limit=decimal(limit_km, 1)))
 
 
 # Statuses, pathways, roles --------------------------------------------------------------------
@@ -173,9 +172,9 @@ def shortage_line(cell: dict[str, Any]) -> str:
     place exactly that many more students (some by moving a placed student along).
     """
     gain = int(cell["would_place"])
-    return ngettext("+%(seats)s seat in this cell → %(students)s more student placed",
-                    "+%(seats)s seats in this cell → %(students)s more students placed",
-                    gain, seats=number(gain), students=number(gain))
+    return str(ngettext("+%(seats)s seat in this cell → %(students)s more student placed",
+                        "+%(seats)s seats in this cell → %(students)s more students placed",
+                        gain, seats=number(gain), students=number(gain)))
 
 
 # Names from the reference data ----------------------------------------------------------------
@@ -238,7 +237,7 @@ def who(principal: Principal) -> str:
         company = db.session.get(Company, int(ident))
         place = company.name if company else None
     elif kind == "region" and ident:
-        place = _("region %(name)s", name=region_name(ident))
+        place = str(_("region %(name)s", name=region_name(ident)))
     return f"{role} · {place}" if place else role
 
 
@@ -268,7 +267,7 @@ def percent(share: float, places: int = 1) -> str:
 
 def km(value: float) -> str:
     """13,7 km"""
-    return _("%(value)s km", value=decimal(value, 1))
+    return str(_("%(value)s km", value=decimal(value, 1)))
 
 
 def signed(value: int) -> str:
@@ -277,17 +276,16 @@ def signed(value: int) -> str:
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
-def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
-    if isinstance(moment, dt.datetime):
-        # Stored times are UTC; SQLite gives them back without their offset.
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-        return aware.astimezone(LOCAL_TIME)
-    return moment
+def _local(moment: dt.datetime) -> dt.datetime:
+    # Stored times are UTC; SQLite gives them back without their offset.
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(LOCAL_TIME)
 
 
 def date(moment: dt.datetime | dt.date) -> str:
     """1 december 2026"""
-    return format_date(_local(moment), format="d MMMM y", locale=locale())
+    day = _local(moment) if isinstance(moment, dt.datetime) else moment
+    return format_date(day, format="d MMMM y", locale=locale())
 
 
 def time(moment: dt.datetime) -> str:
@@ -297,7 +295,7 @@ def time(moment: dt.datetime) -> str:
 
 def moment(value: dt.datetime) -> str:
     """1 december 2026, 16:05"""
-    return _("%(date)s, %(time)s", date=date(value), time=time(value))
+    return str(_("%(date)s, %(time)s", date=date(value), time=time(value)))
 
 
 FILTERS = {"number": number, "decimal": decimal, "percent": percent, "km": km, "date": date,

@@ -71,7 +71,8 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = _nice_max(max((v for s in series for v in s.values), default=0))
     parts = [f'<svg id="{escape(chart_id)}" class="chart" role="img" viewBox="0 0 {width} '
-             f'{height}" width="{width}" height="{height}" {FONT} aria-labelledby="{escape(chart_id)}-title">']
+             f'{height}" width="{width}" height="{height}" {FONT} '
+             f'aria-labelledby="{escape(chart_id)}-title">']
     for i in range(5):  # grid lines and y ticks
         value = top_value * i / 4
         y = top + plot_h - plot_h * i / 4

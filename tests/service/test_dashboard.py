@@ -532,7 +532,7 @@ def test_the_comparison_charts_show_the_stored_scenarios_rank_profile(
 
 def test_the_scenario_list_shows_name_requester_status_and_placed(client: FlaskClient,
                                                                   make: Factory) -> None:
-    staff, rid, token = tight_round(client, make)
+    _staff, rid, token = tight_round(client, make)
     start_scenario(client, rid, token, name="Plan B")
     html = client.get(f"/dashboard/rounds/{rid}/scenarios").get_data(as_text=True)
     row = re.search(r'<tr data-job="\d+" data-status="finished"[^>]*>(.*?)</tr>', html,
