@@ -11,9 +11,11 @@ import hmac
 import secrets
 
 from flask import g, session
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import texts
 from ..auth import Principal, hash_token
 from ..models import ApiToken, Role
 
@@ -40,10 +42,11 @@ def sign_in(db_session: Session, token: str) -> Principal:
     token_hash = hash_token(token.strip())
     principal = principal_for(db_session, token_hash) if token.strip() else None
     if principal is None:
-        raise SignInRefused(401, "Dit token is onbekend of ingetrokken.")
+        raise SignInRefused(401, _("This token is unknown or has been withdrawn."))
     if principal.role not in STAFF:
-        raise SignInRefused(403, "Het dashboard is alleen voor coördinatoren en beheerders; "
-                                 f"een {principal.role}-token heeft hier geen toegang.")
+        raise SignInRefused(403, _("The dashboard is for coordinators and administrators "
+                                   "only; a token for a %(role)s gives no access here.",
+                                   role=texts.label(texts.ROLES, principal.role).lower()))
     # A new session on sign-in: nothing planted before (a fixed CSRF secret) carries over.
     session.clear()
     session["token_hash"] = token_hash

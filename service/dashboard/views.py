@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import marshmallow as ma
@@ -20,6 +21,7 @@ from flask.views import MethodView
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from solver.model import LEVELS, OBJECTIVES, PATHWAYS
@@ -52,6 +54,7 @@ from .session import (
     signed_in,
 )
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard",
                       template_folder="templates", static_folder="static")
 
@@ -177,6 +180,28 @@ def problem_page(exc: Problem) -> ResponseReturnValue:
 @blueprint.errorhandler(HTTPException)
 def http_page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
+    return render_template("dashboard/error.html", status=status,
+                           message=status_text(status)), status
+
+
+@blueprint.errorhandler(ma.ValidationError)
+@blueprint.errorhandler(IntegrityError)
+@blueprint.errorhandler(OperationalError)
+@blueprint.errorhandler(InterfaceError)
+@blueprint.errorhandler(Exception)
+def failure_page(exc: Exception) -> ResponseReturnValue:
+    """What the app answers API clients with problem+json, as a page: the database down
+    (503), a conflict with stored data (409), refused input (422), anything else (500)."""
+    db.session.rollback()  # nothing half-done survives, as in the API's handlers
+    if isinstance(exc, OperationalError | InterfaceError):
+        status = 503
+    elif isinstance(exc, IntegrityError):
+        status = 409
+    elif isinstance(exc, ma.ValidationError):
+        status = 422
+    else:
+        log.exception("dashboard page failed")
+        status = 500
     return render_template("dashboard/error.html", status=status,
                            message=status_text(status)), status
 

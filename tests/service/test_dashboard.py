@@ -105,6 +105,9 @@ def test_a_company_token_is_refused_at_sign_in(client: FlaskClient, make: Factor
     response = client.post("/dashboard/login",
                            data={"token": raw(headers), "csrf_token": csrf(client)})
     assert response.status_code == 403
+    html = response.get_data(as_text=True)  # in words, not the role's code
+    assert "een token voor een leerbedrijf geeft hier geen toegang" in html
+    assert "company" not in html.split("<main")[1]
     assert client.get("/dashboard/rounds").status_code == 302
 
 
@@ -684,3 +687,24 @@ def test_pages_may_load_only_the_apps_own_script_and_styles(client: FlaskClient)
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+
+
+# Error pages ------------------------------------------------------------------------------
+
+def test_a_lost_database_gives_a_dutch_page_not_problem_json(
+        client: FlaskClient, make: Factory, monkeypatch: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from service.dashboard import analysis
+
+    sign_in(client, coordinator(make)["h"])
+
+    def down(*_args: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(analysis, "round_rows", down)
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Leerplek is even niet bereikbaar" in html and "connection refused" not in html
+
