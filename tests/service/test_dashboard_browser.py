@@ -226,7 +226,7 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
     expect(page.locator("#offers-table tbody tr")).to_have_count(50)
     page.fill("#q", "zzz-no-such-offer")
     page.click("#offer-filters button")
-    expect(page.locator("#offers-table tbody")).to_contain_text("Geen aanbiedingen gevonden")
+    expect(page.locator("#offers-table tbody")).to_contain_text("Geen aanbod gevonden")
     page.goto(f"{server}/dashboard/offers")
     shot(page, backend, "offers")
     page.click("header nav >> text=Studenten")
@@ -388,7 +388,8 @@ def test_the_reason_filter_narrows_the_unplaced_table(
     try:
         sign_in_page(page, server, allocated_round["token"])
         page.goto(f"{server}/dashboard/rounds/{allocated_round['round']}/results")
-        assert len(set(unplaced_reasons(page))) == len(counts)
+        before = unplaced_reasons(page)
+        assert len(before) == min(sum(counts.values()), 50) and set(before) <= set(counts)
         with page.expect_navigation():
             page.select_option("#reason", reason)
             if not script:  # without JavaScript, the form's own button
