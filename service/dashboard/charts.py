@@ -93,13 +93,15 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
                 f' data-value="{_fmt(value)}" x="{x:.1f}" y="{top + plot_h - h:.1f}" '
                 f'width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[k % len(PALETTE)]}">'
                 f'<title>{escape(s.name)}, {escape(label)}: {_fmt(value)}</title></rect>')
-        parts.append(f'<text x="{gx + group_w / 2:.1f}" y="{top + plot_h + 16}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+        # A name wider than its bars goes on two lines rather than into its neighbour's.
+        for n, line in enumerate(_wrap(label, max(3, int(group_w / CHAR_W)))[:2]):
+            parts.append(f'<text x="{gx + group_w / 2:.1f}" y="{top + plot_h + 16 + n * 13}" '
+                         f'text-anchor="middle">{escape(line)}</text>')
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" '
                  'stroke="#000"/>')
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
                  f'y2="{top + plot_h}" stroke="#000"/>')
-    parts.append(f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 28}" '
+    parts.append(f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 22}" '
                  f'text-anchor="middle">{escape(x_label)}</text>')
     parts.append(f'<text class="axis-label" transform="translate(14,{top + plot_h / 2:.0f}) '
                  f'rotate(-90)" text-anchor="middle">{escape(y_label)}</text>')
