@@ -22,7 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from solver.model import LEVELS, OBJECTIVES, PATHWAYS
 
@@ -577,7 +577,13 @@ def _home() -> ResponseReturnValue:
     return redirect(url_for("dashboard.rounds"))
 
 
+def _unknown(unknown: str) -> ResponseReturnValue:
+    """Any other address under /dashboard: the Dutch 404 page, not the API's problem+json."""
+    raise NotFound()
+
+
 blueprint.add_url_rule("/", "home", _home)
+blueprint.add_url_rule("/<path:unknown>", "unknown", _unknown)
 blueprint.add_url_rule("/login", view_func=Login.as_view("login"))
 blueprint.add_url_rule("/logout", view_func=Logout.as_view("logout"))
 blueprint.add_url_rule("/rounds", view_func=Rounds.as_view("rounds"))

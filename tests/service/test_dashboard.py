@@ -708,3 +708,12 @@ def test_a_lost_database_gives_a_dutch_page_not_problem_json(
     html = response.get_data(as_text=True)
     assert "Leerplek is even niet bereikbaar" in html and "connection refused" not in html
 
+
+
+def test_an_unknown_dashboard_address_gives_the_dutch_404_page(client: FlaskClient,
+                                                               make: Factory) -> None:
+    sign_in(client, coordinator(make)["h"])
+    response = client.get("/dashboard/no/such/page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Deze pagina bestaat niet" in response.get_data(as_text=True)
+    assert client.get("/dashboard/static/dashboard.css").status_code == 200
