@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -244,8 +244,9 @@ def who(principal: Principal) -> str:
 # Numbers and dates ----------------------------------------------------------------------------
 
 def locale() -> Locale:
-    """The reader's locale in a request, Dutch elsewhere (reports, the command line)."""
-    found = get_locale() if has_request_context() else None
+    """The reader's locale in a request, the app's default in an app context (a report made
+    by a job or the command line), Dutch elsewhere."""
+    found = get_locale() if has_app_context() else None
     return found or Locale.parse(DEFAULT_LOCALE)
 
 

@@ -163,3 +163,11 @@ def test_the_stylesheet_has_the_heat_colours_the_charts_use() -> None:
     css = (ROOT / "service" / "dashboard" / "static" / "dashboard.css").read_text()
     for rule in charts.heat_css().splitlines():
         assert rule in css
+
+
+def test_a_report_made_outside_a_request_is_dutch_too(app: Flask) -> None:
+    """The demo report and jobs format in an app context, with no request."""
+    with app.app_context():
+        assert texts.percent(0.92) == "92,0%"
+        assert texts.policy_name("stable") == "Eerlijke volgorde"
+        assert texts.reason_for_staff("no_preferences") == "Geen voorkeurslijst ingeleverd."
