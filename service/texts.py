@@ -271,9 +271,9 @@ def km(value: float) -> str:
     return str(_("%(value)s km", value=decimal(value, 1)))
 
 
-def signed(value: int) -> str:
-    """+3, −2, 0"""
-    text = number(abs(value))
+def signed(value: float, places: int = 0) -> str:
+    """+3, −2, 0 (or +1,5 with ``places``)"""
+    text = decimal(abs(value), places) if places else number(abs(value))
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 

@@ -471,9 +471,7 @@ def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
             CompareRow("placed_share", _("Share placed"), texts.percent(now["placed_share"]),
                        texts.percent(then["placed_share"]),
                        _("%(change)s percentage points",
-                         change=texts.decimal(delta["placed_share"] * 100)
-                         if delta["placed_share"] <= 0
-                         else "+" + texts.decimal(delta["placed_share"] * 100)),
+                         change=texts.signed(delta["placed_share"] * 100, 1)),
                        now["placed_share"], then["placed_share"])]
     for key, label in (("rank_sum", _("Sum of the choices placed on")),
                        ("unranked_placed", _("Placed outside the list"))):

@@ -96,6 +96,7 @@ def test_numbers_and_dates_are_dutch() -> None:
     assert texts.km(13.7) == "13,7 km"
     assert texts.decimal(2.7) == "2,7"
     assert texts.signed(-2) == "−2" and texts.signed(3) == "+3"
+    assert texts.signed(-7.8, 1) == "−7,8"
     assert texts.date(dt.date(2026, 12, 1)) == "1 december 2026"
     # Stored times are UTC; people read Dutch clock time (CET in December).
     assert texts.time(dt.datetime(2026, 12, 1, 15, 5)) == "16:05"
