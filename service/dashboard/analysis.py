@@ -22,9 +22,9 @@ from flask_babel import ngettext
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from solver.model import LEVELS
+from solver.model import LEVELS, PREFERENCES_INELIGIBLE
 
-from .. import texts
+from .. import convert, texts
 from ..access import offer_filter, student_filter
 from ..auth import Principal
 from ..convert import round_student_filter
@@ -36,6 +36,7 @@ from ..models import (
     Job,
     JobKind,
     Offer,
+    Preference,
     Round,
     Scenario,
     School,
@@ -262,12 +263,42 @@ def unplaced(session: Session, rnd: Round, reason: str | None, number: int) -> P
     # an offer was full, kept its last seats for students with priority or sat in a full
     # hybrid environment: the row's sentence says what is certain, once, and ``why`` stays
     # empty until the engine tells which (texts.SEAT_TAKEN has the words).
+    listed = ineligible_entries(session, rnd, [int(u["student_id"]) for u in chunk
+                                               if u["reason"] == PREFERENCES_INELIGIBLE])
     rows = [UnplacedRow(int(u["student_id"]), numbers.get(int(u["student_id"]), "?"),
                         u["reason"], texts.reason_for_staff(u["reason"]),
+                        listed.get(int(u["student_id"])) or
                         [LostOffer(int(o), titles.get(int(o), _("offer %(id)s", id=o)), "")
                          for o in u.get("offers", [])])
             for u in chunk]
     return Paged(rows, number, len(entries))
+
+
+def ineligible_entries(session: Session, rnd: Round, student_ids: list[int]
+                       ) -> dict[int, list[LostOffer]]:
+    """The counted entries on these students' lists, each with the rules it breaks for them.
+
+    The engine only says that none of a student's entries fits; which rule each breaks comes
+    from its own per-pair check (texts.why_not_eligible), for the one page shown.
+    """
+    if not student_ids:
+        return {}
+    students = {s.id: convert.student_model(s) for s in session.scalars(
+        select(Student).where(Student.id.in_(student_ids)))}
+    entries = session.execute(
+        select(Preference.student_id, Offer, Company.name)
+        .join(Offer, Offer.id == Preference.offer_id)
+        .join(Company, Company.id == Offer.company_id)
+        .where(Preference.round_id == rnd.id, Preference.student_id.in_(student_ids),
+               Preference.rank <= rnd.max_preferences)
+        .order_by(Preference.student_id, Preference.rank)).all()
+    out: dict[int, list[LostOffer]] = {}
+    for student_id, offer, company in entries:
+        why = texts.why_not_eligible(students[student_id], convert.offer_model(offer))
+        out.setdefault(student_id, []).append(LostOffer(
+            offer.id, _("%(title)s at %(company)s", title=offer.title, company=company),
+            "; ".join(why)))
+    return out
 
 
 def export_schools(session: Session, rnd: Round) -> list[School]:

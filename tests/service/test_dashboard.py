@@ -717,3 +717,36 @@ def test_an_unknown_dashboard_address_gives_the_dutch_404_page(client: FlaskClie
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "Deze pagina bestaat niet" in response.get_data(as_text=True)
     assert client.get("/dashboard/static/dashboard.css").status_code == 200
+
+
+def test_an_ineligible_list_names_the_rule_each_entry_breaks(app: Flask, client: FlaskClient,
+                                                            make: Factory) -> None:
+    from service.models import Student
+
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "Verhuisd"},
+                      headers=staff["h"]).get_json()["id"]
+    near = make.offer(title="Dichtbij", levels=[2, 3], round_id=rid, lat=52.22, lon=6.89)
+    far = make.offer(title="Ver weg", levels=[2, 4], round_id=rid, lat=52.32, lon=6.89)
+    make.offer(title="Past wel", levels=[4], round_id=rid, lat=52.22, lon=6.89)
+    student = make.student(staff["school"], lat=52.22, lon=6.89)
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    assert client.put(f"/api/v1/rounds/{rid}/preferences/{student}",
+                      json={"offers": [near, far]}, headers=staff["h"]).status_code == 200
+    with app.app_context(), db.transaction() as session:
+        # After the list was handed in, the student moved up a level and may travel 5 km.
+        session.execute(update(Student).where(Student.id == student).values(
+            level=4, max_travel_km=5.0))
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    html = client.get(f"/dashboard/rounds/{rid}/results?reason=preferences_ineligible"
+                      ).get_data(as_text=True)
+    row = re.search(rf'<tr data-student="{student}"[^>]*>(.*?)</tr>', html, re.S)
+    assert row, html
+    entries = re.findall(r'<li class="lost" data-offer="(\d+)"><span class="offer-title">'
+                         r'([^<]*)</span>: ([^<]*)</li>', row.group(1))
+    assert entries == [
+        (str(near), "Dichtbij bij " + entries[0][1].split(" bij ")[1], "het niveau past niet"),
+        (str(far), "Ver weg bij " + entries[1][1].split(" bij ")[1],
+         "te ver weg: 11,1 km, hoogstens 5,0 km")]
