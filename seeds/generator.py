@@ -27,12 +27,14 @@ from typing import Any, Final, TypedDict, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from solver.eligibility import EARTH_RADIUS_KM, great_circle_km
+from solver.model import POLICY_DEFAULTS, POLICY_FIELDS
+
 __all__ = [
     "DEFAULT_POLICY", "FORMAT", "PERIODS", "TARGETS", "Targets", "generate_round", "load_reference",
 ]
 
 FORMAT: Final = "leerplek-round/1"
-EARTH_RADIUS_KM: Final = 6371.0
 PATHWAYS: Final = ("BOL", "BBL", "HYBRID")
 _BOL, _BBL, _HYB = 1, 2, 4  # pathway bit masks, in PATHWAYS order
 
@@ -208,14 +210,7 @@ TARGETS: Final[Targets] = {
     "shortage_capacity_factor": 0.70,
 }
 
-DEFAULT_POLICY: Final[dict[str, Any]] = {
-    "objective": "optimal",
-    "priority_first": True,
-    "place_unranked": False,
-    "max_preferences": 10,
-    "seed": 0,
-    "time_limit_s": 60,
-}
+DEFAULT_POLICY: Final[dict[str, Any]] = {k: getattr(POLICY_DEFAULTS, k) for k in POLICY_FIELDS}
 
 _BATCH = 32_768  # students per sampling batch: bounds memory at national scale
 _DRAWS = (30, 60, 150)  # candidate draws per student in successive top-up passes
@@ -744,58 +739,35 @@ def _lookup(g: _Groups, x: F64) -> I64:
 
 
 @dataclass(frozen=True)
-class _Trig:
-    """Per-location sines and cosines, so a pair's haversine needs no trigonometry."""
-
-    sin_lat: F64
-    cos_lat: F64
-    sin_lon: F64
-    cos_lon: F64
-
-    @staticmethod
-    def of(lat: F64, lon: F64) -> _Trig:
-        p, lam = np.radians(lat), np.radians(lon)
-        return _Trig(np.sin(p), np.cos(p), np.sin(lam), np.cos(lam))
-
-
-def _hav(a: _Trig, ai: I64 | slice, b: _Trig, bi: I64) -> F64:
-    """Haversine term hav(d / R) for location pairs; NaN where a location is missing.
-
-    hav(x) = (1 − cos x) / 2, with the cosines of the differences expanded into products of
-    the precomputed per-location values. d = 2R·asin(√hav); the result equals the usual
-    haversine formula to ~1e-12 relative at these distances.
-    """
-    ca, cb = a.cos_lat[ai], b.cos_lat[bi]
-    cos_dlat = ca * cb + a.sin_lat[ai] * b.sin_lat[bi]
-    cos_dlon = a.cos_lon[ai] * b.cos_lon[bi] + a.sin_lon[ai] * b.sin_lon[bi]
-    return cast(F64, np.maximum(0.5 * (1.0 - cos_dlat) + ca * cb * 0.5 * (1.0 - cos_dlon), 0.0))
-
-
-@dataclass(frozen=True)
 class _Geo:
-    students: _Trig
-    offers: _Trig
-    max_hav: F64  # per student: hav of its travel limit (less a metre); NaN for no limit
+    """Student and offer locations in radians (NaN: no location), for the engine's distance."""
+
+    s_lat: F64
+    s_lon: F64
+    o_lat: F64
+    o_lon: F64
 
     @staticmethod
     def of(s: _Students, o: _Offers) -> _Geo:
-        # A metre of margin so a pair on the limit cannot flip with another haversine formula.
-        limit = np.sin((s.max_km - 1e-3) / (2.0 * EARTH_RADIUS_KM)) ** 2
-        return _Geo(_Trig.of(s.lat, s.lon), _Trig.of(o.lat, o.lon), limit)
+        return _Geo(np.radians(s.lat), np.radians(s.lon), np.radians(o.lat), np.radians(o.lon))
+
+    def km(self, rows: I64, cand: I64) -> F64:
+        """Distance from student ``rows`` to offer ``cand``, as the engine measures it."""
+        return great_circle_km(self.s_lat[rows], self.s_lon[rows], self.o_lat[cand],
+                               self.o_lon[cand])
 
 
-def _eligible(s: _Students, rows: I64, cand: I64, o: _Offers, hav: F64, geo: _Geo) -> Bool:
-    """Eligibility of candidate offers ``cand`` (batch × draws) for students ``rows``.
+def _eligible(s: _Students, rows: I64, cand: I64, o: _Offers) -> Bool:
+    """Eligibility of candidate offers ``cand`` (batch × draws) for students ``rows``, except
+    for the travel distance (see ``_draw``).
 
     Level, region, pathway and sector hold by construction (candidates come from the student's
-    groups); this checks qualification, travel distance and dates, exactly as the engine does.
+    groups); this checks qualification and dates, exactly as the engine does.
     """
     r = rows[:, None]
     q = s.qual[r]
     oq = o.quals[cand]
     ok = (oq == 0) | ((q >= 0) & (((oq >> np.maximum(q, 0)) & 1) == 1))
-    limit = geo.max_hav[r]
-    ok &= np.isnan(limit) | np.isnan(hav) | (hav <= limit)
     dated = (s.avail_from[r] >= 0) & (o.start[cand] >= 0)
     ok &= ~dated | ((o.start[cand] <= s.avail_from[r]) & (s.avail_until[r] <= o.end[cand]))
     return cast(Bool, ok)
@@ -837,12 +809,15 @@ def _draw(
     pos = np.clip(_lookup(g, target), g.start[grp], np.maximum(g.end[grp] - 1, g.start[grp]))
     cand = np.where(has, g.offer[np.minimum(pos, g.offer.shape[0] - 1)], 0)
 
-    hav = _hav(geo.students, rows[:, None], geo.offers, cand)
-    ok = has & _eligible(s, rows, cand, o, hav, geo)
-    # Small-angle distance is plenty for a preference weight.
-    km = 2.0 * EARTH_RADIUS_KM * np.sqrt(np.nan_to_num(hav))
-    keep_p = np.where(np.isnan(hav), 0.6, 0.15 + 0.85 * np.exp(-km / TARGETS["distance_decay_km"]))
-    ok &= rng.random((b, draws)) < keep_p
+    ok = has & _eligible(s, rows, cand, o)
+    # Distances only for the pairs still eligible: the trigonometry is the costly part.
+    i, j = np.nonzero(ok)
+    km = geo.km(rows[i], cand[i, j])
+    # A metre of margin so a pair on the limit cannot flip with the verifier's scalar formula;
+    # no limit (NaN) or no location (NaN) compares False: never too far, as in the engine.
+    near = ~(km > s.max_km[rows[i]] - 1e-3)
+    keep_p = np.where(np.isnan(km), 0.6, 0.15 + 0.85 * np.exp(-km / TARGETS["distance_decay_km"]))
+    ok[i, j] = near & (rng.random((b, draws))[i, j] < keep_p)
     return np.where(ok, cand, -1)
 
 

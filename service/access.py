@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .auth import Principal
 from .errors import Problem
-from .models import Base, Offer, OfferStatus, Role, Student, StudentRegion
+from .models import STAFF, Base, Offer, OfferStatus, Role, Student, StudentRegion
 
 M = TypeVar("M", bound=Base)
 
@@ -53,7 +53,7 @@ def visible_offer(session: Session, p: Principal, offer_id: int, lock: bool = Fa
 
 def require_offer_writer(p: Principal, company_id: int | None) -> None:
     """Staff write any offer; a company only its own; students none."""
-    p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+    p.require(*STAFF, Role.COMPANY)
     if p.role == Role.COMPANY and company_id is not None and company_id != p.company_id:
         raise Problem(403, "a company token creates and edits only its own offers",
                       [{"field": "company_id", "location": "json",
@@ -95,7 +95,7 @@ def visible_student(session: Session, p: Principal, student_id: int,
 
 def require_student_writer(p: Principal, data: dict[str, Any]) -> None:
     """Only staff write students, and coordinators only into their own school or region."""
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     if p.school_id is not None and data.get("school_id", p.school_id) != p.school_id:
         raise Problem(403, "a school coordinator manages only the school's own students",
                       [{"field": "school_id", "location": "json",

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .errors import Problem
-from .models import ApiToken, Company, Role, School, Student
+from .models import STAFF, ApiToken, Company, Role, School, Student
 
 SCOPE_KINDS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("",),
@@ -70,7 +70,7 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         """Admins and coordinators: the roles that may see and set the priority flag."""
-        return self.role in (Role.ADMIN, Role.COORDINATOR)
+        return self.role in STAFF
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

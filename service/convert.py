@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from solver import model as m
@@ -25,6 +25,7 @@ from .models import (
     StudentRegion,
     mask_to_pathways,
 )
+from .rounds import participants
 
 
 def _location(record: Offer | Student) -> m.Location | None:
@@ -56,22 +57,11 @@ def round_offers(session: Session, rnd: Round) -> list[Offer]:
                                 .order_by(Offer.id)))
 
 
-def round_student_filter(rnd: Round) -> ColumnElement[bool]:
-    """A school's round takes its students; a regional round those who accept the region;
-    a province-wide round (neither set, admins only) every student."""
-    if rnd.school_id is not None:
-        return Student.school_id == rnd.school_id
-    if rnd.region is not None:
-        return Student.id.in_(select(StudentRegion.student_id).where(
-            StudentRegion.region == rnd.region))
-    return true()
-
-
 def round_student_models(session: Session, rnd: Round,
                          ranked: dict[int, list[int]]) -> tuple[m.Student, ...]:
     """The round's students as engine records, read as plain rows rather than ORM objects:
     a province round has 60,000 of them, and building ORM objects would triple the load."""
-    members = round_student_filter(rnd)
+    members = participants(rnd)
     regions: dict[int, list[str]] = {}
     for student_id, region in session.execute(
             select(StudentRegion.student_id, StudentRegion.region)
@@ -101,10 +91,7 @@ def round_model(session: Session, rnd: Round) -> m.Round:
     env_ids = sorted({o.environment_id for o in offers if o.environment_id is not None})
     environments = list(session.scalars(select(Environment).where(Environment.id.in_(env_ids))
                                         .order_by(Environment.id))) if env_ids else []
-    policy = m.Policy(objective=rnd.objective,  # type: ignore[arg-type]
-                      priority_first=rnd.priority_first, place_unranked=rnd.place_unranked,
-                      max_preferences=rnd.max_preferences, seed=rnd.seed,
-                      time_limit_s=rnd.time_limit_s)
+    policy = m.Policy(**{k: getattr(rnd, k) for k in m.POLICY_FIELDS})
     pins = tuple(m.Pin(str(a.student_id), str(a.offer_id)) for a in session.scalars(
         select(Assignment).where(Assignment.round_id == rnd.id, Assignment.pinned)
         .order_by(Assignment.student_id)))

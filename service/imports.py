@@ -29,6 +29,7 @@ from .auth import Principal
 from .bulk import chunks, insert_returning_ids, insert_rows
 from .errors import Problem
 from .models import (
+    STAFF,
     Assignment,
     AssignmentStatus,
     Company,
@@ -46,6 +47,7 @@ from .models import (
     pathways_to_mask,
 )
 from .records import offer_rule_errors, student_rule_errors
+from .rounds import create_round, participants
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
 MAX_ROWS = 200_000
@@ -223,7 +225,7 @@ def import_students(session: Session, p: Principal, upload: Upload,
     """Students from an upload, checked row by row; ``update`` overwrites known numbers."""
     from .schemas import StudentSchema
 
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     errors = _Errors(upload.location)
     rows = _load_rows(StudentSchema(), upload, errors)
     schools = {s.id for s in session.scalars(select(School))}
@@ -282,7 +284,7 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
     """Offers from an upload; a company token's rows default to, and must be, its own."""
     from .schemas import OfferSchema
 
-    p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+    p.require(*STAFF, Role.COMPANY)
     errors = _Errors(upload.location)
     rows = _load_rows(OfferSchema(), upload, errors)
     forbidden = _Errors(upload.location)
@@ -361,9 +363,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     ``ids="database"``: the ids are this database's, as ``GET /rounds/{id}/export`` writes
     them, and must all exist. Offers and environments are always created for the new round.
     """
-    from .rounds import create_round
-
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     try:
         doc = parse_round(data)
     except DocumentError as exc:
@@ -373,16 +373,13 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     if doc.company_rankings:
         errors.add("company_rankings", "the service does not store company rankings; "
                                        "solve such a round with `leerplek solve`")
-    policy = {k: getattr(doc.policy, k) for k in ("objective", "priority_first",
-                                                  "place_unranked", "max_preferences",
-                                                  "seed", "time_limit_s")}
+    policy = {k: getattr(doc.policy, k) for k in m.POLICY_FIELDS}
     _too_long(errors, "round.name", "name", doc.name or doc.id)
     schools = _resolve_schools(session, p, doc, ids, errors)
     companies, new_companies = _resolve_companies(session, doc, ids, errors)
     errors.raise_if_any("the document was not imported")
     rnd = create_round(session, p, {"name": doc.name or doc.id or "imported round",
                                     "school_id": school_id, "region": region, **policy})
-    _check_membership(rnd, doc, schools, errors)
     for i, o in enumerate(doc.offers):
         for name in ("title", "sector", "region"):
             _too_long(errors, f"offers[{i}].{name}", name, getattr(o, name))
@@ -417,6 +414,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     sid.update(zip([ref for ref, _ in new_students], created, strict=True))
     sid.update((doc.students[i].id, db_id) for i, (db_id, _) in
                zip(student_ids.changed_index, changed, strict=True))
+    _check_membership(session, rnd, doc, sid)
     prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
               "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
              for j, ref in enumerate(refs)]
@@ -434,10 +432,8 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     summary.preferences, summary.pinned = len(prefs), len(pins)
     summary.warnings = warnings
     session.flush()
-    from .convert import round_student_filter
-
     summary.students_in_round = int(session.scalar(
-        select(func.count()).select_from(Student).where(round_student_filter(rnd))) or 0)
+        select(func.count()).select_from(Student).where(participants(rnd))) or 0)
     record_bulk(session, p, "round.import", "round",
                 {"offers": summary.offers, "environments": summary.environments,
                  "companies_created": summary.companies_created,
@@ -549,17 +545,28 @@ def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: _Err
     return found, created
 
 
-def _check_membership(rnd: Round, doc: m.Round, schools: dict[str, School],
-                      errors: _Errors) -> None:
-    """Every student of the document must take part in the round it lands in."""
-    for i, s in enumerate(doc.students):
-        school = schools[s.school_id]
-        if rnd.school_id is not None and school.id != rnd.school_id:
+def _check_membership(session: Session, rnd: Round, doc: m.Round, sid: dict[str, int]
+                      ) -> None:
+    """Every student of the document must take part in the round it lands in.
+
+    Checked on the stored rows with the round's one participation rule, so it is the rule
+    the allocation applies; a refusal rolls the written rows back with the whole import.
+    """
+    if rnd.school_id is None and rnd.region is None:
+        return  # a province-wide round takes every student
+    index = {sid[s.id]: i for i, s in enumerate(doc.students)}
+    outside = sorted(index[student_id] for part in chunks(list(index))
+                     for student_id in session.scalars(select(Student.id).where(
+                         Student.id.in_(part), ~participants(rnd))))
+    errors = _Errors()
+    for i in outside:
+        if rnd.school_id is not None:
             errors.add(f"students[{i}].school_id",
                        f"the round is school {rnd.school_id}'s; this student is not")
-        if rnd.region is not None and rnd.region not in s.regions:
+        else:
             errors.add(f"students[{i}].regions", f"must include the round's region "
                                                  f"{rnd.region}")
+    errors.raise_if_any("the document was not imported")
 
 
 @dataclass

@@ -33,7 +33,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+from solver.model import (
+    LEVELS,
+    MAX_PREFERENCES_LIMITS,
+    OBJECTIVES,
+    PATHWAYS,
+    POLICY_DEFAULTS,
+)
 
 # Named constraints keep Alembic migrations stable and let IntegrityError name its columns.
 NAMING_CONVENTION = {
@@ -96,6 +102,10 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     COMPANY = "company"
     STUDENT = "student"
+
+
+# Staff: the roles that run rounds for a school or region (and see the priority flag).
+STAFF: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
 
 
 def levels_to_mask(levels: list[int] | tuple[int, ...]) -> int:
@@ -216,12 +226,15 @@ class Round(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16), default=RoundStatus.DRAFT)
-    objective: Mapped[str] = mapped_column(String(16), default="optimal")
-    priority_first: Mapped[bool] = mapped_column(Boolean, default=True)
-    place_unranked: Mapped[bool] = mapped_column(Boolean, default=False)
-    max_preferences: Mapped[int] = mapped_column(Integer, default=10)
-    seed: Mapped[int] = mapped_column(BigInteger, default=0)
-    time_limit_s: Mapped[float] = mapped_column(Float, default=60.0)
+    objective: Mapped[str] = mapped_column(String(16), default=POLICY_DEFAULTS.objective)
+    priority_first: Mapped[bool] = mapped_column(Boolean,
+                                                 default=POLICY_DEFAULTS.priority_first)
+    place_unranked: Mapped[bool] = mapped_column(Boolean,
+                                                 default=POLICY_DEFAULTS.place_unranked)
+    max_preferences: Mapped[int] = mapped_column(Integer,
+                                                 default=POLICY_DEFAULTS.max_preferences)
+    seed: Mapped[int] = mapped_column(BigInteger, default=POLICY_DEFAULTS.seed)
+    time_limit_s: Mapped[float] = mapped_column(Float, default=POLICY_DEFAULTS.time_limit_s)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
     # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
@@ -232,7 +245,8 @@ class Round(Base):
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
         CheckConstraint(_enum_check("objective", OBJECTIVES), name="objective"),
-        CheckConstraint("max_preferences BETWEEN 1 AND 100", name="max_preferences"),
+        CheckConstraint("max_preferences BETWEEN {} AND {}".format(*MAX_PREFERENCES_LIMITS),
+                        name="max_preferences"),
     )
 
 

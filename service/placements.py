@@ -11,6 +11,7 @@ from .audit import record_change, snapshot
 from .auth import Principal
 from .errors import Problem
 from .models import (
+    STAFF,
     Assignment,
     AssignmentStatus,
     Environment,
@@ -29,7 +30,7 @@ VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
 def assignment_filter(p: Principal) -> ColumnElement[bool]:
     """Staff see their rounds' assignments; a student or company only their own, once
     the round is published."""
-    if p.role in (Role.ADMIN, Role.COORDINATOR):
+    if p.role in STAFF:
         return Assignment.round_id.in_(select(Round.id).where(round_filter(p))) if (
             p.role == Role.COORDINATOR) else true()
     published = Assignment.round_id.in_(select(Round.id).where(
@@ -67,9 +68,12 @@ def needs_company(session: Session, a: Assignment) -> bool:
     return set(offer.pathways) & set(student.pathways) == {"BBL"}
 
 
-def accepted_at(session: Session, round_id: int, where: ColumnElement[bool]) -> int:
-    """Accepted placements of one round at the offers ``where`` selects. Per round: a
-    follow-up round carries each accepted placement along as its own pinned copy."""
+def seats_taken(session: Session, round_id: int | None, where: ColumnElement[bool]) -> int:
+    """Seats taken: accepted placements of one round at the offers ``where`` selects.
+
+    The one count of taken seats, for answering an offer and for changing a capacity. Per
+    round: a follow-up round carries each accepted placement along as its own pinned copy,
+    so counting across rounds would count it twice."""
     return int(session.scalar(select(func.count()).select_from(Assignment).join(
         Offer, Offer.id == Assignment.offer_id).where(
         where, Assignment.round_id == round_id,
@@ -85,14 +89,14 @@ def claim_seat(session: Session, a: Assignment) -> None:
     """
     offer = session.get(Offer, a.offer_id, with_for_update=True, populate_existing=True)
     assert offer is not None
-    if accepted_at(session, a.round_id, Offer.id == offer.id) >= offer.capacity:
+    if seats_taken(session, a.round_id, Offer.id == offer.id) >= offer.capacity:
         raise Problem(409, f"offer {offer.id} has no seat left: all {offer.capacity} are "
                            "taken by accepted placements")
     if offer.environment_id is not None:
         env = session.get(Environment, offer.environment_id, with_for_update=True,
                           populate_existing=True)
         assert env is not None
-        if accepted_at(session, a.round_id, Offer.environment_id == env.id) >= env.capacity:
+        if seats_taken(session, a.round_id, Offer.environment_id == env.id) >= env.capacity:
             raise Problem(409, f"learning environment {env.id} has no seat left: all "
                                f"{env.capacity} are taken by accepted placements")
 

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from .audit import ENTITY_TYPES, record, record_change, snapshot
 from .errors import Problem, field_error
 from .models import (
-    Assignment,
-    AssignmentStatus,
     Base,
     Company,
     Environment,
@@ -28,6 +26,7 @@ from .models import (
     levels_to_mask,
     pathways_to_mask,
 )
+from .placements import seats_taken
 
 M = TypeVar("M", bound=Base)
 
@@ -184,12 +183,6 @@ def offer_query(filters: dict[str, Any], scope: ColumnElement[bool]) -> Select[O
     return stmt
 
 
-def accepted_count(session: Session, offer_id: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.offer_id == offer_id,
-        Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
-
-
 def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:
     """The rules that span an offer's fields and its company, as (field, message) pairs."""
     errors = []
@@ -224,7 +217,9 @@ def save_offer(session: Session, offer: Offer, data: dict[str, Any]) -> Offer:
              "end": offer.end}, company.qualifications):
         raise field_error(name, message)
     if offer.id is not None and "capacity" in data:
-        accepted = accepted_count(session, offer.id)
+        # The offer's current round only: a follow-up carries accepted placements along as
+        # pinned copies, which must not count twice.
+        accepted = seats_taken(session, offer.round_id, Offer.id == offer.id)
         if offer.capacity < accepted:
             raise field_error("capacity", f"{accepted} placements are already accepted", 409)
     session.add(offer)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, false, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
-from solver.model import Result
+from solver.model import POLICY_FIELDS, Result
 
 from .audit import now, record, record_change, snapshot
 from .auth import Principal
@@ -23,6 +23,7 @@ from .models import (
     RoundStatus,
     School,
     Student,
+    StudentRegion,
 )
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
@@ -34,8 +35,6 @@ TRANSITIONS: dict[str, tuple[tuple[RoundStatus, ...], RoundStatus]] = {
     "publish": ((RoundStatus.ALLOCATED,), RoundStatus.PUBLISHED),
     "finish": ((RoundStatus.PUBLISHED,), RoundStatus.FINISHED),
 }
-POLICY_FIELDS = ("objective", "priority_first", "place_unranked", "max_preferences", "seed",
-                 "time_limit_s")
 
 
 def round_filter(p: Principal) -> ColumnElement[bool]:
@@ -47,6 +46,18 @@ def round_filter(p: Principal) -> ColumnElement[bool]:
             return Round.region == p.region
         return Round.school_id == p.school_id
     return false()
+
+
+def participants(rnd: Round) -> ColumnElement[bool]:
+    """Who takes part in a round, as a filter on students: a school's round takes its
+    students; a regional round those who accept the region; a province-wide round (neither
+    set, admins only) every student. The one statement of this rule."""
+    if rnd.school_id is not None:
+        return Student.school_id == rnd.school_id
+    if rnd.region is not None:
+        return Student.id.in_(select(StudentRegion.student_id).where(
+            StudentRegion.region == rnd.region))
+    return true()
 
 
 def round_query(p: Principal, filters: dict[str, Any]) -> Select[Round]:
@@ -102,8 +113,16 @@ def change_policy(session: Session, rnd: Round, data: dict[str, Any]) -> Round:
 
 
 def transition(session: Session, rnd: Round, action: str) -> Round:
+    """Take a lifecycle step. The one way a round's state changes by hand, whichever surface
+    asks: a running allocation is waited for here (409 naming the job), since it would write
+    its assignments into a round that has moved on."""
+    # jobs imports this module (scope filter, writing an allocation): imported here until the
+    # per-round lock and the worker are separate modules.
+    from .jobs import ensure_not_allocating
+
     if action not in TRANSITIONS:
         raise Problem(404, f"no transition {action!r}")
+    ensure_not_allocating(session, rnd)
     sources, target = TRANSITIONS[action]
     if rnd.status not in sources:
         allowed = ", ".join(s.value for s in sources)
@@ -135,10 +154,8 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
     session.execute(select(Student.id).where(Student.id == student.id).with_for_update())
-    # The same membership rule as convert.round_student_filter, for one student only.
-    takes_part = (student.school_id == rnd.school_id if rnd.school_id is not None
-                  else rnd.region is None or rnd.region in student.regions)
-    if not takes_part:
+    if session.scalar(select(Student.id).where(Student.id == student.id,
+                                                participants(rnd))) is None:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "

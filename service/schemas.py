@@ -8,7 +8,13 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from solver.model import PATHWAYS
+from solver.model import (
+    OBJECTIVES,
+    PATHWAYS,
+    POLICY_DEFAULTS,
+    POLICY_FIELDS,
+    POLICY_LIMITS,
+)
 
 from .models import MAX_ID, AssignmentStatus, OfferStatus, Role, RoundStatus
 
@@ -80,21 +86,34 @@ class EnvironmentQuerySchema(ma.Schema):
     region = fields.String()
 
 
-class RoundSchema(ma.Schema):
+def policy_fields(defaults: bool) -> dict[str, fields.Field[Any]]:
+    """The policy's fields with their allowed values (and, if ``defaults``, their defaults),
+    all as ``solver.model`` defines them."""
+    made: dict[str, fields.Field[Any]] = {}
+    for name in POLICY_FIELDS:
+        default = getattr(POLICY_DEFAULTS, name)
+        extra: dict[str, Any] = {"load_default": default} if defaults else {}
+        if name == "objective":
+            made[name] = fields.String(validate=validate.OneOf(OBJECTIVES), **extra)
+        elif isinstance(default, bool):
+            made[name] = fields.Boolean(**extra)
+        else:
+            low, high = POLICY_LIMITS[name]
+            kind = fields.Integer if isinstance(default, int) else fields.Float
+            made[name] = kind(validate=validate.Range(min=low, max=high), **extra)
+    return made
+
+
+class _RoundTenant(ma.Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=NAME)
     school_id = fields.Integer(validate=ID, load_default=None, allow_none=True,
                                metadata={"description": "set from a coordinator's token"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
     status = fields.String(dump_only=True)
-    objective = fields.String(load_default="optimal",
-                              validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))
-    priority_first = fields.Boolean(load_default=True)
-    place_unranked = fields.Boolean(load_default=False)
-    max_preferences = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
-    seed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
-    time_limit_s = fields.Float(load_default=60.0, validate=validate.Range(min=0.001,
-                                                                           max=86400))
+
+
+RoundSchema = _RoundTenant.from_dict(policy_fields(defaults=True), name="RoundSchema")
 
 
 class RoundQuerySchema(ma.Schema):
@@ -409,13 +428,8 @@ class JobQuerySchema(ma.Schema):
     kind = fields.String(validate=validate.OneOf(["allocate", "simulate"]))
 
 
-class PolicyOverrideSchema(ma.Schema):
-    objective = fields.String(validate=validate.OneOf(["optimal", "rank_maximal", "stable"]))
-    priority_first = fields.Boolean()
-    place_unranked = fields.Boolean()
-    max_preferences = fields.Integer(validate=validate.Range(min=1, max=100))
-    seed = fields.Integer(validate=validate.Range(min=0, max=2**62))
-    time_limit_s = fields.Float(validate=validate.Range(min=0.001, max=86400))
+PolicyOverrideSchema = ma.Schema.from_dict(policy_fields(defaults=False),
+                                           name="PolicyOverrideSchema")
 
 
 class CapacityOverrideSchema(ma.Schema):

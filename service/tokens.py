@@ -16,7 +16,7 @@ from .access import student_filter, visible_student
 from .audit import now, record
 from .auth import Principal, new_token
 from .errors import Problem, field_error
-from .models import ApiToken, Role, Student
+from .models import STAFF, ApiToken, Role, Student
 
 
 def token_filter(p: Principal) -> ColumnElement[bool]:
@@ -53,7 +53,7 @@ def visible_token(session: Session, p: Principal, token_id: int, lock: bool = Fa
 
 def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[ApiToken, str]:
     """A new token for ``data``'s role and scope; the secret is in the answer only."""
-    p.require(Role.ADMIN, Role.COORDINATOR)
+    p.require(*STAFF)
     role, scope = data["role"], data.get("scope", "")
     if p.role == Role.COORDINATOR:
         if role != Role.STUDENT.value:

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .model import (
+    MAX_PREFERENCES_LIMITS,
     OBJECTIVES,
     PATHWAYS,
+    SEED_LIMITS,
+    TIME_LIMIT_S_LIMITS,
     Environment,
     Location,
     Offer,
@@ -193,11 +196,13 @@ def _policy(r: _Reader, data: Any) -> Policy:
         priority_first=r.field(obj, "priority_first", "policy", r.boolean, d.priority_first),
         place_unranked=r.field(obj, "place_unranked", "policy", r.boolean, d.place_unranked),
         max_preferences=r.field(
-            obj, "max_preferences", "policy", lambda v, p: r.integer(v, p, 1, 100), 10
+            obj, "max_preferences", "policy",
+            lambda v, p: r.integer(v, p, *MAX_PREFERENCES_LIMITS), d.max_preferences
         ),
-        seed=r.field(obj, "seed", "policy", lambda v, p: r.integer(v, p, 0, 2**63 - 1), 0),
+        seed=r.field(obj, "seed", "policy", lambda v, p: r.integer(v, p, *SEED_LIMITS), d.seed),
         time_limit_s=r.field(
-            obj, "time_limit_s", "policy", lambda v, p: r.number(v, p, 0.001, 86400), 60.0
+            obj, "time_limit_s", "policy", lambda v, p: r.number(v, p, *TIME_LIMIT_S_LIMITS),
+            d.time_limit_s,
         ),
     )
 

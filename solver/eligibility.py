@@ -166,12 +166,20 @@ def _member(keys: IntArray, sorted_keys: IntArray) -> BoolArray:
     return np.asarray(sorted_keys[pos] == keys)
 
 
-def distance_km(a: RoundArrays, s: IntArray, o: IntArray) -> FloatArray:
-    """Haversine distance per pair; nan where a location is missing."""
-    dlat = a.o_lat[o] - a.s_lat[s]
-    dlon = a.o_lon[o] - a.s_lon[s]
-    h = np.sin(dlat / 2) ** 2 + np.cos(a.s_lat[s]) * np.cos(a.o_lat[o]) * np.sin(dlon / 2) ** 2
+def great_circle_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray,
+                    lon2: FloatArray) -> FloatArray:
+    """Haversine distance in km between points given in radians, element-wise (broadcast);
+    nan where a coordinate is nan. The one distance formula: the engine's travel rule, the
+    generator's lists and the service's charts all measure with it, so they agree exactly."""
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def distance_km(a: RoundArrays, s: IntArray, o: IntArray) -> FloatArray:
+    """Distance from student ``s[i]`` to offer ``o[i]`` per pair; nan where a location is
+    missing."""
+    return great_circle_km(a.s_lat[s], a.s_lon[s], a.o_lat[o], a.o_lon[o])
 
 
 def eligible(a: RoundArrays, s: IntArray, o: IntArray) -> BoolArray:

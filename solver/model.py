@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 Objective = Literal["optimal", "rank_maximal", "stable"]
@@ -44,6 +44,21 @@ class Policy:
     max_preferences: int = 10
     seed: int = 0
     time_limit_s: float = 60.0
+
+
+# The policy's fields, defaults and allowed values: the one source. The round document, the
+# service's schemas, its policy form and its round import all derive theirs from these.
+POLICY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Policy))
+POLICY_DEFAULTS = Policy()
+# Inclusive bounds of the numeric fields (the objective's allowed values are OBJECTIVES).
+MAX_PREFERENCES_LIMITS: tuple[int, int] = (1, 100)
+SEED_LIMITS: tuple[int, int] = (0, 2**63 - 1)
+TIME_LIMIT_S_LIMITS: tuple[float, float] = (0.001, 86400)
+POLICY_LIMITS: Mapping[str, tuple[float, float]] = {
+    "max_preferences": MAX_PREFERENCES_LIMITS,
+    "seed": SEED_LIMITS,
+    "time_limit_s": TIME_LIMIT_S_LIMITS,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 from ..audit import audit_query
 from ..auth import current_principal
 from ..extensions import db
-from ..models import AuditEvent, Role
+from ..models import STAFF, AuditEvent
 from ..records import page
 from ..schemas import AuditEventSchema, AuditQuerySchema
 from . import resource_blueprint
@@ -28,7 +28,7 @@ class AuditLog(MethodView):
             pagination_parameters: PaginationParameters) -> list[AuditEvent]:
         """List audit events in the caller's scope, newest first."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR)
+        p.require(*STAFF)
         rows, pagination_parameters.item_count = page(
             db.session, audit_query(p, filters), pagination_parameters.page,
             pagination_parameters.page_size)

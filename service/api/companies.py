@@ -11,7 +11,7 @@ from ..access import get_or_404
 from ..auth import current_principal
 from ..errors import Problem
 from ..extensions import db
-from ..models import Company, Role
+from ..models import STAFF, Company, Role
 from ..records import company_query, delete_record, page, save_company
 from ..schemas import CompanyQuerySchema, CompanySchema
 from . import every_role, resource_blueprint
@@ -37,7 +37,7 @@ class Companies(MethodView):
     @blp.response(201, CompanySchema)
     def post(self, data: dict[str, Any]) -> Company:
         """Register a company (admins and coordinators)."""
-        current_principal().require(Role.ADMIN, Role.COORDINATOR)
+        current_principal().require(*STAFF)
         with db.transaction() as session:
             return save_company(session, Company(), data)
 
@@ -55,7 +55,7 @@ class CompanyItem(MethodView):
     def patch(self, data: dict[str, Any], company_id: int) -> Company:
         """Change a company (staff, or the company itself)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.COMPANY)
+        p.require(*STAFF, Role.COMPANY)
         company = get_or_404(db.session, Company, company_id)
         if p.role == Role.COMPANY and p.company_id != company.id:
             raise Problem(403, "a company token changes only its own company")

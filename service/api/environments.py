@@ -10,7 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 from ..access import get_or_404
 from ..auth import current_principal
 from ..extensions import db
-from ..models import Environment, Role
+from ..models import STAFF, Environment
 from ..records import environment_query, page, save_environment
 from ..schemas import EnvironmentQuerySchema, EnvironmentSchema
 from . import every_role, resource_blueprint
@@ -18,7 +18,6 @@ from . import every_role, resource_blueprint
 blp = resource_blueprint("environments", "Hybrid learning environments with shared capacity")
 
 # Environments are set up by schools and regions together: staff manage them, all read.
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")

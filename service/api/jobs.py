@@ -10,13 +10,12 @@ from flask_smorest.pagination import PaginationParameters
 from ..auth import current_principal
 from ..extensions import db
 from ..jobs import job_query, reap, visible_job
-from ..models import Job, Role
+from ..models import STAFF, Job
 from ..records import page
 from ..schemas import JobQuerySchema, JobSchema
 from . import resource_blueprint
 
 blp = resource_blueprint("jobs", "Background allocation and what-if jobs")
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")

@@ -13,8 +13,8 @@ from ..convert import round_document
 from ..errors import Problem
 from ..extensions import db
 from ..imports import RoundImport, import_round
-from ..jobs import dispatch, ensure_not_allocating, job_url, request_job
-from ..models import Assignment, Job, JobKind, Role, Round, Scenario
+from ..jobs import dispatch, job_url, request_job
+from ..models import STAFF, Assignment, Job, JobKind, Role, Round, Scenario
 from ..records import page
 from ..rounds import (
     assignment_query,
@@ -45,7 +45,6 @@ from ..schemas import (
 from . import resource_blueprint
 
 blp = resource_blueprint("rounds", "Allocation rounds and their lifecycle")
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @blp.route("")
@@ -118,9 +117,7 @@ class RoundTransition(MethodView):
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
-            rnd = visible_round(session, p, round_id)
-            ensure_not_allocating(session, rnd)
-            return transition(session, rnd, action)
+            return transition(session, visible_round(session, p, round_id), action)
 
 
 @blp.route("/<int:round_id>/preferences/<int:student_id>")
@@ -130,7 +127,7 @@ class RoundPreferences(MethodView):
     def put(self, data: dict[str, Any], round_id: int, student_id: int) -> dict[str, Any]:
         """Submit a student's ranked list (the student, or a coordinator on their behalf)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         with db.transaction() as session:
             if p.role == Role.STUDENT:
                 rnd = session.get(Round, round_id)

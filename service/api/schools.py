@@ -11,7 +11,7 @@ from ..access import get_or_404
 from ..auth import current_principal
 from ..errors import Problem
 from ..extensions import db
-from ..models import Role, School
+from ..models import STAFF, Role, School
 from ..records import delete_record, page, save_school, school_query
 from ..schemas import SchoolQuerySchema, SchoolSchema
 from . import every_role, resource_blueprint
@@ -55,7 +55,7 @@ class SchoolItem(MethodView):
     def patch(self, data: dict[str, Any], school_id: int) -> School:
         """Change a school (admins, or its own coordinators)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR)
+        p.require(*STAFF)
         school = get_or_404(db.session, School, school_id)
         if p.role == Role.COORDINATOR and p.school_id != school.id:
             raise Problem(403, "coordinators change only their own school")

@@ -17,7 +17,7 @@ from ..auth import Principal, current_principal
 from ..etags import check_if_match, etag_of, send_etag
 from ..extensions import db
 from ..imports import ImportSummary, import_students, parse_upload
-from ..models import Role, Student
+from ..models import STAFF, Role, Student
 from ..privacy import data_export, erase_student
 from ..records import delete_record, page, save_student, student_query
 from ..schemas import (
@@ -58,7 +58,7 @@ class Students(MethodView):
             ) -> list[Student | WithoutPriority]:
         """List the students in the caller's scope."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         rows, pagination_parameters.item_count = page(
             db.session, student_query(filters, student_filter(p)),
             pagination_parameters.page, pagination_parameters.page_size)
@@ -132,7 +132,7 @@ class StudentDataExport(MethodView):
     def get(self, student_id: int) -> dict[str, Any]:
         """Everything stored about a student, as JSON (the student, or staff in scope)."""
         p = current_principal()
-        p.require(Role.ADMIN, Role.COORDINATOR, Role.STUDENT)
+        p.require(*STAFF, Role.STUDENT)
         return data_export(db.session, visible_student(db.session, p, student_id))
 
 

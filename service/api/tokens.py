@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from ..auth import current_principal
 from ..extensions import db
-from ..models import ApiToken, Role
+from ..models import STAFF, ApiToken
 from ..records import page
 from ..schemas import IssuedTokenSchema, TokenQuerySchema, TokenSchema
 from ..tokens import create_token, revoke_token, rotate_token, token_query, visible_token
@@ -20,7 +20,6 @@ from . import resource_blueprint
 # a retried rotation answers 409, the old token being revoked already.
 blp = resource_blueprint("tokens", "API tokens: admins manage all, coordinators their "
                                    "students' tokens", idempotent=False)
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def issued(row: ApiToken, secret: str) -> dict[str, Any]:

@@ -22,12 +22,12 @@ from flask_babel import ngettext
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from solver.eligibility import great_circle_km
 from solver.model import LEVELS, PREFERENCES_INELIGIBLE
 
 from .. import convert, texts
 from ..access import offer_filter, student_filter
 from ..auth import Principal
-from ..convert import round_student_filter
 from ..errors import Problem
 from ..jobs import reap
 from ..models import (
@@ -45,9 +45,8 @@ from ..models import (
     mask_to_levels,
 )
 from ..records import offer_query, page, student_query
-from ..rounds import round_query
+from ..rounds import participants, round_query
 
-EARTH_RADIUS_KM = 6371.0
 DISTANCE_BINS = (0, 5, 10, 15, 20, 30, 40, 60)  # km; the last bin is open-ended
 PAGE_SIZE = 50
 
@@ -97,7 +96,7 @@ def round_rows(session: Session, p: Principal) -> list[RoundRow]:
                 if any(r.school_id is None and not r.region for r in rounds) else 0)
 
     def students(r: Round) -> int:
-        # The same membership as convert.round_student_filter, counted per tenant at once.
+        # rounds.participants, counted per tenant for all rounds at once.
         if r.school_id is not None:
             return int(per_school.get(r.school_id, 0))
         return int(per_region.get(r.region, 0)) if r.region else everyone
@@ -194,10 +193,7 @@ def distances(session: Session, rnd: Round) -> tuple[np.ndarray[Any, Any], int]:
     arr = np.array([tuple(row) for row in rows], dtype=float)  # NULL becomes NaN
     known = ~np.isnan(arr).any(axis=1)
     lat1, lon1, lat2, lon2 = np.radians(arr[known]).T
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return km, int((~known).sum())
+    return great_circle_km(lat1, lon1, lat2, lon2), int((~known).sum())
 
 
 def distance_histogram(km: np.ndarray[Any, Any]) -> tuple[list[str], list[int]]:
@@ -367,7 +363,7 @@ def round_sectors(session: Session, rnd: Round) -> list[str]:
 
 def round_student_count(session: Session, rnd: Round) -> int:
     return int(session.scalar(select(func.count()).select_from(Student)
-                              .where(round_student_filter(rnd))) or 0)
+                              .where(participants(rnd))) or 0)
 
 
 # Scenarios --------------------------------------------------------------------------------

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from .. import texts
 from ..auth import Principal, hash_token
-from ..models import ApiToken, Role
+from ..models import STAFF, ApiToken, Role
 
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 CSRF_FIELD = "csrf_token"
 
 

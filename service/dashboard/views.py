@@ -24,7 +24,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from solver.model import LEVELS, OBJECTIVES, PATHWAYS
+from solver.model import (
+    LEVELS,
+    OBJECTIVES,
+    PATHWAYS,
+    POLICY_DEFAULTS,
+    POLICY_FIELDS,
+    POLICY_LIMITS,
+)
 
 from .. import texts
 from ..access import offer_filter, student_filter
@@ -105,9 +112,6 @@ ROUND_FIELD_HINTS = {
     "objective": _l("Choose one of the policies."),
     "school_id": _l("Give the number of an existing school, or leave it empty."),
     "region": _l("Choose a region, or the whole province."),
-    "max_preferences": _l("A whole number from 1 to 100."),
-    "seed": _l("A whole number, 0 or more."),
-    "time_limit_s": _l("A number of seconds, more than 0 and at most 86,400."),
     "priority_first": _l("Tick the box or leave it empty."),
     "place_unranked": _l("Tick the box or leave it empty."),
 }
@@ -248,29 +252,43 @@ class Logout(MethodView):
 def _round_form_errors(exc: ma.ValidationError) -> dict[str, str]:
     """The refused fields, each with what a valid value is."""
     fields = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
-    return {key: str(ROUND_FIELD_HINTS.get(key, status_text(422))) for key in fields}
+    return {key: round_field_hint(key) for key in fields}
+
+
+def round_field_hint(key: str) -> str:
+    if key in POLICY_LIMITS:
+        low, high = POLICY_LIMITS[key]
+        return str(_("A number from %(low)s to %(high)s.", low=texts.number(low)
+                     if float(low).is_integer() else texts.decimal(low, 3),
+                     high=texts.number(high)))
+    return str(ROUND_FIELD_HINTS.get(key, status_text(422)))
 
 
 def _region_choices() -> list[tuple[str, str]]:
     return sorted(texts.region_names().items(), key=lambda pair: pair[1])
 
 
+# The policy's yes/no fields, shown as checkboxes.
+CHECKBOXES = tuple(k for k in POLICY_FIELDS if isinstance(getattr(POLICY_DEFAULTS, k), bool))
+
+
 def _round_form(rnd: Round | None, values: Any, errors: dict[str, str]) -> str:
     return render_template("dashboard/round_form.html", rnd=rnd, values=values,
-                           objectives=OBJECTIVES, errors=errors, regions=_region_choices())
+                           objectives=OBJECTIVES, limits=POLICY_LIMITS, errors=errors,
+                           regions=_region_choices())
 
 
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
     """Form fields as the API's RoundSchema input: empty fields left out, checkboxes as bools."""
     data: dict[str, Any] = {}
-    for key in ("name", "objective", "max_preferences", "seed", "time_limit_s", "school_id",
-                "region"):
+    for key in ("name", *POLICY_FIELDS, "school_id", "region"):
+        if key in CHECKBOXES:
+            if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
+                data[key] = key in form
+            continue
         value = form.get(key, "").strip()
         if value:
             data[key] = value
-    for key in ("priority_first", "place_unranked"):
-        if f"{key}_shown" in form:  # the checkbox was on the form; unticked means false
-            data[key] = key in form
     return dict(RoundSchema(partial=partial).load(data))
 
 
@@ -284,7 +302,7 @@ class Rounds(MethodView):
 class RoundNew(MethodView):
     def get(self) -> str:
         """The form for a new round."""
-        return _round_form(None, {}, {})
+        return _round_form(None, {k: getattr(POLICY_DEFAULTS, k) for k in POLICY_FIELDS}, {})
 
     def post(self) -> ResponseReturnValue:
         """Create a round in draft."""
@@ -301,10 +319,7 @@ class RoundEdit(MethodView):
     def get(self, round_id: int) -> str:
         """The form for a round's name and policy."""
         rnd = _round(round_id)
-        values = {k: getattr(rnd, k) for k in ("name", "objective", "max_preferences", "seed",
-                                               "time_limit_s", "priority_first",
-                                               "place_unranked")}
-        return _round_form(rnd, values, {})
+        return _round_form(rnd, {k: getattr(rnd, k) for k in ("name", *POLICY_FIELDS)}, {})
 
     def post(self, round_id: int) -> ResponseReturnValue:
         """Change a round's name and policy while it is draft or open."""

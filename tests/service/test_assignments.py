@@ -10,24 +10,28 @@ from .conftest import Factory, assert_problem
 
 
 def _published(client: FlaskClient, make: Factory, pathway: str = "BOL",
-               publish: bool = True) -> dict[str, Any]:
+               publish: bool = True, students: int = 1, capacity: int = 2) -> dict[str, Any]:
+    """A school round with one offer, allocated (and published): each student ranks the
+    offer; ``id`` and ``me`` are the first student's assignment and token."""
     school = make.school()
     staff = make.token("coordinator", f"school:{school}")
     rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
                       headers=staff).get_json()["id"]
     company = make.company()
-    offer = make.offer(company, round_id=rid, pathways=[pathway])
-    student = make.student(school, pathways=[pathway])
-    me = make.token("student", f"student:{student}")
+    offer = make.offer(company, round_id=rid, pathways=[pathway], capacity=capacity)
+    ids = [make.student(school, pathways=[pathway]) for _ in range(students)]
+    tokens = [make.token("student", f"student:{sid}") for sid in ids]
     url = f"/api/v1/rounds/{rid}"
     client.post(f"{url}/open", headers=staff)
-    client.put(f"{url}/preferences/{student}", json={"offers": [offer]}, headers=me)
+    for sid, me in zip(ids, tokens, strict=True):
+        client.put(f"{url}/preferences/{sid}", json={"offers": [offer]}, headers=me)
     client.post(f"{url}/close", headers=staff)
     client.post(f"{url}/allocate", headers=staff)
     if publish:
         client.post(f"{url}/publish", headers=staff)
-    [row] = client.get(f"{url}/assignments", headers=staff).get_json()
-    return {"id": row["id"], "me": me, "staff": staff,
+    rows = client.get(f"{url}/assignments", headers=staff).get_json()
+    return {"id": rows[0]["id"], "me": tokens[0], "students": tokens, "staff": staff,
+            "url": url, "offer": offer,
             "company": make.token("company", f"company:{company}")}
 
 
@@ -88,3 +92,34 @@ def test_coordinators_download_assignments_as_csv(client: FlaskClient, make: Fac
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("assignment_id,student_id,student_number")
     assert len(lines) == 2 and lines[1].split(",")[0] == str(a["id"])
+
+
+def _follow_up_with_two_accepted(client: FlaskClient, make: Factory) -> dict[str, Any]:
+    """An offer of 3 seats whose round was published, two students accepting, followed up."""
+    r = _published(client, make, students=2, capacity=3)
+    for me in r["students"]:
+        [row] = client.get("/api/v1/assignments", headers=me).get_json()
+        assert client.post(f"/api/v1/assignments/{row['id']}/accept",
+                           headers=me).status_code == 200
+    response = client.post(f"{r['url']}/follow-up", headers=r["staff"])
+    assert response.status_code == 201, response.get_json()
+    return r
+
+
+def test_a_capacity_change_after_a_follow_up_counts_the_seats_once(client: FlaskClient,
+                                                                   make: Factory) -> None:
+    # The follow-up carries both acceptances along as pinned copies: 2 seats taken, not 4.
+    f = _follow_up_with_two_accepted(client, make)
+    response = client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 3},
+                            headers=f["company"])
+    assert response.status_code == 200, response.get_json()
+    response = client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 2},
+                            headers=f["company"])
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_capacity_below_the_rounds_taken_seats_is_409(client: FlaskClient,
+                                                        make: Factory) -> None:
+    f = _follow_up_with_two_accepted(client, make)
+    assert_problem(client.patch(f"/api/v1/offers/{f['offer']}", json={"capacity": 1},
+                                headers=f["company"]), 409, "capacity")

@@ -84,14 +84,14 @@ if PG_URL:
         ids = [make._add(Assignment(round_id=rid, student_id=s, offer_id=offer, rank=1))
                for s in students]
         tokens = [make.token("student", f"student:{s}") for s in students]
-        meet, real_count = rendezvous(2), placements.accepted_at
+        meet, real_count = rendezvous(2), placements.seats_taken
 
         def counted(*args: Any) -> int:
             n = real_count(*args)
             meet()  # both accepts have counted the free seat, unless the offer lock queued one
             return n
 
-        monkeypatch.setattr(placements, "accepted_at", counted)
+        monkeypatch.setattr(placements, "seats_taken", counted)
         responses = race(app, [
             lambda c, i=i: c.post(f"/api/v1/assignments/{ids[i]}/accept", headers=tokens[i])
             for i in range(2)])

@@ -329,7 +329,7 @@ def test_a_school_coordinator_imports_only_their_schools_students(client: FlaskC
     assert response.get_json()["round"]["school_id"] == school
 
 
-def test_a_regional_round_takes_only_students_of_the_region(client: FlaskClient,
+def test_a_regional_round_takes_only_students_of_the_region(app: Flask, client: FlaskClient,
                                                             make: Factory) -> None:
     doc = small_round()
     response = client.post("/api/v1/rounds/import?region=twente", json=doc,
@@ -337,6 +337,8 @@ def test_a_regional_round_takes_only_students_of_the_region(client: FlaskClient,
     body = assert_problem(response, 422)
     outside = [i for i, s in enumerate(doc["students"]) if "twente" not in s["regions"]]
     assert f"students[{outside[0]}].regions" in [e["field"] for e in body["errors"]]
+    # Refused whole: the students written before the check are gone with the round.
+    assert (count(app, Round), count(app, Student)) == (0, 0)
 
 
 def test_pinned_placements_become_accepted_assignments(client: FlaskClient, make: Factory,

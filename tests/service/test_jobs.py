@@ -26,6 +26,7 @@ from service.app import create_app
 from service.extensions import db
 
 from .conftest import Factory, app_config, assert_problem
+from .test_dashboard import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -274,6 +275,25 @@ def test_lifecycle_changes_wait_for_a_running_allocation(
     body = assert_problem(client.post(f"{r['url']}/reopen", headers=r["staff"]), 409)
     assert body["job"]["id"] == job["id"]
     pause.release()
+    assert wait_for(client, job["id"], r["staff"])["status"] == "finished"
+
+
+def test_a_dashboard_step_waits_for_a_running_allocation(
+        client: FlaskClient, make: Factory, procs: Processes, pause: Any) -> None:
+    r = closed_round(client, make)
+    token = sign_in(client, r["staff"])
+    pause("loading")
+    procs.worker()
+    job = allocate(client, r)
+    try:
+        response = client.post(f"/dashboard/rounds/{r['rid']}/reopen",
+                               data={"csrf_token": token})
+        status = client.get(r["url"], headers=r["staff"]).get_json()["status"]
+    finally:
+        pause.release()  # a refused test still lets the held job end
+    assert response.status_code == 409
+    assert f"job {job['id']}" in response.get_data(as_text=True)
+    assert status == "closed"
     assert wait_for(client, job["id"], r["staff"])["status"] == "finished"
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 from flask.testing import FlaskClient
+
+from solver.model import POLICY_DEFAULTS, POLICY_FIELDS, SEED_LIMITS
 
 from .conftest import Factory, assert_problem
 
@@ -37,6 +41,25 @@ def test_an_unknown_objective_is_named(client: FlaskClient, make: Factory) -> No
     response = client.post("/api/v1/rounds", json=dict(NEW, objective="fastest"),
                            headers=headers)
     assert_problem(response, 422, "objective")
+
+
+def test_a_new_round_takes_the_engines_policy_defaults(client: FlaskClient,
+                                                       make: Factory) -> None:
+    _, headers = _coordinator(make)
+    body = client.post("/api/v1/rounds", json={"name": "R"}, headers=headers).get_json()
+    assert {k: body[k] for k in POLICY_FIELDS} == asdict(POLICY_DEFAULTS)
+
+
+def test_every_seed_a_round_document_allows_is_allowed(client: FlaskClient,
+                                                       make: Factory) -> None:
+    # The API once allowed only half the seeds of the document it imports and exports.
+    _, headers = _coordinator(make)
+    highest = SEED_LIMITS[1]
+    response = client.post("/api/v1/rounds", json=dict(NEW, seed=highest), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["seed"] == highest
+    assert_problem(client.post("/api/v1/rounds", json=dict(NEW, seed=highest + 1),
+                               headers=headers), 422, "seed")
 
 
 def test_an_admin_round_without_a_tenant_is_province_wide(client: FlaskClient,
