@@ -370,6 +370,18 @@ def test_the_unplaced_table_gives_the_reason(client: FlaskClient, make: Factory)
     assert row and "Geen voorkeurslijst ingeleverd." in row.group(1)
 
 
+def unplaced_row(client: FlaskClient, staff: dict[str, Any], rid: int, student: int,
+                 reason: str) -> str:
+    """Close and allocate the open round; the student's row among the unplaced for reason."""
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    html = client.get(f"/dashboard/rounds/{rid}/results?reason={reason}").get_data(as_text=True)
+    row = re.search(rf'<tr data-student="{student}"[^>]*>(.*?)</tr>', html, re.S)
+    assert row, html
+    return row.group(1)
+
+
 def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
                                                             make: Factory) -> None:
     staff = coordinator(make)
@@ -382,15 +394,10 @@ def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
     for sid in (winner, loser):
         client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
                    headers=staff["h"])
-    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
-    token = sign_in(client, staff["h"])
-    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
-    html = client.get(f"/dashboard/rounds/{rid}/results?reason=outcompeted"
-                      ).get_data(as_text=True)
-    row = re.search(rf'<tr data-student="{loser}"[^>]*>(.*?)</tr>', html, re.S)
-    assert row and re.search(rf'data-offer="{only}"><span class="offer-title">Enige plek bij '
-                             r'Company \d+</span></li>', row.group(1))
-    assert "hadden geen plaats meer voor deze student" in row.group(1)
+    row = unplaced_row(client, staff, rid, loser, "outcompeted")
+    assert re.search(rf'data-offer="{only}"><span class="offer-title">Enige plek bij '
+                     r'Company \d+</span></li>', row)
+    assert "hadden geen plaats meer voor deze student" in row
 
 
 def test_the_unplaced_filter_keeps_one_reason(client: FlaskClient, make: Factory) -> None:
@@ -737,15 +744,9 @@ def test_an_ineligible_list_names_the_rule_each_entry_breaks(app: Flask, client:
         # After the list was handed in, the student moved up a level and may travel 5 km.
         session.execute(update(Student).where(Student.id == student).values(
             level=4, max_travel_km=5.0))
-    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
-    token = sign_in(client, staff["h"])
-    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
-    html = client.get(f"/dashboard/rounds/{rid}/results?reason=preferences_ineligible"
-                      ).get_data(as_text=True)
-    row = re.search(rf'<tr data-student="{student}"[^>]*>(.*?)</tr>', html, re.S)
-    assert row, html
+    row = unplaced_row(client, staff, rid, student, "preferences_ineligible")
     entries = re.findall(r'<li class="lost" data-offer="(\d+)"><span class="offer-title">'
-                         r'([^<]*)</span>: ([^<]*)</li>', row.group(1))
+                         r'([^<]*)</span>: ([^<]*)</li>', row)
     assert entries == [
         (str(near), "Dichtbij bij " + entries[0][1].split(" bij ")[1], "het niveau past niet"),
         (str(far), "Ver weg bij " + entries[1][1].split(" bij ")[1],
