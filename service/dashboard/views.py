@@ -177,8 +177,15 @@ def page_error(exc: PageError) -> ResponseReturnValue:
 
 @blueprint.errorhandler(Problem)
 def problem_page(exc: Problem) -> ResponseReturnValue:
+    job = (exc.extra or {}).get("job")
+    if exc.status == 409 and isinstance(job, dict) and "id" in job:
+        # The one conflict a coordinator can simply wait out: say so, with the job's number.
+        message = _("The round is being allocated right now (task %(job)s). Wait until that "
+                    "has finished, then try again.", job=job["id"])
+    else:
+        message = status_text(exc.status)
     return render_template("dashboard/error.html", status=exc.status,
-                           message=status_text(exc.status)), exc.status
+                           message=message), exc.status
 
 
 @blueprint.errorhandler(HTTPException)
