@@ -387,9 +387,9 @@ def student_table(session: Session, p: Principal, filters: dict[str, Any], searc
             latest_placements(session, [s.id for s in rows]))
 
 
-PLACEMENT_FILTERS = {"geplaatst": "geplaatst", "niet-geplaatst": "niet geplaatst"}
-ASSIGNMENT_LABELS = {"proposed": "voorstel", "accepted": "geaccepteerd",
-                     "declined": "afgewezen"}
+PLACEMENT_FILTERS = {"geplaatst": _l("placed"), "niet-geplaatst": _l("not placed")}
+ASSIGNMENT_LABELS = {"proposed": _l("proposal"), "accepted": _l("accepted"),
+                     "declined": _l("declined")}
 
 
 def _placed() -> ColumnElement[bool]:

@@ -106,6 +106,8 @@ ROUND_FIELD_HINTS = {
     "region": _l("Choose a region, or the whole province."),
     "priority_first": _l("Tick the box or leave it empty."),
     "place_unranked": _l("Tick the box or leave it empty."),
+    "respond_by": _l("Give a date and time, or leave it empty."),
+    "no_response": _l("Choose what happens without an answer."),
 }
 
 
