@@ -833,7 +833,7 @@ def test_the_student_page_names_the_rule_an_entry_breaks(client: FlaskClient,
     with client.application.app_context(), db.transaction() as session:
         session.execute(update(Student).where(Student.id == seed["s1"]).values(level=4))
     html = client.get(f"/dashboard/students/{seed['s1']}").get_data(as_text=True)
-    assert html.count("nee: niveau past niet") == 2
+    assert html.count("nee: het niveau past niet") == 2
 
 
 def test_the_student_page_is_refused_outside_the_coordinators_scope(

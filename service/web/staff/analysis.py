@@ -52,7 +52,6 @@ from service.rounds.loading import offer_model, student_model
 from service.rounds.participation import participants
 from solver.eligibility import great_circle_km
 from solver.model import LEVELS, PREFERENCES_INELIGIBLE
-from solver.verify import haversine_km, ineligibility
 
 DISTANCE_BINS = (0, 5, 10, 15, 20, 30, 40, 60)  # km; the last bin is open-ended
 PAGE_SIZE = 50
@@ -419,11 +418,6 @@ def latest_placements(session: Session, student_ids: list[int]) -> dict[int, Pla
     return out
 
 
-# Rule numbers of solver.verify.ineligibility (docs/ENGINE.md) in words.
-RULE_WORDS = {"1": "niveau past niet", "2": "leerweg past niet", "3": "regio past niet",
-              "4": "te ver weg", "5": "opleiding past niet", "6": "periode past niet"}
-
-
 @dataclass(frozen=True, slots=True)
 class ListEntry:
     rank: int
@@ -440,20 +434,8 @@ class StudentRound:
 
 
 def _why_not(student: Student, offer: Offer) -> list[str]:
-    me, it = student_model(student), offer_model(offer)
-    words = []
-    for rule in ineligibility(me, it):
-        number = rule.split(" ", 1)[0]
-        if number == "4" and me.location and it.location and me.max_travel_km is not None:
-            km = haversine_km(me.location, it.location)
-            words.append(f"te ver weg: {_km(km)} (hoogstens {_km(me.max_travel_km)})")
-        else:
-            words.append(RULE_WORDS.get(number, rule))
-    return words
-
-
-def _km(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " km"
+    """The rules the entry breaks, in words (the engine's check, named by service.texts)."""
+    return texts.why_not_eligible(student_model(student), offer_model(offer))
 
 
 def student_rounds(session: Session, student: Student) -> list[StudentRound]:
@@ -483,13 +465,13 @@ def student_rounds(session: Session, student: Student) -> list[StudentRound]:
 
 
 HISTORY_ACTIONS = {
-    "student.create": "gegevens ingevoerd", "student.update": "gegevens gewijzigd",
-    "student.import": "ingelezen", "student.erase": "persoonsgegevens gewist",
-    "preferences.submit": "voorkeurslijst ingeleverd of gewijzigd",
-    "assignment.accept": "plaatsing geaccepteerd", "assignment.decline": "plaatsing afgewezen",
+    "student.create": _l("details entered"), "student.update": _l("details changed"),
+    "student.import": _l("imported"), "student.erase": _l("personal data erased"),
+    "preferences.submit": _l("list of preferences handed in or changed"),
+    "assignment.accept": _l("placement accepted"), "assignment.decline": _l("placement declined"),
 }
-ACTOR_ROLES = {"admin": "beheerder", "coordinator": "coördinator", "company": "leerbedrijf",
-               "student": "student", "system": "systeem"}
+ACTOR_ROLES = {"admin": _l("administrator"), "coordinator": _l("coordinator"),
+               "company": _l("company"), "student": _l("student"), "system": _l("system")}
 
 
 def student_history(session: Session, student: Student,
