@@ -8,7 +8,7 @@ SEED ?= 1
 # Packages whose modules must import no cycle (.ci/import_cycles.py).
 CYCLE_FREE ?= service solver
 
-.PHONY: demo demo-engine seed test bench lint serve worker clean
+.PHONY: demo demo-engine seed test bench lint serve worker clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,17 @@ seed: $(STAMP)
 worker: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade
 	$(VENV)/bin/leerplek worker
+
+# The message catalogue (docs/TRANSLATIONS.md): collect the texts of code and templates into
+# messages.pot, merge them into each language's .po, and compile the .mo files the app reads.
+# The .mo files are committed (a test checks they match their .po), so a fresh clone, the
+# image and `make demo` need no compile step.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	    --sort-output --project Leerplek -o service/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i service/translations/messages.pot -d service/translations \
+	    --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d service/translations --statistics
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

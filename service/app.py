@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import config as settings
-from service import hardening, web
+from service import hardening, texts, web
 from service.api import (
     IdConverter,
     api,
@@ -28,7 +28,7 @@ from service.api import (
     tokens,
 )
 from service.errors import register_error_handlers
-from service.extensions import db
+from service.extensions import babel, db
 from service.identity import throttling
 from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
@@ -58,6 +58,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # range.
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
+    # One language today (BABEL_DEFAULT_LOCALE); the catalogue sits next to this module.
+    babel.init_app(app, default_translation_directories=os.path.join(app.root_path,
+                                                                     "translations"))
+    app.jinja_env.filters.update(texts.FILTERS)
+    app.jinja_env.globals.update(texts.GLOBALS)
     idempotency.init_app(app)
     limiter = throttling.init_app(app)
     hardening.init_app(app)

@@ -93,6 +93,9 @@ DEFAULTS: dict[str, Any] = {
     # The dashboard's session cookie: never sent cross-site, never readable by scripts.
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    # Pages speak Dutch (service/translations holds the catalogue, docs/TRANSLATIONS.md).
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "API_TITLE": "Leerplek",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

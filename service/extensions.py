@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask_babel import Babel
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,3 +83,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 db = Database()
+babel = Babel()

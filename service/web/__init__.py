@@ -4,22 +4,19 @@ A surface (``staff/`` today; student and company pages later) is a blueprint of 
 over the features. What they share lives here: the ``web`` blueprint serves the layout
 template (``web/layout.html``) and the static files, and registers the template helpers;
 ``session`` signs people in through ``identity`` and checks CSRF; ``page_headers`` sets the
-strict content security policy every page gets.
+strict content security policy every page gets. The words and formats (filters such as
+``moment``) are ``service.texts``, registered on the app.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response
 from markupsafe import Markup, escape
 
-from service.audit.log import utc
 from service.web.session import CSRF_FIELD, csrf_token
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # people read times as Dutch clock time
 # The app's default policy forbids everything (the API serves no pages); a page's own
 # stylesheet, script and charts come from the app itself, and nothing from anywhere else.
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,12 +37,6 @@ def page_headers(response: Response) -> Response:
 @blueprint.app_template_global()
 def csrf_field() -> Any:
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
-
-
-@blueprint.app_template_filter("moment")
-def moment(value: dt.datetime) -> str:
-    """A stored UTC time as Dutch clock time (SQLite reads it back without its offset)."""
-    return utc(value).astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
 __all__ = ["blueprint", "page_headers"]

@@ -14,7 +14,9 @@ import secrets
 from collections.abc import Collection
 
 from flask import Request, g, session
+from flask_babel import gettext as _
 
+from service import texts
 from service.errors import Problem
 from service.identity.principals import Principal, hash_token
 from service.identity.signin import SESSION_TOKEN, admit, principal_for
@@ -37,8 +39,8 @@ class SignInRefused(Exception):
 
 def _too_many(exc: Problem) -> SignInRefused:
     wait = exc.headers.get("Retry-After", "60")
-    return SignInRefused(429, "Te veel mislukte aanmeldpogingen vanaf dit adres. "
-                              f"Probeer het over {wait} seconden opnieuw.",
+    return SignInRefused(429, _("Too many failed sign-ins from this address. Try again in "
+                                "%(wait)s seconds.", wait=wait),
                          {"Retry-After": wait})
 
 
@@ -47,16 +49,17 @@ def sign_in(token: str, surface: str, roles: Collection[Role], refused_role: str
     """Check a pasted token and start a fresh session for it on ``surface``."""
     token = token.strip()
     if not token:
-        raise SignInRefused(401, "Dit token is onbekend of ingetrokken.")
+        raise SignInRefused(401, _("This token is unknown or has been withdrawn."))
     try:
         principal = admit(hash_token(token), surface)
     except Problem as exc:
         if exc.status == 429:
             raise _too_many(exc) from None
-        raise SignInRefused(401, "Dit token is onbekend of ingetrokken.") from None
+        raise SignInRefused(401, _("This token is unknown or has been withdrawn.")) from None
     if principal.role not in roles:
         g.pop("principal", None)
-        raise SignInRefused(403, refused_role.format(role=principal.role))
+        raise SignInRefused(403, refused_role % {
+            "role": texts.label(texts.ROLES, principal.role).lower()})
     # A new session on sign-in: nothing planted before (a fixed CSRF secret) carries over.
     session.clear()
     session[SESSION_TOKEN] = hash_token(token)

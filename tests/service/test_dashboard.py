@@ -109,6 +109,9 @@ def test_a_company_token_is_refused_at_sign_in(client: FlaskClient, make: Factor
     response = client.post("/dashboard/login",
                            data={"token": raw(headers), "csrf_token": csrf(client)})
     assert response.status_code == 403
+    html = response.get_data(as_text=True)  # in words, not the role's code
+    assert "een token voor een leerbedrijf geeft hier geen toegang" in html
+    assert "company" not in html.split("<main")[1]
     assert client.get("/dashboard/rounds").status_code == 302
 
 
@@ -383,7 +386,9 @@ def test_a_step_from_the_wrong_state_answers_409(client: FlaskClient, make: Fact
     token = sign_in(client, staff["h"])
     response = client.post(f"/dashboard/rounds/{rid}/publish", data={"csrf_token": token})
     assert response.status_code == 409
-    assert "publish" in response.get_data(as_text=True)
+    # The service's own detail is for API clients (English, with codes); the page explains.
+    html = response.get_data(as_text=True)
+    assert "Dat kan niet in de huidige stand van de ronde" in html and "publish" not in html
 
 
 def test_allocating_from_the_dashboard_stores_the_report(client: FlaskClient,
@@ -414,7 +419,7 @@ def test_results_show_placed_share_and_priority_placed(client: FlaskClient,
     seed, _ = allocated(client, make)
     html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
     assert 'id="kpi-placed" data-value="2">2 van 3' in html
-    assert "66.7%" in html
+    assert "66,7%" in html
     assert 'id="kpi-priority" data-value="1">1 van 1' in html
 
 
@@ -427,20 +432,24 @@ def test_the_rank_profile_chart_has_the_stored_counts(client: FlaskClient,
     values = re.findall(r'data-label="([^"]+)" data-value="(\d+)"', chart.group(0))
     # s2 got its first choice, s1 its second; the last bar counts unranked placements.
     assert values[:3] == [("1e", "1"), ("2e", "1"), ("3e", "0")]
-    assert values[-1] == ("buiten lijst", "0")
-    assert "voorkeur waarop geplaatst" in chart.group(0)  # an axis label
+    assert values[-1] == ("buiten de lijst", "0")
+    assert "keuze waarop geplaatst" in chart.group(0)  # an axis label
 
 
 def test_the_heat_map_shows_filled_seats_over_capacity(client: FlaskClient,
                                                        make: Factory) -> None:
     seed, _ = allocated(client, make)
     html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
-    cells = re.findall(r'data-row="([^"]+)" data-col="([^"]+)" data-filled="(\d+)" '
-                       r'data-capacity="(\d+)"', re.search(r'<svg id="chart-fill-2".*?</svg>',
-                                                           html, re.S).group(0))
-    assert sorted(cells) == [("twente", "gastvrijheid", "1", "1"),
-                             ("zwolle", "gastvrijheid", "1", "2")]
-    assert 'id="chart-fill-1"' not in html  # no offer takes level 1
+    table = re.search(r'<table class="heat" id="fill-2">.*?</table>', html, re.S).group(0)
+    # Sectors down, regions across, by name: one row, Voedsel en gastvrijheid.
+    head = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert head == ["Sector", "Twente", "zwolle"]  # zwolle is no reference region: its code
+    [row] = re.findall(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', table, re.S)
+    assert row[0] == "Voedsel en gastvrijheid"
+    assert re.findall(r'data-filled="(\d+)" data-capacity="(\d+)"', row[1]) == [
+        ("1", "1"), ("1", "2")]
+    assert "100%" in row[1] and "50%" in row[1] and "1 van 2" in row[1]
+    assert 'id="fill-1"' not in html  # no offer takes level 1
 
 
 def test_the_distance_chart_bins_the_travelled_kilometres(client: FlaskClient,
@@ -457,8 +466,20 @@ def test_the_distance_chart_bins_the_travelled_kilometres(client: FlaskClient,
 def test_the_unplaced_table_gives_the_reason(client: FlaskClient, make: Factory) -> None:
     seed, _ = allocated(client, make)
     html = client.get(f"/dashboard/rounds/{seed['round']}/results").get_data(as_text=True)
-    row = re.search(rf'<tr data-student="{seed["s3"]}">(.*?)</tr>', html, re.S)
-    assert row and "geen voorkeuren opgegeven" in row.group(1)
+    row = re.search(rf'<tr data-student="{seed["s3"]}"[^>]*>(.*?)</tr>', html, re.S)
+    assert row and "Geen voorkeurslijst ingeleverd." in row.group(1)
+
+
+def unplaced_row(client: FlaskClient, staff: dict[str, Any], rid: int, student: int,
+                 reason: str) -> str:
+    """Close and allocate the open round; the student's row among the unplaced for reason."""
+    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
+    token = sign_in(client, staff["h"])
+    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
+    html = client.get(f"/dashboard/rounds/{rid}/results?reason={reason}").get_data(as_text=True)
+    row = re.search(rf'<tr data-student="{student}"[^>]*>(.*?)</tr>', html, re.S)
+    assert row, html
+    return row.group(1)
 
 
 def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
@@ -473,14 +494,10 @@ def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
     for sid in (winner, loser):
         client.put(f"/api/v1/rounds/{rid}/preferences/{sid}", json={"offers": [only]},
                    headers=staff["h"])
-    client.post(f"/api/v1/rounds/{rid}/close", headers=staff["h"])
-    token = sign_in(client, staff["h"])
-    client.post(f"/dashboard/rounds/{rid}/allocate", data={"csrf_token": token})
-    html = client.get(f"/dashboard/rounds/{rid}/results?reason=outcompeted"
-                      ).get_data(as_text=True)
-    row = re.search(rf'<tr data-student="{loser}">(.*?)</tr>', html, re.S)
-    assert row and f'data-offer="{only}">Enige plek' in row.group(1)
-    assert "plaatsen gingen naar anderen" in row.group(1)
+    row = unplaced_row(client, staff, rid, loser, "outcompeted")
+    assert re.search(rf'data-offer="{only}"><span class="offer-title">Enige plek bij '
+                     r'Company \d+</span></li>', row)
+    assert "hadden geen plaats meer voor deze student" in row
 
 
 def test_the_unplaced_filter_keeps_one_reason(client: FlaskClient, make: Factory) -> None:
@@ -510,12 +527,13 @@ def test_the_shortage_table_lists_the_stored_cells(app: Flask, client: FlaskClie
     html = client.get(f"/dashboard/rounds/{rid}/results").get_data(as_text=True)
     table = re.search(r'<table class="data" id="shortage-table">.*?</table>', html, re.S)
     assert table and report["shortage"]
-    shown = re.findall(r'class="num would-place">(\d+)<', table.group(0))
-    assert shown == [str(c["would_place"]) for c in report["shortage"]]
+    shown = re.findall(r'class="would-place" data-value="(\d+)">([^<]*)<', table.group(0))
+    assert [int(v) for v, _ in shown] == [c["would_place"] for c in report["shortage"]]
     assert report["shortage"][0]["would_place"] == 2  # both losers fit an extra seat
+    assert shown[0][1] == "+2 plaatsen in deze cel → 2 studenten meer geplaatst"
     chart = re.search(r'<svg id="chart-shortage".*?</svg>', html, re.S).group(0)
-    assert 'data-series="extra geplaatst" data-label="twente · gastvrijheid · niveau 2" ' \
-           'data-value="2"' in chart
+    assert ('data-series="meer geplaatst" data-label="Twente · Voedsel en gastvrijheid · '
+            'niveau 2" data-value="2"') in chart
 
 
 def _csv_rows(response: Any) -> list[dict[str, str]]:
@@ -637,7 +655,7 @@ def test_a_finished_scenario_is_compared_with_the_current_allocation(client: Fla
     html = client.get(start_scenario(client, rid, token).headers["Location"]).get_data(
         as_text=True)
     row = re.search(r'<tr data-key="placed">(.*?)</tr>', html, re.S).group(1)
-    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["1", "2", "+1"]
+    assert re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', row) == ["1", "2", "+1"]
     sector = re.search(r'<tr data-sector="gastvrijheid">(.*?)</tr>', html, re.S).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', sector) == ["1", "1", "2", "2", "+1"]
 
@@ -652,19 +670,19 @@ def test_the_comparison_charts_show_the_stored_scenarios_rank_profile(
     values = [int(v) for v in re.findall(r'class="bar[^"]*"[^>]*data-value="(\d+)"', chart)]
     # Grouped bars, rank by rank: current then scenario.
     assert values[1::2] == stored["report"]["stats"]["rank_profile"]
-    assert "voorkeur waarop geplaatst" in chart and 'class="legend"' in chart
+    assert "keuze waarop geplaatst" in chart and 'class="legend"' in chart
     assert 'id="chart-compare-sectors"' in html
 
 
 def test_the_scenario_list_shows_name_requester_status_and_placed(client: FlaskClient,
                                                                   make: Factory) -> None:
-    staff, rid, token = tight_round(client, make)
+    _staff, rid, token = tight_round(client, make)
     start_scenario(client, rid, token, name="Plan B")
     html = client.get(f"/dashboard/rounds/{rid}/scenarios").get_data(as_text=True)
     row = re.search(r'<tr data-job="\d+" data-status="finished"[^>]*>(.*?)</tr>', html,
                     re.S).group(1)
-    assert "Plan B" in row and f"coordinator:school:{staff['school']}" in row
-    assert "+100% plaatsen in gastvrijheid" in row and "klaar" in row
+    assert "Plan B" in row and "Coördinator · School " in row and "coordinator" not in row
+    assert "+100% plaatsen in Voedsel en gastvrijheid" in row and "klaar" in row
     assert "2 van 2" in row
 
 
@@ -679,7 +697,8 @@ def test_a_failed_scenario_shows_its_error_instead_of_a_comparison(
         session.execute(update(Job).where(Job.id == job_id).values(
             status="failed", error="MemoryError: out of memory"))
     html = client.get(f"/dashboard/rounds/{rid}/scenarios?job={job_id}").get_data(as_text=True)
-    assert 'data-state="failed"' in html and "mislukt: MemoryError: out of memory" in html
+    assert 'data-state="failed"' in html and "mislukt: start opnieuw" in html
+    assert "MemoryError" not in html  # the operator's detail stays in the job log
     assert 'id="compare-table"' not in html
     assert re.search(rf'<tr data-job="{job_id}" data-status="failed"', html)
 
@@ -828,7 +847,7 @@ def test_the_student_page_names_the_rule_an_entry_breaks(client: FlaskClient,
     with client.application.app_context(), db.transaction() as session:
         session.execute(update(Student).where(Student.id == seed["s1"]).values(level=4))
     html = client.get(f"/dashboard/students/{seed['s1']}").get_data(as_text=True)
-    assert html.count("nee: niveau past niet") == 2
+    assert html.count("nee: het niveau past niet") == 2
 
 
 def test_the_student_page_is_refused_outside_the_coordinators_scope(
@@ -863,3 +882,60 @@ def test_pages_may_load_only_the_apps_own_script_and_styles(client: FlaskClient)
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+
+
+# Error pages ------------------------------------------------------------------------------
+
+def test_a_lost_database_gives_a_dutch_page_not_problem_json(
+        client: FlaskClient, make: Factory, monkeypatch: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from service.web.staff import analysis
+
+    sign_in(client, coordinator(make)["h"])
+
+    def down(*_args: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(analysis, "round_rows", down)
+    response = client.get("/dashboard/rounds")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Leerplek is even niet bereikbaar" in html and "connection refused" not in html
+
+
+
+def test_an_unknown_dashboard_address_gives_the_dutch_404_page(client: FlaskClient,
+                                                               make: Factory) -> None:
+    sign_in(client, coordinator(make)["h"])
+    response = client.get("/dashboard/no/such/page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Deze pagina bestaat niet" in response.get_data(as_text=True)
+    assert client.get("/web/static/dashboard.css").status_code == 200
+
+
+def test_an_ineligible_list_names_the_rule_each_entry_breaks(app: Flask, client: FlaskClient,
+                                                            make: Factory) -> None:
+    from service.models import Student
+
+    staff = coordinator(make)
+    rid = client.post("/api/v1/rounds", json={"name": "Verhuisd"},
+                      headers=staff["h"]).get_json()["id"]
+    near = make.offer(title="Dichtbij", levels=[2, 3], round_id=rid, lat=52.22, lon=6.89)
+    far = make.offer(title="Ver weg", levels=[2, 4], round_id=rid, lat=52.32, lon=6.89)
+    make.offer(title="Past wel", levels=[4], round_id=rid, lat=52.22, lon=6.89)
+    student = make.student(staff["school"], lat=52.22, lon=6.89)
+    client.post(f"/api/v1/rounds/{rid}/open", headers=staff["h"])
+    assert client.put(f"/api/v1/rounds/{rid}/preferences/{student}",
+                      json={"offers": [near, far]}, headers=staff["h"]).status_code == 200
+    with app.app_context(), db.transaction() as session:
+        # After the list was handed in, the student moved up a level and may travel 5 km.
+        session.execute(update(Student).where(Student.id == student).values(
+            level=4, max_travel_km=5.0))
+    row = unplaced_row(client, staff, rid, student, "preferences_ineligible")
+    entries = re.findall(r'<li class="lost" data-offer="(\d+)"><span class="offer-title">'
+                         r'([^<]*)</span>: ([^<]*)</li>', row)
+    assert entries == [
+        (str(near), "Dichtbij bij " + entries[0][1].split(" bij ")[1], "het niveau past niet"),
+        (str(far), "Ver weg bij " + entries[1][1].split(" bij ")[1],
+         "te ver weg: 11,1 km, hoogstens 5,0 km")]

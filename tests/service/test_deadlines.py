@@ -151,4 +151,4 @@ def test_the_dashboard_sets_the_deadline_of_a_published_round(client: FlaskClien
         2030, 6, 1, 15, 0, tzinfo=dt.UTC)
     assert body["no_response"] == "accept"
     page = client.get(r["url"].replace("/api/v1", "/dashboard")).get_data(as_text=True)
-    assert "01-06-2030 17:00" in page
+    assert "1 juni 2030, 17:00" in page  # texts.moment: Dutch date words, local time

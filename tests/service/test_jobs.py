@@ -294,7 +294,7 @@ def test_a_dashboard_step_waits_for_a_running_allocation(
     finally:
         pause.release()  # a refused test still lets the held job end
     assert response.status_code == 409
-    assert f"job {job['id']}" in response.get_data(as_text=True)
+    assert f"taak {job['id']}" in response.get_data(as_text=True)  # the page is Dutch
     assert status == "closed"
     assert wait_for(client, job["id"], r["staff"])["status"] == "finished"
 

@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from service import texts
 from service.audit.log import student_events
 from service.directory.offers import offer_filter, offer_query
 from service.directory.students import student_filter, student_query
@@ -47,21 +51,10 @@ from service.rounds.lifecycle import round_offer_rows, round_query
 from service.rounds.loading import offer_model, student_model
 from service.rounds.participation import participants
 from solver.eligibility import great_circle_km
-from solver.model import LEVELS
-from solver.verify import haversine_km, ineligibility
+from solver.model import LEVELS, PREFERENCES_INELIGIBLE
 
 DISTANCE_BINS = (0, 5, 10, 15, 20, 30, 40, 60)  # km; the last bin is open-ended
 PAGE_SIZE = 50
-REASONS = {
-    "no_preferences": "geen voorkeuren opgegeven",
-    "no_eligible_offer": "geen passende plaats in de ronde",
-    "preferences_ineligible": "voorkeuren niet passend",
-    "outcompeted": "plaatsen gingen naar anderen",
-}
-STATUS_LABELS = {
-    "draft": "concept", "open": "open", "closed": "gesloten", "allocated": "ingedeeld",
-    "published": "gepubliceerd", "finished": "afgerond",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +148,18 @@ class Results:
 def rank_profile(report: dict[str, Any]) -> tuple[list[str], list[int]]:
     """Placed students per preference rank, the unranked placements last."""
     profile = [int(v) for v in report["stats"].get("rank_profile", [])]
-    labels = [f"{i + 1}e" for i in range(len(profile))]
-    if profile:
-        labels[-1] = "buiten lijst"
-    return labels, profile
+    return rank_labels(max(len(profile) - 1, 0)) if profile else [], profile
+
+
+def rank_labels(ranked: int) -> list[str]:
+    """"1e", "2e", … for ``ranked`` places on the list, then the placements outside it."""
+    return [_("choice %(rank)s", rank=i + 1) for i in range(ranked)] + [_("outside the list")]
 
 
 def reason_counts(report: dict[str, Any]) -> list[tuple[str, str, int]]:
     counts = Counter(u["reason"] for u in report.get("unassigned", []))
-    return [(code, REASONS.get(code, code), counts[code]) for code in REASONS if counts[code]]
+    return [(code, texts.reason_label(code), counts[code]) for code in texts.REASON_LABELS
+            if counts[code]]
 
 
 def fill_rates(session: Session, rnd: Round) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
@@ -212,8 +208,9 @@ def distances(session: Session, rnd: Round) -> tuple[np.ndarray[Any, Any], int]:
 def distance_histogram(km: np.ndarray[Any, Any]) -> tuple[list[str], list[int]]:
     edges = [*DISTANCE_BINS, math.inf]
     counts, _ = np.histogram(km, bins=edges)
-    labels = [f"{a}–{b}" for a, b in itertools.pairwise(DISTANCE_BINS)]
-    labels.append(f"{DISTANCE_BINS[-1]}+")
+    labels = [f"{texts.number(a)}–{texts.number(b)}"
+              for a, b in itertools.pairwise(DISTANCE_BINS)]
+    labels.append(f"{texts.number(DISTANCE_BINS[-1])}+")
     return labels, [int(c) for c in counts]
 
 
@@ -236,15 +233,24 @@ def results(session: Session, rnd: Round) -> Results:
 
 
 @dataclass(frozen=True, slots=True)
+class LostOffer:
+    """An offer on an unplaced student's list, and why it did not take them."""
+
+    offer_id: int
+    title: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnplacedRow:
     student_id: int
     student_number: str
-    reason: str
-    detail: str
-    lost: list[tuple[int, str]]  # the full offers the student ranked: (id, title)
+    code: str
+    reason: str  # the plain sentence for ``code``
+    lost: list[LostOffer]  # the listed offers that had no seat left for the student
 
 
-def unplaced(session: Session, report: dict[str, Any], reason: str | None,
+def unplaced(session: Session, rnd: Round, report: dict[str, Any], reason: str | None,
              number: int) -> Paged:
     """One page of the unplaced students of a (scoped) report, with the titles of the
     offers they lost."""
@@ -255,13 +261,51 @@ def unplaced(session: Session, report: dict[str, Any], reason: str | None,
     offer_ids = {int(o) for u in chunk for o in u.get("offers", [])}
     numbers = dict(session.execute(
         select(Student.id, Student.student_number).where(Student.id.in_(student_ids))).all())
-    titles = dict(session.execute(
-        select(Offer.id, Offer.title).where(Offer.id.in_(offer_ids))).all())
+    titles = {oid: _("%(title)s at %(company)s", title=title, company=company)
+              for oid, title, company in session.execute(
+                  select(Offer.id, Offer.title, Company.name)
+                  .join(Company, Company.id == Offer.company_id)
+                  .where(Offer.id.in_(offer_ids)))}
+    # The engine names the listed offers that had no seat left for the student, not whether
+    # an offer was full, kept its last seats for students with priority or sat in a full
+    # hybrid environment: the row's sentence says what is certain, once, and ``why`` stays
+    # empty until the engine tells which (texts.SEAT_TAKEN has the words).
+    listed = ineligible_entries(session, rnd, [int(u["student_id"]) for u in chunk
+                                               if u["reason"] == PREFERENCES_INELIGIBLE])
     rows = [UnplacedRow(int(u["student_id"]), numbers.get(int(u["student_id"]), "?"),
-                        REASONS.get(u["reason"], u["reason"]), u.get("detail", ""),
-                        [(int(o), titles.get(int(o), "")) for o in u.get("offers", [])])
+                        u["reason"], texts.reason_for_staff(u["reason"]),
+                        listed.get(int(u["student_id"])) or
+                        [LostOffer(int(o), titles.get(int(o), _("offer %(id)s", id=o)), "")
+                         for o in u.get("offers", [])])
             for u in chunk]
     return Paged(rows, number, len(entries))
+
+
+def ineligible_entries(session: Session, rnd: Round, student_ids: list[int]
+                       ) -> dict[int, list[LostOffer]]:
+    """The counted entries on these students' lists, each with the rules it breaks for them.
+
+    The engine only says that none of a student's entries fits; which rule each breaks comes
+    from its own per-pair check (texts.why_not_eligible), for the one page shown.
+    """
+    if not student_ids:
+        return {}
+    students = {s.id: student_model(s) for s in session.scalars(
+        select(Student).where(Student.id.in_(student_ids)))}
+    entries = session.execute(
+        select(Preference.student_id, Offer, Company.name)
+        .join(Offer, Offer.id == Preference.offer_id)
+        .join(Company, Company.id == Offer.company_id)
+        .where(Preference.round_id == rnd.id, Preference.student_id.in_(student_ids),
+               Preference.rank <= rnd.max_preferences)
+        .order_by(Preference.student_id, Preference.rank)).all()
+    out: dict[int, list[LostOffer]] = {}
+    for student_id, offer, company in entries:
+        why = texts.why_not_eligible(students[student_id], offer_model(offer))
+        out.setdefault(student_id, []).append(LostOffer(
+            offer.id, _("%(title)s at %(company)s", title=offer.title, company=company),
+            "; ".join(why)))
+    return out
 
 
 def export_schools(session: Session, rnd: Round,
@@ -342,9 +386,9 @@ def student_table(session: Session, p: Principal, filters: dict[str, Any], searc
             latest_placements(session, [s.id for s in rows]))
 
 
-PLACEMENT_FILTERS = {"geplaatst": "geplaatst", "niet-geplaatst": "niet geplaatst"}
-ASSIGNMENT_LABELS = {"proposed": "voorstel", "accepted": "geaccepteerd",
-                     "declined": "afgewezen"}
+PLACEMENT_FILTERS = {"geplaatst": _l("placed"), "niet-geplaatst": _l("not placed")}
+ASSIGNMENT_LABELS = {"proposed": _l("proposal"), "accepted": _l("accepted"),
+                     "declined": _l("declined")}
 
 
 def _placed() -> ColumnElement[bool]:
@@ -374,11 +418,6 @@ def latest_placements(session: Session, student_ids: list[int]) -> dict[int, Pla
     return out
 
 
-# Rule numbers of solver.verify.ineligibility (docs/ENGINE.md) in words.
-RULE_WORDS = {"1": "niveau past niet", "2": "leerweg past niet", "3": "regio past niet",
-              "4": "te ver weg", "5": "opleiding past niet", "6": "periode past niet"}
-
-
 @dataclass(frozen=True, slots=True)
 class ListEntry:
     rank: int
@@ -395,20 +434,8 @@ class StudentRound:
 
 
 def _why_not(student: Student, offer: Offer) -> list[str]:
-    me, it = student_model(student), offer_model(offer)
-    words = []
-    for rule in ineligibility(me, it):
-        number = rule.split(" ", 1)[0]
-        if number == "4" and me.location and it.location and me.max_travel_km is not None:
-            km = haversine_km(me.location, it.location)
-            words.append(f"te ver weg: {_km(km)} (hoogstens {_km(me.max_travel_km)})")
-        else:
-            words.append(RULE_WORDS.get(number, rule))
-    return words
-
-
-def _km(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " km"
+    """The rules the entry breaks, in words (the engine's check, named by service.texts)."""
+    return texts.why_not_eligible(student_model(student), offer_model(offer))
 
 
 def student_rounds(session: Session, student: Student) -> list[StudentRound]:
@@ -438,13 +465,13 @@ def student_rounds(session: Session, student: Student) -> list[StudentRound]:
 
 
 HISTORY_ACTIONS = {
-    "student.create": "gegevens ingevoerd", "student.update": "gegevens gewijzigd",
-    "student.import": "ingelezen", "student.erase": "persoonsgegevens gewist",
-    "preferences.submit": "voorkeurslijst ingeleverd of gewijzigd",
-    "assignment.accept": "plaatsing geaccepteerd", "assignment.decline": "plaatsing afgewezen",
+    "student.create": _l("details entered"), "student.update": _l("details changed"),
+    "student.import": _l("imported"), "student.erase": _l("personal data erased"),
+    "preferences.submit": _l("list of preferences handed in or changed"),
+    "assignment.accept": _l("placement accepted"), "assignment.decline": _l("placement declined"),
 }
-ACTOR_ROLES = {"admin": "beheerder", "coordinator": "coördinator", "company": "leerbedrijf",
-               "student": "student", "system": "systeem"}
+ACTOR_ROLES = {"admin": _l("administrator"), "coordinator": _l("coordinator"),
+               "company": _l("company"), "student": _l("student"), "system": _l("system")}
 
 
 def student_history(session: Session, student: Student,
@@ -496,21 +523,40 @@ class ScenarioRow:
         return dict(self.scenario.report.get("stats") or {}) if self.scenario else {}
 
 
+POLICY_SETTINGS = {  # the what-if policy fields besides the objective, in words
+    "priority_first": _l("priority students first"),
+    "place_unranked": _l("also place outside the list"),
+    "max_preferences": _l("longest list"),
+    "seed": _l("lottery number"),
+    "time_limit_s": _l("computing time (seconds)"),
+}
+
+
 def _percent(factor: float) -> str:
     change = round((float(factor) - 1) * 100)
-    return f"{change:+d}%"
+    return texts.signed(change) + "%"
 
 
 def describe_overrides(params: dict[str, Any]) -> str:
     """What a scenario changes, in words: its policy, scaled sectors and regions, capacities."""
-    parts = [f"doel: {value}" if key == "objective" else f"{key}: {value}"
-             for key, value in params.get("policy", {}).items()]
+    parts = []
+    for key, value in params.get("policy", {}).items():
+        if key == "objective":
+            parts.append(_("policy: %(name)s", name=texts.policy_name(str(value))))
+        elif key in POLICY_SETTINGS:
+            parts.append(_("%(setting)s: %(value)s", setting=POLICY_SETTINGS[key],
+                           value=_("yes") if value is True else _("no") if value is False
+                           else value))
     for rule in params.get("scale", []):
-        where = " · ".join(str(rule[k]) for k in ("region", "sector") if rule.get(k))
-        parts.append(f"{_percent(rule['factor'])} plaatsen in {where or 'alle sectoren'}")
+        names = [texts.region_name(rule["region"]) if rule.get("region") else None,
+                 texts.sector_name(rule["sector"]) if rule.get("sector") else None]
+        where = " · ".join(n for n in names if n) or _("all sectors")
+        parts.append(_("%(change)s seats in %(where)s", change=_percent(rule["factor"]),
+                       where=where))
     if params.get("capacity"):
-        parts.append(f"eigen capaciteit voor {len(params['capacity'])} plaatsen")
-    return ", ".join(parts) or "geen wijzigingen"
+        parts.append(ngettext("own capacity for %(num)s offer", "own capacity for %(num)s offers",
+                              len(params["capacity"]), num=len(params["capacity"])))
+    return ", ".join(parts) or _("no changes")
 
 
 def scenario_rows(session: Session, rnd: Round, number: int) -> Paged:
@@ -549,7 +595,7 @@ def aligned_rank_profiles(now: list[int], then: list[int]
 
     (ranked_a, out_a), (ranked_b, out_b) = split(now), split(then)
     width = max(len(ranked_a), len(ranked_b))
-    labels = [f"{i + 1}e" for i in range(width)] + ["buiten lijst"]
+    labels = rank_labels(width)
     return (labels, ranked_a + [0] * (width - len(ranked_a)) + [out_a],
             ranked_b + [0] * (width - len(ranked_b)) + [out_b])
 
@@ -561,6 +607,8 @@ class CompareRow:
     now: str
     then: str
     delta: str
+    now_value: float | None = None  # the figures as numbers, for tests and scripts
+    then_value: float | None = None
 
 
 def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
@@ -568,25 +616,32 @@ def compare_rows(comparison: dict[str, Any], now_stats: dict[str, Any],
     """The comparison table: the headline figures of service.rounds.scenarios.compare, then the
     rank sum and unranked placements from both reports' stats."""
     now, then, delta = comparison["current"], comparison["scenario"], comparison["delta"]
-    rows = [CompareRow(key, label, str(now[key]), str(then[key]), f"{delta[key]:+d}")
-            for key, label in (("placed", "Geplaatst"),
-                               ("kept", "Behouden uit een eerdere ronde"),
-                               ("placed_priority", "Voorrang geplaatst"))]
-    rows.insert(0, CompareRow("students", "Studenten", str(now["students"]),
-                              str(then["students"]), ""))
-    rows.append(CompareRow("placed_share", "Aandeel geplaatst",
-                           f"{now['placed_share']:.1%}", f"{then['placed_share']:.1%}",
-                           f"{delta['placed_share'] * 100:+.1f} procentpunt"))
-    for key, label in (("rank_sum", "Som van voorkeuren"),
-                       ("unranked_placed", "Buiten lijst geplaatst")):
-        a, b = now_stats.get(key), then_stats.get(key)
-        rows.append(CompareRow(key, label, "–" if a is None else str(a),
-                               "–" if b is None else str(b),
-                               "" if a is None or b is None else f"{b - a:+d}"))
 
-    def mean(value: Any) -> str:
-        return "–" if value is None else f"{value:.2f}"
+    def count(value: int | None) -> str:
+        return "–" if value is None else texts.number(value)
 
-    rows.append(CompareRow("mean_rank", "Gemiddelde voorkeur", mean(now["mean_rank"]),
-                           mean(then["mean_rank"]), ""))
+    def counted(key: str, label: str, a: int | None, b: int | None, signed: bool = True
+                ) -> CompareRow:
+        change = texts.signed(b - a) if signed and a is not None and b is not None else ""
+        return CompareRow(key, label, count(a), count(b), change, a, b)
+
+    rows = [counted("students", _("Students"), now["students"], then["students"], False),
+            counted("placed", _("Placed"), now["placed"], then["placed"]),
+            counted("kept", _("Kept from an earlier round"), now["kept"], then["kept"]),
+            counted("placed_priority", _("Students with priority placed"),
+                    now["placed_priority"], then["placed_priority"]),
+            CompareRow("placed_share", _("Share placed"), texts.percent(now["placed_share"]),
+                       texts.percent(then["placed_share"]),
+                       _("%(change)s percentage points",
+                         change=texts.signed(delta["placed_share"] * 100, 1)),
+                       now["placed_share"], then["placed_share"])]
+    for key, label in (("rank_sum", _("Sum of the choices placed on")),
+                       ("unranked_placed", _("Placed outside the list"))):
+        rows.append(counted(key, label, now_stats.get(key), then_stats.get(key)))
+
+    def mean(value: float | None) -> str:
+        return "–" if value is None else _("on average %(mean)s", mean=texts.decimal(value))
+
+    rows.append(CompareRow("mean_rank", _("Place on their list"), mean(now["mean_rank"]),
+                           mean(then["mean_rank"]), "", now["mean_rank"], then["mean_rank"]))
     return rows

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import texts
 from service.extensions import db
 from service.identity.principals import Principal
 from service.jobs.lock import active_allocation, reap
@@ -20,10 +22,6 @@ from service.jobs.runner import ALLOCATABLE, dispatch, request_job, visible_job
 from service.models import Job, JobKind, JobStatus, Round
 from service.rounds.scenarios import check_overrides
 
-PHASES = {"queued": "in de wachtrij", "loading": "gegevens laden", "solving": "indelen",
-          "writing": "opslaan", "done": "klaar"}
-STATES = {"queued": "in de wachtrij", "running": "bezig", "finished": "klaar",
-          "failed": "mislukt"}
 IDLE = {"state": "idle", "phase": "", "percent": 0, "message": ""}
 
 
@@ -51,15 +49,38 @@ def start_scenario(p: Principal, rnd: Round, params: dict[str, Any]) -> Job:
     return job
 
 
+def _phase(code: str) -> str:
+    return texts.label(texts.JOB_PHASE, code) if code else ""
+
+
+def described(state: dict[str, Any]) -> dict[str, Any]:
+    """The state with ``text``: what the page shows, in the reader's language (the page's
+    script shows this text as it is, so no words live in the script)."""
+    kind = state["state"]
+    if kind == "running":
+        text = _("%(phase)s · %(percent)s%%", phase=state["phase"] or texts.label(
+            texts.JOB_STATE, "running"), percent=state["percent"])
+    elif kind == "queued":
+        text = state["phase"] or texts.label(texts.JOB_STATE, "queued")
+    elif kind == "failed":
+        # A job's own message is written for operators (in English); the page says that it
+        # failed and that it can be started again.
+        text = _("failed: start it again, or ask the administrator to look at the job log")
+    else:
+        text = texts.label(texts.JOB_STATE, kind)
+    return {**state, "text": text}
+
+
 def job_state(job: Job) -> dict[str, Any]:
-    """``{"state": queued|running|finished|failed, "phase", "percent", "message"}``."""
+    """``{"state": queued|running|finished|failed, "phase", "percent", "message", "text"}``."""
     if job.status == JobStatus.FAILED:
-        return {"state": "failed", "phase": PHASES.get(job.phase, job.phase),
-                "percent": job.percent, "message": job.error or ""}
+        return described({"state": "failed", "phase": _phase(job.phase),
+                          "percent": job.percent, "message": job.error or ""})
     if job.status == JobStatus.FINISHED:
-        return {"state": "finished", "phase": PHASES["done"], "percent": 100, "message": ""}
-    return {"state": job.status, "phase": PHASES.get(job.phase, job.phase),
-            "percent": job.percent, "message": job.step or ""}
+        return described({"state": "finished", "phase": _phase("done"), "percent": 100,
+                          "message": ""})
+    return described({"state": job.status, "phase": _phase(job.phase),
+                      "percent": job.percent, "message": job.step or ""})
 
 
 def state(session: Session, rnd: Round) -> dict[str, Any]:
@@ -69,11 +90,12 @@ def state(session: Session, rnd: Round) -> dict[str, Any]:
         select(Job).where(Job.round_id == rnd.id, Job.kind == JobKind.ALLOCATE.value)
         .order_by(Job.id.desc()).limit(1))
     if job is None:
-        return dict(IDLE)
+        return described(dict(IDLE))
     report = rnd.report or {}
     if job.status == JobStatus.FINISHED and report.get("status") == "infeasible":
-        return {"state": "failed", "phase": PHASES["done"], "percent": 100,
-                "message": report.get("message", "")}
+        return {**described({"state": "failed", "phase": _phase("done"), "percent": 100,
+                             "message": report.get("message", "")}),
+                "text": texts.label(texts.RESULT_STATUS, "infeasible")}
     return job_state(job)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import (
@@ -23,13 +23,19 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from werkzeug.exceptions import HTTPException
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, NotFound
 
+from service import texts
 from service.audit.log import utc
 from service.directory.offers import offer_filter
 from service.directory.students import can_see_student, student_filter
 from service.errors import Problem
 from service.extensions import db
+from service.jobs.runner import requester
 from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
 from service.rounds.lifecycle import (
     TRANSITIONS,
@@ -56,23 +62,66 @@ from service.web.session import (
 from service.web.staff import analysis, charts, progress
 from solver.model import LEVELS, OBJECTIVES, PATHWAYS, POLICY_DEFAULTS, POLICY_FIELDS, POLICY_LIMITS
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard",
                       template_folder="templates")
 blueprint.after_request(page_headers)
 SURFACE = "staff"
 PUBLIC = ("dashboard.login",)
-REFUSED_ROLE = ("Het dashboard is alleen voor coördinatoren en beheerders; een {role}-token "
-                "heeft hier geen toegang.")
+REFUSED_ROLE = _l("The dashboard is for coordinators and administrators only; a token for a "
+                  "%(role)s gives no access here.")
 ACTIONS = {  # action -> (button text, what the confirmation page warns about)
-    "open": ("Openen", "Studenten kunnen dan hun voorkeuren opgeven."),
-    "close": ("Sluiten", "Er kunnen daarna geen voorkeuren meer worden opgegeven."),
-    "reopen": ("Heropenen", "Studenten kunnen hun voorkeuren weer wijzigen."),
-    "allocate": ("Indelen", "De indeling wordt berekend; een eerdere, nog niet gepubliceerde "
-                            "indeling wordt vervangen."),
-    "publish": ("Publiceren", "Studenten en bedrijven zien daarna hun plaatsing. Dit kan niet "
-                              "ongedaan worden gemaakt."),
-    "finish": ("Afronden", "De ronde wordt afgesloten."),
+    "open": (_l("Open"), _l("Students can then hand in their lists of preferences.")),
+    "close": (_l("Close"), _l("After this, lists of preferences can no longer be handed in.")),
+    "reopen": (_l("Reopen"), _l("Students can change their lists of preferences again.")),
+    "allocate": (_l("Allocate"), _l("The allocation is computed; an earlier allocation that "
+                                    "has not been published yet is replaced.")),
+    "publish": (_l("Publish"), _l("Students and companies then see their placement. This "
+                                  "cannot be undone.")),
+    "finish": (_l("Finish"), _l("The round is closed for good.")),
 }
+# What a person reads for an error status; the service's own details are written for API
+# clients (in English, with ids), so pages show these instead.
+STATUS_TEXTS = {
+    400: _l("The request was not valid."),
+    401: _l("Please sign in first."),
+    403: _l("You do not have access to this page."),
+    404: _l("This page does not exist, or it is outside what you may see."),
+    405: _l("This page cannot be used like that."),
+    409: _l("That is not possible in the round's current state. Reload the round to see "
+            "which steps are possible now."),
+    413: _l("What you sent is too large."),
+    414: _l("The address is too long."),
+    415: _l("What you sent has a format the dashboard does not accept."),
+    422: _l("What you filled in is not valid."),
+    429: _l("Too many requests in a short time. Please try again in a minute."),
+    503: _l("The service cannot be reached for a moment. Please try again later."),
+}
+UNEXPECTED = _l("Something went wrong on our side. Please try again later.")
+# Per round-form field: what a valid value is, shown when the value is refused.
+ROUND_FIELD_HINTS = {
+    "name": _l("Give a name of 1 to 200 characters."),
+    "objective": _l("Choose one of the policies."),
+    "school_id": _l("Give the number of an existing school, or leave it empty."),
+    "region": _l("Choose a region, or the whole province."),
+    "priority_first": _l("Tick the box or leave it empty."),
+    "place_unranked": _l("Tick the box or leave it empty."),
+    "respond_by": _l("Give a date and time, or leave it empty."),
+    "no_response": _l("Choose what happens without an answer."),
+}
+
+
+class PageError(Exception):
+    """An error the dashboard itself explains, in the reader's language."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def status_text(status: int) -> str:
+    return str(STATUS_TEXTS.get(status, UNEXPECTED))
 
 
 @blueprint.before_request
@@ -80,35 +129,46 @@ def guard() -> ResponseReturnValue | None:
     """CSRF on every POST (sign-in included), then a valid staff session on every page."""
     if request.method == "POST" and not csrf_valid(request.form.get(CSRF_FIELD)):
         return render_template("dashboard/error.html", status=400,
-                               message="Het formulier is verlopen of ongeldig (CSRF-controle). "
-                                       "Laad de pagina opnieuw en probeer het nog eens."), 400
+                               message=_("The form has expired or is not valid. Reload the "
+                                         "page and try again.")), 400
     if request.endpoint in PUBLIC:
         return None
     try:
         principal = signed_in(request, SURFACE, STAFF)
     except Problem as exc:  # 429: this address failed to sign in too often
         return render_template("dashboard/error.html", status=exc.status,
-                               message="Te veel mislukte aanmeldpogingen vanaf dit adres. "
-                                       "Probeer het later opnieuw."), exc.status, exc.headers
+                               message=_("Too many failed sign-ins from this address. Try again "
+                                         "later.")), exc.status, exc.headers
     if principal is None:
         if request.endpoint in ("dashboard.round_progress", "dashboard.job_progress"):
-            return jsonify({"error": "niet aangemeld"}), 401
+            return jsonify({"error": _("not signed in")}), 401
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
     return None
 
 
 @blueprint.context_processor
 def globals_() -> dict[str, Any]:
-    return {"principal": g.get("principal"), "status_labels": analysis.STATUS_LABELS,
-            "local_time": local_time}
+    principal = g.get("principal")
+    return {"principal": principal, "who": texts.who(principal) if principal else "",
+            "page_language": str(get_locale() or texts.DEFAULT_LOCALE).replace("_", "-"),
+            "requester": requester_text,
+            "local_time": texts.moment}
+
+
+def requester_text(label: str) -> str:
+    """Who asked for a job, in words (a stored label like "coordinator:school:1")."""
+    principal = requester(label)
+    return texts.who(principal) if principal else label
+
+
+@blueprint.errorhandler(PageError)
+def page_error(exc: PageError) -> ResponseReturnValue:
+    return render_template("dashboard/error.html", status=exc.status,
+                           message=exc.message), exc.status
 
 
 # Times on the pages are Dutch wall-clock times; stored ones are UTC.
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
-
-
-def local_time(moment: dt.datetime) -> str:
-    return utc(moment).astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+LOCAL_ZONE = texts.LOCAL_TIME
 
 
 def _round_values(rnd: Round) -> dict[str, Any]:
@@ -122,15 +182,44 @@ def _round_values(rnd: Round) -> dict[str, Any]:
 
 @blueprint.errorhandler(Problem)
 def problem_page(exc: Problem) -> ResponseReturnValue:
-    return render_template("dashboard/error.html", status=exc.status, message=exc.detail,
-                           errors=exc.errors), exc.status
+    job = (exc.extra or {}).get("job")
+    if exc.status == 409 and isinstance(job, dict) and "id" in job:
+        # The one conflict a coordinator can simply wait out: say so, with the job's number.
+        message = _("The round is being allocated right now (task %(job)s). Wait until that "
+                    "has finished, then try again.", job=job["id"])
+    else:
+        message = status_text(exc.status)
+    return render_template("dashboard/error.html", status=exc.status,
+                           message=message), exc.status
 
 
 @blueprint.errorhandler(HTTPException)
 def http_page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     return render_template("dashboard/error.html", status=status,
-                           message=exc.description), status
+                           message=status_text(status)), status
+
+
+@blueprint.errorhandler(ma.ValidationError)
+@blueprint.errorhandler(IntegrityError)
+@blueprint.errorhandler(OperationalError)
+@blueprint.errorhandler(InterfaceError)
+@blueprint.errorhandler(Exception)
+def failure_page(exc: Exception) -> ResponseReturnValue:
+    """What the app answers API clients with problem+json, as a page: the database down
+    (503), a conflict with stored data (409), refused input (422), anything else (500)."""
+    db.session.rollback()  # nothing half-done survives, as in the API's handlers
+    if isinstance(exc, OperationalError | InterfaceError):
+        status = 503
+    elif isinstance(exc, IntegrityError):
+        status = 409
+    elif isinstance(exc, ma.ValidationError):
+        status = 422
+    else:
+        log.exception("dashboard page failed")
+        status = 500
+    return render_template("dashboard/error.html", status=status,
+                           message=status_text(status)), status
 
 
 def _page_number() -> int:
@@ -152,7 +241,7 @@ class Login(MethodView):
     def post(self) -> ResponseReturnValue:
         """Sign in with a coordinator or admin token."""
         try:
-            sign_in(request.form.get("token", ""), SURFACE, STAFF, REFUSED_ROLE)
+            sign_in(request.form.get("token", ""), SURFACE, STAFF, str(REFUSED_ROLE))
         except SignInRefused as refused:
             return render_template("dashboard/login.html", error=refused.message,
                                    next=request.form.get("next", "")), refused.status, \
@@ -173,13 +262,33 @@ class Logout(MethodView):
 
 # Rounds -----------------------------------------------------------------------------------
 
+def _round_form_errors(exc: ma.ValidationError) -> dict[str, str]:
+    """The refused fields, each with what a valid value is."""
+    fields = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
+    return {key: round_field_hint(key) for key in fields}
+
+
+def round_field_hint(key: str) -> str:
+    if key in POLICY_LIMITS:
+        low, high = POLICY_LIMITS[key]
+        return str(_("A number from %(low)s to %(high)s.", low=texts.number(low)
+                     if float(low).is_integer() else texts.decimal(low, 3),
+                     high=texts.number(high)))
+    return str(ROUND_FIELD_HINTS.get(key, status_text(422)))
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return sorted(texts.region_names().items(), key=lambda pair: pair[1])
+
+
 # The policy's yes/no fields, shown as checkboxes.
 CHECKBOXES = tuple(k for k in POLICY_FIELDS if isinstance(getattr(POLICY_DEFAULTS, k), bool))
 
 
-def _round_form(rnd: Round | None, values: Any, errors: Any) -> str:
+def _round_form(rnd: Round | None, values: Any, errors: dict[str, str]) -> str:
     return render_template("dashboard/round_form.html", rnd=rnd, values=values,
-                           objectives=OBJECTIVES, limits=POLICY_LIMITS, errors=errors)
+                           objectives=OBJECTIVES, limits=POLICY_LIMITS, errors=errors,
+                           regions=_region_choices())
 
 
 def _round_form_data(form: Any, partial: bool) -> dict[str, Any]:
@@ -220,7 +329,7 @@ class RoundNew(MethodView):
         try:
             data = _round_form_data(request.form, partial=False)
         except ma.ValidationError as exc:
-            return _round_form(None, request.form, exc.messages), 422
+            return _round_form(None, request.form, _round_form_errors(exc)), 422
         with db.transaction() as session:
             rnd = create_round(session, current(), data)
         return redirect(url_for("dashboard.round_detail", round_id=rnd.id))
@@ -238,7 +347,7 @@ class RoundEdit(MethodView):
         try:
             data = _round_form_data(request.form, partial=True)
         except ma.ValidationError as exc:
-            return _round_form(rnd, request.form, exc.messages), 422
+            return _round_form(rnd, request.form, _round_form_errors(exc)), 422
         data.pop("school_id", None)
         data.pop("region", None)  # the tenant never changes after creation
         with db.transaction() as session:
@@ -293,40 +402,51 @@ class RoundResults(MethodView):
         """Placed share, rank profile, fill, distances, the unplaced and the shortage."""
         rnd = _round(round_id)
         if rnd.report is None:
-            raise Problem(409, "Deze ronde is nog niet ingedeeld.")
+            raise PageError(409, _("This round has not been allocated yet."))
         res = analysis.results(db.session, rnd)
         report = scoped_report(db.session, current(), rnd)
         reason = request.args.get("reason") or None
-        shortage_labels = [f"{c['region']} · {c['sector']} · niveau {c['level']}"
+        if reason not in texts.REASON_LABELS:
+            reason = None
+        shortage_labels = [_("%(region)s · %(sector)s · level %(level)s",
+                             region=texts.region_name(c["region"]),
+                             sector=texts.sector_name(c["sector"]), level=c["level"])
                            for c in res.shortage]
+        placed, chose = _("placed"), _("students")
+        sectors = [(code, texts.sector_name(code)) for code in res.sectors]
+        regions = [(code, texts.region_name(code)) for code in res.regions]
         figures = {
             "rank": charts.bar_chart(
-                "chart-rank", "Geplaatste studenten per voorkeur", res.rank_labels,
-                [charts.Series("geplaatst", res.rank_counts)], "voorkeur waarop geplaatst",
-                "studenten"),
+                "chart-rank", _("Placed students per choice on their list"), res.rank_labels,
+                [charts.Series(placed, res.rank_counts)], _("choice they were placed on"),
+                chose),
             "distance": charts.bar_chart(
-                "chart-distance", "Reisafstand woonplaats–leerplaats", res.distance_labels,
-                [charts.Series("geplaatst", res.distance_counts)], "afstand (km, hemelsbreed)",
-                "studenten"),
+                "chart-distance", _("Travel distance from home to workplace"),
+                res.distance_labels, [charts.Series(placed, res.distance_counts)],
+                _("distance (km, as the crow flies)"), chose),
             "reasons": charts.hbar_chart(
-                "chart-reasons", "Niet geplaatst, naar reden", [r[1] for r in res.reasons],
-                [charts.Series("studenten", [r[2] for r in res.reasons])], "studenten"),
+                "chart-reasons", _("Not placed, by reason"), [r[1] for r in res.reasons],
+                [charts.Series(chose, [r[2] for r in res.reasons])], chose),
             "shortage": charts.hbar_chart(
-                "chart-shortage", "Waar extra plaatsen de meeste studenten plaatsen",
+                "chart-shortage", _("Where extra seats place the most students"),
                 shortage_labels,
-                [charts.Series("extra geplaatst", [c["would_place"] for c in res.shortage]),
-                 charts.Series("niet geplaatst, passend in cel",
+                [charts.Series(_("placed more"), [c["would_place"] for c in res.shortage]),
+                 charts.Series(_("not placed, listed a place here"),
                                [c["unplaced_students"] for c in res.shortage])],
-                "studenten"),
-            "fill": {level: charts.heat_map(
-                f"chart-fill-{level}", f"Bezetting niveau {level}", res.regions, res.sectors,
-                res.fill[level], "regio", "sector") for level in res.levels},
+                chose),
+            "fill": {level: charts.heat_table(
+                f"fill-{level}", _("Level %(level)s", level=level),
+                sorted(sectors, key=lambda pair: pair[1]),
+                sorted(regions, key=lambda pair: pair[1]), res.fill[level], _("Sector"))
+                for level in res.levels},
+            "fill_legend": charts.heat_legend(),
         }
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
-            unplaced=analysis.unplaced(db.session, report, reason, _page_number()),
+            unplaced=analysis.unplaced(db.session, rnd, report, reason, _page_number()),
             scope=report.get("scope"),
-            reason=reason, reasons=analysis.REASONS,
+            reason=reason, reasons=[(code, texts.reason_label(code))
+                                    for code in texts.REASON_LABELS],
             schools=analysis.export_schools(db.session, rnd, student_filter(current())))
 
 
@@ -345,9 +465,7 @@ class RoundExport(MethodView):
                                        companies=found, limit=analysis.COMPANY_MATCHES)
             company = str(found[0].id)
         if not (school.isdigit() or company.isdigit()):
-            raise Problem(422, "Kies een school of een leerbedrijf.",
-                          [{"field": "school", "location": "query",
-                            "message": "a school or company id is required"}])
+            raise PageError(422, _("Choose a school or a company."))
         school_id = int(school) if school.isdigit() else None
         company_id = int(company) if company.isdigit() else None
         text = assignments_csv(db.session, rnd, current(), school_id=school_id,
@@ -386,16 +504,16 @@ def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dic
     errors: dict[str, str] = {}
     name = form.get("name", "").strip()
     if not 1 <= len(name) <= 200:
-        errors["name"] = "geef het scenario een naam van hoogstens 200 tekens"
+        errors["name"] = _("Give the scenario a name of at most 200 characters.")
     objective = form.get("objective", "")
     if objective not in OBJECTIVES:
-        errors["objective"] = f"kies een van {', '.join(OBJECTIVES)}"
+        errors["objective"] = _("Choose one of the policies.")
     sector = form.get("sector") or None
     if sector is not None and sector not in sectors:
-        errors["sector"] = "deze sector heeft geen plaatsen in de ronde"
+        errors["sector"] = _("This sector has no seats in the round.")
     extra = form.get("extra_percent", "0").strip() or "0"
     if not extra.isdigit() or not 0 <= int(extra) <= 500:
-        errors["extra_percent"] = "een heel getal van 0 tot en met 500"
+        errors["extra_percent"] = _("A whole number from 0 to 500.")
     if errors:
         return {}, errors
     data: dict[str, Any] = {"name": name, "policy": {"objective": objective}}
@@ -406,7 +524,7 @@ def _scenario_params(form: Any, sectors: list[str]) -> tuple[dict[str, Any], dic
     except ma.ValidationError as exc:  # the API's own limits, should they ever be tighter
         fields = {"name": "name", "policy": "objective", "scale": "extra_percent"}
         messages = exc.messages if isinstance(exc.messages, dict) else {"name": exc.messages}
-        return {}, {fields.get(key, key): str(value) for key, value in messages.items()}
+        return {}, {fields.get(key, key): status_text(422) for key in messages}
 
 
 class Scenarios(MethodView):
@@ -428,28 +546,30 @@ class Scenarios(MethodView):
                                           stored.report.get("stats", {}))
             labels, now, then = analysis.aligned_rank_profiles(
                 comparison["current"]["rank_profile"], comparison["scenario"]["rank_profile"])
+            current_series, scenario_series = _("current allocation"), _("scenario")
             figures["rank"] = charts.bar_chart(
-                "chart-compare-rank", "Plaatsingen per voorkeur: huidig en scenario", labels,
-                [charts.Series("huidige indeling", now), charts.Series("scenario", then)],
-                "voorkeur waarop geplaatst", "studenten")
+                "chart-compare-rank", _("Placed per choice: current and scenario"), labels,
+                [charts.Series(current_series, now), charts.Series(scenario_series, then)],
+                _("choice they were placed on"), _("students"))
             sectors = comparison["sectors"]
             figures["sectors"] = charts.hbar_chart(
-                "chart-compare-sectors", "Geplaatst per sector: huidig en scenario",
-                [s["sector"] for s in sectors],
-                [charts.Series("huidige indeling", [s["current_placed"] for s in sectors]),
-                 charts.Series("scenario", [s["scenario_placed"] for s in sectors])],
-                "studenten")
+                "chart-compare-sectors", _("Placed per sector: current and scenario"),
+                [texts.sector_name(s["sector"]) for s in sectors],
+                [charts.Series(current_series, [s["current_placed"] for s in sectors]),
+                 charts.Series(scenario_series, [s["scenario_placed"] for s in sectors])],
+                _("students"))
         return render_template(
             "dashboard/scenarios.html", rnd=rnd, rows=rows, selected=selected,
             state=progress.job_state(selected.job) if selected else progress.IDLE,
-            job_states=progress.STATES, comparison=comparison, table=table,
+            comparison=comparison, table=table,
             current=current_report, figures=figures, values=values, errors=errors,
             objectives=OBJECTIVES, sectors=analysis.round_sectors(db.session, rnd))
 
     def _allocated_round(self, round_id: int) -> Round:
         rnd = _round(round_id)
         if rnd.report is None:
-            raise Problem(409, "Deel de ronde eerst in; een scenario vergelijkt met die indeling.")
+            raise PageError(409, _("Allocate the round first; a scenario is compared with "
+                                   "that allocation."))
         return rnd
 
     def get(self, round_id: int) -> str:
@@ -521,7 +641,8 @@ class Students(MethodView):
             "dashboard/students.html", paged=paged, schools=schools, placements=placements,
             filters=filters, search=search,
             sectors=analysis.choices(db.session, Student.sector, student_filter(p)),
-            levels=LEVELS, pathways=PATHWAYS, is_admin=p.role == Role.ADMIN,
+            regions=_region_choices(), levels=LEVELS, pathways=PATHWAYS,
+            is_admin=p.role == Role.ADMIN,
             placement_filters=analysis.PLACEMENT_FILTERS,
             assignment_labels=analysis.ASSIGNMENT_LABELS)
 
@@ -540,14 +661,20 @@ class StudentDetail(MethodView):
             "dashboard/student.html", student=student, rounds=rounds, history=history,
             school=db.session.get(School, student.school_id),
             assignment_labels=analysis.ASSIGNMENT_LABELS, actions=analysis.HISTORY_ACTIONS,
-            roles=analysis.ACTOR_ROLES, status_labels=analysis.STATUS_LABELS)
+            roles=analysis.ACTOR_ROLES)
 
 
 def _home() -> ResponseReturnValue:
     return redirect(url_for("dashboard.rounds"))
 
 
+def _unknown(unknown: str) -> ResponseReturnValue:
+    """Any other address under /dashboard: the Dutch 404 page, not the API's problem+json."""
+    raise NotFound()
+
+
 blueprint.add_url_rule("/", "home", _home)
+blueprint.add_url_rule("/<path:unknown>", "unknown", _unknown)
 blueprint.add_url_rule("/login", view_func=Login.as_view("login"))
 blueprint.add_url_rule("/logout", view_func=Logout.as_view("logout"))
 blueprint.add_url_rule("/rounds", view_func=Rounds.as_view("rounds"))

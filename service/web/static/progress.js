@@ -13,15 +13,7 @@
     box.setAttribute("data-state", s.state);
     bar.value = s.percent;
     bar.textContent = s.percent + "%";
-    if (s.state === "queued") {
-      text.textContent = s.phase || "in de wachtrij";
-    } else if (s.state === "running") {
-      text.textContent = (s.phase || "bezig") + " · " + s.percent + "%";
-    } else if (s.state === "finished") {
-      text.textContent = "klaar";
-    } else if (s.state === "failed") {
-      text.textContent = "mislukt: " + (s.message || "");
-    }
+    text.textContent = s.text;  // worded by the server, in the page's language
   }
 
   function poll() {
