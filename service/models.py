@@ -174,6 +174,10 @@ class School(Base):
     # Approximate number of students and main location, as the reference data gives them.
     size: Mapped[int | None] = mapped_column(Integer)
     main_place: Mapped[str | None] = mapped_column(String(80))
+    # The bpv coordinator companies call about a proposed student (shown to those companies).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
 
 
 environment_partners = Table(
@@ -279,6 +283,11 @@ class Offer(Located, WithPathways, Base):
     start: Mapped[dt.date | None] = mapped_column(Date)
     end: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=OfferStatus.DRAFT, index=True)
+    # What a student reads before listing the offer: where, how much a week, what it is.
+    place: Mapped[str | None] = mapped_column(String(80))
+    days_per_week: Mapped[int | None] = mapped_column(Integer)
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
 
     company: Mapped[Company] = relationship(back_populates="offers")
 

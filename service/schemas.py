@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import re
 from typing import Any
@@ -37,6 +39,11 @@ PATHWAY = validate.OneOf(PATHWAYS)
 ID = validate.Range(min=1, max=MAX_ID)
 # Seat counts are stored as integers too; no real placement has more than this many.
 SEATS = validate.Range(min=0, max=100_000)
+# A week of work: at most 7 days, and at most 60 hours (the Arbeidstijdenwet's weekly limit).
+DAYS_PER_WEEK = validate.Range(min=1, max=7)
+HOURS_PER_WEEK = validate.Range(min=1, max=60)
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 -]{5,38}$",
+                        error="must be a phone number of digits, spaces and dashes")
 
 
 # Strict input -----------------------------------------------------------------------------
@@ -109,6 +116,13 @@ def typed_text(schema: ma.Schema, row: dict[str, Any]) -> dict[str, Any]:
             for key, value in row.items()}
 
 
+def etag_of(schema: ma.Schema, obj: Any) -> str:
+    """A strong ETag: the SHA-256 of the record as ``schema`` shows it. Here, beside the
+    schemas, so the API's If-Match and a page form's hidden version are one rule."""
+    data = json.dumps(schema.dump(obj), sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
 class Schema(ma.Schema):
     """The base of every request body: JSON types taken as they are (an integer is a JSON
     integer, a boolean a JSON boolean, a number never a string) and no control characters in
@@ -167,6 +181,12 @@ class SchoolSchema(Schema):
     size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
                           metadata={"description": "approximate number of students"})
     main_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    contact_name = fields.String(
+        load_default=None, allow_none=True, validate=NAME,
+        metadata={"description": "the bpv coordinator companies with a proposed student call"})
+    contact_email = fields.Email(load_default=None, allow_none=True,
+                                 validate=validate.Length(max=254))
+    contact_phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
 
 
 class CompanySchema(Schema):
@@ -298,6 +318,14 @@ class OfferSchema(Schema):
     end = fields.Date(load_default=None, allow_none=True)
     status = fields.String(load_default=OfferStatus.DRAFT.value,
                            validate=validate.OneOf([s.value for s in OfferStatus]))
+    place = fields.String(load_default=None, allow_none=True, validate=LABEL,
+                          metadata={"description": "a place of the reference data"})
+    days_per_week = fields.Integer(load_default=None, allow_none=True, validate=DAYS_PER_WEEK)
+    hours_per_week = fields.Integer(load_default=None, allow_none=True, validate=HOURS_PER_WEEK)
+    description = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(max=4000),
+                                metadata={"description": "what the place is and what the "
+                                                         "company offers"})
 
 
 class StudentSchema(Schema):

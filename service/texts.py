@@ -166,6 +166,10 @@ JOB_PHASE: dict[str, Any] = {"queued": _l("waiting in line"), "loading": _l("loa
                              "done": _l("done")}
 PATHWAYS: dict[str, Any] = {"BOL": _l("BOL"), "BBL": _l("BBL"),
                             "HYBRID": _l("hybrid learning environment")}
+# For companies and students: the pathway as the place it is (UX-NL.md's words).
+PATHWAY_PLACES: dict[str, Any] = {
+    "BOL": _l("BOL (internship)"), "BBL": _l("BBL (apprenticeship job: working and learning)"),
+    "HYBRID": _l("place in a hybrid learning environment")}
 ROLES: dict[str, Any] = {Role.ADMIN: _l("Administrator"), Role.COORDINATOR: _l("Coordinator"),
                          Role.COMPANY: _l("Company"), Role.STUDENT: _l("Student")}
 
@@ -194,6 +198,19 @@ def shortage_line(cell: dict[str, Any]) -> str:
     return str(ngettext("+%(seats)s seat in this cell → %(students)s more student placed",
                         "+%(seats)s seats in this cell → %(students)s more students placed",
                         gain, seats=number(gain), students=number(gain)))
+
+
+def proposal_state(status: str, company_response: str | None, needs_consent: bool) -> str:
+    """Where a proposed student stands, as the company reads it."""
+    if status == "accepted":
+        return str(_("Accepted: the student comes to you."))
+    if status == "declined":
+        return str(_("Declined."))
+    if company_response == "accepted":
+        return str(_("You accepted; waiting for the student."))
+    if needs_consent:
+        return str(_("Proposed: waiting for your answer."))
+    return str(_("Proposed: waiting for the student's answer."))
 
 
 # Names from the reference data ----------------------------------------------------------------
@@ -321,7 +338,8 @@ def moment(value: dt.datetime) -> str:
 FILTERS = {"number": number, "decimal": decimal, "percent": percent, "km": km, "date": date,
            "time": time, "moment": moment, "signed": signed, "sector": sector_name,
            "region": region_name, "policy": policy_name,
-           "pathway_name": lambda code: label(PATHWAYS, code)}
+           "pathway_name": lambda code: label(PATHWAYS, code),
+           "pathway_long": lambda code: label(PATHWAY_PLACES, code)}
 GLOBALS = {
     "policy_explanation": policy_explanation, "shortage_line": shortage_line,
     "round_status": lambda code: label(ROUND_STATUS, code),
@@ -329,4 +347,5 @@ GLOBALS = {
     "job_state": lambda code: label(JOB_STATE, code),
     "result_status": lambda code: label(RESULT_STATUS, code),
     "pathway": lambda code: label(PATHWAYS, code),
+    "pathway_long": lambda code: label(PATHWAY_PLACES, code),
 }

@@ -11,22 +11,13 @@ record's row locked, so two writers holding the same ETag cannot both pass.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
-import marshmallow as ma
 from flask import Response, after_this_request, current_app, request
 
 from service.errors import Problem
+from service.schemas import etag_of
 
 HEADER = "If-Match"
-
-
-def etag_of(schema: ma.Schema, obj: Any) -> str:
-    """A strong ETag: the SHA-256 of the record as ``schema`` shows it."""
-    data = json.dumps(schema.dump(obj), sort_keys=True, default=str)
-    return hashlib.sha256(data.encode()).hexdigest()[:32]
+__all__ = ["HEADER", "check_if_match", "etag_of", "send_etag"]
 
 
 def send_etag(tag: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from service.directory.records import (
@@ -33,6 +33,7 @@ from service.models import (
     Preference,
     Role,
     Round,
+    RoundStatus,
     levels_to_mask,
     pathways_to_mask,
 )
@@ -102,6 +103,31 @@ def seats_taken(session: Session, round_id: int | None, where: ColumnElement[boo
         Offer, Offer.id == Assignment.offer_id).where(
         where, Assignment.round_id == round_id,
         Assignment.status == AssignmentStatus.ACCEPTED.value)) or 0)
+
+
+def listed_counts(session: Session, offers: list[Offer]) -> dict[int, int]:
+    """How many students listed each offer in its own round: all a company learns about the
+    students before the round is published (never who they are)."""
+    if not offers:
+        return {}
+    rows = session.execute(
+        select(Preference.offer_id, func.count(distinct(Preference.student_id)))
+        .join(Offer, Offer.id == Preference.offer_id)
+        .where(Preference.offer_id.in_([o.id for o in offers]),
+               Preference.round_id == Offer.round_id)
+        .group_by(Preference.offer_id))
+    counts = {int(offer_id): int(n) for offer_id, n in rows}
+    return {o.id: counts.get(o.id, 0) for o in offers}
+
+
+# A company offers places into a round that still takes them: one being prepared or open.
+ROUNDS_TAKING_OFFERS = (RoundStatus.DRAFT.value, RoundStatus.OPEN.value)
+
+
+def rounds_taking_offers(session: Session) -> list[Round]:
+    """The rounds an offer can be posted into (``round_id``), newest first."""
+    return list(session.scalars(select(Round).where(Round.status.in_(ROUNDS_TAKING_OFFERS))
+                                .order_by(Round.id.desc())))
 
 
 def offer_rule_errors(data: dict[str, Any], recognised: list[str]) -> list[tuple[str, str]]:

@@ -80,7 +80,7 @@ def qualification_error(ref: Reference, value: str) -> str | None:
 # The fields of schools, companies, environments, rounds, offers and students that name
 # reference data, single values and lists alike.
 CHECKS = {"region": region_error, "regions": region_error, "main_place": place_error,
-          "home_place": place_error, "sector": sector_error,
+          "home_place": place_error, "place": place_error, "sector": sector_error,
           "qualification": qualification_error, "qualifications": qualification_error}
 
 

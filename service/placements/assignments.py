@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, select, true
@@ -21,6 +22,7 @@ from service.models import (
     Role,
     Round,
     RoundStatus,
+    School,
     Student,
 )
 from service.rounds.lifecycle import filter_assignments, follow_up, in_scope, round_filter
@@ -62,12 +64,16 @@ def visible_assignment(session: Session, p: Principal, assignment_id: int,
     return found
 
 
-def needs_company(session: Session, a: Assignment) -> bool:
+def consent_needed(offer: Offer, student: Student) -> bool:
     """A BBL placement is a job: the company must accept it too."""
+    return set(offer.pathways) & set(student.pathways) == {"BBL"}
+
+
+def needs_company(session: Session, a: Assignment) -> bool:
     offer = session.get(Offer, a.offer_id)
     student = session.get(Student, a.student_id)
     assert offer is not None and student is not None
-    return set(offer.pathways) & set(student.pathways) == {"BBL"}
+    return consent_needed(offer, student)
 
 
 def claim_seat(session: Session, a: Assignment) -> None:
@@ -146,6 +152,56 @@ def respond(session: Session, p: Principal, assignment_id: int, answer: str,
     record_change(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}", a,
                   before, after)
     return a
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyProposal:
+    """A placement at a company's offer as the company sees it: only what it needs to decide
+    (level, pathway, qualification, school, start date) and whom at the school to call;
+    never the student's number, home or anything else."""
+
+    assignment_id: int
+    status: str
+    company_response: str | None
+    needs_consent: bool  # BBL: the placement needs the company's yes
+    answerable: bool  # published, proposed, not answered by the company, before the deadline
+    level: int
+    pathways: list[str]  # the pathways student and offer share
+    qualification: str | None
+    sector: str
+    school: str
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    start: dt.date | None
+    respond_by: dt.datetime | None
+
+
+def company_proposals(session: Session, p: Principal, offer: Offer) -> list[CompanyProposal]:
+    """The students proposed at ``offer`` in its published rounds, as its company sees them
+    (``assignment_filter``: its own offers, published rounds only)."""
+    p.require(Role.COMPANY)
+    rows = session.execute(
+        select(Assignment, Student, School, Round)
+        .join(Student, Student.id == Assignment.student_id)
+        .join(School, School.id == Student.school_id)
+        .join(Round, Round.id == Assignment.round_id)
+        .where(Assignment.offer_id == offer.id, assignment_filter(p))
+        .order_by(Assignment.round_id.desc(), Assignment.id))
+    at = now()
+    found = []
+    for a, student, school, rnd in rows:
+        shared = [w for w in offer.pathways if w in student.pathways]
+        starts = [d for d in (offer.start, student.available_from) if d is not None]
+        answerable = (rnd.status == RoundStatus.PUBLISHED.value
+                      and a.status == AssignmentStatus.PROPOSED.value
+                      and a.company_response is None and not overdue(rnd, at))
+        found.append(CompanyProposal(
+            a.id, a.status, a.company_response, consent_needed(offer, student), answerable,
+            student.level, shared, student.qualification, student.sector, school.name,
+            school.contact_name, school.contact_email, school.contact_phone,
+            max(starts) if starts else None, rnd.respond_by))
+    return found
 
 
 def settle_round(session: Session, rnd: Round, at: dt.datetime) -> int:

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from service.app import create_app
 from service.config import normalise_database_url
 from service.extensions import db
+from service.identity.principals import hash_token
+from service.identity.signin import SESSION_TOKEN
 from service.identity.tokens import issue_token
 from service.models import (
     Base,
@@ -230,3 +232,23 @@ def student_body(school_id: int, **kw: Any) -> dict[str, Any]:
     """A valid student for ``POST /students``, overridden where a test needs it."""
     return {"school_id": school_id, "student_number": "s1", "level": 2, "pathways": ["BOL"],
             "sector": "gastvrijheid", "regions": ["twente"], **kw}
+
+
+def sign_in_as(client: FlaskClient, make: Factory, role: str, scope: str) -> str:
+    """Sign ``client`` in on the web pages with a fresh token of ``role`` in ``scope``, as a
+    sign-in would leave its session (the token's hash and a CSRF secret, ``"x"``); returns
+    the token. The one place the company pages' tests sign in: swap it for the link sign-in
+    once that exists."""
+    token = make.token(role, scope)["Authorization"].removeprefix("Bearer ")
+    with client.session_transaction() as session:
+        session[SESSION_TOKEN] = hash_token(token)
+        session["csrf"] = "x"
+    return token
+
+
+def session_cookie(app: Flask, token: str, csrf: str = "x") -> dict[str, str]:
+    """The signed session cookie ``sign_in_as`` leaves, for a browser context."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer is not None
+    value = serializer.dumps({SESSION_TOKEN: hash_token(token), "csrf": csrf})
+    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value}
