@@ -17,15 +17,15 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Assignment, Offer, Preference, Round
+
+from . import test_dashboard_browser as dashboard
 from .conftest import Factory, session_cookie
 from .test_company_pages import add, published
-from .test_dashboard_browser import (  # noqa: F401 (fixtures)
-    WIDTHS,
-    accessible,
-    browser,
-    no_sideways_scroll,
-    server,
-)
+
+# The dashboard's browser and served app, and its checks: one setup for every surface.
+browser, server = dashboard.browser, dashboard.server
+WIDTHS, accessible, no_sideways_scroll = (dashboard.WIDTHS, dashboard.accessible,
+                                          dashboard.no_sideways_scroll)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "company"
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Assignment, AuditEvent, Company, Offer, Preference, Round, School
+
 from .conftest import Factory, assert_problem, offer_body, sign_in_as
 
 FORM = {"csrf_token": "x", "title": "Kok in de brasserie", "sector": "gastvrijheid",

@@ -8,6 +8,7 @@ Revises: 0008
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,10 +18,13 @@ down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OFFER_COLUMNS = (("place", sa.String(80)), ("days_per_week", sa.Integer()),
-                 ("hours_per_week", sa.Integer()), ("description", sa.Text()))
-SCHOOL_COLUMNS = (("contact_name", sa.String(200)), ("contact_email", sa.String(254)),
-                  ("contact_phone", sa.String(40)))
+Column = tuple[str, sa.types.TypeEngine[Any]]
+OFFER_COLUMNS: tuple[Column, ...] = (
+    ("place", sa.String(80)), ("days_per_week", sa.Integer()),
+    ("hours_per_week", sa.Integer()), ("description", sa.Text()))
+SCHOOL_COLUMNS: tuple[Column, ...] = (
+    ("contact_name", sa.String(200)), ("contact_email", sa.String(254)),
+    ("contact_phone", sa.String(40)))
 
 
 def upgrade() -> None:

@@ -186,7 +186,10 @@ def failure_page(exc: Exception) -> ResponseReturnValue:
 
 
 def _company() -> Company:
-    company: Company = get_or_404(db.session, Company, current().company_id)
+    # The guard let in a company principal, whose scope always names its company.
+    company_id = current().company_id
+    assert company_id is not None
+    company: Company = get_or_404(db.session, Company, company_id)
     return company
 
 
@@ -290,7 +293,7 @@ class Profile(MethodView):
     def post(self) -> ResponseReturnValue:
         """Change the profile as ``PATCH /companies/{id}`` does (the company itself)."""
         company = _company()
-        data = {k: request.form.get(k, "").strip() for k in PROFILE_FIELDS}
+        data: dict[str, Any] = {k: request.form.get(k, "").strip() for k in PROFILE_FIELDS}
         data["region"] = data["region"] or None
         data["qualifications"] = request.form.get("qualifications", "").replace(",", " ").split()
         try:
