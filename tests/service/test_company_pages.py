@@ -121,6 +121,20 @@ def test_the_overview_lists_only_the_company_s_own_offers(
     assert "Eigen plek" in page and "Plek van een ander" not in page
 
 
+def test_the_overview_is_paged(signed_in: FlaskClient, make: Factory, app: Flask,
+                               company: int) -> None:
+    with app.app_context(), db.transaction() as session:
+        for n in range(51):
+            offer = Offer(company_id=company, title=f"Plek nummer {n:02d}", levels=[2],
+                          pathways=["BOL"], sector="gastvrijheid", region="twente",
+                          capacity=1, status="open")
+            session.add(offer)
+    first, second = (html(signed_in.get(f"/bedrijf?page={n}")) for n in (1, 2))
+    assert "Plek nummer 00" in first and "Plek nummer 50" not in first
+    assert "Plek nummer 50" in second and "Plek nummer 00" not in second
+    assert "pagina 1 van 2" in first
+
+
 @pytest.mark.parametrize("method,path", [
     ("get", "/bedrijf/aanbod/{id}"), ("get", "/bedrijf/aanbod/{id}/wijzigen"),
     ("post", "/bedrijf/aanbod/{id}/wijzigen"), ("post", "/bedrijf/aanbod/{id}/status"),

@@ -47,6 +47,7 @@ from service.models import (
     Round,
     RoundStatus,
 )
+from service.pagination import page
 from service.placements.assignments import ACCEPT, DECLINE, company_proposals, respond
 from service.schemas import CompanySchema, OfferSchema, etag_of, typed_text
 from service.web import page_headers
@@ -270,16 +271,23 @@ def _offer_form(offer: Offer | None, values: dict[str, Any], errors: dict[str, s
 
 # Pages -----------------------------------------------------------------------------------
 
+PAGE_SIZE = 50
+
+
 class Home(MethodView):
     def get(self) -> str:
         """The company's offers with their status and, per offer, how many students listed
-        it (before the round is published) or were proposed (after)."""
+        it (before the round is published) or were proposed (after); paged in SQL."""
         p = current()
-        offers = list(db.session.scalars(offer_query({}, offer_filter(p))))
+        arg = request.args.get("page", "1")
+        number = max(1, int(arg)) if arg.isdigit() and len(arg) < 7 else 1
+        offers, total = page(db.session, offer_query({}, offer_filter(p)), number, PAGE_SIZE)
         rounds = {r.id: r for r in db.session.scalars(
             select(Round).where(Round.id.in_({o.round_id for o in offers if o.round_id})))}
         return render_template("company/home.html", company=_company(), offers=offers,
-                               rounds=rounds, listed=listed_counts(db.session, offers))
+                               rounds=rounds, listed=listed_counts(db.session, offers),
+                               number=number, total=total,
+                               pages=max(1, -(-total // PAGE_SIZE)))
 
 
 class Profile(MethodView):
