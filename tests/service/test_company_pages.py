@@ -258,6 +258,21 @@ def test_a_change_to_an_offer_changed_meanwhile_is_refused(
     assert stored(app, Offer, oid).capacity == 4
 
 
+def test_a_capacity_below_the_accepted_placements_is_refused(
+        signed_in: FlaskClient, make: Factory, app: Flask, company: int) -> None:
+    oid = make.offer(company, pathways=["BOL"], capacity=2)
+    aid = published(app, make, oid, ["BOL"])
+    with app.app_context(), db.transaction() as session:
+        session.get(Assignment, aid).status = "accepted"  # type: ignore[union-attr]
+    version = version_of(html(signed_in.get(f"/bedrijf/aanbod/{oid}/wijzigen")))
+    response = signed_in.post(f"/bedrijf/aanbod/{oid}/wijzigen", data={
+        **FORM, "pathways": ["BOL"], "capacity": "0", "version": version,
+        "round_id": str(stored(app, Offer, oid).round_id)})
+    assert response.status_code == 422
+    assert "al meer studenten" in field_error(html(response), "capacity")
+    assert stored(app, Offer, oid).capacity == 2
+
+
 def test_a_draft_is_published_then_withdrawn(signed_in: FlaskClient, make: Factory,
                                              app: Flask, company: int) -> None:
     oid = make.offer(company, status="draft")

@@ -99,6 +99,12 @@ FIELD_HINTS = {
     "name": _l("Give a name of 1 to 200 characters."),
     "kvk_number": _l("Give the KvK number of exactly 8 digits (no other company may have it)."),
 }
+# A field refused because of stored data (409) rather than its value.
+CONFLICT_HINTS = {
+    "capacity": _l("More students have already accepted this place: give at least that "
+                   "number."),
+    "kvk_number": _l("Another company already has this KvK number."),
+}
 # The offer form's fields as the API's OfferSchema names them; lists come as repeated fields.
 OFFER_FIELDS = ("title", "sector", "region", "place", "capacity", "reserved_priority", "start",
                 "end", "days_per_week", "hours_per_week", "description", "round_id")
@@ -124,8 +130,11 @@ def field_hint(path: str) -> tuple[str, str]:
     return name, str(FIELD_HINTS.get(name, status_text(422)))
 
 
-def _hints(paths: list[str]) -> dict[str, str]:
-    return dict(field_hint(path) for path in paths)
+def _hints(paths: list[str], status: int = 422) -> dict[str, str]:
+    hints = dict(field_hint(path) for path in paths)
+    if status == 409:
+        hints.update({k: str(CONFLICT_HINTS[k]) for k in hints if k in CONFLICT_HINTS})
+    return hints
 
 
 def _error_page(status: int, message: str) -> ResponseReturnValue:
@@ -216,7 +225,7 @@ def _saving_in(session: Any, save: Any, *args: Any) -> Any:
     except Problem as exc:
         fields = [e["field"] for e in exc.errors if e.get("field")]
         if exc.status in (409, 422) and fields:
-            raise FormRefused(_hints(fields)) from None
+            raise FormRefused(_hints(fields, exc.status)) from None
         raise
 
 
