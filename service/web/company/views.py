@@ -150,7 +150,8 @@ def guard() -> ResponseReturnValue | None:
     try:
         principal = signed_in(request, SURFACE, ROLES)
     except Problem as exc:  # 429: this address failed to sign in too often
-        return _error_page(exc.status, status_text(429))
+        return (render_template("company/error.html", status=exc.status,
+                                message=status_text(429)), exc.status, exc.headers)
     if principal is None:
         return _error_page(401, status_text(401))
     return None
@@ -231,6 +232,10 @@ def _saving_in(session: Any, save: Any, *args: Any) -> Any:
 
 # Reference data for the form's select lists and datalists --------------------------------
 
+def _regions() -> list[tuple[str, str]]:
+    return sorted(texts.region_names().items(), key=lambda pair: pair[1])
+
+
 def _choices() -> dict[str, Any]:
     session = db.session
     qualifications = session.execute(select(RefQualification.code, RefQualification.name)
@@ -238,7 +243,7 @@ def _choices() -> dict[str, Any]:
     places = session.execute(select(RefPlace.name, RefPlace.region_id)
                              .order_by(RefPlace.name)).all()
     return {"sectors": sorted(texts.sector_names().items(), key=lambda pair: pair[1]),
-            "regions": sorted(texts.region_names().items(), key=lambda pair: pair[1]),
+            "regions": _regions(),
             "qualifications": qualifications,
             "places": sorted({name for name, _region in places}),
             "recognised": set(_company().qualifications),
@@ -305,7 +310,7 @@ class Profile(MethodView):
         company = _company()
         return render_template("company/profile.html", company=company,
                                values=_profile_values(company), errors={},
-                               regions=_choices()["regions"])
+                               regions=_regions())
 
     def post(self) -> ResponseReturnValue:
         """Change the profile as ``PATCH /companies/{id}`` does (the company itself)."""
@@ -321,7 +326,7 @@ class Profile(MethodView):
             values = {**data, "qualifications": " ".join(data["qualifications"])}
             return render_template("company/profile.html", company=company, values=values,
                                    errors=refused.errors,
-                                   regions=_choices()["regions"]), 422
+                                   regions=_regions()), 422
         return redirect(url_for("company.profile", saved=1))
 
 
