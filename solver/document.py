@@ -630,7 +630,7 @@ def _result_doc(result: Result, *, plain: bool) -> dict[str, Any]:
         ] if plain else result.assignments,
         "unassigned": [
             {"student_id": u.student_id, "reason": u.reason, "detail": u.detail,
-             "offers": list(u.offers)}
+             "offers": list(u.offers), "seat_reasons": list(u.seat_reasons)}
             for u in result.unassigned
         ] if plain else result.unassigned,
         "stats": {
@@ -699,7 +699,8 @@ def parse_result(data: Any) -> Result:
             unassigned.append(Unassigned(
                 r.field(obj, "student_id", path, r.string), r.field(obj, "reason", path, r.string),
                 r.field(obj, "detail", path, lambda v, p: str(v), ""),
-                r.field(obj, "offers", path, r.strings, ())))
+                r.field(obj, "offers", path, r.strings, ()),
+                r.field(obj, "seat_reasons", path, r.strings, ())))
         mean = st.get("mean_rank")
         blocking = st.get("blocking_pairs")
         stats = Stats(

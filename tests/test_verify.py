@@ -111,7 +111,8 @@ GOOD = Result(
         Unassigned("s4", "no_preferences", ""),
         Unassigned("s5", "no_eligible_offer", ""),
         Unassigned("s6", "preferences_ineligible", ""),
-        Unassigned("s7", "outcompeted", "o3 (environment e1 full)", ("o3",)),
+        Unassigned("s7", "outcompeted", "o3 (environment e1 full)", ("o3",),
+                   ("environment_full",)),
     ),
     stats=Stats(
         students=7,
@@ -284,7 +285,7 @@ def test_eligible_but_not_ranked_needs_place_unranked() -> None:
     bad = dataclasses.replace(
         bad,
         unassigned=(
-            Unassigned("s3", "outcompeted", "", ("o1",)),
+            Unassigned("s3", "outcompeted", "", ("o1",), ("full",)),
             *GOOD.unassigned[1:],
         ),
     )
@@ -397,8 +398,9 @@ def test_outcompeted_full_means_the_students_share() -> None:
         GOOD,
         assignments=(Assignment("s3", "o1", 1, False), Assignment("s7", "o3", 1, False)),
         unassigned=(
-            Unassigned("s1", "outcompeted", "", ("o2",)),  # o2 is full through e1
-            Unassigned("s2", "outcompeted", "", ("o1", "o2")),
+            # o2 is full through e1; o1's free seat is reserved for priority
+            Unassigned("s1", "outcompeted", "", ("o2",), ("environment_full",)),
+            Unassigned("s2", "outcompeted", "", ("o1", "o2"), ("reserved", "environment_full")),
             *GOOD.unassigned[:3],
         ),
         stats=dataclasses.replace(
@@ -528,7 +530,7 @@ def _result(round: Round, placed: str, other: str, blocking: int, status: str) -
         status=status,
         proven=status == "stable",
         assignments=(Assignment(placed, "o1", 1, False),),
-        unassigned=(Unassigned(other, "outcompeted", "", ("o1",)),),
+        unassigned=(Unassigned(other, "outcompeted", "", ("o1",), ("full",)),),
         stats=Stats(2, 0, 1, 0, 0, (1, 0, 0), 1, 1.0, 0, blocking, 0.0, 0.0),
         warnings=(),
         shortage=(),
