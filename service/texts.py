@@ -108,7 +108,7 @@ SEAT_TAKEN: dict[str, Any] = {
 RULES: dict[str, Any] = {
     "level": _l("the level does not fit"),
     "pathway": _l("the pathway (BOL or BBL) does not fit"),
-    "qualification": _l("the course (qualification or sector) does not fit"),
+    "qualification": _l("the qualification does not fit"),
     "sector": _l("the sector does not fit"),
     "region": _l("the region does not fit"),
     "period": _l("the period does not fit"),

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,14 @@ from solver.model import (
     Student,
     Unassigned,
 )
-from solver.verify import blocking_pairs, counted_ranks, eligible, haversine_km, verify
+from solver.verify import (
+    blocking_pairs,
+    counted_ranks,
+    eligible,
+    haversine_km,
+    ineligibility,
+    verify,
+)
 from tests import oracle
 from tests.strategies import rounds
 
@@ -161,6 +169,43 @@ def test_counted_ranks_skip_without_renumbering() -> None:
     assert counted_ranks(s, ROUND) == {"o1": 1}  # o3 is at position 4 > 3
     long = dataclasses.replace(ROUND, policy=Policy(max_preferences=4))
     assert counted_ranks(s, long) == {"o1": 1, "o3": 4}
+
+
+def _rule_pair() -> tuple[Student, Offer]:
+    o = offer("x", region="NH", location=AMSTERDAM, start=dt.date(2025, 2, 1),
+              end=dt.date(2025, 6, 30))
+    return student("x", (), location=UTRECHT, max_travel_km=40.0), o
+
+
+@pytest.mark.parametrize(("change", "code", "number"), [
+    ({"level": 1}, "level", 1),
+    ({"pathways": ("HYBRID",)}, "pathway", 2),
+    ({"regions": ("UT",)}, "region", 3),
+    ({"max_travel_km": 30.0}, "distance", 4),
+    ({"sector": "techniek"}, "sector", 5),
+    ({"available_from": dt.date(2025, 1, 31), "available_until": dt.date(2025, 6, 1)},
+     "period", 6),
+])
+def test_each_broken_rule_has_a_stable_code_and_number(change: dict[str, object], code: str,
+                                                      number: int) -> None:
+    s, o = _rule_pair()
+    assert ineligibility(s, o) == []
+    [rule] = ineligibility(dataclasses.replace(s, **change), o)  # type: ignore[arg-type]
+    assert (rule.code, rule.number) == (code, number)
+    assert str(rule).startswith(f"{number} (")  # the command line's text, as before
+
+
+def test_a_qualification_rule_is_its_own_code_with_the_codes_as_data() -> None:
+    s, o = _rule_pair()
+    oq = dataclasses.replace(o, qualifications=("25480",), sector="techniek")
+    [rule] = ineligibility(s, oq)
+    assert rule.code == "qualification" and rule.detail("allowed") == ("25480",)
+
+
+def test_the_distance_rule_keeps_both_distances_as_data() -> None:
+    s, o = _rule_pair()
+    [rule] = ineligibility(dataclasses.replace(s, max_travel_km=30.0), o)
+    assert 34 < rule.detail("km") < 36 and rule.detail("limit_km") == 30.0
 
 
 def test_eligibility_rules() -> None:
