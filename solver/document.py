@@ -649,7 +649,7 @@ def _result_doc(result: Result, *, plain: bool) -> dict[str, Any]:
         },
         "warnings": [
             {"code": w.code, "message": w.message, "student_id": w.student_id,
-             "offer_id": w.offer_id}
+             "offer_id": w.offer_id, "rules": list(w.rules)}
             for w in result.warnings
         ] if plain else result.warnings,
         "shortage": [
@@ -720,7 +720,8 @@ def parse_result(data: Any) -> Result:
             solve_seconds=float(st.get("solve_seconds", 0.0)),
         )
         warnings = tuple(RoundWarning(str(w.get("code", "")), str(w.get("message", "")),
-                                      w.get("student_id"), w.get("offer_id"))
+                                      w.get("student_id"), w.get("offer_id"),
+                                      tuple(str(x) for x in w.get("rules") or ()))
                          for w in doc.get("warnings", []) if isinstance(w, Mapping))
         shortage = tuple(ShortageCell(str(c["region"]), str(c["sector"]), int(c["level"]),
                                       int(c["unplaced_students"]), int(c["would_place"]),

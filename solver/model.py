@@ -162,6 +162,9 @@ class RoundWarning:
     message: str
     student_id: str | None = None
     offer_id: str | None = None
+    # For `ineligible_offer`: the eligibility rules the entry breaks, by stable code
+    # (solver.verify.RULE_NUMBER's keys), for a surface to put into words.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,17 @@ def test_the_seat_reasons_survive_the_result_document(small_doc: dict[str, Any])
     assert parse_result(doc).unassigned == result.unassigned
 
 
+def test_an_ineligible_entry_warning_names_the_rules_it_breaks(
+        small_doc: dict[str, Any]) -> None:
+    # st-1 (level 2, gastvrijheid) lists of-2 (level 3 only, zorg-welzijn, no qualifications).
+    small_doc["students"][0]["preferences"] = ["of-2", "of-1"]
+    result = allocate(parse_round(small_doc))
+    [warning] = [w for w in result.warnings if w.code == "ineligible_offer"]
+    assert (warning.student_id, warning.offer_id) == ("st-1", "of-2")
+    assert warning.rules == ("level", "sector")
+    assert "level, sector" in warning.message
+
+
 def test_verify_flags_a_wrong_seat_reason(small_doc: dict[str, Any]) -> None:
     from solver import verify
 
