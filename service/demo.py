@@ -32,15 +32,19 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 from babel.numbers import format_decimal, format_percent
+from flask import Flask, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from seeds.generator import generate_round, load_reference
+from service import texts
 from service.app import create_app
-from service.extensions import db
+from service.extensions import babel, db
 from service.identity.tokens import issue_token, issue_tokens
 from service.migrate import upgrade
 from service.seeding import (
@@ -51,12 +55,46 @@ from service.seeding import (
     seed_reference,
     student_record,
 )
+from solver.model import SEAT_REASONS
 
 BAR_AFTER_S = 1.0  # a step shows a live bar only once it has taken this long
 # Server processes: one per core, at least two (so the client's work overlaps the server's)
 # and at most four (SQLite takes one writer at a time). Client threads: two per process.
 SERVERS = max(2, min(4, os.cpu_count() or 2))
 WORKERS = 2 * SERVERS
+LOCALE = texts.DEFAULT_LOCALE  # the demo's people read Dutch
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@functools.cache
+def _catalogue_app() -> Flask:
+    """A bare app that only carries the message catalogue, for writing the report where no
+    app is active (after the served app has stopped; a test rendering a stored report)."""
+    app = Flask(__name__)
+    app.config["BABEL_DEFAULT_LOCALE"] = LOCALE
+    babel.init_app(app, default_translation_directories=str(
+        Path(__file__).with_name("translations")))
+    return app
+
+
+@contextmanager
+def in_dutch() -> Iterator[None]:
+    """gettext needs an app context: the active one, or the catalogue's own."""
+    if has_app_context():
+        yield
+        return
+    with _catalogue_app().app_context():
+        yield
+
+
+def _dutch(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run ``fn`` with the catalogue at hand (see ``in_dutch``)."""
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with in_dutch():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 class Progress:
@@ -87,7 +125,8 @@ class Progress:
         self._stop.set()
         if self._ticker.is_alive():
             self._ticker.join()
-        mark = "klaar" if exc is None else "MISLUKT"
+        with in_dutch():  # a step may be shown outside the demo's run (a test, a script)
+            mark = _("done") if exc is None else _("FAILED")
         end = "\r\x1b[K" if self.live else ""
         self.stream.write(f"{end}  {self.label}: {self._count()}{mark} in "
                           f"{_dec(self.elapsed)} s{self._note()}\n")
@@ -264,6 +303,7 @@ def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@_dutch
 def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = None
              ) -> dict[str, Any]:
     """Run the whole demo and return the report it printed and wrote."""
@@ -273,9 +313,10 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     for suffix in ("", "-wal", "-shm"):  # an earlier run's database and its write-ahead log
         database.with_name(database.name + suffix).unlink(missing_ok=True)
     url = f"sqlite:///{database.resolve()}"
-    print(f"Leerplek-demo: {_n(students)} studenten (seed {seed}), database {database}", file=out)
+    print(_("Leerplek demo: %(students)s students (seed %(seed)s), database %(database)s",
+            students=_n(students), seed=seed, database=database), file=out)
 
-    with Progress("nieuwe SQLite-database migreren", None, out):
+    with Progress(_("migrating a new SQLite database"), None, out):
         upgrade(url)
     # Writers in the server's processes queue for SQLite's lock instead of failing fast.
     # No Redis on a bare machine: allocation jobs, where the service has them, run in a
@@ -286,12 +327,13 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
         # A throwaway database: the write-ahead log without a disk flush per commit lets
         # thousands of one-row requests run at memory speed (SQLite's default syncs each).
         event.listen(db.engine, "connect", _fast_sqlite)
-    with Progress("gekalibreerde ronde voor Overijssel genereren", None, out) as step:
+    with Progress(_("generating a calibrated round for Overijssel"), None, out) as step:
         doc = generate_round(students, seed)
-        step.note = (f"{_n(len(doc['offers']))} stageplekken en leerbanen, "
-                     f"{_n(len(doc['environments']))} hybride leeromgevingen")
+        step.note = _("%(offers)s internships and apprenticeships, %(environments)s hybrid "
+                      "learning environments", offers=_n(len(doc["offers"])),
+                      environments=_n(len(doc["environments"])))
     with app.app_context():
-        with Progress("referentiegegevens, leerbedrijven en leeromgevingen laden", None,
+        with Progress(_("loading reference data, companies and learning environments"), None,
                       out) as step, db.transaction() as session:
             seed_reference(session)
             directory = seed_directory(session, doc, progress=step.advance)
@@ -305,15 +347,20 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     report["demo"] = {"students": students, "seed": seed}
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
-    print(f"\nGeschreven: {output / 'report.json'}, {output / 'report.md'}, "
-          f"{output / 'report.html'} en {output / 'assignments.csv'}.", file=out)
-    print("Start de service met `make serve` (gunicorn op http://127.0.0.1:8000):\n"
-          "  dashboard         http://127.0.0.1:8000/dashboard\n"
-          "  API-documentatie  http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; hetzelfde "
-          "document is api_spec/openapi.yaml)\n"
-          f"  De demodatabase is {database}: DATABASE_URL={url} make serve\n"
-          f"  Een token ervoor: DATABASE_URL={url} .venv/bin/leerplek create-token "
-          "--role admin", file=out)
+    print("\n" + _("Written: %(files)s and %(last)s.", files=", ".join(
+        str(output / name) for name in ("report.json", "report.md", "report.html")),
+        last=output / "assignments.csv"), file=out)
+    dashboard, documentation = _("dashboard"), _("API documentation")
+    serve_command = f"DATABASE_URL={url} make serve"
+    token_command = f"DATABASE_URL={url} .venv/bin/leerplek create-token --role admin"
+    print("\n".join([
+        _("Start the service with `make serve` (gunicorn on http://127.0.0.1:8000):"),
+        f"  {dashboard:<17} http://127.0.0.1:8000/dashboard",
+        f"  {documentation:<17} http://127.0.0.1:8000/api/openapi.json "
+        + _("(OpenAPI 3; the same document is api_spec/openapi.yaml)"),
+        "  " + _("The demo database is %(database)s: %(command)s", database=database,
+                 command=serve_command),
+        "  " + _("A token for it: %(command)s", command=token_command)]), file=out)
     return report
 
 
@@ -324,7 +371,8 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Each school's coordinator uploads its students, priority flags included (staff only).
     students: dict[str, int] = {}
     nearest = home_places()
-    with Progress("coördinatoren uploaden hun studenten", len(doc["students"]), out) as step:
+    with Progress(_("coordinators upload their students"), len(doc["students"]),
+                  out) as step:
         for code, school_id in directory.schools.items():
             mine = [s for s in doc["students"] if s["school_id"] == code]
             if not mine:
@@ -345,7 +393,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
 
     # Companies post their offers into the round.
     offer_ids: dict[str, int] = {}
-    with Progress("leerbedrijven plaatsen hun aanbod", len(doc["offers"]), out) as step:
+    with Progress(_("companies post their offers"), len(doc["offers"]), out) as step:
         def post(o: dict[str, Any]) -> tuple[str, int]:
             body = offer_record(o, directory, rid)
             company = body.pop("company_id")
@@ -358,7 +406,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     # Students submit their lists; a refused list is fixed from the problem's named fields.
     lists = [s for s in doc["students"] if s["preferences"]]
     refused: Counter[str] = Counter()
-    with Progress("studenten leveren hun voorkeurslijst in", len(lists), out) as step:
+    with Progress(_("students hand in their list of preferences"), len(lists), out) as step:
         def submit(s: dict[str, Any]) -> None:
             sid = students[s["id"]]
             token = demo.token(f"student:{sid}")
@@ -371,17 +419,17 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
             elif status >= 400:
                 raise ApiError(status, body, f"PUT {path}")
         _parallel(step, lists, submit)
-        step.note = (f"{_n(sum(refused.values()))} geweigerd met een genoemde reden, "
-                     "verbeterd en opnieuw ingeleverd" if refused else "")
+        step.note = (_("%(count)s refused with a named reason, corrected and handed in again",
+                       count=_n(sum(refused.values()))) if refused else "")
     c.ok("POST", f"/api/v1/rounds/{rid}/close", admin)
 
-    first = request_allocation(c, admin, rid, out, "de ronde indelen")
+    first = request_allocation(c, admin, rid, out, _("allocating the round"))
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
     answers = _answer(demo, rid, out)
-    with Progress("vervolgronde starten", None, out):
+    with Progress(_("starting the follow-up round"), None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
-    final = request_allocation(c, admin, nxt, out, "de vervolgronde indelen")
+    final = request_allocation(c, admin, nxt, out, _("allocating the follow-up round"))
     return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
 
 
@@ -389,6 +437,7 @@ JOB_DONE = ("finished", "failed")
 JOB_TIMEOUT_S = 1800.0
 
 
+@_dutch
 def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
                        ) -> dict[str, Any]:
     """Allocate. A 200 carries the report; a 202 is a background job, polled at its
@@ -415,7 +464,8 @@ def request_allocation(c: Client, admin: str, rid: int, out: TextIO, label: str
             raise ApiError(status, body, f"POST /api/v1/rounds/{rid}/allocate")
         report: dict[str, Any] = body
         stats = report["stats"]
-        step.note = f"{_n(stats['placed'])} van {_n(stats['students'])} geplaatst"
+        step.note = _("%(placed)s of %(students)s placed", placed=_n(stats["placed"]),
+                      students=_n(stats["students"]))
     return report
 
 
@@ -425,7 +475,7 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
     c = demo.client
     rows = c.all_pages(f"/api/v1/rounds/{rid}/assignments", demo.token("admin"))
     counts: Counter[str] = Counter()
-    with Progress("studenten en leerbedrijven antwoorden", len(rows), out) as step:
+    with Progress(_("students and companies answer"), len(rows), out) as step:
         def answer(a: dict[str, Any]) -> str:
             # Deterministic "random" choices from the ids, so a seed replays exactly.
             h = (a["id"] * 2654435761) % 1000
@@ -443,7 +493,8 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
             return "company declined" if verb == "decline" else "accepted"
         for outcome in _parallel(step, rows, answer):
             counts[outcome] += 1
-        step.note = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(counts.items()))
+        step.note = ", ".join(f"{_n(v)} {texts.label(ANSWERS, k)}"
+                              for k, v in sorted(counts.items()))
     return dict(counts)
 
 
@@ -459,13 +510,14 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
     """The final round as a coordinator reads it through the API: the stored assignments,
     the round's offers and students, and the engine's reasons and shortage cells."""
     c, admin = demo.client, demo.token("admin")
-    with Progress("plaatsingen, aanbod en studenten teruglezen", None, out) as step:
+    with Progress(_("reading back placements, offers and students"), None, out) as step:
         csv_text = c.ok("GET", f"/api/v1/rounds/{rid}/assignments", admin, accept="text/csv")
         earlier = c.ok("GET", f"/api/v1/rounds/{first_id}/assignments", admin,
                        accept="text/csv")
         offers = c.all_pages(f"/api/v1/offers?round_id={rid}", admin)
         students = c.all_pages("/api/v1/students", admin)
-        step.note = f"{_n(len(offers))} plekken, {_n(len(students))} studenten"
+        step.note = _("%(offers)s places, %(students)s students", offers=_n(len(offers)),
+                      students=_n(len(students)))
     demo.log.append(csv_text)
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     offer_by_id = {o["id"]: o for o in offers}
@@ -500,6 +552,9 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
                 for k in sorted(set(seats) | set(wanted))]
 
     reasons = Counter(u["reason"] for u in engine["unassigned"])
+    # Why the offers the outcompeted students listed had no seat left (the engine's seat
+    # reasons; counted per lost offer on a list).
+    seats = Counter(why for u in engine["unassigned"] for why in u.get("seat_reasons", []))
     return {
         "round_id": rid,
         "students": len(students),
@@ -513,6 +568,7 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
         "sectors": fill("sector", sector),
         "unplaced": len(students) - len(placed),
         "unplaced_reasons": dict(reasons.most_common()),
+        "seats_taken": {code: seats[code] for code in SEAT_REASONS if seats[code]},
         "top_shortages": engine["shortage"][:5],
         "first_round": {"placed": first["stats"]["placed"],
                         "students": first["stats"]["students"]},
@@ -524,31 +580,13 @@ def _coordinator_report(demo: Demo, first_id: int, rid: int, engine: dict[str, A
 
 
 # The report in Dutch: one table model, rendered as console text, Markdown and HTML ---------
-# Until service.texts (branch `dutch`) is on main, the few sentences below live here; names of
-# sectors and regions come from the reference data, formats from Babel's Dutch locale.
+# Every sentence is English in the code and Dutch in the message catalogue (service.texts and
+# the entries below, through gettext); names of sectors and regions come from the reference
+# data, formats from Babel's Dutch locale.
 
-LOCALE = "nl"
-REASONS = {  # docs/ENGINE.md's order; the coordinators' sentences of UX-NL.md
-    "no_eligible_offer": "Er was in deze ronde geen plek die bij de opleiding, het niveau of "
-                         "de regio past.",
-    "no_preferences": "Geen voorkeurslijst ingeleverd.",
-    "preferences_ineligible": "De plekken op de lijst passen niet bij de opleiding, het "
-                              "niveau, de leerweg, de regio of de reisafstand.",
-    "outcompeted": "De plekken op de lijst waren al vol.",
-}
-ANSWERS = {"accepted": "geaccepteerd", "student declined": "afgewezen door de student",
-           "company declined": "afgewezen door het leerbedrijf"}
-POLICIES = {  # UX-NL.md: never the codes
-    "optimal": "Zoveel mogelijk geplaatst: eerst studenten met voorrang, dan zoveel mogelijk "
-               "studenten, dan zoveel mogelijk hoog op hun lijst.",
-    "rank_maximal": "Zoveel mogelijk eerste keuzes: zoveel mogelijk eerste keuzes, dan tweede "
-                    "keuzes, enzovoort.",
-    "stable": "Eerlijke volgorde: niemand verliest een plek aan iemand die bij dat "
-              "leerbedrijf na hem of haar kwam.",
-}
-ENGINE_STATUS = {"optimal": "bewezen de beste indeling", "stable": "eerlijke volgorde",
-                 "feasible": "geldige indeling, niet bewezen de beste",
-                 "infeasible": "geen indeling mogelijk"}
+ANSWERS: dict[str, Any] = {"accepted": _l("accepted"),
+                           "student declined": _l("declined by the student"),
+                           "company declined": _l("declined by the company")}
 
 
 def _n(value: int) -> str:
@@ -592,64 +630,80 @@ def mean_rank(profile: dict[str, int]) -> float | None:
 def report_summary(r: dict[str, Any]) -> list[str]:
     first = r["first_round"]
     mean = mean_rank(r["rank_profile"])
-    answers = ", ".join(f"{_n(v)} {ANSWERS.get(k, k)}" for k, v in sorted(r["answers"].items()))
+    answers = ", ".join(f"{_n(v)} {texts.label(ANSWERS, k)}"
+                        for k, v in sorted(r["answers"].items()))
+    where = (_("on average %(mean)s", mean=_dec(mean)) if mean is not None
+             else _("no placement with a place on the list"))
+    unranked = r["rank_profile"].get("unranked", 0)
     return [
-        f"{_n(r['placed'])} van {_n(r['students'])} studenten geplaatst "
-        f"({_pct(r['placed_share'])}); studenten met voorrang: {_n(r['priority_placed'])} "
-        f"van {_n(r['priority_students'])} geplaatst.",
-        f"{_n(r['pinned'])} plaatsingen behouden uit de eerste ronde; de eerste ronde "
-        f"plaatste {_n(first['placed'])} van {_n(first['students'])} studenten.",
-        f"Antwoorden op de voorstellen: {answers or 'geen'}.",
-        "Plek op de voorkeurslijst: " + (f"gemiddeld {_dec(mean)}" if mean is not None
-                                         else "geen plaatsing met een plek op de lijst")
-        + (f"; {_n(r['rank_profile'].get('unranked', 0))} geplaatst buiten de lijst."
-           if r["rank_profile"].get("unranked") else "."),
-        f"Beleid: {POLICIES.get(r['policy'], r['policy'])}",
-        f"Uitkomst van de berekening: {ENGINE_STATUS.get(r['engine_status'], '?')}.",
+        _("%(placed)s of %(students)s students placed (%(share)s); students with priority: "
+          "%(priority_placed)s of %(priority)s placed.", placed=_n(r["placed"]),
+          students=_n(r["students"]), share=_pct(r["placed_share"]),
+          priority_placed=_n(r["priority_placed"]), priority=_n(r["priority_students"])),
+        _("%(kept)s placements kept from the first round; the first round placed %(placed)s "
+          "of %(students)s students.", kept=_n(r["pinned"]), placed=_n(first["placed"]),
+          students=_n(first["students"])),
+        _("Answers to the proposals: %(answers)s.", answers=answers or _("none")),
+        _("Place on the list of preferences: %(where)s; %(count)s placed outside the list.",
+          where=where, count=_n(unranked)) if unranked else
+        _("Place on the list of preferences: %(where)s.", where=where),
+        _("Policy: %(name)s.", name=texts.policy_name(r["policy"])) + " "
+        + texts.policy_explanation(r["policy"]),
+        _("Outcome of the calculation: %(status)s.",
+          status=texts.label(texts.RESULT_STATUS, r["engine_status"])),
     ]
 
 
 def report_tables(r: dict[str, Any]) -> list[Table]:
     sectors, regions = _names()
-    profile = Table("Plaatsingen per plek op de voorkeurslijst", ["Keuze", "Studenten"],
-                    [[f"{k}e keuze" if k != "unranked" else "buiten de lijst", _n(v)]
-                     for k, v in r["rank_profile"].items()], [False, True])
+    profile = Table(_("Placements per place on the list of preferences"),
+                    [_("Choice"), _("Students")],
+                    [[_("choice %(rank)s", rank=k) if k != "unranked" else _("outside the list"),
+                      _n(v)] for k, v in r["rank_profile"].items()], [False, True])
     fills = []
-    for key, title, names in (("regions", "Regio", regions), ("sectors", "Sector", sectors)):
+    for key, title, heading, names in (("regions", _("Region"), _("Per region"), regions),
+                                       ("sectors", _("Sector"), _("Per sector"), sectors)):
         code = "region" if key == "regions" else "sector"
         fills.append(Table(
-            f"Per {title.lower()}",
-            [title, "Plaatsen", "Bezet", "Bezetting", "Studenten", "Geplaatst", "Aandeel"],
+            heading,
+            [title, _("Seats"), _("Taken"), _("Occupancy"), _("Students"), _("Placed"),
+             _("Share")],
             [[names.get(row[code], row[code]), _n(row["seats"]), _n(row["placed_here"]),
               _pct(row["fill"]), _n(row["students"]), _n(row["students_placed"]),
               _pct(row["placed_share"])]
              for row in sorted(r[key], key=lambda row: names.get(row[code], row[code]))],
             [False] + [True] * 6))
-    unplaced = Table(f"Niet geplaatst: {_n(r['unplaced'])} studenten", ["Reden", "Studenten"],
-                     [[REASONS.get(k, k), _n(v)] for k, v in r["unplaced_reasons"].items()],
-                     [False, True])
+    unplaced = Table(_("Not placed: %(count)s students", count=_n(r["unplaced"])),
+                     [_("Reason"), _("Students")],
+                     [[texts.reason_for_staff(k), _n(v)]
+                      for k, v in r["unplaced_reasons"].items()], [False, True])
+    seats = Table(_("Why the places on their lists had no seat left"),
+                  [_("Why"), _("Places on a list")],
+                  [[texts.seat_taken(k), _n(v)] for k, v in r.get("seats_taken", {}).items()],
+                  [False, True])
     shortage = Table(
-        "Waar extra plaatsen de meeste studenten plaatsen",
-        ["Regio", "Sector", "Niveau", "Extra plaatsen → meer geplaatst",
-         "Niet geplaatst, met deze cel op de lijst"],
+        _("Where extra seats place the most students"),
+        [_("Region"), _("Sector"), _("Level"), _("Extra seats → more placed"),
+         _("Not placed, listed a place here")],
         [[regions.get(c["region"], c["region"]), sectors.get(c["sector"], c["sector"]),
           str(c["level"]), f"+{_n(c['would_place'])} → {_n(c['would_place'])}",
           _n(c["unplaced_students"])] for c in r["top_shortages"]],
         [False, False, True, True, True])
-    return [profile, *fills, unplaced, shortage]
+    return [profile, *fills, unplaced, seats, shortage]
 
 
 def _title(r: dict[str, Any]) -> str:
-    return f"Rapport voor de coördinator: vervolgronde {r['round_id']}"
+    return str(_("Coordinator's report: follow-up round %(id)s", id=r["round_id"]))
 
 
+@_dutch
 def render_report(r: dict[str, Any]) -> str:
     """The report as plain text, for the terminal."""
     lines = ["", _title(r), *(f"  {line}" for line in report_summary(r))]
     for table in report_tables(r):
         lines += ["", f"  {table.title}"]
         if not table.rows:
-            lines.append("    geen")
+            lines.append("    " + _("none"))
             continue
         widths = [max(len(c), *(len(row[i]) for row in table.rows))
                   for i, c in enumerate(table.columns)]
@@ -661,6 +715,7 @@ def render_report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+@_dutch
 def render_markdown(r: dict[str, Any]) -> str:
     """The report as Markdown, with a table per section."""
     def cell(text: str) -> str:
@@ -669,7 +724,7 @@ def render_markdown(r: dict[str, Any]) -> str:
     for table in report_tables(r):
         out += ["", f"## {table.title}", ""]
         if not table.rows:
-            out.append("Geen.")
+            out.append(_("None."))
             continue
         out += ["| " + " | ".join(cell(c) for c in table.columns) + " |",
                 "|" + "|".join("---:" if num else "---" for num in table.numeric) + "|",
@@ -686,6 +741,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
+@_dutch
 def render_html(r: dict[str, Any]) -> str:
     """The report as one self-contained HTML page (no script, no external asset)."""
     def row(cells: list[str], numeric: list[bool], tag: str) -> str:
@@ -693,7 +749,7 @@ def render_html(r: dict[str, Any]) -> str:
         return "<tr>" + "".join(
             f'<{tag}{scope}{" class=num" if num else ""}>{escape(c)}</{tag}>'
             for c, num in zip(cells, numeric, strict=True)) + "</tr>"
-    parts = ['<!doctype html>', '<html lang="nl">', '<head><meta charset="utf-8">',
+    parts = ['<!doctype html>', f'<html lang="{LOCALE}">', '<head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{escape(_title(r))}</title>", f"<style>{HTML_STYLE}</style></head>",
              "<body><main>", f"<h1>{escape(_title(r))}</h1>", "<ul>",

@@ -30,7 +30,7 @@ from service.extensions import db
 from service.identity.principals import Principal
 from service.models import Company, RefRegion, RefSector, Role, School
 from solver import model as m
-from solver.verify import haversine_km, ineligibility
+from solver.verify import BrokenRule, ineligibility
 
 DEFAULT_LOCALE = "nl"
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # people read times as Dutch clock time
@@ -108,13 +108,11 @@ SEAT_TAKEN: dict[str, Any] = {
 RULES: dict[str, Any] = {
     "level": _l("the level does not fit"),
     "pathway": _l("the pathway (BOL or BBL) does not fit"),
-    "qualification": _l("the course (qualification or sector) does not fit"),
+    "qualification": _l("the qualification does not fit"),
+    "sector": _l("the sector does not fit"),
     "region": _l("the region does not fit"),
     "period": _l("the period does not fit"),
 }
-# solver.verify.ineligibility numbers the rules as docs/ENGINE.md does.
-RULE_NUMBERS = {"1": "level", "2": "pathway", "3": "region", "4": "distance",
-                "5": "qualification", "6": "period"}
 
 
 def reason_label(code: str) -> str:
@@ -129,25 +127,28 @@ def reason_for_student(code: str) -> str:
     return str(REASONS_FOR_STUDENT.get(code, code))
 
 
+def seat_taken(code: str) -> str:
+    """Why a listed offer had no seat left (the engine's seat reason), in words."""
+    return label(SEAT_TAKEN, code)
+
+
 def too_far(km: float, limit_km: float) -> str:
     """The travel-distance rule, with both distances."""
     return str(_("too far away: %(km)s km, at most %(limit)s km", km=decimal(km, 1),
                  limit=decimal(limit_km, 1)))
 
 
+def rule_text(rule: BrokenRule) -> str:
+    """One broken eligibility rule in words, from its stable code and its details."""
+    if rule.code == "distance":
+        return too_far(float(rule.detail("km")), float(rule.detail("limit_km")))
+    return label(RULES, rule.code)
+
+
 def why_not_eligible(student: m.Student, offer: m.Offer) -> list[str]:
     """Each rule the offer breaks for the student, in words; the engine's own check
     (solver.verify.ineligibility) decides, this only names what it found."""
-    out = []
-    for rule in ineligibility(student, offer):
-        key = RULE_NUMBERS.get(rule.split(" ", 1)[0])
-        if (key == "distance" and student.location is not None
-                and offer.location is not None and student.max_travel_km is not None):
-            out.append(too_far(haversine_km(student.location, offer.location),
-                               student.max_travel_km))
-        elif key is not None:
-            out.append(label(RULES, key))
-    return out
+    return [rule_text(rule) for rule in ineligibility(student, offer)]
 
 
 # Statuses, pathways, roles --------------------------------------------------------------------

@@ -630,7 +630,7 @@ def _result_doc(result: Result, *, plain: bool) -> dict[str, Any]:
         ] if plain else result.assignments,
         "unassigned": [
             {"student_id": u.student_id, "reason": u.reason, "detail": u.detail,
-             "offers": list(u.offers)}
+             "offers": list(u.offers), "seat_reasons": list(u.seat_reasons)}
             for u in result.unassigned
         ] if plain else result.unassigned,
         "stats": {
@@ -649,7 +649,7 @@ def _result_doc(result: Result, *, plain: bool) -> dict[str, Any]:
         },
         "warnings": [
             {"code": w.code, "message": w.message, "student_id": w.student_id,
-             "offer_id": w.offer_id}
+             "offer_id": w.offer_id, "rules": list(w.rules)}
             for w in result.warnings
         ] if plain else result.warnings,
         "shortage": [
@@ -699,7 +699,8 @@ def parse_result(data: Any) -> Result:
             unassigned.append(Unassigned(
                 r.field(obj, "student_id", path, r.string), r.field(obj, "reason", path, r.string),
                 r.field(obj, "detail", path, lambda v, p: str(v), ""),
-                r.field(obj, "offers", path, r.strings, ())))
+                r.field(obj, "offers", path, r.strings, ()),
+                r.field(obj, "seat_reasons", path, r.strings, ())))
         mean = st.get("mean_rank")
         blocking = st.get("blocking_pairs")
         stats = Stats(
@@ -719,7 +720,8 @@ def parse_result(data: Any) -> Result:
             solve_seconds=float(st.get("solve_seconds", 0.0)),
         )
         warnings = tuple(RoundWarning(str(w.get("code", "")), str(w.get("message", "")),
-                                      w.get("student_id"), w.get("offer_id"))
+                                      w.get("student_id"), w.get("offer_id"),
+                                      tuple(str(x) for x in w.get("rules") or ()))
                          for w in doc.get("warnings", []) if isinstance(w, Mapping))
         shortage = tuple(ShortageCell(str(c["region"]), str(c["sector"]), int(c["level"]),
                                       int(c["unplaced_students"]), int(c["would_place"]),

@@ -183,23 +183,38 @@ def distance_km(a: RoundArrays, s: IntArray, o: IntArray) -> FloatArray:
     return great_circle_km(a.s_lat[s], a.s_lon[s], a.o_lat[o], a.o_lon[o])
 
 
-def eligible(a: RoundArrays, s: IntArray, o: IntArray) -> BoolArray:
-    """The six eligibility rules of docs/ENGINE.md, for each (s[i], o[i]) pair."""
-    ok = ((a.o_levels[o] >> a.s_level[s]) & 1).astype(np.bool_)
-    ok &= (a.s_pathways[s] & a.o_pathways[o]) != 0
-    ok &= _member(s * a.n_regions + a.o_region[o], a.s_region_keys)
+def rule_checks(a: RoundArrays, s: IntArray, o: IntArray) -> dict[str, BoolArray]:
+    """Per eligibility rule of docs/ENGINE.md, by its stable code (solver.verify.RULE_NUMBER),
+    where each (s[i], o[i]) pair keeps it. Rule 5 is two codes: an offer that names
+    qualifications checks the student's qualification, any other the sector."""
+    has_quals = a.o_has_quals[o]
     qual_ok = (a.s_qual[s] >= 0) & _member(o * a.n_quals + a.s_qual[s], a.o_qual_keys)
-    ok &= np.where(a.o_has_quals[o], qual_ok, a.s_sector[s] == a.o_sector[o])
+    distance = np.ones(s.shape, dtype=np.bool_)
     limited = np.isfinite(a.s_travel[s])
     if limited.any():
         with np.errstate(invalid="ignore"):
             too_far = distance_km(a, s, o) > a.s_travel[s]  # nan compares False: no location
-        ok &= ~(limited & too_far)
+        distance = ~(limited & too_far)
     dated = ((a.o_start[o] != NO_DATE) & (a.o_end[o] != NO_DATE)
              & (a.s_from[s] != NO_DATE) & (a.s_until[s] != NO_DATE))
     covers = (a.o_start[o] <= a.s_from[s]) & (a.s_until[s] <= a.o_end[o])
-    ok &= ~dated | covers
-    return np.asarray(ok)
+    return {
+        "level": ((a.o_levels[o] >> a.s_level[s]) & 1).astype(np.bool_),
+        "pathway": (a.s_pathways[s] & a.o_pathways[o]) != 0,
+        "region": _member(s * a.n_regions + a.o_region[o], a.s_region_keys),
+        "distance": distance,
+        "qualification": ~has_quals | qual_ok,
+        "sector": has_quals | (a.s_sector[s] == a.o_sector[o]),
+        "period": ~dated | covers,
+    }
+
+
+def eligible(a: RoundArrays, s: IntArray, o: IntArray) -> BoolArray:
+    """The six eligibility rules of docs/ENGINE.md, for each (s[i], o[i]) pair."""
+    ok = np.ones(s.shape, dtype=np.bool_)
+    for kept in rule_checks(a, s, o).values():
+        ok &= kept
+    return ok
 
 
 @dataclass(frozen=True)
@@ -240,6 +255,11 @@ def preference_arcs(rnd: Round, a: RoundArrays) -> PreferenceArcs:
     ok[ok] = eligible(a, s_idx[ok], o_idx[ok])
 
     sids = [s.id for s in students]
+    # Which rules the ineligible entries break: one vectorised check over those entries only.
+    bad = np.flatnonzero(known & ~repeated & ~ok)
+    broken = {code: ~kept for code, kept in rule_checks(a, s_idx[bad], o_idx[bad]).items()}
+    rules_of = {int(i): tuple(code for code, hit in broken.items() if hit[j])
+                for j, i in enumerate(bad.tolist())}
     for i in np.flatnonzero(~ok):
         sid, r = sids[s_idx[i]], int(rank[i])
         oid = students[s_idx[i]].preferences[r - 1]
@@ -250,9 +270,10 @@ def preference_arcs(rnd: Round, a: RoundArrays) -> PreferenceArcs:
             warnings.append(RoundWarning("repeated_offer", f"entry {r} repeats offer {oid}",
                                          sid, oid))
         else:
+            rules = rules_of[int(i)]
             warnings.append(RoundWarning(
-                "ineligible_offer", f"entry {r}: student is not eligible for offer {oid}", sid,
-                oid))
+                "ineligible_offer", f"entry {r}: student is not eligible for offer {oid} "
+                f"(rules broken: {', '.join(rules)})", sid, oid, rules))
     for i in np.flatnonzero(listed > k):
         warnings.append(RoundWarning(
             "too_many_preferences",

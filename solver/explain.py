@@ -15,6 +15,10 @@ from .model import (
     NO_PREFERENCES,
     OUTCOMPETED,
     PREFERENCES_INELIGIBLE,
+    SEAT_ENVIRONMENT_FULL,
+    SEAT_FULL,
+    SEAT_REASONS,
+    SEAT_RESERVED,
     Result,
     Stats,
     Unassigned,
@@ -22,6 +26,10 @@ from .model import (
 from .problem import Problem, assignments_from, empty_stats
 
 IntArray = npt.NDArray[np.int64]
+
+# The engine's own (English) detail; people read service.texts.SEAT_TAKEN instead.
+_SEAT_WORDS = {SEAT_FULL: "full", SEAT_RESERVED: "remaining seats reserved for priority",
+               SEAT_ENVIRONMENT_FULL: "learning environment full"}
 
 
 def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build: float,
@@ -68,18 +76,42 @@ def infeasible_result(p: Problem, build: float) -> Result:
     )
 
 
-def full_offers(p: Problem, placed_student: IntArray, placed_offer: IntArray
-                ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Per offer: no seat left for anyone, and no seat left for a non-priority student."""
+def seat_state(p: Problem, placed_student: IntArray, placed_offer: IntArray
+               ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per offer: every seat taken; its hybrid environment full; no seat left for a
+    non-priority student (the rest are reserved for students with priority)."""
     a = p.arrays
     used = np.bincount(placed_offer, minlength=a.n_offers)
     used_open = np.bincount(placed_offer[~a.s_priority[placed_student]], minlength=a.n_offers)
     env = a.o_environment[placed_offer]
     env_used = np.bincount(env[env >= 0], minlength=a.n_environments)
     env_full = np.append(env_used >= a.e_capacity, False)  # index -1: no environment
-    full = (used >= a.o_capacity) | env_full[a.o_environment]
-    full_open = full | (used_open >= a.o_capacity - a.o_reserved)
-    return full, full_open
+    return (used >= a.o_capacity, env_full[a.o_environment],
+            used_open >= a.o_capacity - a.o_reserved)
+
+
+# Index into SEAT_REASONS, as computed by ``seat_reasons``.
+_SEAT_CODES = np.array(SEAT_REASONS)
+
+
+def seat_reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray,
+                 students: IntArray, offers: IntArray) -> tuple[npt.NDArray[np.bool_],
+                                                                 npt.NDArray[np.int64]]:
+    """For (student, offer) pairs: was the offer lost (no seat free for that student), and
+    why, as an index into SEAT_REASONS.
+
+    The offer's own seats all taken is said first (more seats in the offer are what would
+    help), then its environment being full, and only then the reserved seats, which are the
+    reason only for a student without priority when neither of the others holds.
+    """
+    full, env_full, open_full = seat_state(p, placed_student, placed_offer)
+    f, e = full[offers], env_full[offers]
+    r = open_full[offers] & ~p.arrays.s_priority[students]
+    lost = f | e | r
+    why = np.where(f, SEAT_REASONS.index(SEAT_FULL),
+                   np.where(e, SEAT_REASONS.index(SEAT_ENVIRONMENT_FULL),
+                            SEAT_REASONS.index(SEAT_RESERVED))).astype(np.int64)
+    return lost, why
 
 
 def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> list[Unassigned]:
@@ -98,17 +130,19 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
     # Only students with no candidate arc need the (costlier) search over all offers.
     rest = idx[~has_any[idx]]
     has_any[rest] = has_eligible_offer(a, rest)
-    full, full_open = full_offers(p, placed_student, placed_offer)
 
-    # The full offers each unplaced student ranked, from their counted eligible entries.
+    # The offers each unplaced student ranked and lost, from their counted eligible entries,
+    # with why each seat was not free (decided for all pairs at once; the loop below only
+    # groups the lost pairs of unplaced students).
     sel = ranked_arc & unplaced[p.arc_student]
     s_sel, o_sel, r_sel = p.arc_student[sel], p.arc_offer[sel], p.arc_rank[sel]
     order = np.lexsort((r_sel, s_sel))
     s_sel, o_sel = s_sel[order], o_sel[order]
-    lost = np.where(a.s_priority[s_sel], full[o_sel], full_open[o_sel])
-    lost_by: dict[int, list[str]] = {}
-    for s, o in zip(s_sel[lost], o_sel[lost], strict=True):
-        lost_by.setdefault(int(s), []).append(rnd.offers[int(o)].id)
+    lost, why = seat_reasons(p, placed_student, placed_offer, s_sel, o_sel)
+    lost_by: dict[int, list[tuple[str, str]]] = {}
+    for s, o, w in zip(s_sel[lost].tolist(), o_sel[lost].tolist(),
+                       _SEAT_CODES[why[lost]].tolist(), strict=True):
+        lost_by.setdefault(s, []).append((rnd.offers[o].id, w))
 
     out: list[Unassigned] = []
     unranked = rnd.policy.place_unranked
@@ -126,13 +160,13 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
                                   "none of the student's counted preferences is an eligible "
                                   "offer; eligible offers exist"))
         else:
-            offers = tuple(lost_by.get(i, ()))
-            what = ", ".join(offers) if offers else "none"
+            pairs = lost_by.get(i, [])
+            what = ", ".join(f"{o} ({_SEAT_WORDS[w]})" for o, w in pairs) if pairs else "none"
             out.append(Unassigned(
                 st.id, OUTCOMPETED,
                 f"all seats the student could take went to others; full offers ranked: {what}",
-                offers))
+                tuple(o for o, _ in pairs), tuple(w for _, w in pairs)))
     return out
 
 
-__all__ = ["build_result", "infeasible_result", "reasons"]
+__all__ = ["build_result", "infeasible_result", "reasons", "seat_reasons"]

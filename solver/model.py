@@ -23,6 +23,15 @@ PREFERENCES_INELIGIBLE = "preferences_ineligible"
 OUTCOMPETED = "outcompeted"
 UNASSIGNED_REASONS = (NO_PREFERENCES, NO_ELIGIBLE_OFFER, PREFERENCES_INELIGIBLE, OUTCOMPETED)
 
+# Why a listed offer had no seat for an outcompeted student (docs/ENGINE.md), most certain
+# first: the offer's own seats all went to others; the offer's remaining seats are reserved for
+# students with priority (only ever said of a student without priority); the hybrid learning
+# environment the offer sits in was full, not the offer.
+SEAT_FULL = "full"
+SEAT_RESERVED = "reserved"
+SEAT_ENVIRONMENT_FULL = "environment_full"
+SEAT_REASONS = (SEAT_FULL, SEAT_RESERVED, SEAT_ENVIRONMENT_FULL)
+
 # Result statuses.
 OPTIMAL = "optimal"  # proven lexicographically optimal for the policy's objective
 STABLE = "stable"  # deferred acceptance finished and no blocking pair exists
@@ -143,6 +152,8 @@ class Unassigned:
     reason: str
     detail: str
     offers: tuple[str, ...] = ()  # for `outcompeted`: the full offers the student ranked
+    # Per entry of ``offers``, why its seat was not free: one of SEAT_REASONS.
+    seat_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +162,9 @@ class RoundWarning:
     message: str
     student_id: str | None = None
     offer_id: str | None = None
+    # For `ineligible_offer`: the eligibility rules the entry breaks, by stable code
+    # (solver.verify.RULE_NUMBER's keys), for a surface to put into words.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

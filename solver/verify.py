@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,9 @@ from solver.model import (
     OPTIMAL,
     OUTCOMPETED,
     PREFERENCES_INELIGIBLE,
+    SEAT_ENVIRONMENT_FULL,
+    SEAT_FULL,
+    SEAT_RESERVED,
     STABLE,
     UNASSIGNED_REASONS,
     Assignment,
@@ -45,6 +49,8 @@ from solver.model import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "RULE_NUMBER",
+    "BrokenRule",
     "blocking_pairs",
     "counted_ranks",
     "eligible",
@@ -78,15 +84,56 @@ def haversine_km(a: Location, b: Location) -> float:
     return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, h))))
 
 
-def ineligibility(student: Student, offer: Offer) -> list[str]:
-    """The eligibility rules (numbered as in ENGINE.md) that the pair breaks; empty if none."""
-    broken: list[str] = []
+# The eligibility rules by stable code, with ENGINE.md's number. Rule 5 has two codes: an
+# offer naming qualifications checks the student's qualification, any other its sector.
+RULE_NUMBER = {"level": 1, "pathway": 2, "region": 3, "distance": 4, "qualification": 5,
+               "sector": 5, "period": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenRule:
+    """One eligibility rule a (student, offer) pair breaks: a stable ``code`` (RULE_NUMBER's
+    keys) and its ``details`` as data, for a surface to put into words (service.texts.RULES);
+    ``str()`` is the plain English the command line and the API print."""
+
+    code: str
+    details: tuple[tuple[str, object], ...]
+
+    @property
+    def number(self) -> int:
+        return RULE_NUMBER[self.code]
+
+    def detail(self, key: str) -> Any:
+        return dict(self.details)[key]
+
+    def __str__(self) -> str:
+        d: dict[str, Any] = dict(self.details)
+        text = {
+            "level": lambda: f"level {d['level']} not in {list(d['allowed'])}",
+            "pathway": lambda: f"pathways {list(d['pathways'])} vs {list(d['allowed'])}",
+            "region": lambda: f"region {d['region']!r} not in {list(d['allowed'])}",
+            "distance": lambda: f"distance {d['km']:.3f} km > {d['limit_km']} km",
+            "qualification": lambda: (f"qualification {d['qualification']!r} not in "
+                                      f"{list(d['allowed'])}"),
+            "sector": lambda: f"sector {d['sector']!r} != {d['offer_sector']!r}",
+            "period": lambda: (f"offer period {d['start']}..{d['end']} does not cover "
+                               f"{d['from']}..{d['until']}"),
+        }[self.code]()
+        return f"{self.number} ({text})"
+
+
+def ineligibility(student: Student, offer: Offer) -> list[BrokenRule]:
+    """The eligibility rules (ENGINE.md's order) that the pair breaks; empty if none."""
+    broken: list[BrokenRule] = []
     if student.level not in offer.levels:
-        broken.append(f"1 (level {student.level} not in {list(offer.levels)})")
+        broken.append(BrokenRule("level", (("level", student.level),
+                                           ("allowed", tuple(offer.levels)))))
     if not set(student.pathways) & set(offer.pathways):
-        broken.append(f"2 (pathways {list(student.pathways)} vs {list(offer.pathways)})")
+        broken.append(BrokenRule("pathway", (("pathways", tuple(student.pathways)),
+                                             ("allowed", tuple(offer.pathways)))))
     if offer.region not in student.regions:
-        broken.append(f"3 (region {offer.region!r} not in {list(student.regions)})")
+        broken.append(BrokenRule("region", (("region", offer.region),
+                                            ("allowed", tuple(student.regions)))))
     if (
         student.location is not None
         and offer.location is not None
@@ -94,14 +141,16 @@ def ineligibility(student: Student, offer: Offer) -> list[str]:
     ):
         d = haversine_km(student.location, offer.location)
         if d > student.max_travel_km:
-            broken.append(f"4 (distance {d:.3f} km > {student.max_travel_km} km)")
+            broken.append(BrokenRule("distance", (("km", d),
+                                                  ("limit_km", student.max_travel_km))))
     if offer.qualifications:
         if student.qualification not in offer.qualifications:
-            broken.append(
-                f"5 (qualification {student.qualification!r} not in {list(offer.qualifications)})"
-            )
+            broken.append(BrokenRule("qualification", (
+                ("qualification", student.qualification),
+                ("allowed", tuple(offer.qualifications)))))
     elif student.sector != offer.sector:
-        broken.append(f"5 (sector {student.sector!r} != {offer.sector!r})")
+        broken.append(BrokenRule("sector", (("sector", student.sector),
+                                            ("offer_sector", offer.sector))))
     if (
         offer.start is not None
         and offer.end is not None
@@ -109,10 +158,9 @@ def ineligibility(student: Student, offer: Offer) -> list[str]:
         and student.available_until is not None
         and not (offer.start <= student.available_from and student.available_until <= offer.end)
     ):
-        broken.append(
-            f"6 (offer period {offer.start}..{offer.end} does not cover "
-            f"{student.available_from}..{student.available_until})"
-        )
+        broken.append(BrokenRule("period", (
+            ("start", offer.start), ("end", offer.end), ("from", student.available_from),
+            ("until", student.available_until))))
     return broken
 
 
@@ -670,7 +718,8 @@ def verify(round: Round, result: Result) -> list[str]:
         if not is_pin and expected_rank is None:
             why = ineligibility(s, o)
             if why:
-                out.append(f"assignment {s.id} -> {o.id} is not eligible: rule " + ", ".join(why))
+                out.append(f"assignment {s.id} -> {o.id} is not eligible: rule "
+                           + ", ".join(map(str, why)))
             elif not policy.place_unranked:
                 out.append(
                     f"assignment {s.id} -> {o.id} is not among the student's counted entries "
@@ -709,13 +758,16 @@ def verify(round: Round, result: Result) -> list[str]:
         if e is not None and c > e.capacity:
             out.append(f"environment {eid} holds {c} students, capacity {e.capacity}")
 
-    def full_for(s: Student, o: Offer) -> bool:
+    def seat_taken(s: Student, o: Offer) -> str | None:
+        """Why ``o`` had no seat for ``s`` (ENGINE.md's order), None if it had one."""
         if count[o.id] >= o.capacity:
-            return True
-        if not s.priority and count_np[o.id] >= o.capacity - o.reserved_priority:
-            return True
+            return SEAT_FULL
         e = envs.get(o.environment_id) if o.environment_id is not None else None
-        return e is not None and env_count[e.id] >= e.capacity
+        if e is not None and env_count[e.id] >= e.capacity:
+            return SEAT_ENVIRONMENT_FULL
+        if not s.priority and count_np[o.id] >= o.capacity - o.reserved_priority:
+            return SEAT_RESERVED
+        return None
 
     # -- unassigned ---------------------------------------------------------------------------
     arrays: _OfferArrays | None = None
@@ -758,11 +810,17 @@ def verify(round: Round, result: Result) -> list[str]:
                 + " or ".join(repr(x) for x in sorted(expected))
             )
         if u.reason == OUTCOMPETED:
-            full = {oid for oid in ranks if full_for(s, offers[oid])}
-            if set(u.offers) != full or len(u.offers) != len(set(u.offers)):
+            taken = {oid: seat for oid in ranks
+                     if (seat := seat_taken(s, offers[oid])) is not None}
+            if set(u.offers) != set(taken) or len(u.offers) != len(set(u.offers)):
                 out.append(
                     f"student {s.id}: outcompeted offers {list(u.offers)}, expected the full "
-                    f"offers they ranked {sorted(full, key=lambda x: ranks[x])}"
+                    f"offers they ranked {sorted(taken, key=lambda x: ranks[x])}"
+                )
+            elif u.seat_reasons != tuple(taken[oid] for oid in u.offers):
+                out.append(
+                    f"student {s.id}: seat reasons {list(u.seat_reasons)} for offers "
+                    f"{list(u.offers)}, expected {[taken[oid] for oid in u.offers]}"
                 )
     for s in round.students:
         if s.id not in placed and s.id not in listed:

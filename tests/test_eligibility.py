@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from solver import load_round
-from solver.eligibility import build_arrays, candidate_pairs, eligible, has_eligible_offer
+from solver.eligibility import (
+    build_arrays,
+    candidate_pairs,
+    eligible,
+    has_eligible_offer,
+    rule_checks,
+)
 from solver.verify import eligible as eligible_pair
+from solver.verify import ineligibility
 
 from .conftest import CONFORMANCE
 
@@ -21,6 +28,19 @@ def test_vectorised_rules_match_the_pairwise_checker(name: str) -> None:
     want = np.array([eligible_pair(rnd.students[i], rnd.offers[j])
                      for i, j in zip(s.tolist(), o.tolist(), strict=True)])
     assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("name", ["c01-optimal-features", "c06-edge-entries"])
+def test_each_vectorised_rule_matches_the_pairwise_checkers_codes(name: str) -> None:
+    rnd = load_round(CONFORMANCE / f"{name}.json")
+    a = build_arrays(rnd)
+    s, o = np.divmod(np.arange(a.n_students * a.n_offers, dtype=np.int64), a.n_offers)
+    checks = rule_checks(a, s, o)
+    got = [{code for code, kept in checks.items() if not kept[k]} for k in range(s.size)]
+    want = [{rule.code for rule in ineligibility(rnd.students[i], rnd.offers[j])}
+            for i, j in zip(s.tolist(), o.tolist(), strict=True)]
+    assert got == want
+    assert any(len(w) > 1 for w in want)  # the rounds do break several rules at once
 
 
 @pytest.mark.parametrize("window", [1, 3, 64])

@@ -76,6 +76,76 @@ def test_reason_outcompeted_names_the_full_offer(small_doc: dict[str, Any]) -> N
     assert "of-2" in lost.detail
 
 
+def _lost(doc: dict[str, Any]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per outcompeted student: (offer, why its seat was not free) per lost offer."""
+    return {u.student_id: tuple(zip(u.offers, u.seat_reasons, strict=True))
+            for u in allocate(parse_round(doc)).unassigned if u.reason == "outcompeted"}
+
+
+def test_seat_reason_full_when_others_took_every_seat(small_doc: dict[str, Any]) -> None:
+    # Two students for of-1's one seat: whoever loses, lost it because the offer was full.
+    twin = dict(small_doc["students"][0], id="st-4")
+    small_doc["students"].append(twin)
+    lost = _lost(small_doc)
+    [loser] = set(lost) & {"st-1", "st-4"}
+    assert lost[loser] == (("of-1", "full"),)
+
+
+def test_seat_reason_reserved_when_the_free_seat_is_kept_for_priority(
+        small_doc: dict[str, Any]) -> None:
+    # of-2 has 2 seats, 1 reserved for priority, no environment; two students without
+    # priority want it: one gets the open seat, the other finds only the reserved one free.
+    small_doc["offers"][1]["environment_id"] = None
+    small_doc["students"][1]["preferences"] = []  # st-2 (priority) does not compete
+    twin = dict(small_doc["students"][2], id="st-4", preferences=["of-2"])
+    small_doc["students"].append(twin)
+    lost = _lost(small_doc)
+    [loser] = set(lost) & {"st-3", "st-4"}
+    assert lost[loser] == (("of-2", "reserved"),)
+
+
+def test_seat_reason_environment_full_when_the_offer_still_has_a_seat(
+        small_doc: dict[str, Any]) -> None:
+    # of-2 keeps a seat (2 seats, 1 taken by st-2), but its environment (capacity 1) is full.
+    assert _lost(small_doc)["st-3"] == (("of-2", "environment_full"),)
+
+
+def test_the_seat_reasons_survive_the_result_document(small_doc: dict[str, Any]) -> None:
+    import json
+
+    from solver.document import parse_result, result_to_dict, result_to_json
+
+    result = allocate(parse_round(small_doc))
+    doc = result_to_dict(result)
+    assert json.loads(result_to_json(result)) == doc
+    [entry] = [u for u in doc["unassigned"] if u["student_id"] == "st-3"]
+    assert entry["offers"] == ["of-2"] and entry["seat_reasons"] == ["environment_full"]
+    assert parse_result(doc).unassigned == result.unassigned
+
+
+def test_an_ineligible_entry_warning_names_the_rules_it_breaks(
+        small_doc: dict[str, Any]) -> None:
+    # st-1 (level 2, gastvrijheid) lists of-2 (level 3 only, zorg-welzijn, no qualifications).
+    small_doc["students"][0]["preferences"] = ["of-2", "of-1"]
+    result = allocate(parse_round(small_doc))
+    [warning] = [w for w in result.warnings if w.code == "ineligible_offer"]
+    assert (warning.student_id, warning.offer_id) == ("st-1", "of-2")
+    assert warning.rules == ("level", "sector")
+    assert "level, sector" in warning.message
+
+
+def test_verify_flags_a_wrong_seat_reason(small_doc: dict[str, Any]) -> None:
+    from solver import verify
+
+    rnd = parse_round(small_doc)
+    result = allocate(rnd)
+    assert verify(rnd, result) == []
+    wrong = replace(result, unassigned=tuple(
+        replace(u, seat_reasons=("full",)) if u.student_id == "st-3" else u
+        for u in result.unassigned))
+    assert any("seat reasons" in v for v in verify(rnd, wrong))
+
+
 def test_place_unranked_places_a_student_with_no_list(small_doc: dict[str, Any]) -> None:
     small_doc["students"][0]["preferences"] = []
     small_doc["policy"]["place_unranked"] = True

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,14 @@ from solver.model import (
     Student,
     Unassigned,
 )
-from solver.verify import blocking_pairs, counted_ranks, eligible, haversine_km, verify
+from solver.verify import (
+    blocking_pairs,
+    counted_ranks,
+    eligible,
+    haversine_km,
+    ineligibility,
+    verify,
+)
 from tests import oracle
 from tests.strategies import rounds
 
@@ -111,7 +119,8 @@ GOOD = Result(
         Unassigned("s4", "no_preferences", ""),
         Unassigned("s5", "no_eligible_offer", ""),
         Unassigned("s6", "preferences_ineligible", ""),
-        Unassigned("s7", "outcompeted", "o3 (environment e1 full)", ("o3",)),
+        Unassigned("s7", "outcompeted", "o3 (environment e1 full)", ("o3",),
+                   ("environment_full",)),
     ),
     stats=Stats(
         students=7,
@@ -160,6 +169,43 @@ def test_counted_ranks_skip_without_renumbering() -> None:
     assert counted_ranks(s, ROUND) == {"o1": 1}  # o3 is at position 4 > 3
     long = dataclasses.replace(ROUND, policy=Policy(max_preferences=4))
     assert counted_ranks(s, long) == {"o1": 1, "o3": 4}
+
+
+def _rule_pair() -> tuple[Student, Offer]:
+    o = offer("x", region="NH", location=AMSTERDAM, start=dt.date(2025, 2, 1),
+              end=dt.date(2025, 6, 30))
+    return student("x", (), location=UTRECHT, max_travel_km=40.0), o
+
+
+@pytest.mark.parametrize(("change", "code", "number"), [
+    ({"level": 1}, "level", 1),
+    ({"pathways": ("HYBRID",)}, "pathway", 2),
+    ({"regions": ("UT",)}, "region", 3),
+    ({"max_travel_km": 30.0}, "distance", 4),
+    ({"sector": "techniek"}, "sector", 5),
+    ({"available_from": dt.date(2025, 1, 31), "available_until": dt.date(2025, 6, 1)},
+     "period", 6),
+])
+def test_each_broken_rule_has_a_stable_code_and_number(change: dict[str, object], code: str,
+                                                      number: int) -> None:
+    s, o = _rule_pair()
+    assert ineligibility(s, o) == []
+    [rule] = ineligibility(dataclasses.replace(s, **change), o)  # type: ignore[arg-type]
+    assert (rule.code, rule.number) == (code, number)
+    assert str(rule).startswith(f"{number} (")  # the command line's text, as before
+
+
+def test_a_qualification_rule_is_its_own_code_with_the_codes_as_data() -> None:
+    s, o = _rule_pair()
+    oq = dataclasses.replace(o, qualifications=("25480",), sector="techniek")
+    [rule] = ineligibility(s, oq)
+    assert rule.code == "qualification" and rule.detail("allowed") == ("25480",)
+
+
+def test_the_distance_rule_keeps_both_distances_as_data() -> None:
+    s, o = _rule_pair()
+    [rule] = ineligibility(dataclasses.replace(s, max_travel_km=30.0), o)
+    assert 34 < rule.detail("km") < 36 and rule.detail("limit_km") == 30.0
 
 
 def test_eligibility_rules() -> None:
@@ -284,7 +330,7 @@ def test_eligible_but_not_ranked_needs_place_unranked() -> None:
     bad = dataclasses.replace(
         bad,
         unassigned=(
-            Unassigned("s3", "outcompeted", "", ("o1",)),
+            Unassigned("s3", "outcompeted", "", ("o1",), ("full",)),
             *GOOD.unassigned[1:],
         ),
     )
@@ -397,8 +443,9 @@ def test_outcompeted_full_means_the_students_share() -> None:
         GOOD,
         assignments=(Assignment("s3", "o1", 1, False), Assignment("s7", "o3", 1, False)),
         unassigned=(
-            Unassigned("s1", "outcompeted", "", ("o2",)),  # o2 is full through e1
-            Unassigned("s2", "outcompeted", "", ("o1", "o2")),
+            # o2 is full through e1; o1's free seat is reserved for priority
+            Unassigned("s1", "outcompeted", "", ("o2",), ("environment_full",)),
+            Unassigned("s2", "outcompeted", "", ("o1", "o2"), ("reserved", "environment_full")),
             *GOOD.unassigned[:3],
         ),
         stats=dataclasses.replace(
@@ -528,7 +575,7 @@ def _result(round: Round, placed: str, other: str, blocking: int, status: str) -
         status=status,
         proven=status == "stable",
         assignments=(Assignment(placed, "o1", 1, False),),
-        unassigned=(Unassigned(other, "outcompeted", "", ("o1",)),),
+        unassigned=(Unassigned(other, "outcompeted", "", ("o1",), ("full",)),),
         stats=Stats(2, 0, 1, 0, 0, (1, 0, 0), 1, 1.0, 0, blocking, 0.0, 0.0),
         warnings=(),
         shortage=(),

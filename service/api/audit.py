@@ -8,11 +8,11 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from service.api import resource_blueprint
-from service.audit.log import audit_query
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import STAFF, AuditEvent
 from service.pagination import page
+from service.rounds.lifecycle import audit_events
 from service.schemas import AuditEventSchema, AuditQuerySchema
 
 blp = resource_blueprint("audit", "The audit log of state changes (admins; coordinators "
@@ -30,6 +30,6 @@ class AuditLog(MethodView):
         p = current_principal()
         p.require(*STAFF)
         rows, pagination_parameters.item_count = page(
-            db.session, audit_query(p, filters), pagination_parameters.page,
+            db.session, audit_events(p, filters), pagination_parameters.page,
             pagination_parameters.page_size)
         return rows

@@ -234,10 +234,18 @@ class RoundScenarioCompare(MethodView):
 class RoundAssignments(MethodView):
     @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
-    @blp.alt_response(200, success=True, description=(
-        "with Accept: text/csv, all rows, by school and then student number in numeric "
-        "order; columns: " + ", ".join(ASSIGNMENT_COLUMNS) + " (place, region and sector by "
-        "name; rank empty for an unranked placement)"), content_type="text/csv")
+    # One status, two media types: flask-smorest keeps one response per status (an
+    # alt_response for 200 replaces the JSON one), so the 200 response is written whole here.
+    @blp.doc(responses={"200": {
+        "headers": {"X-Pagination": {"$ref": "#/components/headers/PAGINATION"}},
+        "description": (
+            "the assignments as JSON; with Accept: text/csv, all rows, by school and then "
+            "student number in numeric order; columns: " + ", ".join(ASSIGNMENT_COLUMNS)
+            + " (place, region and sector by name; rank empty for an unranked placement)"),
+        "content": {
+            "application/json": {"schema": {
+                "type": "array", "items": {"$ref": "#/components/schemas/Assignment"}}},
+            "text/csv": {"schema": {"type": "string"}}}}})
     @blp.paginate()
     def get(self, filters: dict[str, Any], round_id: int,
             pagination_parameters: PaginationParameters) -> list[Assignment] | Response:

@@ -195,9 +195,13 @@ def audit_filter(p: Principal) -> ColumnElement[bool]:
                AuditEvent.round_id.in_(select(Round.id).where(Round.school_id == p.school_id)))
 
 
-def audit_query(p: Principal, filters: dict[str, Any]) -> Select[AuditEvent]:
-    """The events ``p`` may read, newest first, narrowed by ``filters``."""
-    stmt = select(AuditEvent).where(audit_filter(p)).order_by(AuditEvent.id.desc())
+def audit_query(p: Principal, filters: dict[str, Any],
+                shared: ColumnElement[bool] | None = None) -> Select[AuditEvent]:
+    """The events ``p`` may read, newest first, narrowed by ``filters``; ``shared`` adds the
+    events of shared rounds ``p`` sees (rounds.lifecycle.shared_round_events: which rounds
+    those are is the rounds' rule, above this module)."""
+    where = audit_filter(p) if shared is None else or_(audit_filter(p), shared)
+    stmt = select(AuditEvent).where(where).order_by(AuditEvent.id.desc())
     for key in ("action", "entity_type", "entity_id", "round_id", "actor_role"):
         if key in filters:
             stmt = stmt.where(getattr(AuditEvent, key) == filters[key])

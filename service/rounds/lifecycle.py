@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record, record_change, snapshot, utc
+from service.audit.log import audit_query, now, record, record_change, snapshot, utc
 from service.directory.places import (
     nearest_place,
     places_by_region,
@@ -38,6 +38,7 @@ from service.jobs.lock import ensure_not_allocating
 from service.models import (
     Assignment,
     AssignmentStatus,
+    AuditEvent,
     Company,
     Offer,
     OfferStatus,
@@ -106,6 +107,24 @@ def in_scope(p: Principal) -> ColumnElement[bool]:
     if p.role == Role.ADMIN:
         return true()
     return Assignment.student_id.in_(select(Student.id).where(student_filter(p)))
+
+
+def shared_round_events(p: Principal) -> ColumnElement[bool]:
+    """The audit events a coordinator reads of the shared rounds they see (round_filter) but
+    do not own: the round's own steps (opened, allocated, published) and the events of their
+    students' assignments (answers), never those of the other schools' students. Their own
+    rounds and records are audit.log.audit_filter's."""
+    if p.role != Role.COORDINATOR:
+        return false()
+    return AuditEvent.round_id.in_(select(Round.id).where(round_filter(p))) & or_(
+        AuditEvent.entity_type == "round",
+        (AuditEvent.entity_type == "assignment") & AuditEvent.entity_id.in_(
+            select(Assignment.id).where(in_scope(p))))
+
+
+def audit_events(p: Principal, filters: dict[str, Any]) -> Select[AuditEvent]:
+    """The audit log as ``p`` may read it: audit.log's scope plus their shared rounds."""
+    return audit_query(p, filters, shared_round_events(p))
 
 
 def require_manager(p: Principal | None, rnd: Round) -> None:
@@ -271,7 +290,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
         if broken:
             errors.append({"field": f"offers.{i}", "location": "json",
                            "message": f"offer {oid}: not eligible, rule "
-                                      + "; rule ".join(broken)})
+                                      + "; rule ".join(map(str, broken))})
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
     old = list(session.scalars(select(Preference.offer_id).where(

@@ -496,7 +496,7 @@ def test_the_unplaced_table_names_the_offers_a_student_lost(client: FlaskClient,
                    headers=staff["h"])
     row = unplaced_row(client, staff, rid, loser, "outcompeted")
     assert re.search(rf'data-offer="{only}"><span class="offer-title">Enige plek bij '
-                     r'Company \d+</span></li>', row)
+                     r'Company \d+</span>: vol</li>', row)
     assert "hadden geen plaats meer voor deze student" in row
 
 

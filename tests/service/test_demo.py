@@ -269,3 +269,37 @@ def test_the_client_waits_out_a_rate_limit() -> None:
         server.shutdown()
         thread.join()
     assert got == {"ok": True} and len(calls) == 2
+
+
+def test_the_report_says_why_the_listed_places_had_no_seat_left(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    report, out, log = demo
+    [(stored,)] = query(out, "SELECT report FROM rounds WHERE id = :r", r=report["round_id"])
+    engine = json.loads(stored)
+    lost = Counter(why for u in engine["unassigned"] for why in u.get("seat_reasons", []))
+    assert report["seats_taken"] == dict(lost)
+    markdown = (out / "report.md").read_text()
+    assert "## Waarom de plekken op hun lijst geen plaats meer hadden" in markdown
+    words = {"full": "vol", "reserved": "de overige plaatsen zijn gereserveerd voor "
+                                        "studenten met voorrang",
+             "environment_full": "de hybride leeromgeving was vol"}
+    for code, count in lost.items():
+        assert f"| {words[code]} | {count:,} |".replace(",", ".") in markdown
+    assert "environment_full" not in markdown and "environment_full" not in log
+
+
+def test_the_report_renders_in_dutch_without_an_app() -> None:
+    # A stored report rendered by a script or a test, with no app around: still Dutch.
+    report = {"round_id": 7, "students": 3, "placed": 2, "placed_share": 0.6667,
+              "priority_students": 1, "priority_placed": 1, "pinned": 1,
+              "rank_profile": {"1": 2, "unranked": 0}, "regions": [], "sectors": [],
+              "unplaced": 1, "unplaced_reasons": {"outcompeted": 1},
+              "seats_taken": {"reserved": 1}, "top_shortages": [],
+              "first_round": {"placed": 1, "students": 3}, "answers": {"accepted": 1},
+              "lists_refused": {}, "engine_status": "optimal", "policy": "stable"}
+    text = render_report(report)
+    assert "Rapport voor de coördinator: vervolgronde 7" in text
+    assert "2 van 3 studenten geplaatst (66,7%)" in text
+    assert "Beleid: Eerlijke volgorde." in text and "1 geaccepteerd" in text
+    assert "de overige plaatsen zijn gereserveerd voor studenten met voorrang" in text
+    assert "stable" not in text and "outcompeted" not in text

@@ -7,6 +7,8 @@ from flask.testing import FlaskClient
 
 from service.commands import OPENAPI_PATH, openapi_yaml
 
+from .conftest import Factory
+
 
 def test_the_committed_openapi_document_matches_the_code() -> None:
     assert OPENAPI_PATH.read_text(encoding="utf-8") == openapi_yaml(), (
@@ -61,3 +63,18 @@ def test_the_running_service_serves_its_spec_without_a_token(client: FlaskClient
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response.get_json()["paths"] == yaml.safe_load(openapi_yaml())["paths"]
+
+
+def test_the_assignments_csv_is_declared_text_csv_beside_the_json(client: FlaskClient,
+                                                                 make: Factory) -> None:
+    # Issue 12: the CSV the service answers (Accept: text/csv) must be in the document, next
+    # to the JSON of the same status.
+    spec = yaml.safe_load(openapi_yaml())
+    ok = spec["paths"]["/api/v1/rounds/{round_id}/assignments"]["get"]["responses"]["200"]
+    assert set(ok["content"]) == {"application/json", "text/csv"}
+    assert ok["headers"]["X-Pagination"]
+    admin = make.admin()
+    rid = client.post("/api/v1/rounds", json={"name": "CSV"}, headers=admin).get_json()["id"]
+    served = client.get(f"/api/v1/rounds/{rid}/assignments",
+                        headers={**admin, "Accept": "text/csv"})
+    assert served.status_code == 200 and served.mimetype in ok["content"]

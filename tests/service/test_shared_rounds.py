@@ -128,3 +128,74 @@ def test_the_dashboard_results_show_the_coordinators_students_beside_the_totals(
     page = client.get(f"/dashboard/rounds/{r['id']}/results").get_data(as_text=True)
     assert 'id="kpi-scope-placed" data-value="1"' in page and "1 van 2" in page
     assert 'id="kpi-placed" data-value="2"' in page
+
+
+def _answer_both(client: FlaskClient, r: dict[str, Any]) -> dict[int, int]:
+    """The admin accepts both placements on the students' behalf; assignment id per student."""
+    rows = client.get(f"{r['url']}/assignments", headers=r["admin"]).get_json()
+    ids = {a["student_id"]: a["id"] for a in rows}
+    for aid in ids.values():
+        answered = client.post(f"/api/v1/assignments/{aid}/accept",
+                               json={"reason": "telefonisch bevestigd"}, headers=r["admin"])
+        assert answered.status_code == 200, answered.get_json()
+    return ids
+
+
+def _audit(client: FlaskClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/audit", headers=headers, query_string={"page_size": 100})
+    assert response.status_code == 200, response.get_json()
+    rows: list[dict[str, Any]] = response.get_json()
+    return rows
+
+
+def test_the_audit_log_shows_a_coordinator_the_shared_rounds_steps(
+        client: FlaskClient, make: Factory) -> None:
+    r = _province_round(client, make)
+    seen = {(e["action"], e["round_id"]) for e in _audit(client, r["staff_a"])
+            if e["entity_type"] == "round"}
+    assert {("round.open", r["id"]), ("round.allocate", r["id"]),
+            ("round.publish", r["id"])} <= seen
+
+
+def test_the_audit_log_shows_answers_of_the_coordinators_students_only(
+        client: FlaskClient, make: Factory) -> None:
+    r = _province_round(client, make)
+    ids = _answer_both(client, r)
+    answered = {e["entity_id"] for e in _audit(client, r["staff_a"])
+                if e["action"] == "assignment.accept"}
+    assert answered == {ids[r["mine"]]}
+    everyone = {e["entity_id"] for e in _audit(client, r["admin"])
+                if e["action"] == "assignment.accept"}
+    assert everyone == set(ids.values())
+
+
+def test_the_audit_log_of_a_shared_round_stays_hidden_from_others(
+        client: FlaskClient, make: Factory) -> None:
+    r = _province_round(client, make)
+    _answer_both(client, r)
+    elsewhere = make.token("coordinator", f"school:{make.school()}")
+    assert [e for e in _audit(client, elsewhere) if e["round_id"] == r["id"]] == []
+
+
+def test_the_dashboard_charts_show_the_coordinators_students_beside_the_round(
+        client: FlaskClient, make: Factory) -> None:
+    r = _province_round(client, make)
+    sign_in(client, r["staff_a"])
+    page = client.get(f"/dashboard/rounds/{r['id']}/results").get_data(as_text=True)
+    # A second series ("uw studenten") beside the whole round's, and heat tables of the
+    # seats the coordinator's own students took: one of the offer's five.
+    assert "uw studenten" in page and "hele ronde" in page
+    assert 'id="fill-mine-' in page
+    mine_table = page[page.index('id="fill-mine-'):]
+    assert 'data-filled="1" data-capacity="5"' in mine_table.split("</table>")[0]
+    whole_table = page[page.index('id="fill-'):]
+    assert 'data-filled="2" data-capacity="5"' in whole_table.split("</table>")[0]
+
+
+def test_the_dashboard_charts_of_a_round_of_ones_own_stay_single(
+        client: FlaskClient, make: Factory) -> None:
+    # The admin sees the whole round only: nothing is "theirs" beside it.
+    r = _province_round(client, make)
+    sign_in(client, r["admin"])
+    page = client.get(f"/dashboard/rounds/{r['id']}/results").get_data(as_text=True)
+    assert 'id="fill-mine-' not in page and "uw studenten" not in page

@@ -173,3 +173,38 @@ def test_a_report_made_outside_a_request_is_dutch_too(app: Flask) -> None:
         assert texts.percent(0.92) == "92,0%"
         assert texts.policy_name("stable") == "Eerlijke volgorde"
         assert texts.reason_for_staff("no_preferences") == "Geen voorkeurslijst ingeleverd."
+
+
+@pytest.mark.usefixtures("request_context")
+@pytest.mark.parametrize(("code", "dutch"), [
+    ("level", "het niveau past niet"),
+    ("pathway", "de leerweg (BOL of BBL) past niet"),
+    ("region", "de regio past niet"),
+    ("qualification", "de kwalificatie past niet"),
+    ("sector", "de sector past niet"),
+    ("period", "de periode past niet"),
+])
+def test_every_eligibility_rule_code_reads_as_a_dutch_sentence(code: str, dutch: str) -> None:
+    from solver.verify import RULE_NUMBER, BrokenRule
+
+    assert code in RULE_NUMBER
+    assert texts.rule_text(BrokenRule(code, ())) == dutch
+
+
+@pytest.mark.usefixtures("request_context")
+def test_the_distance_rule_reads_with_both_distances_in_dutch() -> None:
+    from solver.verify import BrokenRule
+
+    rule = BrokenRule("distance", (("km", 34.56), ("limit_km", 30.0)))
+    assert texts.rule_text(rule) == "te ver weg: 34,6 km, hoogstens 30,0 km"
+
+
+@pytest.mark.usefixtures("request_context")
+def test_every_seat_reason_reads_in_dutch() -> None:
+    from solver.model import SEAT_REASONS
+
+    words = {code: texts.seat_taken(code) for code in SEAT_REASONS}
+    assert words == {"full": "vol",
+                     "reserved": "de overige plaatsen zijn gereserveerd voor studenten met "
+                                 "voorrang",
+                     "environment_full": "de hybride leeromgeving was vol"}

@@ -403,8 +403,8 @@ class RoundResults(MethodView):
         rnd = _round(round_id)
         if rnd.report is None:
             raise PageError(409, _("This round has not been allocated yet."))
-        res = analysis.results(db.session, rnd)
         report = scoped_report(db.session, current(), rnd)
+        res = analysis.results(db.session, rnd, report, student_filter(current()))
         reason = request.args.get("reason") or None
         if reason not in texts.REASON_LABELS:
             reason = None
@@ -413,20 +413,31 @@ class RoundResults(MethodView):
                              sector=texts.sector_name(c["sector"]), level=c["level"])
                            for c in res.shortage]
         placed, chose = _("placed"), _("students")
+        mine = res.mine
+        yours = _("your students")
+
+        def beside(whole: str, counts: list[int], own: list[int] | None) -> list[charts.Series]:
+            # A shared round: the coordinator's own students as a second series, on the
+            # same axis as the whole round's.
+            series = [charts.Series(whole if own is None else _("whole round"), counts)]
+            return series if own is None else [*series, charts.Series(yours, own)]
+
         sectors = [(code, texts.sector_name(code)) for code in res.sectors]
         regions = [(code, texts.region_name(code)) for code in res.regions]
         figures = {
             "rank": charts.bar_chart(
                 "chart-rank", _("Placed students per choice on their list"), res.rank_labels,
-                [charts.Series(placed, res.rank_counts)], _("choice they were placed on"),
-                chose),
+                beside(placed, res.rank_counts, mine.rank_counts if mine else None),
+                _("choice they were placed on"), chose),
             "distance": charts.bar_chart(
                 "chart-distance", _("Travel distance from home to workplace"),
-                res.distance_labels, [charts.Series(placed, res.distance_counts)],
+                res.distance_labels,
+                beside(placed, res.distance_counts, mine.distance_counts if mine else None),
                 _("distance (km, as the crow flies)"), chose),
             "reasons": charts.hbar_chart(
                 "chart-reasons", _("Not placed, by reason"), [r[1] for r in res.reasons],
-                [charts.Series(chose, [r[2] for r in res.reasons])], chose),
+                beside(chose, [r[2] for r in res.reasons], mine.reasons if mine else None),
+                chose),
             "shortage": charts.hbar_chart(
                 "chart-shortage", _("Where extra seats place the most students"),
                 shortage_labels,
@@ -440,6 +451,12 @@ class RoundResults(MethodView):
                 sorted(regions, key=lambda pair: pair[1]), res.fill[level], _("Sector"))
                 for level in res.levels},
             "fill_legend": charts.heat_legend(),
+            "fill_mine": {level: charts.heat_table(
+                f"fill-mine-{level}", _("Level %(level)s: your students", level=level),
+                sorted(sectors, key=lambda pair: pair[1]),
+                sorted(regions, key=lambda pair: pair[1]), mine.fill.get(level, {}),
+                _("Sector"))
+                for level in res.levels} if mine else {},
         }
         return render_template(
             "dashboard/results.html", rnd=rnd, res=res, figures=figures,
