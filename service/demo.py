@@ -35,14 +35,16 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from babel.numbers import format_decimal, format_percent
-from sqlalchemy import event
+from sqlalchemy import event, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from seeds.generator import generate_round, load_reference
 from service.app import create_app
 from service.extensions import db
+from service.identity.links import create_link, link_url
 from service.identity.tokens import issue_token, issue_tokens
 from service.migrate import upgrade
+from service.models import Assignment, Offer, Student
 from service.seeding import (
     Directory,
     home_places,
@@ -312,9 +314,37 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
           "  API-documentatie  http://127.0.0.1:8000/api/openapi.json (OpenAPI 3; hetzelfde "
           "document is api_spec/openapi.yaml)\n"
           f"  De demodatabase is {database}: DATABASE_URL={url} make serve\n"
-          f"  Een token ervoor: DATABASE_URL={url} .venv/bin/leerplek create-token "
+          f"  Een token voor de API: DATABASE_URL={url} .venv/bin/leerplek create-token "
           "--role admin", file=out)
+    print("Inloggen na `make serve` met die database (elke link werkt één keer, "
+          f"{app.config['SIGNIN_LINK_DAYS']} dagen; meer met `leerplek login-link`):", file=out)
+    for line in _signin_links(app):
+        print(f"  {line}", file=out)
     return report
+
+
+def _signin_links(app: Any) -> list[str]:
+    """One-time sign-in links for a placed student, their company and their coordinator,
+    so a newcomer can click through the pages after `make serve`."""
+    base, days = app.config["BASE_URL"], app.config["SIGNIN_LINK_DAYS"]
+    with app.app_context(), db.transaction() as session:
+        placed = session.execute(
+            select(Student.id, Student.student_number, Student.school_id, Offer.company_id)
+            .join(Assignment, Assignment.student_id == Student.id)
+            .join(Offer, Offer.id == Assignment.offer_id)
+            .order_by(Assignment.id).limit(1)).first()
+        if placed is None:
+            return []
+        student_id, number, school_id, company_id = placed
+        lines = []
+        for text, role, scope in (
+                (f"student {number}", "student", f"student:{student_id}"),
+                ("zijn leerbedrijf", "company", f"company:{company_id}"),
+                ("coördinator van zijn school (dashboard)", "coordinator",
+                 f"school:{school_id}")):
+            _row, secret = create_link(session, None, role, scope, days)
+            lines.append(f"{text + ':':42} {link_url(base, secret)}")
+        return lines
 
 
 def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str, Any]:
