@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_bulk, utc
@@ -134,8 +135,8 @@ def use_link(session: Session, secret: str, lifetime: dt.timedelta, surface: str
     if row is None:
         raise Problem(401, "the sign-in link is not valid")
     # Only the request whose update finds it unused gets the session.
-    taken = session.execute(update(SignInLink).where(
-        SignInLink.id == row.id, SignInLink.used_at.is_(None)).values(used_at=now())).rowcount
+    taken = cast(CursorResult[Any], session.execute(update(SignInLink).where(
+        SignInLink.id == row.id, SignInLink.used_at.is_(None)).values(used_at=now()))).rowcount
     if taken != 1:
         count_auth_failure()
         raise Problem(401, "the sign-in link is not valid")

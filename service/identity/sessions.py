@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_bulk
@@ -70,9 +71,9 @@ def revoke_access(session: Session, actor: Principal | None, role: str, scope: s
         ApiToken.role == role, ApiToken.scope == scope, ApiToken.revoked_at.is_(None))))
     for row in tokens:
         row.revoked_at = at
-    links = session.execute(update(SignInLink).where(
+    links = cast(CursorResult[Any], session.execute(update(SignInLink).where(
         SignInLink.role == role, SignInLink.scope == scope, SignInLink.used_at.is_(None),
-        SignInLink.revoked_at.is_(None)).values(revoked_at=at)).rowcount
+        SignInLink.revoked_at.is_(None)).values(revoked_at=at))).rowcount
     session.flush()
     for row in tokens:
         record(session, actor, "token.revoke", row, {"revoked_at": None},

@@ -57,7 +57,8 @@ def _idle(config: Mapping[str, Any]) -> bool:
     seen = session.get(SEEN)
     if not isinstance(seen, int):
         return False
-    return time.time() - seen > config["SESSION_IDLE_MINUTES"] * 60
+    idle_s: float = config["SESSION_IDLE_MINUTES"] * 60
+    return time.time() - seen > idle_s
 
 
 def signed_in(request: Request, surface: str, roles: Collection[Role]) -> Principal | None:
