@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+import secrets
 import zipfile
 from typing import Any
 
@@ -40,7 +41,7 @@ def sign_in(client: FlaskClient, headers: dict[str, str]) -> str:
     that token ends it; the session's CSRF token for later forms."""
     with client.session_transaction() as cookie:
         cookie[SESSION_TOKEN] = hash_token(raw(headers))
-        cookie["csrf"] = "csrf-" + raw(headers)[-12:]
+        cookie["csrf"] = secrets.token_urlsafe(16)
     return csrf(client, "/dashboard/rounds")
 
 
