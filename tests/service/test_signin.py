@@ -180,6 +180,14 @@ def test_a_session_token_is_refused_by_the_api(app: Flask, client: FlaskClient,
     assert response.status_code == 401
 
 
+def test_the_api_lists_a_session_as_a_session_token(app: Flask, client: FlaskClient,
+                                                    make: Factory) -> None:
+    scope = f"student:{make.student()}"
+    sign_in_web(client, "student", scope)
+    rows = client.get(f"/api/v1/tokens?scope={scope}", headers=make.admin()).get_json()
+    assert [(r["role"], r["purpose"]) for r in rows] == [("student", "session")]
+
+
 def test_a_session_ends_at_its_lifetime(app: Flask, client: FlaskClient, make: Factory) -> None:
     sign_in_web(client, "coordinator", f"school:{make.school()}")
     [row] = session_rows(app)
