@@ -416,3 +416,4 @@ def test_a_coordinator_can_not_revoke_another_schools_student(
     csrf = sign_in_web(client, "coordinator", f"school:{make.school()}")
     response = client.post(f"/dashboard/students/{other}/access", data={"csrf_token": csrf})
     assert response.status_code == 404
+

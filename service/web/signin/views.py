@@ -22,6 +22,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from requests import RequestException
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from service import texts
 from service.errors import Problem
@@ -57,6 +58,16 @@ class Refused(Exception):
 @blueprint.errorhandler(Refused)
 def refused(exc: Refused) -> ResponseReturnValue:
     return render_template("signin/refused.html", message=exc.message), exc.status, exc.headers
+
+
+@blueprint.errorhandler(OperationalError)
+@blueprint.errorhandler(InterfaceError)
+def database_down(exc: Exception) -> ResponseReturnValue:
+    """The database unreachable: a Dutch page (503), as the dashboard answers."""
+    db.session.rollback()
+    log.warning("sign-in page without database: %s", exc)
+    return render_template("signin/refused.html", message=_(
+        "The service cannot be reached for a moment. Please try again later.")), 503
 
 
 def _too_many(exc: Problem) -> Refused:
@@ -192,7 +203,11 @@ class SchoolReturn(MethodView):
         claim = conf.get("student_claim", "sub")
         if claim not in claims:
             # Some providers carry extra claims only at the userinfo endpoint.
-            claims.update(client.userinfo(token=token))
+            try:
+                claims.update(client.userinfo(token=token))
+            except (OAuthError, RequestException):
+                raise Refused(503, _("Your school's sign-in service cannot be reached right "
+                                     "now. Please try again later.")) from None
         number = claims.get(claim)
         with db.transaction() as session:
             student = oidc_student(session, school_id, number)
