@@ -62,6 +62,11 @@ def cli_env(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 # One-time links -----------------------------------------------------------------------------
 
+def test_the_front_door_leads_to_signing_in(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/inloggen"
+
+
 def test_the_sign_in_page_is_dutch(client: FlaskClient) -> None:
     html = client.get("/inloggen").get_data(as_text=True)
     assert "<h1>Inloggen</h1>" in html and 'lang="nl"' in html

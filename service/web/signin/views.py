@@ -231,6 +231,7 @@ class SignOut(MethodView):
         return redirect(url_for("signin.start"))
 
 
+blueprint.add_url_rule("/", "root", lambda: redirect(url_for("signin.start")))
 blueprint.add_url_rule("/inloggen", view_func=Start.as_view("start"))
 blueprint.add_url_rule("/inloggen/link/<secret>", view_func=Link.as_view("link"))
 blueprint.add_url_rule("/inloggen/school/<int:school_id>",
