@@ -33,7 +33,7 @@ from service.identity import throttling
 from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
-from service.web import company, staff
+from service.web import company, signin, staff
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path,
                                                                  "leerplek.sqlite")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        # The test client and the debug server speak plain HTTP; a deployment never does.
+        app.config["SESSION_COOKIE_SECURE"] = not (app.testing or app.debug)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
@@ -80,6 +83,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(web.blueprint)
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(company.blueprint)
+
+    signin.init_app(app)
     if jobs_mode(app.config) == "thread" and not app.testing:
         # Embedded: no worker runs, so this process settles answer deadlines itself.
         start_sweep(app)

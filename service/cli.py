@@ -79,6 +79,32 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("id", type=int)
     p.set_defaults(func=_service("cmd_revoke_token"))
 
+    p = sub.add_parser("login-link", help="make a one-time sign-in link and print its URL")
+    p.add_argument("--role", required=True, choices=["admin", "coordinator", "company",
+                                                     "student"])
+    p.add_argument("--scope", default="",
+                   help="student:<id>, company:<id>, school:<id> or region:<name> "
+                        "(coordinator); empty for admin")
+    p.add_argument("--days", type=solver_cli.positive, default=None, metavar="N",
+                   help="the link expires after N days (default SIGNIN_LINK_DAYS, 14)")
+    p.set_defaults(func=_service("cmd_login_link"))
+
+    p = sub.add_parser("login-links", help="one sign-in link per student of a school, or per "
+                                           "company, as CSV")
+    p.add_argument("--role", required=True, choices=["student", "company"])
+    p.add_argument("--school", type=int, default=None, metavar="ID",
+                   help="the school whose students get a link (students: required)")
+    p.add_argument("--days", type=solver_cli.positive, default=None, metavar="N")
+    p.add_argument("-o", "--output", required=True, help="the CSV file to write")
+    p.set_defaults(func=_service("cmd_login_links"))
+
+    p = sub.add_parser("revoke-access", help="end a person's sessions, tokens and unused "
+                                             "sign-in links")
+    p.add_argument("--role", required=True, choices=["admin", "coordinator", "company",
+                                                     "student"])
+    p.add_argument("--scope", default="")
+    p.set_defaults(func=_service("cmd_revoke_access"))
+
     p = sub.add_parser("purge", help="AVG retention: erase students whose rounds finished "
                                      "long ago, delete old audit events")
     p.add_argument("--older-than-days", type=int, default=None,

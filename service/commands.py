@@ -7,6 +7,7 @@ and SQLAlchemy), so the engine's commands stay as light as the engine alone.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import sys
 from pathlib import Path
@@ -20,9 +21,12 @@ from service.audit.log import now
 from service.demo import Progress, run_demo
 from service.errors import Problem
 from service.extensions import db
+from service.identity.links import create_link, create_links, link_url
+from service.identity.links import people as links_people
+from service.identity.sessions import revoke_access
 from service.identity.tokens import issue_token, revoke_token
 from service.migrate import upgrade
-from service.models import ApiToken
+from service.models import ApiToken, School
 from service.privacy.students import purge
 from service.seeding import seed_demo, seed_reference
 from service.worker import work
@@ -70,6 +74,61 @@ def cmd_create_token(args: argparse.Namespace) -> int:
             return solver_cli.EXIT_BAD_INPUT
     print(token)
     print("store it now: only its hash is kept", file=sys.stderr)
+    return 0
+
+
+def cmd_login_link(args: argparse.Namespace) -> int:
+    app = create_app()
+    with app.app_context():
+        days = args.days or app.config["SIGNIN_LINK_DAYS"]
+        try:
+            with db.transaction() as session:
+                _row, secret = create_link(session, None, args.role, args.scope, days)
+        except ValueError as exc:
+            print(f"leerplek: {exc}", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+        print(link_url(app.config["BASE_URL"], secret))
+    print(f"works once, for {days} days; only its hash is kept", file=sys.stderr)
+    return 0
+
+
+def cmd_login_links(args: argparse.Namespace) -> int:
+    app = create_app()
+    with app.app_context():
+        days = args.days or app.config["SIGNIN_LINK_DAYS"]
+        if args.role == "student" and args.school is None:
+            print("leerplek: --role student needs --school ID", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+        with db.transaction() as session:
+            if args.role == "student" and session.get(School, args.school) is None:
+                print(f"leerplek: no school with id {args.school}", file=sys.stderr)
+                return solver_cli.EXIT_BAD_INPUT
+            people = links_people(session, None, args.role, args.school)
+            made = create_links(session, None, args.role, [p[0] for p in people], days,
+                                args.school)
+        expires = (now() + dt.timedelta(days=days)).date().isoformat()
+        with open(args.output, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["scope", "name" if args.role == "company" else "student_number",
+                             "school", "link", "expires"])
+            for (scope, name, school), secret in zip(people, made, strict=True):
+                writer.writerow([scope, name, school, link_url(app.config["BASE_URL"], secret),
+                                 expires])
+    print(f"{len(made)} links written to {args.output}; each works once, for {days} days",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_revoke_access(args: argparse.Namespace) -> int:
+    with create_app().app_context():
+        try:
+            with db.transaction() as session:
+                tokens, links = revoke_access(session, None, args.role, args.scope)
+        except ValueError as exc:
+            print(f"leerplek: {exc}", file=sys.stderr)
+            return solver_cli.EXIT_BAD_INPUT
+    print(f"revoked {tokens} tokens (sessions included) and {links} unused sign-in links",
+          file=sys.stderr)
     return 0
 
 

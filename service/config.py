@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tempfile
@@ -45,6 +46,17 @@ def from_environment() -> dict[str, Any]:
             config[key] = float(value)
     if secret := os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret
+    if base := os.environ.get("LEERPLEK_BASE_URL"):
+        config["BASE_URL"] = base
+    for key in ("SIGNIN_LINK_DAYS", "SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS"):
+        if value := os.environ.get(key):
+            config[key] = int(value)
+    if (secure := os.environ.get("SESSION_COOKIE_SECURE")) is not None:
+        config["SESSION_COOKIE_SECURE"] = secure.lower() in ("1", "true", "yes")
+    if providers := os.environ.get("OIDC_PROVIDERS"):
+        # JSON: {"<school id>": {"issuer": …, "client_id": …, "client_secret": …,
+        # "student_claim": …}} (docs/SIGNIN.md).
+        config["OIDC_PROVIDERS"] = json.loads(providers)
     return config
 
 
@@ -90,9 +102,21 @@ DEFAULTS: dict[str, Any] = {
     "DEADLINE_SWEEP_S": 60.0,
     # None means: a key kept in the instance folder (see instance_secret_key).
     "SECRET_KEY": None,
-    # The dashboard's session cookie: never sent cross-site, never readable by scripts.
+    # The pages' session cookie: never sent cross-site, never readable by scripts, and only
+    # over HTTPS (None means: Secure unless TESTING or DEBUG; SESSION_COOKIE_SECURE=0 in the
+    # environment turns it off for plain-HTTP trials on another host than localhost).
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": None,
+    # Sign-in (docs/SIGNIN.md): the address people reach the service at (in sign-in links
+    # and as the OpenID Connect redirect), how long a one-time link stays valid, how long a
+    # session may go unused and how long it lasts at most.
+    "BASE_URL": "http://127.0.0.1:8000",
+    "SIGNIN_LINK_DAYS": 14,
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,
+    # The schools' OpenID Connect providers, keyed by school id (docs/SIGNIN.md).
+    "OIDC_PROVIDERS": {},
     # Pages speak Dutch (service/translations holds the catalogue, docs/TRANSLATIONS.md).
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

@@ -38,15 +38,17 @@ from babel.numbers import format_decimal, format_percent
 from flask import Flask, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from sqlalchemy import event, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from seeds.generator import generate_round, load_reference
 from service import texts
 from service.app import create_app
 from service.extensions import babel, db
+from service.identity.links import create_link, link_url
 from service.identity.tokens import issue_token, issue_tokens
 from service.migrate import upgrade
+from service.models import Assignment, Offer, Student
 from service.seeding import (
     Directory,
     home_places,
@@ -361,7 +363,36 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
         "  " + _("The demo database is %(database)s: %(command)s", database=database,
                  command=serve_command),
         "  " + _("A token for it: %(command)s", command=token_command)]), file=out)
+    print(_("Sign in after `make serve` with that database (each link works once, %(days)s "
+            "days; more with `leerplek login-link`):", days=app.config["SIGNIN_LINK_DAYS"]),
+          file=out)
+    for line in _signin_links(app):
+        print(f"  {line}", file=out)
     return report
+
+
+def _signin_links(app: Any) -> list[str]:
+    """One-time sign-in links for a placed student, their company and their coordinator,
+    so a newcomer can click through the pages after `make serve`."""
+    base, days = app.config["BASE_URL"], app.config["SIGNIN_LINK_DAYS"]
+    with app.app_context(), db.transaction() as session:
+        placed = session.execute(
+            select(Student.id, Student.student_number, Student.school_id, Offer.company_id)
+            .join(Assignment, Assignment.student_id == Student.id)
+            .join(Offer, Offer.id == Assignment.offer_id)
+            .order_by(Assignment.id).limit(1)).first()
+        if placed is None:
+            return []
+        student_id, number, school_id, company_id = placed
+        lines = []
+        for text, role, scope in (
+                (_("student %(number)s", number=number), "student", f"student:{student_id}"),
+                (_("their leerbedrijf"), "company", f"company:{company_id}"),
+                (_("coordinator of their school (dashboard)"), "coordinator",
+                 f"school:{school_id}")):
+            _row, secret = create_link(session, None, role, scope, days)
+            lines.append(f"{text + ':':42} {link_url(base, secret)}")
+        return lines
 
 
 def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str, Any]:

@@ -110,6 +110,9 @@ NO_RESPONSE: tuple[str, ...] = ("decline", "accept")
 
 # Staff: the roles that run rounds for a school or region (and see the priority flag).
 STAFF: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
+# What an ApiToken is for (ApiToken.purpose).
+TOKEN_API = "api"
+TOKEN_SESSION = "session"
 
 
 def levels_to_mask(levels: list[int] | tuple[int, ...]) -> int:
@@ -476,9 +479,44 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Past this moment the token is refused like a revoked one; None: until revoked.
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # "api": a bearer token a person or program was given; "session": made by a web sign-in
+    # (a one-time link or the school's OpenID Connect), only its hash ever leaves the server
+    # (in the signed session cookie), so the API refuses it.
+    purpose: Mapped[str] = mapped_column(String(8), default=TOKEN_API,
+                                         server_default=TOKEN_API)
 
     __table_args__ = (
         CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),
+        CheckConstraint(_enum_check("purpose", [TOKEN_API, TOKEN_SESSION]), name="purpose"),
+        # Revoking a person's access finds every token of their scope.
+        Index("ix_api_tokens_scope", "role", "scope"),
+    )
+
+
+class SignInLink(Base):
+    """A one-time sign-in link: stored as the SHA-256 of its secret, used at most once, until
+    ``expires_at``; using it starts a session (a ``session`` token, ``session_token_id``)."""
+
+    __tablename__ = "signin_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(120), default="")
+    # Who made it, as the audit log names an actor ("coordinator:school:1", "system").
+    created_by: Mapped[str] = mapped_column(String(160), default="system")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The session the link opened; SET NULL keeps the link's row when tokens are erased.
+    session_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("role", [r.value for r in Role]), name="role"),
+        Index("ix_signin_links_scope", "role", "scope"),
     )
 
 

@@ -455,6 +455,9 @@ class TokenSchema(Schema):
     expires_at = UtcDateTime(load_default=None, allow_none=True, metadata={
         "description": "when the token stops working (in the future when issued); null: "
                        "until revoked"})
+    purpose = fields.String(dump_only=True, metadata={
+        "description": "api: a bearer token; session: a person's web sign-in (revoking it "
+                       "signs them out; the API never accepts it)"})
 
 
 class IssuedTokenSchema(TokenSchema):

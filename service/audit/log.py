@@ -33,6 +33,7 @@ from service.models import (
     Role,
     Round,
     School,
+    SignInLink,
     Student,
     StudentRegion,
 )
@@ -42,6 +43,7 @@ REDACTED = "[redacted]"
 ENTITY_TYPES: dict[type[Base], str] = {
     Round: "round", Assignment: "assignment", Offer: "offer", Student: "student",
     School: "school", Company: "company", Environment: "environment", ApiToken: "token",
+    SignInLink: "signin_link",
 }
 
 
@@ -105,12 +107,12 @@ def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, 
         return None, entity.id, entity.region
     if isinstance(entity, Offer | Company | Environment):
         return None, None, entity.region
-    if isinstance(entity, ApiToken):
+    if isinstance(entity, ApiToken | SignInLink):
         return _token_placement(session, entity)
     return None, None, None
 
 
-def _token_placement(session: Session, token: ApiToken
+def _token_placement(session: Session, token: ApiToken | SignInLink
                      ) -> tuple[int | None, int | None, str | None]:
     kind, _, value = token.scope.partition(":")
     if kind == "school" and value.isdigit():

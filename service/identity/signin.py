@@ -19,7 +19,7 @@ from service.errors import Problem
 from service.extensions import db
 from service.identity.principals import Principal, hash_token
 from service.identity.throttling import count_auth_failure, refuse_if_failing_auth
-from service.models import ApiToken, Role
+from service.models import TOKEN_SESSION, ApiToken, Role
 
 API = "api"
 # The session cookie's key for the signed-in token's hash (never the token itself).
@@ -48,9 +48,11 @@ def admit(token_hash: str, surface: str) -> Principal:
     """The principal of the token with this hash, if it may act; counted when it may not."""
     refuse_if_failing_auth()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
-    if row is None or row.revoked_at is not None or expired(row):
+    if (row is None or row.revoked_at is not None or expired(row)
+            or (surface == API and row.purpose == TOKEN_SESSION)):
         # A revoked or expired token is refused like an unknown one, and counts as a failure
-        # alike.
+        # alike; so is a web session's token offered to the API (its secret never left the
+        # server, only its hash did, in the session cookie).
         count_auth_failure()
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if surface == API else {}
         raise Problem(401, "the bearer token is not valid", headers=headers)

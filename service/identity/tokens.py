@@ -11,14 +11,25 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, false, insert, literal, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    cast,
+    delete,
+    false,
+    insert,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record, record_bulk, utc
 from service.directory.students import can_see_student, student_filter
 from service.errors import Problem, field_error
 from service.identity.principals import Principal, hash_token, parse_scope, scope_record_id
-from service.models import STAFF, ApiToken, Company, Role, School, Student
+from service.models import STAFF, ApiToken, Company, Role, School, SignInLink, Student
 
 
 def token_filter(p: Principal) -> ColumnElement[bool]:
@@ -55,8 +66,19 @@ def visible_token(session: Session, p: Principal, token_id: int, lock: bool = Fa
 
 def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[ApiToken, str]:
     """A new token for ``data``'s role and scope; the secret is in the answer only."""
-    p.require(*STAFF)
     role, scope = data["role"], data.get("scope", "")
+    require_issuer(session, p, role, scope)
+    try:
+        return new_token(session, role, scope, p, expires_at=data.get("expires_at"))
+    except ValueError as exc:
+        raise field_error("scope", str(exc)) from None
+
+
+def require_issuer(session: Session, p: Principal, role: str, scope: str) -> None:
+    """Whether ``p`` may give access to ``role``/``scope`` (a token or a sign-in link): staff
+    only; a coordinator only to students in scope (403 for another role, 422 naming the
+    scope for a student out of reach)."""
+    p.require(*STAFF)
     if p.role == Role.COORDINATOR:
         if role != Role.STUDENT.value:
             raise Problem(403, "coordinators issue student tokens only",
@@ -70,10 +92,6 @@ def create_token(session: Session, p: Principal, data: dict[str, Any]) -> tuple[
         student = session.get(Student, ident)
         if student is None or not can_see_student(p, student):
             raise field_error("scope", f"no student with id {ident} in your scope")
-    try:
-        return new_token(session, role, scope, p, expires_at=data.get("expires_at"))
-    except ValueError as exc:
-        raise field_error("scope", str(exc)) from None
 
 
 def revoke_token(session: Session, actor: Principal | None, row: ApiToken) -> ApiToken:
@@ -102,9 +120,13 @@ def rotate_token(session: Session, p: Principal, row: ApiToken) -> tuple[ApiToke
 
 
 def revoke_student_tokens(session: Session, actor: Principal | None, student_id: int) -> int:
-    """Delete a student's tokens (erasure): the scope names the student, nothing else does."""
+    """Delete a student's tokens and sign-in links (erasure): the scope names the student,
+    nothing else does."""
+    scope = f"student:{student_id}"
+    session.execute(delete(SignInLink).where(SignInLink.role == Role.STUDENT.value,
+                                             SignInLink.scope == scope))
     rows = list(session.scalars(select(ApiToken).where(
-        ApiToken.role == Role.STUDENT.value, ApiToken.scope == f"student:{student_id}")))
+        ApiToken.role == Role.STUDENT.value, ApiToken.scope == scope)))
     for row in rows:
         record(session, actor, "token.delete", row, {"role": row.role, "scope": row.scope},
                None)

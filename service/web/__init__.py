@@ -1,9 +1,9 @@
 """The HTML surfaces: one layout, session, CSRF and static files for every role's pages.
 
-A surface (``staff/`` today; student and company pages later) is a blueprint of thin views
-over the features. What they share lives here: the ``web`` blueprint serves the layout
+A surface (``staff/``, ``signin/``; student and company pages later) is a blueprint of thin
+views over the features. What they share lives here: the ``web`` blueprint serves the layout
 template (``web/layout.html``) and the static files, and registers the template helpers;
-``session`` signs people in through ``identity`` and checks CSRF; ``page_headers`` sets the
+``session`` opens and ends sessions through ``identity`` and checks CSRF; ``page_headers`` sets the
 strict content security policy every page gets. The words and formats (filters such as
 ``moment``) are ``service.texts``, registered on the app.
 """

@@ -1,80 +1,76 @@
-"""Web sign-in and CSRF, shared by every web surface: the session holds a token's hash and a
-per-session secret.
+"""Web sessions and CSRF, shared by every web surface: the session holds a token's hash, a
+per-session CSRF secret and the moment of its last page.
 
-Only the hash of the API token is kept in the (signed, not encrypted) cookie, so the cookie
-never reveals a usable token. Each request is let in by ``identity.principal_for`` like an
-API request, so revoking the token signs every web session out, and failed sign-ins are
-throttled per address as failed API calls are. The CSRF secret is compared on every POST.
+A sign-in (``service.web.signin``: a one-time link or the school's OpenID Connect) mints a
+session token through ``identity.sessions`` and keeps only its hash in the (signed, not
+encrypted) cookie, so the cookie never reveals a usable token. Each request is let in by
+``identity.principal_for`` like an API request, so revoking the token (signing out, revoking
+the person's access) ends the session, and its expiry is the session's absolute lifetime;
+a session unused for ``SESSION_IDLE_MINUTES`` is ended here. The CSRF secret is compared on
+every POST.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Collection
+import time
+from collections.abc import Collection, Mapping
+from typing import Any
 
-from flask import Request, g, session
-from flask_babel import gettext as _
+from flask import Request, current_app, g, session
 
-from service import texts
 from service.errors import Problem
-from service.identity.principals import Principal, hash_token
-from service.identity.signin import SESSION_TOKEN, admit, principal_for
+from service.extensions import db
+from service.identity.principals import Principal
+from service.identity.sessions import end_session
+from service.identity.signin import SESSION_TOKEN, principal_for
 from service.models import Role
 
 CSRF_FIELD = "csrf_token"
+# The session's last page, in whole seconds since the epoch (the idle timeout).
+SEEN = "seen"
 
 
-class SignInRefused(Exception):
-    """The token is unknown or revoked (401), belongs to a role the surface does not serve
-    (403), or the address failed too often (429); ``message`` is for the person."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None
-                 ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-def _too_many(exc: Problem) -> SignInRefused:
-    wait = exc.headers.get("Retry-After", "60")
-    return SignInRefused(429, _("Too many failed sign-ins from this address. Try again in "
-                                "%(wait)s seconds.", wait=wait),
-                         {"Retry-After": wait})
-
-
-def sign_in(token: str, surface: str, roles: Collection[Role], refused_role: str
-            ) -> Principal:
-    """Check a pasted token and start a fresh session for it on ``surface``."""
-    token = token.strip()
-    if not token:
-        raise SignInRefused(401, _("This token is unknown or has been withdrawn."))
-    try:
-        principal = admit(hash_token(token), surface)
-    except Problem as exc:
-        if exc.status == 429:
-            raise _too_many(exc) from None
-        raise SignInRefused(401, _("This token is unknown or has been withdrawn.")) from None
-    if principal.role not in roles:
-        g.pop("principal", None)
-        raise SignInRefused(403, refused_role % {
-            "role": texts.label(texts.ROLES, principal.role).lower()})
-    # A new session on sign-in: nothing planted before (a fixed CSRF secret) carries over.
+def open_session(token_hash: str) -> None:
+    """Start a fresh session for the token with this hash (a sign-in by link or by the
+    school's OpenID Connect): nothing planted before (a fixed CSRF secret, a half-done
+    sign-in's state) carries over."""
     session.clear()
-    session[SESSION_TOKEN] = hash_token(token)
+    session[SESSION_TOKEN] = token_hash
     session["csrf"] = secrets.token_urlsafe(32)
-    return principal
+    session[SEEN] = int(time.time())
 
 
-def sign_out() -> None:
+def sign_out(surface: str) -> None:
+    """End the session: its session token is revoked (audited), then the cookie emptied."""
+    token_hash = session.get(SESSION_TOKEN)
+    if isinstance(token_hash, str):
+        with db.transaction() as s:
+            end_session(s, token_hash, surface, "sign-out")
     session.clear()
+
+
+def _idle(config: Mapping[str, Any]) -> bool:
+    """Whether the session went unused longer than ``SESSION_IDLE_MINUTES``. A session set
+    up without the moment (tests, tools) counts from its first page."""
+    seen = session.get(SEEN)
+    if not isinstance(seen, int):
+        return False
+    idle_s: float = config["SESSION_IDLE_MINUTES"] * 60
+    return time.time() - seen > idle_s
 
 
 def signed_in(request: Request, surface: str, roles: Collection[Role]) -> Principal | None:
     """The session's principal on ``surface``; None (and the session ended) when its token
     was revoked or its role is not served here. 429 passes on as a ``Problem``."""
-    if not isinstance(session.get(SESSION_TOKEN), str):
+    token_hash = session.get(SESSION_TOKEN)
+    if not isinstance(token_hash, str):
+        return None
+    if _idle(current_app.config):
+        with db.transaction() as s:
+            end_session(s, token_hash, surface, "idle")
+        session.clear()
         return None
     try:
         principal = principal_for(request, surface)
@@ -86,6 +82,10 @@ def signed_in(request: Request, surface: str, roles: Collection[Role]) -> Princi
         session.clear()  # stale: the token was revoked
         g.pop("principal", None)
         return None
+    seen = session.get(SEEN)
+    # Written back at most once a minute: a cookie per page is not needed for the timeout.
+    if not isinstance(seen, int) or time.time() - seen >= 60:
+        session[SEEN] = int(time.time())
     return principal
 
 

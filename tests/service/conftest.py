@@ -10,6 +10,7 @@ against it. A test of the unseeded service overrides ``with_reference``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from service.config import normalise_database_url
 from service.extensions import db
 from service.identity.principals import hash_token
 from service.identity.signin import SESSION_TOKEN
+from service.identity.links import create_link
 from service.identity.tokens import issue_token
 from service.models import (
     Base,
@@ -252,3 +254,23 @@ def session_cookie(app: Flask, token: str, csrf: str = "x") -> dict[str, str]:
     assert serializer is not None
     value = serializer.dumps({SESSION_TOKEN: hash_token(token), "csrf": csrf})
     return {"name": app.config["SESSION_COOKIE_NAME"], "value": value}
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def sign_in_web(client: FlaskClient, role: str, scope: str = "") -> str:
+    """Sign ``client`` in as a person does: a one-time link made for ``role``/``scope``, its
+    page, its button; the browser lands on the role's pages. Returns the session's CSRF
+    secret for the forms a test posts next."""
+    app = client.application
+    with app.app_context(), db.transaction() as session:
+        _row, secret = create_link(session, None, role, scope)
+    page = client.get(f"/inloggen/link/{secret}")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
+    assert match, "no CSRF field on the link's page"
+    response = client.post(f"/inloggen/link/{secret}", data={"csrf_token": match.group(1)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with client.session_transaction() as cookie:
+        csrf: str = cookie["csrf"]
+    return csrf

@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 
 from seeds.generator import generate_round
 from service.extensions import db
+from service.identity.links import PATH, create_link
 from service.identity.principals import Principal
 from service.identity.tokens import issue_token
 from service.models import Role, Round, Scenario, School
@@ -130,17 +131,17 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
         app: Flask, server: str, page: Page, request: pytest.FixtureRequest,
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     backend = request.node.callspec.params["app"]
-    round_id, token = seeded(app)
+    round_id, _token = seeded(app)
     # The job waits while solving until the test lets it go, so the page shows it running.
     release = tmp_path / "release"
     monkeypatch.setenv("LEERPLEK_JOB_PAUSE_AT", "solving")
     monkeypatch.setenv("LEERPLEK_JOB_PAUSE_FILE", str(release))
 
     page.goto(f"{server}/dashboard/rounds")
-    expect(page).to_have_url(f"{server}/dashboard/login?next=/dashboard/rounds")
+    expect(page).to_have_url(f"{server}/inloggen")
     shot(page, backend, "login")
-    page.fill("#token", token)
-    page.click("button[type=submit]")
+    page.goto(server + sign_in_link(app, "admin", ""))
+    page.click("#use-link")
     expect(page.locator("h1")).to_have_text("Rondes")
     shot(page, backend, "rounds")
 
@@ -244,7 +245,7 @@ def test_a_coordinator_allocates_a_round_and_reads_its_results(
     shot(page, backend, "student")
 
     page.click("header .logout button")
-    expect(page).to_have_url(f"{server}/dashboard/login")
+    expect(page).to_have_url(f"{server}/inloggen")
 
 
 # Every page on a phone and a desktop: no sideways page scroll, no axe-core violation -------
@@ -304,10 +305,17 @@ def page_paths(seed: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def sign_in_page(page: Page, server: str, token: str) -> None:
-    page.goto(f"{server}/dashboard/login")
-    page.fill("#token", token)
-    page.click("main button[type=submit]")
+def sign_in_link(app: Flask, role: str, scope: str) -> str:
+    """The path of a new one-time sign-in link for ``role``/``scope``."""
+    with app.app_context(), db.transaction() as session:
+        return PATH + create_link(session, None, role, scope)[1]
+
+
+def sign_in_page(page: Page, server: str, app: Flask, role: str = "admin", scope: str = ""
+                 ) -> None:
+    """Sign in as people do: open a one-time link, press its button."""
+    page.goto(server + sign_in_link(app, role, scope))
+    page.click("#use-link")
     expect(page.locator("h1")).to_have_text("Rondes")
 
 
@@ -328,17 +336,17 @@ def accessible(page: Page) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_dashboard_page_fits_the_screen_and_passes_axe(
-        browser: Browser, server: str, allocated_round: dict[str, Any], width: int,
+        app: Flask, browser: Browser, server: str, allocated_round: dict[str, Any], width: int,
         request: pytest.FixtureRequest) -> None:
     backend = request.node.callspec.params["app"]
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        page.goto(f"{server}/dashboard/login")
+        page.goto(f"{server}/inloggen")
         no_sideways_scroll(page)
         accessible(page)
         shot(page, backend, f"{width}-login")
-        sign_in_page(page, server, allocated_round["token"])
+        sign_in_page(page, server, app)
         for name, path in page_paths(allocated_round).items():
             response = page.goto(server + path)
             assert response is not None
@@ -365,11 +373,11 @@ def test_the_header_names_role_and_scope_in_words(
         school = School(name="ROC van Twente", code="rocvantwente", region="twente")
         session.add(school)
         session.flush()
-        token = issue_token(session, "coordinator", f"school:{school.id}")
+        school_id = school.id
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
     try:
-        sign_in_page(page, server, token)
+        sign_in_page(page, server, app, "coordinator", f"school:{school_id}")
         expect(page.locator("#who")).to_have_text("Coördinator · ROC van Twente")
     finally:
         context.close()
@@ -382,7 +390,8 @@ def unplaced_reasons(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
 def test_the_reason_filter_narrows_the_unplaced_table(
-        browser: Browser, server: str, allocated_round: dict[str, Any], script: bool) -> None:
+        app: Flask, browser: Browser, server: str, allocated_round: dict[str, Any],
+        script: bool) -> None:
     report = allocated_round["report"]
     counts: dict[str, int] = {}
     for entry in report["unassigned"]:
@@ -396,7 +405,7 @@ def test_the_reason_filter_narrows_the_unplaced_table(
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" else None)
     try:
-        sign_in_page(page, server, allocated_round["token"])
+        sign_in_page(page, server, app)
         page.goto(f"{server}/dashboard/rounds/{allocated_round['round']}/results")
         before = unplaced_reasons(page)
         assert len(before) == min(sum(counts.values()), 50) and set(before) <= set(counts)

@@ -303,3 +303,15 @@ def test_the_report_renders_in_dutch_without_an_app() -> None:
     assert "Beleid: Eerlijke volgorde." in text and "1 geaccepteerd" in text
     assert "de overige plaatsen zijn gereserveerd voor studenten met voorrang" in text
     assert "stable" not in text and "outcompeted" not in text
+
+def test_the_demo_ends_with_working_sign_in_links(demo: tuple[dict[str, Any], Path, str]
+                                                  ) -> None:
+    """A newcomer can click through after `make serve`: a link for a placed student, their
+    company and their coordinator, each a usable one-time link in the demo database."""
+    _report, out, log = demo
+    tail = log.split("Inloggen na `make serve`")[1]
+    links = re.findall(r"http://127\.0\.0\.1:8000/inloggen/link/(ll_[\w-]+)", tail)
+    assert len(links) == 3
+    rows = query(out, "SELECT role, used_at FROM signin_links ORDER BY id")
+    assert [(role, used) for role, used in rows] == [
+        ("student", None), ("company", None), ("coordinator", None)]

@@ -2,7 +2,7 @@
 and hours per week and description; the school's bpv coordinator contact
 
 Revision ID: 0011c
-Revises: 0008
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011c"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
