@@ -32,6 +32,8 @@ from service.identity.tokens import issue_token
 from service.models import Role, Round, Scenario, School
 from service.rounds.imports import import_round
 
+from .conftest import Factory
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -421,5 +423,35 @@ def test_the_reason_filter_narrows_the_unplaced_table(
         assert shown and set(shown) == {reason}
         assert len(shown) == min(counts[reason], 50)
         assert not [e for e in errors if "Content Security Policy" in e], errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_shared_rounds_results_show_the_coordinators_own_students_on_any_screen(
+        browser: Browser, server: str, app: Flask, make: Factory, width: int) -> None:
+    # A province round with a student of the coordinator's school and one of another: the
+    # results page adds their own series and heat tables, and still fits and passes axe.
+    client = app.test_client()
+    admin = make.admin()["Authorization"].removeprefix("Bearer ")
+    mine_school, other_school = make.school(), make.school()
+    staff = make.token("coordinator", f"school:{mine_school}")["Authorization"]
+    rid = api(client, "POST", "/rounds", admin, json={"name": "Provincie"})["id"]
+    offer = make.offer(round_id=rid, capacity=5)
+    api(client, "POST", f"/rounds/{rid}/open", admin)
+    for sid in (make.student(mine_school), make.student(other_school)):
+        api(client, "PUT", f"/rounds/{rid}/preferences/{sid}", admin, json={"offers": [offer]})
+    api(client, "POST", f"/rounds/{rid}/close", admin)
+    finished(client, admin, api(client, "POST", f"/rounds/{rid}/allocate", admin))
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in_page(page, server, staff.removeprefix("Bearer "))
+        page.goto(f"{server}/dashboard/rounds/{rid}/results")
+        expect(page.locator("#fill-mine-2 caption")).to_have_text("Niveau 2: uw studenten")
+        expect(page.locator("#fill-mine-2 td[data-filled='1']")).to_have_count(1)
+        expect(page.locator("#chart-rank")).to_contain_text("uw studenten")
+        no_sideways_scroll(page)
+        accessible(page)
     finally:
         context.close()

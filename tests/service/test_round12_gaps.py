@@ -38,3 +38,13 @@ def test_a_heat_maps_caption_is_the_first_thing_in_its_table(client: FlaskClient
     tables = re.findall(r'<table class="heat" id="fill-(\d+)">(<caption[^>]*>[^<]*)</caption>',
                         html)
     assert tables and all(caption.endswith(f"Niveau {level}") for level, caption in tables)
+
+
+def test_downloads_are_named_in_dutch(client: FlaskClient, make: Factory) -> None:
+    seed, _ = allocated(client, make)
+    rid = seed["round"]
+    one = client.get(f"/dashboard/rounds/{rid}/export.csv?school={seed['school']}")
+    assert one.headers["Content-Disposition"] == (
+        f"attachment; filename=ronde-{rid}-school-{seed['school']}.csv")
+    every = client.get(f"/dashboard/rounds/{rid}/export.zip")
+    assert every.headers["Content-Disposition"] == f"attachment; filename=ronde-{rid}-scholen.zip"

@@ -476,9 +476,13 @@ class RoundExport(MethodView):
         company_id = int(company) if company.isdigit() else None
         text = assignments_csv(db.session, rnd, current(), school_id=school_id,
                                company_id=company_id)
-        who = f"school-{school_id}" if school_id is not None else f"company-{company_id}"
+        # File names are read by people too: through the catalogue, like every other word.
+        filename = (_("round-%(round)s-school-%(school)s.csv", round=rnd.id, school=school_id)
+                    if school_id is not None else
+                    _("round-%(round)s-company-%(company)s.csv", round=rnd.id,
+                      company=company_id))
         return Response(text, mimetype="text/csv", headers={
-            "Content-Disposition": f"attachment; filename=round-{rnd.id}-{who}.csv"})
+            "Content-Disposition": f"attachment; filename={filename}"})
 
 
 class RoundExportZip(MethodView):
@@ -490,11 +494,13 @@ class RoundExportZip(MethodView):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for school in analysis.export_schools(db.session, rnd, scope):
-                archive.writestr(f"ronde-{rnd.id}-school-{school.id}-{_slug(school.name)}.csv",
+                archive.writestr(_("round-%(round)s-school-%(school)s-%(name)s.csv",
+                                   round=rnd.id, school=school.id, name=_slug(school.name)),
                                  assignments_csv(db.session, rnd, current(),
                                                  school_id=school.id))
         return Response(buffer.getvalue(), mimetype="application/zip", headers={
-            "Content-Disposition": f"attachment; filename=ronde-{rnd.id}-scholen.zip"})
+            "Content-Disposition": "attachment; filename="
+                                   + _("round-%(round)s-schools.zip", round=rnd.id)})
 
 
 def _slug(name: str) -> str:
