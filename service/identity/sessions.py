@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -97,3 +98,19 @@ def oidc_student(session: Session, school_id: int, number: object) -> Student | 
     return session.scalar(select(Student).where(
         Student.school_id == school_id, Student.student_number == number.strip(),
         Student.erased_at.is_(None)))
+
+
+def oidc_person(session: Session, school_id: int, claims: Mapping[str, Any],
+                student_claim: str, coordinator_claim: str | None = None,
+                coordinator_value: str | None = None) -> tuple[str, str] | None:
+    """Whom a school's provider vouched for, as (role, scope): a coordinator of that school
+    when the school configured a coordinator claim and value (an entitlement such as
+    ``eduperson_entitlement`` holding it, as a text or in a list), else the student whose
+    number ``student_claim`` carries; None for neither."""
+    if coordinator_claim and coordinator_value:
+        held = claims.get(coordinator_claim)
+        values = [held] if isinstance(held, str) else held if isinstance(held, list) else []
+        if coordinator_value in values:
+            return Role.COORDINATOR.value, f"school:{school_id}"
+    student = oidc_student(session, school_id, claims.get(student_claim))
+    return None if student is None else (Role.STUDENT.value, f"student:{student.id}")

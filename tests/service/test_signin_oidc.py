@@ -23,6 +23,7 @@ from service.models import TOKEN_SESSION, ApiToken, AuditEvent
 from .conftest import Factory
 
 CLAIM = "studentnummer"
+COORDINATOR = "urn:mace:roc-oost.nl:leerplek:coordinator"
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +36,10 @@ def provider() -> Iterator[str]:
 @pytest.fixture
 def extra_config(provider: str) -> dict[str, Any]:
     """School 1 (the first a test makes) signs in through the provider."""
-    return {"OIDC_PROVIDERS": {"1": {"issuer": provider, "client_id": "leerplek",
-                                     "client_secret": "geheim", "student_claim": CLAIM}}}
+    return {"OIDC_PROVIDERS": {"1": {
+        "issuer": provider, "client_id": "leerplek", "client_secret": "geheim",
+        "student_claim": CLAIM, "coordinator_claim": "eduperson_entitlement",
+        "coordinator_value": COORDINATOR}}}
 
 
 def person(provider: str, sub: str, **claims: Any) -> None:
@@ -153,3 +156,23 @@ def test_a_school_without_a_provider_has_no_school_sign_in(client: FlaskClient,
     school_one(make)
     other = make.school()
     assert client.get(f"/inloggen/school/{other}").status_code == 404
+
+
+def test_a_coordinator_signs_in_through_the_schools_provider(
+        app: Flask, client: FlaskClient, make: Factory, provider: str) -> None:
+    school_one(make)
+    person(provider, "gert@roc-oost.nl", eduperson_entitlement=["urn:other", COORDINATOR])
+    response = sign_in_at_school(client, provider, "gert@roc-oost.nl")
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    assert client.get("/dashboard/rounds").status_code == 200
+    with app.app_context():
+        row = db.session.scalars(select(ApiToken).where(
+            ApiToken.purpose == TOKEN_SESSION)).one()
+        assert (row.role, row.scope) == ("coordinator", "school:1")
+
+
+def test_another_entitlement_does_not_make_a_coordinator(client: FlaskClient, make: Factory,
+                                                         provider: str) -> None:
+    school_one(make)
+    person(provider, "hans@roc-oost.nl", eduperson_entitlement=["urn:other"])
+    assert sign_in_at_school(client, provider, "hans@roc-oost.nl").status_code == 403

@@ -28,7 +28,7 @@ from service import texts
 from service.errors import Problem
 from service.extensions import db
 from service.identity.links import find_link, use_link
-from service.identity.sessions import oidc_student, start_session
+from service.identity.sessions import oidc_person, start_session
 from service.identity.throttling import count_auth_failure, refuse_if_failing_auth
 from service.models import Role, School
 from service.web import page_headers
@@ -185,7 +185,8 @@ class SchoolStart(MethodView):
 class SchoolReturn(MethodView):
     def get(self, school_id: int) -> ResponseReturnValue:
         """Back from the provider: check state, code (PKCE) and the ID token's nonce, then
-        find the student whose number the configured claim carries."""
+        find the person: a coordinator by the school's coordinator claim, or the student
+        whose number the configured claim carries."""
         client, conf = _provider(school_id)
         try:
             refuse_if_failing_auth()
@@ -200,26 +201,26 @@ class SchoolReturn(MethodView):
             raise Refused(503, _("Your school's sign-in service cannot be reached right "
                                  "now. Please try again later.")) from None
         claims = dict(token.get("userinfo") or {})
-        claim = conf.get("student_claim", "sub")
-        if claim not in claims:
+        wanted = [conf.get("student_claim", "sub"), conf.get("coordinator_claim")]
+        if any(c and c not in claims for c in wanted):
             # Some providers carry extra claims only at the userinfo endpoint.
             try:
                 claims.update(client.userinfo(token=token))
             except (OAuthError, RequestException):
                 raise Refused(503, _("Your school's sign-in service cannot be reached right "
                                      "now. Please try again later.")) from None
-        number = claims.get(claim)
         with db.transaction() as session:
-            student = oidc_student(session, school_id, number)
-            if student is None:
+            person = oidc_person(session, school_id, claims, conf.get("student_claim", "sub"),
+                                 conf.get("coordinator_claim"), conf.get("coordinator_value"))
+            if person is None:
                 count_auth_failure()
                 raise Refused(403, _("Your school account is not known to Leerplek as a "
                                      "student of this school. Ask your coordinator."))
-            row = start_session(session, Role.STUDENT.value, f"student:{student.id}",
-                                _lifetime(), SURFACE, "oidc")
-            token_hash = row.token_hash
+            role, scope = person
+            token_hash = start_session(session, role, scope, _lifetime(), SURFACE,
+                                       "oidc").token_hash
         open_session(token_hash)
-        return redirect(_home(Role.STUDENT.value))
+        return redirect(_home(role))
 
 
 # Signing out ---------------------------------------------------------------------------------
