@@ -33,7 +33,7 @@ from service.identity import throttling
 from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
-from service.web import staff
+from service.web import staff, student
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # serves what every surface shares (layout, static files, template helpers).
     app.register_blueprint(web.blueprint)
     app.register_blueprint(staff.blueprint)
+    app.register_blueprint(student.blueprint)
     if jobs_mode(app.config) == "thread" and not app.testing:
         # Embedded: no worker runs, so this process settles answer deadlines itself.
         start_sweep(app)
