@@ -133,7 +133,7 @@ def eligible_for(session: Session, s: Student) -> ColumnElement[bool]:
 
 
 def offer_choices(session: Session, s: Student, rnd: Round, filters: dict[str, Any]
-                  ) -> Select[tuple[Offer]]:
+                  ) -> Select[Offer]:
     """The open offers of the round the student may list, filtered as asked (sector,
     qualification, pathway, distance, words), nearest first."""
     stmt = select(Offer).options(selectinload(Offer.company)).where(

@@ -53,10 +53,10 @@ def student_round(make: Factory, **round_kw: Any) -> dict[str, Any]:
     return {"school": school, "student": sid, "round": rid, "offers": offers}
 
 
-def signed_in_page(browser: Browser, app: Flask, make: Factory, server: str, sid: int,
+def signed_in_page(browser: Browser, app: Flask, make: Factory, base: str, sid: int,  # noqa: F811
                    width: int = 1280) -> Page:
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies([student_cookie(app, make, sid, server)])  # type: ignore[list-item]
+    context.add_cookies([student_cookie(app, make, sid, base)])  # type: ignore[list-item]
     return context.new_page()
 
 

@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from service import texts
 from service.audit.log import now
-from service.directory.places import places_by_region, sector_names
+from service.directory.places import sector_names
 from service.errors import Problem
 from service.extensions import db
 from service.models import Assignment, AssignmentStatus, Offer, Role, Round, RoundStatus
@@ -187,7 +187,9 @@ def round_page(round_id: int) -> ResponseReturnValue:
 
 def _filters(sectors: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The offer filters from the query string, and a message per refused field."""
-    args, filters, errors = request.args, {}, {}
+    args = request.args
+    filters: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     if args.get("sector"):
         if args["sector"] in sectors:
             filters["sector"] = args["sector"]
@@ -269,18 +271,20 @@ def _list_error(exc: Problem, rnd: Round) -> str:
     """What a refused list change means, for the student."""
     fields = [e.get("field", "") for e in exc.errors or []]
     if exc.status == 409:
-        return _("The round is no longer open: your list can no longer change.")
-    if exc.status == 404:
-        return _("You cannot choose this place in this round.")
-    if "offers" in fields:
-        return _("Your list is full: at most %(max)s places fit on it.",
+        text = _("The round is no longer open: your list can no longer change.")
+    elif exc.status == 404:
+        text = _("You cannot choose this place in this round.")
+    elif "offers" in fields:
+        text = _("Your list is full: at most %(max)s places fit on it.",
                  max=rnd.max_preferences)
-    if "position" in fields:
-        return _("Choose a position that is on your list.")
-    if "offer_id" in fields:
-        return _("This place is already on your list, or no longer on it.")
-    return _("A place on your list no longer fits your course, level or region. Remove it "
-             "and try again.")
+    elif "position" in fields:
+        text = _("Choose a position that is on your list.")
+    elif "offer_id" in fields:
+        text = _("This place is already on your list, or no longer on it.")
+    else:
+        text = _("A place on your list no longer fits your course, level or region. Remove "
+                 "it and try again.")
+    return str(text)
 
 
 def _back(round_id: int) -> str:
