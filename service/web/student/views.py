@@ -25,7 +25,16 @@ from service.audit.log import now
 from service.directory.places import sector_names
 from service.errors import Problem
 from service.extensions import db
-from service.models import Assignment, AssignmentStatus, Offer, Role, Round, RoundStatus
+from service.models import (
+    Assignment,
+    AssignmentStatus,
+    Offer,
+    Role,
+    Round,
+    RoundStatus,
+    School,
+    Student,
+)
 from service.pagination import page
 from service.placements.assignments import (
     ACCEPT,
@@ -147,7 +156,7 @@ def rounds() -> ResponseReturnValue:
     return render_template("student/rounds.html", rounds=rows, counts=counts)
 
 
-def _result(rnd: Round, student_id: int) -> dict[str, Any] | None:
+def _result(rnd: Round, student: Student) -> dict[str, Any] | None:
     """After publishing: the placement and whether (and how) it can be answered, or the
     reason the student was not placed."""
     if rnd.status not in (RoundStatus.PUBLISHED, RoundStatus.FINISHED):
@@ -156,13 +165,14 @@ def _result(rnd: Round, student_id: int) -> dict[str, Any] | None:
     assignment = db.session.scalar(assignment_list(p, {"round_id": rnd.id}))
     if assignment is None:
         reason = next((u["reason"] for u in (rnd.report or {}).get("unassigned", [])
-                       if u.get("student_id") == str(student_id)), None)
+                       if u.get("student_id") == str(student.id)), None)
         return {"assignment": None, "reason": reason}
     offer = db.session.get(Offer, assignment.offer_id)
     assert offer is not None
     late = overdue(rnd, now())
     proposed = assignment.status == AssignmentStatus.PROPOSED
     return {"assignment": assignment, "offer": offer,
+            "school": db.session.get(School, student.school_id),
             "place": place_names(db.session, [offer]).get(offer.id),
             "can_answer": proposed and assignment.student_response is None and not late,
             "waits_for_company": (proposed and assignment.student_response == ACCEPT
@@ -180,7 +190,7 @@ def round_page(round_id: int) -> ResponseReturnValue:
         "student/round.html", rnd=rnd, entries=entries,
         places=place_names(db.session, entries), km=distances(student, entries),
         policy=texts.POLICIES.get(rnd.objective), truthful=texts.truthful(rnd.objective),
-        editable=rnd.status == RoundStatus.OPEN, result=_result(rnd, student.id))
+        editable=rnd.status == RoundStatus.OPEN, result=_result(rnd, student))
 
 
 # Offers -------------------------------------------------------------------------------------
