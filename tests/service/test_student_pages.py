@@ -322,3 +322,20 @@ def test_another_students_placement_is_not_found(app: Flask, client: FlaskClient
     assert 'id="result-company"' not in html
     with app.app_context():
         assert db.session.get(Assignment, aid).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_another_students_list_and_round_stay_out_of_sight(app: Flask, client: FlaskClient,
+                                                           make: Factory) -> None:
+    ids = setup(make)
+    rid = ids["round"]
+    theirs, mine = offer(make, rid), offer(make, rid)
+    other = make.student(ids["school"])
+    elsewhere = a_round(make, school_id=make.school())
+    with app.app_context(), db.transaction() as session:
+        session.add(Preference(round_id=rid, student_id=other, offer_id=theirs, rank=1))
+    sign_in_student(client, make, ids["student"])
+    post_list(client, rid, "add", mine)
+    html = client.get(f"/student/rounds/{rid}").get_data(as_text=True)
+    assert f'id="entry-{mine}"' in html and f'id="entry-{theirs}"' not in html
+    assert client.get(f"/student/rounds/{elsewhere}/offers").status_code == 404
+    assert client.get(f"/student/rounds/{elsewhere}").status_code == 404
