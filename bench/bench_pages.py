@@ -147,11 +147,13 @@ def main(argv: list[str] | None = None) -> int:
                                   200, None),
             "offer": ("GET", f"{base}/offers/{first[0]}", 200, None),
             "list: add (post)": ("POST", f"{base}/list", 302,
-                                 lambda i: {"csrf_token": "bench", "action": "add",
-                                            "offer_id": first[i % len(first)]}),
+                                 lambda i, first=first: {
+                                     "csrf_token": "bench", "action": "add",
+                                     "offer_id": first[i % len(first)]}),
             "list: move to 1 (post)": ("POST", f"{base}/list", 302,
-                                       lambda i: {"csrf_token": "bench", "action": "move",
-                                                  "offer_id": first[0], "position": "1"}),
+                                       lambda i, first=first: {
+                                           "csrf_token": "bench", "action": "move",
+                                           "offer_id": first[0], "position": "1"}),
             "my list (round page)": ("GET", base, 200, None),
         }
         for name, (method, path, expect, data) in pages.items():

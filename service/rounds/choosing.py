@@ -91,8 +91,13 @@ def distance_km(s: Student) -> ColumnElement[float] | None:
     if s.lat is None or s.lon is None:
         return None
     lat1, lon1 = float(np.radians(s.lat)), float(np.radians(s.lon))
-    lat2, lon2 = func.radians(Offer.lat), func.radians(Offer.lon)
-    dlat, dlon = func.sin((lat2 - lat1) / 2), func.sin((lon2 - lon1) / 2)
+    # Degrees to radians as NumPy's ``radians`` does it (a product with pi/180), not the
+    # database's own function, so both sides compute the same floating-point numbers.
+    per_degree = float(np.pi / 180)
+    lat2, lon2 = Offer.lat * per_degree, Offer.lon * per_degree
+    # Halving as a float product (exact, like the engine's / 2): an integer 2 would make
+    # the SQL divide by a NUMERIC.
+    dlat, dlon = func.sin((lat2 - lat1) * 0.5), func.sin((lon2 - lon1) * 0.5)
     h = dlat * dlat + float(np.cos(lat1)) * func.cos(lat2) * dlon * dlon
     clipped = case((h > 1.0, 1.0), (h < 0.0, 0.0), else_=h)
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(clipped))
