@@ -81,12 +81,17 @@ def test_a_student_ranks_five_offers_with_the_keyboard(
     tab_to(page, f"[data-round='{rid}'] a.button")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Plekken voor jou")
-    chosen = offers[:5]
+    # The five nearest, in the page's order: after each add the page comes back at that
+    # offer, and the keyboard goes on from there to the next one.
+    shown = page.locator("#offers > li").evaluate_all("els => els.map(e => +e.dataset.offer)")
+    assert sorted(shown) == sorted(offers)
+    chosen = shown[:5]
     for oid in chosen:
         tab_to(page, f"#add-{oid}")
         page.keyboard.press("Enter")
         expect(page.locator("#flash-saved")).to_be_visible()
         expect(page.locator(f"#on-list-{oid}")).to_be_visible()
+        assert page.evaluate("document.activeElement.id") == f"offer-{oid}"
     shot(page, backend, "keyboard-offers")
     assert my_list(app, rid, data["student"]) == chosen
 
@@ -99,6 +104,8 @@ def test_a_student_ranks_five_offers_with_the_keyboard(
     page.keyboard.type("1")
     page.keyboard.press("Enter")
     expect(page.locator("#flash-saved")).to_be_visible()
+    # Back at the moved entry, so the keyboard goes on from where it was.
+    assert page.evaluate("document.activeElement.id") == f"entry-{chosen[4]}"
     tab_to(page, f"#up-{chosen[1]}")
     page.keyboard.press("Enter")
     expect(page.locator("#flash-saved")).to_be_visible()
