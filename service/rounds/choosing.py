@@ -32,6 +32,7 @@ from service.directory.students import visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
+    Company,
     Offer,
     OfferStatus,
     Preference,
@@ -154,8 +155,10 @@ def offer_choices(session: Session, s: Student, rnd: Round, filters: dict[str, A
                           != 0)
     if filters.get("km") is not None:
         stmt = stmt.where(within_km(s, float(filters["km"])))
-    if filters.get("q"):
-        stmt = stmt.where(contains_words(Offer.title, filters["q"]))
+    for word in str(filters.get("q") or "").split():
+        # Each word in the offer's title or its company's name.
+        stmt = stmt.where(or_(contains_words(Offer.title, word), Offer.company_id.in_(
+            select(Company.id).where(contains_words(Company.name, word)))))
     dist = distance_km(s)
     if dist is None:
         return stmt.order_by(Offer.id)

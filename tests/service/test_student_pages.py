@@ -150,7 +150,11 @@ def test_the_filters_narrow_the_offers(client: FlaskClient, make: Factory) -> No
     assert ids_of("km=3") == [near]
     assert ids_of("pathway=BBL") == [hengelo]
     assert ids_of("q=hengelo") == [hengelo]
-    assert ids_of("qualification=25180") == [near, hengelo]
+    company = make.company(name="Hotel De Broeierd")
+    hotel = offer(make, rid, company_id=company, title="Gastheer", location=HENGELO)
+    assert ids_of("q=broeierd+gastheer") == [hotel]  # words in the title or company name
+    assert ids_of("q=broeierd+kok") == []
+    assert ids_of("qualification=25180") == [near, hengelo, hotel]
     assert ids_of("sector=zorg-welzijn") == []
     assert 'aria-invalid="true"' in client.get(f"/student/rounds/{rid}/offers?km=abc"
                                                ).get_data(as_text=True)
