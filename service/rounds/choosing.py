@@ -99,7 +99,9 @@ def distance_km(s: Student) -> ColumnElement[float] | None:
     # Halving as a float product (exact, like the engine's / 2): an integer 2 would make
     # the SQL divide by a NUMERIC.
     dlat, dlon = func.sin((lat2 - lat1) * 0.5), func.sin((lon2 - lon1) * 0.5)
-    h = dlat * dlat + float(np.cos(lat1)) * func.cos(lat2) * dlon * dlon
+    # Grouped as great_circle_km groups it, sin² + (cos·cos)·sin², so the rounding is the
+    # same (SQLAlchemy drops the parentheses of a product unless told to keep them).
+    h = dlat * dlat + float(np.cos(lat1)) * func.cos(lat2) * (dlon * dlon).self_group()
     clipped = case((h > 1.0, 1.0), (h < 0.0, 0.0), else_=h)
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(clipped))
 

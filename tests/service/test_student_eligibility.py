@@ -20,7 +20,7 @@ from service.extensions import db
 from service.models import Company, Offer, Round, School, Student
 from service.rounds.choosing import eligible_for
 from service.rounds.loading import round_model, round_offer_filter
-from solver.eligibility import build_arrays, eligible
+from solver.eligibility import build_arrays, eligible, great_circle_km
 
 REGIONS = ["twente", "zwolle", "stedendriehoek"]
 SECTORS = ["gastvrijheid", "zorg-welzijn"]
@@ -102,3 +102,40 @@ def test_the_sql_filter_selects_the_engines_eligible_offers(app: Flask, seed: in
             pairs += len(in_sql)
         # The data must exercise the rule: some pairs pass, most do not.
         assert 0 < pairs < len(offer_ids) * 40 / 2
+
+
+def test_an_offer_exactly_at_the_travel_limit_is_eligible_in_sql_as_in_the_engine(
+        app: Flask) -> None:
+    """The distance at the limit's edge: the limit set to the engine's own distance for
+    each pair, so any rounding difference between the SQL and NumPy would show."""
+    points = [(52.2215, 6.8937), (52.2658, 6.7931), (52.5168, 6.0830), (51.9851, 5.8987),
+              (52.3508, 6.6684), (52.1550, 6.7500)]
+    with app.app_context(), db.transaction() as session:
+        rnd = Round(name="edge", status="open")
+        school = School(name="S", code="edge", region="twente")
+        company = Company(name="C", kvk_number="29999999", qualifications=CODES)
+        session.add_all([rnd, school, company])
+        session.flush()
+        offers = []
+        for i, (lat, lon) in enumerate(points):
+            offer = Offer(company_id=company.id, round_id=rnd.id, title=f"o{i}",
+                          sector="gastvrijheid", region="twente", capacity=1, lat=lat,
+                          lon=lon, status="open", qualifications=[])
+            offer.levels, offer.pathways = [2], ["BOL"]
+            session.add(offer)
+            offers.append(offer)
+        session.flush()
+        checked = 0
+        for lat, lon in points:
+            for target in offers:
+                km = float(great_circle_km(*np.radians([lat, lon, target.lat, target.lon])))
+                student = Student(school_id=school.id, student_number=f"e{checked}", level=2,
+                                  sector="gastvrijheid", lat=lat, lon=lon, max_travel_km=km)
+                student.pathways, student.regions = ["BOL"], ["twente"]
+                session.add(student)
+                session.flush()
+                found = set(session.scalars(select(Offer.id).where(
+                    Offer.round_id == rnd.id, eligible_for(session, student))))
+                assert target.id in found, (lat, lon, target.lat, target.lon, km)
+                checked += 1
+        session.rollback()
