@@ -60,6 +60,13 @@ def signed_in_page(browser: Browser, app: Flask, make: Factory, base: str, sid: 
     return context.new_page()
 
 
+def focused(page: Page, element_id: str) -> None:
+    """The element has the focus once the page has settled (the browser focuses a
+    fragment's target as it finishes loading, a moment after the content shows)."""
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id",
+                           arg=element_id, timeout=5000)
+
+
 def tab_to(page: Page, selector: str, limit: int = 400) -> None:
     """Press Tab until ``selector`` has the focus: the keyboard alone, like a person."""
     for _ in range(limit):
@@ -91,7 +98,7 @@ def test_a_student_ranks_five_offers_with_the_keyboard(
         page.keyboard.press("Enter")
         expect(page.locator("#flash-saved")).to_be_visible()
         expect(page.locator(f"#on-list-{oid}")).to_be_visible()
-        assert page.evaluate("document.activeElement.id") == f"offer-{oid}"
+        focused(page, f"offer-{oid}")
     shot(page, backend, "keyboard-offers")
     assert my_list(app, rid, data["student"]) == chosen
 
@@ -105,7 +112,7 @@ def test_a_student_ranks_five_offers_with_the_keyboard(
     page.keyboard.press("Enter")
     expect(page.locator("#flash-saved")).to_be_visible()
     # Back at the moved entry, so the keyboard goes on from where it was.
-    assert page.evaluate("document.activeElement.id") == f"entry-{chosen[4]}"
+    focused(page, f"entry-{chosen[4]}")
     tab_to(page, f"#up-{chosen[1]}")
     page.keyboard.press("Enter")
     expect(page.locator("#flash-saved")).to_be_visible()
