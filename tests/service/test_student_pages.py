@@ -131,6 +131,7 @@ def test_only_eligible_offers_are_shown_with_their_distance(client: FlaskClient,
         assert client.get(f"/student/rounds/{rid}/offers/{hidden}").status_code == 404
     page = client.get(f"/student/rounds/{rid}/offers/{fits}").get_data(as_text=True)
     assert 'id="offer-company"' in page and 'id="offer-km"' in page
+    assert "Kok (crebo 25180)" in page  # the course by name, its code beside it
 
 
 def test_the_filters_narrow_the_offers(client: FlaskClient, make: Factory) -> None:

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from service import texts
 from service.audit.log import now
 from service.directory.places import sector_names
+from service.directory.reference import qualification_names
 from service.errors import Problem
 from service.extensions import db
 from service.models import (
@@ -270,6 +271,7 @@ def offer_page(round_id: int, offer_id: int) -> ResponseReturnValue:
     mine = [o.id for o in listed(db.session, student, rnd)]
     return render_template(
         "student/offer.html", rnd=rnd, offer=offer, company=offer.company,
+        qualifications=qualification_names(db.session, offer.qualifications),
         place=place_names(db.session, [offer]).get(offer.id),
         km=distances(student, [offer]).get(offer.id), mine=mine,
         editable=rnd.status == RoundStatus.OPEN)
