@@ -33,7 +33,7 @@ from service.identity import throttling
 from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
-from service.web import company, signin, staff
+from service.web import company, signin, staff, student
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(web.blueprint)
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(company.blueprint)
+    app.register_blueprint(student.blueprint)
 
     signin.init_app(app)
     if jobs_mode(app.config) == "thread" and not app.testing:

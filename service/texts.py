@@ -64,6 +64,27 @@ POLICIES: dict[str, PolicyText] = {
 }
 
 
+# For students: whether ranking in their real order is safe under each policy, honestly. Only
+# student-proposing deferred acceptance is strategy-proof for students; the two optimising
+# policies weigh everyone's ranks together, so in rare cases another order changes the outcome.
+TRUTHFUL: dict[str, Any] = {
+    "optimal": _l("The computer looks at the lists of all students together and counts how "
+                  "high everyone is placed. Your real order is the sensible choice, but it is "
+                  "not guaranteed to be the best for you: in rare cases another order would "
+                  "have given you a different place. Nobody can predict those cases."),
+    "rank_maximal": _l("First choices count most, then second choices, and so on. Your real "
+                       "order is the sensible choice, but it is not guaranteed to be the best "
+                       "for you: in rare cases another order would have given you a "
+                       "different place. Nobody can predict those cases."),
+    "stable": _l("Under this policy your real order is always safe: putting a place higher "
+                 "or lower than you really want can never get you a better place."),
+}
+
+
+def truthful(objective: str) -> str:
+    return str(TRUTHFUL.get(objective, ""))
+
+
 def policy_name(objective: str) -> str:
     policy = POLICIES.get(objective)
     return str(policy.name) if policy else objective

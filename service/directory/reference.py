@@ -46,6 +46,17 @@ def load_reference(session: Session) -> Reference:
     return ref
 
 
+def qualification_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Code → name of the given qualification (crebo) codes, for people; a code without a
+    reference row is left out."""
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return {code: name for code, name in session.execute(
+        select(RefQualification.code, RefQualification.name)
+        .where(RefQualification.code.in_(wanted)))}
+
+
 def _unknown(what: str, value: str, known: Iterable[str]) -> str | None:
     """None for a known value, else the message, with the nearest known value if any."""
     known = list(known)

@@ -274,3 +274,25 @@ def sign_in_web(client: FlaskClient, role: str, scope: str = "") -> str:
     with client.session_transaction() as cookie:
         csrf: str = cookie["csrf"]
     return csrf
+
+# Signing a student in to the student pages ----------------------------------------------------
+# One place for it, so the one-time sign-in link (branch signin) can replace it: the web session
+# holds the hash of a student token, as service.web.session.sign_in leaves it.
+
+def student_session(make: Factory, student_id: int) -> dict[str, str]:
+    """The session of a signed-in student: a fresh token's hash and a CSRF secret."""
+    token = make.token("student", f"student:{student_id}")["Authorization"].split()[1]
+    return {SESSION_TOKEN: hash_token(token), "csrf": "x"}
+
+
+def sign_in_student(client: FlaskClient, make: Factory, student_id: int) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(student_session(make, student_id))
+
+
+def student_cookie(app: Flask, make: Factory, student_id: int, url: str) -> dict[str, Any]:
+    """The signed session cookie of a signed-in student, for a Playwright browser context."""
+    value = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
+        student_session(make, student_id))
+    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": url}

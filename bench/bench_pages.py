@@ -1,0 +1,191 @@
+"""Time every student page on a generated province (60,000 students, ~25,000 offers).
+
+As ``bench_dashboard.py``: a fresh database (a temporary SQLite file, or ``--database-url``
+for PostgreSQL, emptied first) is migrated with Alembic, a ``seeds.generator`` round is
+imported as an admin and opened. Then, for ``--students-timed`` students drawn with the seed
+(the one with the most eligible offers among them included), each student page is requested
+``--repeat`` times through Flask's test client with that student's web session (the session
+cookie holds the hash of a student token, as the sign-in leaves it): the time is the server's
+whole answer (queries, template), without a browser. List changes are timed as posts. With
+``--result`` the round is then closed, allocated, published and the placement page timed.
+Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
+
+Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import delete, func, select
+
+from bench.bench_dashboard import empty_postgres
+from seeds.generator import generate_round
+from service.app import create_app
+from service.extensions import db
+from service.identity.principals import Principal, hash_token
+from service.identity.signin import SESSION_TOKEN
+from service.identity.tokens import issue_token
+from service.jobs.runner import execute, request_job
+from service.migrate import upgrade
+from service.models import JobKind, Offer, Preference, Role, Round, Student
+from service.rounds.choosing import offer_choices
+from service.rounds.imports import import_round
+from service.rounds.lifecycle import transition
+from service.seeding import seed_reference
+
+ADMIN = Principal(Role.ADMIN, "")
+
+
+def seed(app: Any, students: int, seed_value: int) -> tuple[int, float]:
+    doc = generate_round(students, seed=seed_value)
+    offers = {o["id"] for o in doc["offers"]}
+    for student in doc["students"]:
+        # As bench_dashboard: a stored round refuses the generator's noisy entries.
+        student["preferences"] = [o for o in dict.fromkeys(student["preferences"])
+                                  if o in offers]
+    with app.app_context():
+        with db.transaction() as session:
+            seed_reference(session)
+        t0 = time.perf_counter()
+        with db.transaction() as session:
+            rnd = import_round(session, ADMIN, doc).round
+            transition(session, None, rnd, "open")
+        return rnd.id, time.perf_counter() - t0
+
+
+def signed_in(app: Any, student_id: int) -> FlaskClient:
+    client = app.test_client()
+    with app.app_context(), db.transaction() as session:
+        token = issue_token(session, "student", f"student:{student_id}")
+    with client.session_transaction() as s:
+        s[SESSION_TOKEN], s["csrf"] = hash_token(token), "bench"
+    return client
+
+
+def timed(client: FlaskClient, method: str, path: str, repeat: int, expect: int,
+          data: Any = None) -> tuple[list[float], int, bool]:
+    times, size, ok = [], 0, True
+    for i in range(repeat):
+        body = data(i) if callable(data) else data
+        t0 = time.perf_counter()
+        response = client.open(path, method=method, data=body)
+        times.append(time.perf_counter() - t0)
+        size = len(response.get_data())
+        if response.status_code != expect:
+            print(f"{path}: HTTP {response.status_code}", file=sys.stderr)
+            ok = False
+    return times, size, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=60_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--students-timed", type=int, default=5)
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL to use (emptied first); default a temporary SQLite")
+    parser.add_argument("--result", action="store_true",
+                        help="also allocate and publish, and time the placement page")
+    args = parser.parse_args(argv)
+
+    tmp = tempfile.TemporaryDirectory()
+    url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite'}"
+    if args.database_url:
+        empty_postgres(url)
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
+    round_id, import_s = seed(app, args.students, args.seed)
+    rng = random.Random(args.seed)
+    with app.app_context():
+        session = db.session
+        rnd = session.get(Round, round_id)
+        assert rnd is not None
+        n_offers = session.scalar(select(func.count()).select_from(Offer))
+        ids = list(session.scalars(select(Student.id).order_by(Student.id)))
+        sample = [session.get(Student, i) for i in rng.sample(ids, args.students_timed)]
+        counts = {s.id: session.scalar(select(func.count()).select_from(  # type: ignore[union-attr]
+            offer_choices(session, s, rnd, {}).subquery())) or 0 for s in sample if s}
+    print(f"# {args.students} students, {n_offers} offers, round {round_id}; import "
+          f"{import_s:.1f} s; {'PostgreSQL' if args.database_url else 'SQLite'}; eligible "
+          f"offers of the timed students: {sorted(counts.values())}", flush=True)
+
+    rows: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    failed = False
+    for sid, eligible in sorted(counts.items(), key=lambda kv: -kv[1]):
+        client = signed_in(app, sid)
+        with app.app_context():
+            student = db.session.get(Student, sid)
+            rnd = db.session.get(Round, round_id)
+            assert student is not None and rnd is not None
+            first = [o.id for o in db.session.scalars(
+                offer_choices(db.session, student, rnd, {}).limit(12))]
+            sector = student.sector
+        with app.app_context(), db.transaction() as session:
+            # An empty list, so every timed add writes (the generator's list may be full).
+            session.execute(delete(Preference).where(Preference.round_id == round_id,
+                                                     Preference.student_id == sid))
+        if not first:
+            continue
+        base = f"/student/rounds/{round_id}"
+        pages: dict[str, tuple[str, str, int, Any]] = {
+            "rounds": ("GET", "/student/", 200, None),
+            "offers, page 1": ("GET", f"{base}/offers", 200, None),
+            "offers, sector + 25 km + words": (
+                "GET", f"{base}/offers?sector={sector}&km=25&q=e", 200, None),
+            "offers, last page": ("GET", f"{base}/offers?page={max(1, -(-eligible // 20))}",
+                                  200, None),
+            "offer": ("GET", f"{base}/offers/{first[0]}", 200, None),
+            "list: add (post)": ("POST", f"{base}/list", 302,
+                                 lambda i, first=first: {
+                                     "csrf_token": "bench", "action": "add",
+                                     "offer_id": first[i % len(first)]}),
+            "list: move to 1 (post)": ("POST", f"{base}/list", 302,
+                                       lambda i, first=first: {
+                                           "csrf_token": "bench", "action": "move",
+                                           "offer_id": first[0], "position": "1"}),
+            "my list (round page)": ("GET", base, 200, None),
+        }
+        for name, (method, path, expect, data) in pages.items():
+            times, size, ok = timed(client, method, path, args.repeat, expect, data)
+            rows.setdefault(name, []).extend(times)
+            sizes[name] = size
+            failed |= not ok
+    if args.result:
+        with app.app_context():
+            with db.transaction() as session:
+                rnd = session.get(Round, round_id)
+                assert rnd is not None
+                transition(session, None, rnd, "close")
+                job_id = request_job(session, ADMIN, rnd, JobKind.ALLOCATE).id
+            execute(job_id, "bench")
+            with db.transaction() as session:
+                rnd = session.get(Round, round_id)
+                assert rnd is not None
+                transition(session, None, rnd, "publish")
+        for sid in counts:
+            times, size, ok = timed(signed_in(app, sid), "GET", f"/student/rounds/{round_id}",
+                                    args.repeat, 200)
+            rows.setdefault("placement (round page, published)", []).extend(times)
+            sizes["placement (round page, published)"] = size
+            failed |= not ok
+    print("| page | median s | max s | bytes |\n|---|---:|---:|---:|")
+    for name, times in rows.items():
+        print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
+              f"{sizes[name]:,} |")
+    tmp.cleanup()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
