@@ -33,6 +33,7 @@ from service.models import (
     Preference,
     Role,
     Round,
+    Student,
     levels_to_mask,
     pathways_to_mask,
 )
@@ -167,3 +168,11 @@ def delete_offer(session: Session, actor: Principal | None, offer: Offer) -> Non
         raise Problem(409, "only a draft offer can be deleted; close it instead",
                       [{"field": "status", "location": "json", "message": "must be draft"}])
     delete_record(session, actor, offer)
+
+
+def needs_company(session: Session, a: Assignment) -> bool:
+    """A BBL placement is a job: the company must accept it too."""
+    offer = session.get(Offer, a.offer_id)
+    student = session.get(Student, a.student_id)
+    assert offer is not None and student is not None
+    return set(offer.pathways) & set(student.pathways) == {"BBL"}

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record_change, snapshot, utc
-from service.directory.offers import seats_taken
+from service.directory.offers import needs_company, seats_taken
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -21,7 +21,6 @@ from service.models import (
     Role,
     Round,
     RoundStatus,
-    Student,
 )
 from service.rounds.lifecycle import filter_assignments, follow_up, in_scope, round_filter
 
@@ -60,14 +59,6 @@ def visible_assignment(session: Session, p: Principal, assignment_id: int,
     if found is None:
         raise Problem(404, f"no assignment with id {assignment_id}")
     return found
-
-
-def needs_company(session: Session, a: Assignment) -> bool:
-    """A BBL placement is a job: the company must accept it too."""
-    offer = session.get(Offer, a.offer_id)
-    student = session.get(Student, a.student_id)
-    assert offer is not None and student is not None
-    return set(offer.pathways) & set(student.pathways) == {"BBL"}
 
 
 def claim_seat(session: Session, a: Assignment) -> None:

@@ -36,6 +36,8 @@ from service.directory.students import can_see_student, student_filter
 from service.errors import Problem
 from service.extensions import db
 from service.jobs.runner import requester
+from service.messages.scope import message_query
+from service.pagination import page
 from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
 from service.rounds.lifecycle import (
     TRANSITIONS,
@@ -664,6 +666,21 @@ class StudentDetail(MethodView):
             roles=analysis.ACTOR_ROLES)
 
 
+class Messages(MethodView):
+    def get(self) -> str:
+        """The e-mails to students and companies in scope: sent, waiting, or failed and
+        why, newest first; filtered by status."""
+        filters = _filters({"status": str, "round_id": int})
+        if filters.get("status") not in (None, *texts.MESSAGE_STATUS):
+            filters.pop("status")
+        number = _page_number()
+        rows, total = page(db.session, message_query(current(), filters), number,
+                           analysis.PAGE_SIZE)
+        return render_template("dashboard/messages.html",
+                               paged=analysis.Paged(rows, number, total), filters=filters,
+                               statuses=list(texts.MESSAGE_STATUS))
+
+
 def _home() -> ResponseReturnValue:
     return redirect(url_for("dashboard.rounds"))
 
@@ -698,5 +715,6 @@ blueprint.add_url_rule("/jobs/<int:job_id>/progress",
                        view_func=JobProgress.as_view("job_progress"))
 blueprint.add_url_rule("/offers", view_func=Offers.as_view("offers"))
 blueprint.add_url_rule("/students", view_func=Students.as_view("students"))
+blueprint.add_url_rule("/messages", view_func=Messages.as_view("messages"))
 blueprint.add_url_rule("/students/<int:student_id>",
                        view_func=StudentDetail.as_view("student_detail"))
