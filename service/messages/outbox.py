@@ -23,7 +23,9 @@ from service.models import Message, MessageStatus
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
-# Each kind's subject; its bodies are templates/messages/<kind>.txt and <kind>.html.
+# Each kind's subject (students are addressed with "je", companies with "u", so a kind
+# sent to both has a subject per party); its bodies are templates/messages/<kind>.txt and
+# <kind>.html.
 SUBJECTS: dict[str, Any] = {
     "round_opened": _l("Round %(round)s is open: choose your placements"),
     "lists_reminder": _l("Reminder: hand in your list for %(round)s"),
@@ -31,8 +33,10 @@ SUBJECTS: dict[str, Any] = {
     "consent_requested": _l("Proposals awaiting your consent in %(round)s"),
     "answer_due": _l("Answer your proposal in %(round)s before the deadline"),
     "pok_ready": _l("Your placement agreement (POK) is ready to sign"),
+    "answer_due:company": _l("Proposals in %(round)s await your answer before the deadline"),
+    "pok_ready:company": _l("A placement agreement (POK) is ready to sign"),
 }
-KINDS = tuple(SUBJECTS)
+KINDS = tuple(k for k in SUBJECTS if ":" not in k)
 
 
 def _environment(app: Flask) -> Environment:
@@ -49,7 +53,8 @@ def render(kind: str, **context: Any) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a message of ``kind``, in Dutch whoever asks."""
     env = _environment(current_app._get_current_object())  # type: ignore[attr-defined]
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = str(SUBJECTS[kind] % {"round": context.get("round_name", "")})
+        template = SUBJECTS.get(f"{kind}:{context.get('party')}", SUBJECTS[kind])
+        subject = str(template % {"round": context.get("round_name", "")})
         text = env.get_template(f"messages/{kind}.txt").render(subject=subject, **context)
         html = env.get_template(f"messages/{kind}.html").render(subject=subject, **context)
     return subject, text, html
