@@ -80,9 +80,11 @@ def queue(session: Session, *, key: str, kind: str, recipient: str | None,
               "next_attempt_at": moment, "created_at": moment}
     dialect = session.get_bind().dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(maker(Message).values(**values)
-                             .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: the row is there exactly when this call inserted it.
+    inserted = session.execute(maker(Message).values(**values)
+                               .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                               .returning(Message.id)).first()
+    return inserted is not None
 
 
 def forget_student(session: Session, student_id: int) -> int:
