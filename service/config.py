@@ -120,7 +120,7 @@ DEFAULTS: dict[str, Any] = {
     # The outbox is sent, and time-based reminders queued, this often (0: off); a failed
     # message waits MESSAGES_BACKOFF_S, doubling per attempt, and is given up after
     # MESSAGES_MAX_ATTEMPTS.
-    "MESSAGES_SWEEP_S": 15.0,
+    "MESSAGES_SWEEP_S": 30.0,
     "MESSAGES_BACKOFF_S": 60.0,
     "MESSAGES_MAX_ATTEMPTS": 8,
     # None means: a key kept in the instance folder (see instance_secret_key).
