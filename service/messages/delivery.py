@@ -162,14 +162,18 @@ def transport_for(config: dict[str, Any]) -> Transport:
     return FileTransport(outbox_directory(config))
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
 def describe(exc: BaseException) -> str:
     """Why an attempt failed, for the coordinators' list: the SMTP reply or the error."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        replies = "; ".join(f"{code} {reply.decode(errors='replace')}"
+        replies = "; ".join(f"{code} {_text(reply)}"
                             for code, reply in exc.recipients.values())
         text = f"recipient refused: {replies}"
     elif isinstance(exc, smtplib.SMTPResponseException):
-        text = f"SMTP {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+        text = f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}"
     else:
         text = f"{type(exc).__name__}: {exc}"
     return text[:MAX_ERROR]

@@ -42,11 +42,11 @@ KINDS = tuple(k for k in SUBJECTS if ":" not in k)
 def _environment(app: Flask) -> Environment:
     """The app's Jinja environment (gettext, filters such as ``moment``) reading this
     package's templates; made once per app."""
-    env = app.extensions.get("messages_jinja")
+    env: Environment | None = app.extensions.get("messages_jinja")
     if env is None:
         env = app.extensions["messages_jinja"] = app.jinja_env.overlay(
             loader=FileSystemLoader(TEMPLATES))
-    return env  # type: ignore[no-any-return]
+    return env
 
 
 def render(kind: str, **context: Any) -> tuple[str, str, str]:

@@ -37,8 +37,8 @@ from service.errors import Problem
 from service.extensions import db
 from service.jobs.runner import requester
 from service.messages.scope import message_query
-from service.pagination import page
 from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
+from service.pagination import page
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
