@@ -373,3 +373,52 @@ def test_the_export_holds_the_address_and_erasure_removes_it_with_the_messages(
     export = client.get(f"/api/v1/students/{sid}/data-export", headers=r["staff"]).get_json()
     assert export["student"]["email"] is None and export["messages"] == []
     assert messages(app) == []
+
+
+def test_a_registered_sign_in_link_goes_into_the_round_opened_message(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    from service.messages.events import use_signin_links
+    use_signin_links(app, lambda _session, s: f"https://leerplek.test/in/{s.id}")
+    r = open_round(client, make, ["an@example.org"])
+    (m,) = messages(app)
+    link = f"https://leerplek.test/in/{r['students'][0]}"
+    assert link in m.body_text and f'href="{link}"' in m.body_html
+
+
+def test_the_list_deadline_is_set_while_the_round_is_open_only(
+        client: FlaskClient, make: Factory) -> None:
+    r = open_round(client, make, [])
+    moment = "2027-03-01T12:00:00+00:00"
+    body = client.patch(r["url"], json={"lists_by": moment}, headers=r["staff"]).get_json()
+    assert body["lists_by"] == moment
+    client.post(f"{r['url']}/close", headers=r["staff"])
+    assert_problem(client.patch(r["url"], json={"lists_by": moment}, headers=r["staff"]), 409)
+
+
+def test_a_follow_up_round_tells_only_those_still_without_a_placement(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    r = _published(client, make, students=2, capacity=1)
+    with app.app_context(), db.transaction() as session:
+        from service.models import Student
+        for student in session.scalars(select(Student)):
+            student.email = f"{student.student_number}@example.org"
+    placed = client.get(f"/api/v1/assignments/{r['id']}", headers=r["staff"]).get_json()
+    client.post(f"/api/v1/assignments/{r['id']}/accept", headers=r["me"])
+    nxt = client.post(f"{r['url']}/follow-up", headers=r["staff"]).get_json()["id"]
+    told = messages(app, kind="round_opened", round_id=nxt)
+    assert len(told) == 1 and told[0].student_id != placed["student_id"]
+
+
+def test_addresses_come_in_through_the_csv_import(app: Flask, client: FlaskClient,
+                                                  make: Factory) -> None:
+    school = make.school()
+    staff = make.token("coordinator", f"school:{school}")
+    csv = ("school_id,student_number,level,pathways,sector,regions,email\n"
+           f"{school},s1,2,BOL,gastvrijheid,twente,an@example.org\n"
+           f"{school},s2,2,BOL,gastvrijheid,twente,\n")
+    response = client.post("/api/v1/students/import", data=csv, headers={
+        **staff, "Content-Type": "text/csv"})
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+    rows = client.get("/api/v1/students", headers=staff).get_json()
+    assert sorted((s["student_number"], s["email"]) for s in rows) == [
+        ("s1", "an@example.org"), ("s2", None)]
