@@ -592,10 +592,12 @@ class Message(Base):
     subject: Mapped[str] = mapped_column(String(250))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    # Who and what it is about, for the coordinators' scope and for erasure; no foreign
-    # keys, so a deleted round or company leaves its sent mail on record.
+    # Who and what it is about, for the coordinators' scope and for erasure. A deleted
+    # student's messages go with them (their address is in them); a deleted round or
+    # company leaves its sent mail on record, so those two are no foreign keys.
     round_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    student_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True)
     company_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[str] = mapped_column(String(16), default=MessageStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

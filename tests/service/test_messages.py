@@ -422,3 +422,17 @@ def test_addresses_come_in_through_the_csv_import(app: Flask, client: FlaskClien
     rows = client.get("/api/v1/students", headers=staff).get_json()
     assert sorted((s["student_number"], s["email"]) for s in rows) == [
         ("s1", "an@example.org"), ("s2", None)]
+
+
+def test_deleting_a_student_deletes_their_messages(app: Flask, client: FlaskClient,
+                                                   make: Factory) -> None:
+    school = make.school()
+    staff = make.token("coordinator", f"school:{school}")
+    sid = make.student(school, email="an@example.org")
+    with app.app_context(), db.transaction() as session:
+        from service.messages.outbox import queue
+        assert queue(session, key="k", kind="pok_ready", recipient="an@example.org",
+                     student_id=sid, party="student", round_name="R",
+                     offer={"title": "Kok"}, company={"name": "Hotel"})
+    assert client.delete(f"/api/v1/students/{sid}", headers=staff).status_code == 204
+    assert messages(app) == []

@@ -41,6 +41,8 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("status IN ('queued', 'sent', 'failed')",
                            name=op.f("ck_messages_status")),
+        sa.ForeignKeyConstraint(["student_id"], ["students.id"], ondelete="CASCADE",
+                                name=op.f("fk_messages_student_id_students")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_messages_dedupe_key")),
     )
