@@ -23,6 +23,7 @@ from service.models import (
     Assignment,
     AssignmentStatus,
     Company,
+    Message,
     Offer,
     Preference,
     Round,
@@ -70,6 +71,15 @@ def round_opened(session: Session, rnd: Round, students: ColumnElement[bool]) ->
         for s in _students(session, students))
 
 
+def _not_told(kind: str, rnd: Round, party: str) -> ColumnElement[bool]:
+    """No message of ``kind`` in ``rnd`` to the (correlated) student or company yet: the
+    sweep asks every 30 seconds, so those already told are left out in the query."""
+    recipient = (Message.student_id == Student.id if party == "student"
+                 else Message.company_id == Company.id)
+    return ~exists(select(Message.id).where(Message.kind == kind, Message.round_id == rnd.id,
+                                            recipient))
+
+
 def lists_reminder(session: Session, rnd: Round, students: ColumnElement[bool]) -> int:
     """Before the list deadline: the round's students who have not handed in a list."""
     without_list = ~exists(select(Preference.id).where(Preference.round_id == rnd.id,
@@ -78,7 +88,8 @@ def lists_reminder(session: Session, rnd: Round, students: ColumnElement[bool]) 
         session, key=f"lists-reminder:{rnd.id}:student:{s.id}", kind="lists_reminder",
         recipient=s.email, round_id=rnd.id, student_id=s.id, round_name=rnd.name,
         student_number=s.student_number, lists_by=_deadline(rnd.lists_by))
-        for s in _students(session, students & without_list))
+        for s in _students(session, students & without_list
+                           & _not_told("lists_reminder", rnd, "student")))
 
 
 def _placements(session: Session, rnd: Round, where: ColumnElement[bool] | None = None
@@ -107,8 +118,9 @@ def results_published(session: Session, rnd: Round, students: ColumnElement[bool
             respond_by=respond_by)
     awaiting: dict[int, tuple[Company, list[tuple[Assignment, Offer]]]] = {}
     for a, offer, company in rows:
+        # Only a BBL offer can need consent: the cheap test first, then the rule itself.
         if (a.status == AssignmentStatus.PROPOSED and a.company_response is None
-                and needs_company(session, a)):
+                and "BBL" in offer.pathways and needs_company(session, a)):
             awaiting.setdefault(company.id, (company, []))[1].append((a, offer))
     for company, proposals in awaiting.values():
         count += queue(
@@ -124,17 +136,23 @@ def answer_due(session: Session, rnd: Round) -> int:
     whose consent a proposal still awaits."""
     respond_by = _deadline(rnd.respond_by)
     count = 0
-    companies: dict[int, tuple[Company, list[tuple[Assignment, Offer]]]] = {}
-    for a, offer, company in _placements(session, rnd,
-                                         Assignment.status == AssignmentStatus.PROPOSED):
+    waiting = Assignment.status == AssignmentStatus.PROPOSED
+    for a, offer, company in _placements(session, rnd, waiting & Assignment.student_id.in_(
+            select(Student.id).where(Assignment.student_response.is_(None),
+                                     Student.email.is_not(None), Student.erased_at.is_(None),
+                                     _not_told("answer_due", rnd, "student")))):
         student = session.get(Student, a.student_id)
-        if a.student_response is None and student is not None and student.erased_at is None:
-            count += queue(
-                session, key=f"answer-due:{rnd.id}:student:{a.student_id}", kind="answer_due",
-                recipient=student.email, round_id=rnd.id, student_id=student.id,
-                round_name=rnd.name, assignment=a, offer=offer, company=company,
-                respond_by=respond_by, party="student")
-        if a.company_response is None and needs_company(session, a):
+        assert student is not None
+        count += queue(
+            session, key=f"answer-due:{rnd.id}:student:{a.student_id}", kind="answer_due",
+            recipient=student.email, round_id=rnd.id, student_id=student.id,
+            round_name=rnd.name, assignment=a, offer=offer, company=company,
+            respond_by=respond_by, party="student")
+    companies: dict[int, tuple[Company, list[tuple[Assignment, Offer]]]] = {}
+    for a, offer, company in _placements(
+            session, rnd, waiting & Assignment.company_response.is_(None)
+            & Company.email.is_not(None) & _not_told("answer_due", rnd, "company")):
+        if needs_company(session, a):
             companies.setdefault(company.id, (company, []))[1].append((a, offer))
     for company, proposals in companies.values():
         count += queue(

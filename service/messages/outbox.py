@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,8 +69,9 @@ def queue(session: Session, *, key: str, kind: str, recipient: str | None,
     key that exists (ON CONFLICT DO NOTHING on both databases), so two processes seeing the
     same event at once still queue it once.
     """
-    if not recipient:
-        return False
+    if not recipient or session.scalar(select(Message.id).where(
+            Message.dedupe_key == key)) is not None:
+        return False  # no address, or told before: nothing to render
     subject, text, html = render(kind, **context)
     moment = now()
     values = {"dedupe_key": key, "kind": kind, "recipient": recipient, "subject": subject,

@@ -436,3 +436,26 @@ def test_deleting_a_student_deletes_their_messages(app: Flask, client: FlaskClie
                      offer={"title": "Kok"}, company={"name": "Hotel"})
     assert client.delete(f"/api/v1/students/{sid}", headers=staff).status_code == 204
     assert messages(app) == []
+
+
+def test_a_company_whose_consent_is_awaited_is_chased_once_before_the_deadline(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    r = _published(client, make, pathway="BBL", students=2)
+    with app.app_context(), db.transaction() as session:
+        from service.models import Company, Student
+        for company in session.scalars(select(Company)):
+            company.email = "bpv@bedrijf.example"
+        for student in session.scalars(select(Student)):
+            student.email = f"{student.student_number}@example.org"
+    client.post(f"/api/v1/assignments/{r['id']}/accept", headers=r["me"])
+    soon = (now() + dt.timedelta(hours=20)).isoformat()
+    client.patch(r["url"], json={"respond_by": soon}, headers=r["staff"])
+    with app.app_context(), db.transaction() as session:
+        assert queue_reminders(session, now()) == 2  # the other student, and the company
+        assert queue_reminders(session, now()) == 0
+    due = messages(app, kind="answer_due")
+    assert sorted(m.recipient for m in due if m.company_id) == ["bpv@bedrijf.example"]
+    (company,) = [m for m in due if m.company_id]
+    assert company.subject == ("Voorstellen in Voorjaar wachten vóór de uiterste datum op "
+                               "uw antwoord")
+    assert "voorstel" in company.body_text
