@@ -1,9 +1,9 @@
 """Sending the outbox: due messages through SMTP, or into ``.eml`` files without SMTP.
 
-Each message is sent in a transaction of its own that first claims it: an UPDATE that only
-matches a message still due (``queued``, or ``failed`` and its retry time reached). On
-PostgreSQL the update holds the row until the commit, on SQLite the database's write lock
-does, so a second sweep (another process) waits and then finds the message no longer due:
+Messages are sent in transactions of up to ``BATCH`` that first claim them: an UPDATE that
+only matches messages still due (``queued``, or ``failed`` and their retry time reached).
+On PostgreSQL the update holds the rows until the commit, on SQLite the database's write
+lock does, so a second sweep (another process) waits and then finds them no longer due:
 every message is handed to the transport once per attempt, and once it is ``sent`` never
 again. Should a process die between the transport's acceptance and the commit, the retry
 carries the same ``Message-ID`` (and writes the same ``.eml`` file), so the receiving side
@@ -33,6 +33,9 @@ from service.models import Message, MessageStatus
 
 # The longest failure reason kept: enough for an SMTP reply, never a whole traceback.
 MAX_ERROR = 500
+# Messages claimed and marked per transaction: one commit (a disk flush) per message made
+# sending slow; a process dying mid-batch re-sends at most this many (same Message-IDs).
+BATCH = 25
 
 
 def due(at: dt.datetime) -> ColumnElement[bool]:
@@ -186,39 +189,43 @@ class Delivery:
 
 
 def deliver_due(at: dt.datetime | None = None, limit: int = 500) -> Delivery:
-    """Send up to ``limit`` due messages, each in its own claiming transaction; a failure
-    is kept with its reason and retried after a doubling wait, up to MESSAGES_MAX_ATTEMPTS.
-    Runs in an app context (the sweep's, a test's)."""
+    """Send up to ``limit`` due messages, in claiming transactions of ``BATCH`` each; a
+    failure is kept with its reason and retried after a doubling wait, up to
+    MESSAGES_MAX_ATTEMPTS. Runs in an app context (the sweep's, a test's)."""
     config = current_app.config
     at = at or now()
-    sender = config["MAIL_FROM"]
     with db.transaction() as session:
         ids = list(session.scalars(select(Message.id).where(due(at)).order_by(Message.id)
                                    .limit(limit)))
-    if not ids:
-        return Delivery(0, 0)
     sent = failed = 0
+    if not ids:
+        return Delivery(sent, failed)
     with transport_for(config) as transport:
-        for mid in ids:
+        for start in range(0, len(ids), BATCH):
             with db.transaction() as session:
-                claimed = session.execute(
-                    update(Message).where(Message.id == mid, due(at))
-                    .values(attempts=Message.attempts + 1)
-                    .execution_options(synchronize_session=False))
-                if not claimed.rowcount:  # type: ignore[attr-defined]
-                    continue  # sent or being sent by another sweep meanwhile
-                m = session.get(Message, mid, populate_existing=True)
-                assert m is not None
-                try:
-                    transport.send(build(m, sender), f"{m.id:07d}-{m.kind}.eml")
-                except Exception as exc:  # any failure is kept and retried, never lost
-                    m.status, m.last_error = MessageStatus.FAILED.value, describe(exc)
-                    m.next_attempt_at = (
-                        at + backoff(m.attempts, float(config["MESSAGES_BACKOFF_S"]))
-                        if m.attempts < int(config["MESSAGES_MAX_ATTEMPTS"]) else None)
-                    failed += 1
-                else:
-                    m.status, m.sent_at, m.next_attempt_at = (MessageStatus.SENT.value,
-                                                              now(), None)
-                    sent += 1
+                claimed = list(session.scalars(
+                    update(Message).where(Message.id.in_(ids[start:start + BATCH]), due(at))
+                    .values(attempts=Message.attempts + 1).returning(Message.id)
+                    .execution_options(synchronize_session=False)))
+                # Those not claimed were sent (or are being sent) by another sweep meanwhile.
+                for m in session.scalars(select(Message).where(Message.id.in_(claimed))
+                                         .order_by(Message.id)
+                                         .execution_options(populate_existing=True)):
+                    if _send(transport, m, config, at):
+                        sent += 1
+                    else:
+                        failed += 1
     return Delivery(sent, failed)
+
+
+def _send(transport: Transport, m: Message, config: dict[str, Any], at: dt.datetime) -> bool:
+    """Hand one claimed message to the transport and record how it went."""
+    try:
+        transport.send(build(m, config["MAIL_FROM"]), f"{m.id:07d}-{m.kind}.eml")
+    except Exception as exc:  # any failure is kept and retried, never lost
+        m.status, m.last_error = MessageStatus.FAILED.value, describe(exc)
+        m.next_attempt_at = (at + backoff(m.attempts, float(config["MESSAGES_BACKOFF_S"]))
+                             if m.attempts < int(config["MESSAGES_MAX_ATTEMPTS"]) else None)
+        return False
+    m.status, m.sent_at, m.next_attempt_at = MessageStatus.SENT.value, now(), None
+    return True
