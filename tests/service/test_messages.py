@@ -459,3 +459,24 @@ def test_a_company_whose_consent_is_awaited_is_chased_once_before_the_deadline(
     assert company.subject == ("Voorstellen in Voorjaar wachten vóór de uiterste datum op "
                                "uw antwoord")
     assert "voorstel" in company.body_text
+
+
+def test_two_sweeps_at_once_send_each_message_once(
+        app: Flask, client: FlaskClient, make: Factory, smtp: tuple[Inbox, int]) -> None:
+    import threading
+    open_round(client, make, [f"s{i}@example.org" for i in range(60)])
+    results: list[tuple[int, int]] = []
+    start = threading.Barrier(2)
+
+    def sweep() -> None:
+        start.wait()
+        results.append(deliver(app))
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(sent for sent, _ in results) == 60 and all(f == 0 for _, f in results)
+    assert sorted(r for _, rcpt in smtp[0].envelopes for r in rcpt) == sorted(
+        f"s{i}@example.org" for i in range(60))
