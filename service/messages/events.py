@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.log import utc
 from service.directory.offers import needs_company
-from service.messages.outbox import queue
+from service.messages.outbox import message, queue, queue_all
 from service.models import (
     Assignment,
     AssignmentStatus,
@@ -63,12 +63,12 @@ def _deadline(moment: dt.datetime | None) -> dt.datetime | None:
 def round_opened(session: Session, rnd: Round, students: ColumnElement[bool]) -> int:
     """The round is open: each of its students (``students``, the round's participants)
     is asked for a list, with their sign-in link where one-time links are used."""
-    return sum(queue(
-        session, key=f"round-opened:{rnd.id}:student:{s.id}", kind="round_opened",
+    return queue_all(session, (message(
+        key=f"round-opened:{rnd.id}:student:{s.id}", kind="round_opened",
         recipient=s.email, round_id=rnd.id, student_id=s.id, round_name=rnd.name,
         student_number=s.student_number, lists_by=_deadline(rnd.lists_by),
         max_preferences=rnd.max_preferences, signin_link=_signin_link(session, s))
-        for s in _students(session, students))
+        for s in _students(session, students)))
 
 
 def _not_told(kind: str, rnd: Round, party: str) -> ColumnElement[bool]:
@@ -84,12 +84,12 @@ def lists_reminder(session: Session, rnd: Round, students: ColumnElement[bool]) 
     """Before the list deadline: the round's students who have not handed in a list."""
     without_list = ~exists(select(Preference.id).where(Preference.round_id == rnd.id,
                                                        Preference.student_id == Student.id))
-    return sum(queue(
-        session, key=f"lists-reminder:{rnd.id}:student:{s.id}", kind="lists_reminder",
+    return queue_all(session, (message(
+        key=f"lists-reminder:{rnd.id}:student:{s.id}", kind="lists_reminder",
         recipient=s.email, round_id=rnd.id, student_id=s.id, round_name=rnd.name,
         student_number=s.student_number, lists_by=_deadline(rnd.lists_by))
         for s in _students(session, students & without_list
-                           & _not_told("lists_reminder", rnd, "student")))
+                           & _not_told("lists_reminder", rnd, "student"))))
 
 
 def _placements(session: Session, rnd: Round, where: ColumnElement[bool] | None = None
@@ -108,14 +108,13 @@ def results_published(session: Session, rnd: Round, students: ColumnElement[bool
     rows = _placements(session, rnd)
     by_student = {a.student_id: (a, o, c) for a, o, c in rows}
     respond_by = _deadline(rnd.respond_by)
-    count = 0
-    for s in _students(session, students):
-        a, offer, company = by_student.get(s.id, (None, None, None))
-        count += queue(
-            session, key=f"results:{rnd.id}:student:{s.id}", kind="results_published",
-            recipient=s.email, round_id=rnd.id, student_id=s.id, round_name=rnd.name,
-            student_number=s.student_number, assignment=a, offer=offer, company=company,
-            respond_by=respond_by)
+    none = (None, None, None)
+    count = queue_all(session, (message(
+        key=f"results:{rnd.id}:student:{s.id}", kind="results_published",
+        recipient=s.email, round_id=rnd.id, student_id=s.id, round_name=rnd.name,
+        student_number=s.student_number, assignment=by_student.get(s.id, none)[0],
+        offer=by_student.get(s.id, none)[1], company=by_student.get(s.id, none)[2],
+        respond_by=respond_by) for s in _students(session, students)))
     awaiting: dict[int, tuple[Company, list[tuple[Assignment, Offer]]]] = {}
     for a, offer, company in rows:
         # Only a BBL offer can need consent: the cheap test first, then the rule itself.

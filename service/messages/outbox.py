@@ -7,6 +7,8 @@ that caused it was committed; sending is the sweep's work (``delivery``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
@@ -60,32 +62,73 @@ def render(kind: str, **context: Any) -> tuple[str, str, str]:
     return subject, text, html
 
 
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message to queue: its key, kind, recipient, what it is about, and the context its
+    templates render."""
+
+    key: str
+    kind: str
+    recipient: str | None
+    round_id: int | None = None
+    student_id: int | None = None
+    company_id: int | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def message(*, key: str, kind: str, recipient: str | None, round_id: int | None = None,
+            student_id: int | None = None, company_id: int | None = None,
+            **context: Any) -> Outgoing:
+    return Outgoing(key, kind, recipient, round_id, student_id, company_id, context)
+
+
+# Messages looked up and inserted per statement: a round's students are told in a few
+# statements rather than two per student.
+CHUNK = 500
+
+
+def queue_all(session: Session, outgoing: Iterable[Outgoing]) -> int:
+    """Queue each message unless its key was queued before; how many were queued.
+
+    No address, no message: an e-mail address is optional contact data. Keys already there
+    are looked up first, so nothing is rendered twice; the insert also skips a key that
+    exists (ON CONFLICT DO NOTHING on both databases), so two processes seeing the same
+    event at once still queue it once.
+    """
+    pending = [o for o in outgoing if o.recipient]
+    maker = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    count = 0
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start:start + CHUNK]
+        told = set(session.scalars(select(Message.dedupe_key).where(
+            Message.dedupe_key.in_([o.key for o in chunk]))))
+        moment = now()
+        values = []
+        for o in chunk:
+            if o.key in told:
+                continue
+            told.add(o.key)
+            subject, text, html = render(o.kind, **o.context)
+            values.append({"dedupe_key": o.key, "kind": o.kind, "recipient": o.recipient,
+                           "subject": subject, "body_text": text, "body_html": html,
+                           "round_id": o.round_id, "student_id": o.student_id,
+                           "company_id": o.company_id, "status": MessageStatus.QUEUED.value,
+                           "attempts": 0, "next_attempt_at": moment, "created_at": moment})
+        if values:
+            # RETURNING, not rowcount: exactly the rows this call inserted.
+            count += len(session.scalars(
+                maker(Message).values(values)
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                .returning(Message.id)).all())
+    return count
+
+
 def queue(session: Session, *, key: str, kind: str, recipient: str | None,
           round_id: int | None = None, student_id: int | None = None,
           company_id: int | None = None, **context: Any) -> bool:
-    """Queue one message unless its ``key`` was queued before; whether it was queued.
-
-    No address, no message: an e-mail address is optional contact data. The insert skips a
-    key that exists (ON CONFLICT DO NOTHING on both databases), so two processes seeing the
-    same event at once still queue it once.
-    """
-    if not recipient or session.scalar(select(Message.id).where(
-            Message.dedupe_key == key)) is not None:
-        return False  # no address, or told before: nothing to render
-    subject, text, html = render(kind, **context)
-    moment = now()
-    values = {"dedupe_key": key, "kind": kind, "recipient": recipient, "subject": subject,
-              "body_text": text, "body_html": html, "round_id": round_id,
-              "student_id": student_id, "company_id": company_id,
-              "status": MessageStatus.QUEUED.value, "attempts": 0,
-              "next_attempt_at": moment, "created_at": moment}
-    dialect = session.get_bind().dialect.name
-    maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    # RETURNING, not rowcount: the row is there exactly when this call inserted it.
-    inserted = session.execute(maker(Message).values(**values)
-                               .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                               .returning(Message.id)).first()
-    return inserted is not None
+    """Queue one message (see `queue_all`); whether it was queued."""
+    return bool(queue_all(session, [Outgoing(key, kind, recipient, round_id, student_id,
+                                             company_id, context)]))
 
 
 def forget_student(session: Session, student_id: int) -> int:
