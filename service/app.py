@@ -21,6 +21,7 @@ from service.api import (
     health,
     idempotency,
     jobs,
+    messages,
     offers,
     rounds,
     schools,
@@ -31,6 +32,7 @@ from service.errors import register_error_handlers
 from service.extensions import babel, db
 from service.identity import throttling
 from service.jobs.runner import jobs_mode
+from service.messages.sweep import start_message_sweep
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import company, signin, staff, student
@@ -74,7 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit):
+                   assignments, jobs, tokens, audit, messages):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
 
@@ -87,6 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     signin.init_app(app)
     if jobs_mode(app.config) == "thread" and not app.testing:
-        # Embedded: no worker runs, so this process settles answer deadlines itself.
+        # Embedded: no worker runs, so this process settles answer deadlines and sends the
+        # outbox itself.
         start_sweep(app)
+        start_message_sweep(app)
     return app

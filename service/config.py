@@ -44,6 +44,7 @@ def from_environment() -> dict[str, Any]:
                 "DEADLINE_SWEEP_S"):
         if value := os.environ.get(f"LEERPLEK_{key}"):
             config[key] = float(value)
+    config.update(mail_from_environment())
     if secret := os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret
     if base := os.environ.get("LEERPLEK_BASE_URL"):
@@ -57,6 +58,24 @@ def from_environment() -> dict[str, Any]:
         # JSON: {"<school id>": {"issuer": …, "client_id": …, "client_secret": …,
         # "student_claim": …}} (docs/SIGNIN.md).
         config["OIDC_PROVIDERS"] = json.loads(providers)
+    return config
+
+
+def mail_from_environment() -> dict[str, Any]:
+    """The outbox's settings: SMTP_HOST (unset: .eml files in MESSAGES_DIR), SMTP_PORT,
+    SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS, MAIL_FROM and the delivery sweep's timing."""
+    config: dict[str, Any] = {}
+    for key in ("SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "MAIL_FROM", "MESSAGES_DIR"):
+        if value := os.environ.get(key):
+            config[key] = value
+    for key in ("SMTP_PORT", "MESSAGES_MAX_ATTEMPTS"):
+        if value := os.environ.get(key):
+            config[key] = int(value)
+    for key in ("MESSAGES_SWEEP_S", "MESSAGES_BACKOFF_S", "SMTP_TIMEOUT_S"):
+        if value := os.environ.get(key):
+            config[key] = float(value)
+    if (starttls := os.environ.get("SMTP_STARTTLS")) is not None:
+        config["SMTP_STARTTLS"] = starttls.lower() in ("1", "true", "yes")
     return config
 
 
@@ -100,6 +119,22 @@ DEFAULTS: dict[str, Any] = {
     # Answer deadlines are settled this often by a sweep in `leerplek worker` and, in the
     # embedded thread mode, in each API process (docs/JOBS.md); 0 turns the sweep off.
     "DEADLINE_SWEEP_S": 60.0,
+    # Messages (docs/MESSAGES.md): sent through SMTP_HOST when set; without it (the embedded
+    # default) written as .eml files to MESSAGES_DIR (None: instance/outbox).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": True,
+    "SMTP_TIMEOUT_S": 30.0,
+    "MAIL_FROM": "Leerplek <noreply@leerplek.invalid>",
+    "MESSAGES_DIR": None,
+    # The outbox is sent, and time-based reminders queued, this often (0: off); a failed
+    # message waits MESSAGES_BACKOFF_S, doubling per attempt, and is given up after
+    # MESSAGES_MAX_ATTEMPTS.
+    "MESSAGES_SWEEP_S": 30.0,
+    "MESSAGES_BACKOFF_S": 60.0,
+    "MESSAGES_MAX_ATTEMPTS": 8,
     # None means: a key kept in the instance folder (see instance_secret_key).
     "SECRET_KEY": None,
     # The pages' session cookie: never sent cross-site, never readable by scripts, and only

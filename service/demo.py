@@ -18,6 +18,7 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import threading
 import time
@@ -47,8 +48,9 @@ from service.app import create_app
 from service.extensions import babel, db
 from service.identity.links import create_link, link_url
 from service.identity.tokens import issue_token, issue_tokens
+from service.messages.delivery import deliver_due
 from service.migrate import upgrade
-from service.models import Assignment, Offer, Student
+from service.models import Assignment, Company, Offer, Student
 from service.seeding import (
     Directory,
     home_places,
@@ -323,8 +325,13 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     # Writers in the server's processes queue for SQLite's lock instead of failing fast.
     # No Redis on a bare machine: allocation jobs, where the service has them, run in a
     # thread of the serving process whatever the environment says.
+    # Without SMTP the messages become .eml files in demo-output/outbox, written once at the
+    # end (no sweep runs in the serving processes).
+    outbox = output / "outbox"
+    shutil.rmtree(outbox, ignore_errors=True)
     app = create_app({"DATABASE_URL": url, "REDIS_URL": None, "JOBS_MODE": "thread",
-                      "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}}})
+                      "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}},
+                      "MESSAGES_DIR": str(outbox), "MESSAGES_SWEEP_S": 0})
     with app.app_context():
         # A throwaway database: the write-ahead log without a disk flush per commit lets
         # thousands of one-row requests run at memory speed (SQLite's default syncs each).
@@ -339,6 +346,10 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
                       out) as step, db.transaction() as session:
             seed_reference(session)
             directory = seed_directory(session, doc, progress=step.advance)
+            # Some leerbedrijven give a contact address (optional contact data).
+            for company in session.scalars(select(Company).order_by(Company.id)
+                                           .where(Company.id % CONTACT_EVERY == 0)):
+                company.email = f"bpv@kvk-{company.kvk_number}.example"
         tokens = {**_issue_tokens(app, "admin", "", ()),
                   **_issue_tokens(app, "coordinator", "school", directory.schools.values()),
                   **_issue_tokens(app, "company", "company", directory.companies.values())}
@@ -346,6 +357,12 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     with serve(app) as base:
         demo = Demo(Client(base), tokens, doc)
         report = _drive(demo, app, directory, out)
+    with Progress("berichten versturen (als .eml-bestanden)", None, out) as step, \
+            app.app_context():
+        sent = 0
+        while done := deliver_due().sent:
+            sent += done
+        step.note = f"{_n(sent)} berichten in {outbox}"
     report["demo"] = {"students": students, "seed": seed}
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
@@ -409,6 +426,8 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
             if not mine:
                 continue
             body = [student_record(s, directory, nearest) for s in mine]
+            for record in body[::CONTACT_EVERY]:  # some students give an e-mail address
+                record["email"] = f"{record['student_number'].lower()}@leerling.example"
             summary = c.ok("POST", "/api/v1/students/import",
                            demo.token(f"coordinator:{school_id}"), body)
             students.update(zip((s["id"] for s in mine), summary["ids"], strict=True))
@@ -463,6 +482,10 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     final = request_allocation(c, admin, nxt, out, _("allocating the follow-up round"))
     return _coordinator_report(demo, rid, nxt, final, first, answers, refused, out)
 
+
+# One student in this many, and one company, gives an e-mail address: enough messages to
+# read in demo-output/outbox without writing one per student.
+CONTACT_EVERY = 50
 
 JOB_DONE = ("finished", "failed")
 JOB_TIMEOUT_S = 1800.0

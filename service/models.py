@@ -203,6 +203,8 @@ class Company(Base):
     kvk_number: Mapped[str] = mapped_column(String(8), unique=True)
     qualifications: Mapped[list[str]] = mapped_column(default=list)  # recognised crebo codes
     region: Mapped[str | None] = mapped_column(String(80))
+    # Optional contact address for its messages (proposals awaiting its consent, a POK).
+    email: Mapped[str | None] = mapped_column(String(254))
 
     # "all": deleting a company with offers must fail on the foreign key, not orphan them.
     offers: Mapped[list[Offer]] = relationship(back_populates="company", passive_deletes="all")
@@ -256,6 +258,8 @@ class Round(Base):
     respond_by: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     no_response: Mapped[str] = mapped_column(String(16), default=NO_RESPONSE[0],
                                              server_default=NO_RESPONSE[0])
+    # The list deadline: students without a list are reminded two days before it.
+    lists_by: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),
@@ -340,6 +344,8 @@ class Student(Located, WithPathways, Base):
     priority: Mapped[bool] = mapped_column(Boolean, default=False)
     available_from: Mapped[dt.date | None] = mapped_column(Date)
     available_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Optional contact data for messages; personal data, so erased with the rest.
+    email: Mapped[str | None] = mapped_column(String(254))
     # Set when the personal data was erased (on request, or by the retention purge).
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -606,4 +612,49 @@ class AuditEvent(Base):
 
     __table_args__ = (
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
+    )
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Message(Base):
+    """One e-mail in the outbox, written in the transaction of the event that caused it.
+
+    ``dedupe_key`` names the event and recipient (``round-opened:3:student:17``), so an event
+    seen twice queues its message once. A background sweep sends it (service/messages/
+    delivery.py); a failed attempt keeps its reason and is tried again at
+    ``next_attempt_at``, later after each failure.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(250))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # Who and what it is about, for the coordinators' scope and for erasure. A deleted
+    # student's messages go with them (their address is in them); a deleted round or
+    # company leaves its sent mail on record, so those two are no foreign keys.
+    round_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=MessageStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("status", [s.value for s in MessageStatus]),
+                        name="status"),
+        Index("ix_messages_due", "status", "next_attempt_at"),
     )

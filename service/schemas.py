@@ -16,6 +16,7 @@ from service.models import (
     MAX_ID,
     NO_RESPONSE,
     AssignmentStatus,
+    MessageStatus,
     OfferStatus,
     Role,
     RoundStatus,
@@ -44,6 +45,8 @@ DAYS_PER_WEEK = validate.Range(min=1, max=7)
 HOURS_PER_WEEK = validate.Range(min=1, max=60)
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 -]{5,38}$",
                         error="must be a phone number of digits, spaces and dashes")
+
+EMAIL = validate.Length(max=254)  # the longest address SMTP carries (RFC 5321)
 
 
 # Strict input -----------------------------------------------------------------------------
@@ -197,6 +200,9 @@ class CompanySchema(Schema):
         fields.String(validate=CREBO), load_default=list,
         metadata={"description": "crebo codes the company is recognised (erkend) for"})
     region = fields.String(load_default=None, allow_none=True, validate=LABEL)
+    email = fields.Email(load_default=None, allow_none=True, validate=EMAIL, metadata={
+        "description": "optional contact address for messages (proposals awaiting consent, "
+                       "a POK ready to sign)"})
 
 
 class EnvironmentSchema(Schema):
@@ -246,6 +252,10 @@ class _RoundTenant(Schema):
     no_response = fields.String(
         load_default=NO_RESPONSE[0], validate=validate.OneOf(NO_RESPONSE),
         metadata={"description": "what an unanswered proposal becomes at respond_by"})
+    lists_by = UtcDateTime(
+        load_default=None, allow_none=True,
+        metadata={"description": "the list deadline (no zone: UTC); students without a list "
+                                 "are reminded by e-mail two days before it"})
 
 
 RoundSchema = _RoundTenant.from_dict(policy_fields(defaults=True), name="RoundSchema")
@@ -350,6 +360,9 @@ class StudentSchema(Schema):
         metadata={"description": "placed first; set and seen by coordinators and admins only"})
     available_from = fields.Date(load_default=None, allow_none=True)
     available_until = fields.Date(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=EMAIL, metadata={
+        "description": "optional contact address for messages; erased with the student's "
+                       "personal data"})
 
 
 class AssignmentQuerySchema(ma.Schema):
@@ -527,6 +540,7 @@ class DataExportSchema(ma.Schema):
     preferences = fields.List(fields.Nested(ExportedPreferencesSchema))
     assignments = fields.List(fields.Nested(ExportedAssignmentSchema))
     tokens = fields.List(fields.Nested(TokenSchema))
+    messages = fields.List(fields.Nested("MessageSchema"))
     audit_events = fields.List(fields.Nested(AuditEventSchema))
 
 
@@ -548,6 +562,37 @@ def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     name = cls.__name__.removesuffix("Schema")
     partial: Any = getattr(schema, "partial", None)
     return name + "Patch" if not isinstance(schema, type) and partial else name
+
+
+class MessageSchema(ma.Schema):
+    """One e-mail of the outbox: to whom, what, and how sending it went."""
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={
+        "description": "round_opened, lists_reminder, results_published, consent_requested, "
+                       "answer_due or pok_ready"})
+    recipient = fields.String(dump_only=True)
+    subject = fields.String(dump_only=True)
+    round_id = fields.Integer(dump_only=True, allow_none=True)
+    student_id = fields.Integer(dump_only=True, allow_none=True)
+    company_id = fields.Integer(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={
+        "description": "queued, sent, or failed (tried again at next_attempt_at; null: "
+                       "given up)"})
+    attempts = fields.Integer(dump_only=True)
+    next_attempt_at = UtcDateTime(dump_only=True, allow_none=True)
+    last_error = fields.String(dump_only=True, allow_none=True,
+                               metadata={"description": "why the last attempt failed"})
+    created_at = UtcDateTime(dump_only=True)
+    sent_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class MessageQuerySchema(ma.Schema):
+    status = fields.String(validate=validate.OneOf([s.value for s in MessageStatus]))
+    kind = fields.String()
+    round_id = fields.Integer(validate=ID)
+    student_id = fields.Integer(validate=ID)
+    company_id = fields.Integer(validate=ID)
 
 
 class JobSchema(ma.Schema):

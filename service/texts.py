@@ -186,6 +186,13 @@ JOB_STATE: dict[str, Any] = {"idle": _l("not allocated yet"), "queued": _l("wait
 JOB_PHASE: dict[str, Any] = {"queued": _l("waiting in line"), "loading": _l("loading data"),
                              "solving": _l("allocating"), "writing": _l("saving"),
                              "done": _l("done")}
+MESSAGE_STATUS: dict[str, Any] = {"queued": _l("waiting to be sent"), "sent": _l("sent"),
+                                  "failed": _l("failed")}
+MESSAGE_KIND: dict[str, Any] = {
+    "round_opened": _l("round opened"), "lists_reminder": _l("list reminder"),
+    "results_published": _l("results published"),
+    "consent_requested": _l("consent requested"),
+    "answer_due": _l("answer deadline approaching"), "pok_ready": _l("POK ready to sign")}
 PATHWAYS: dict[str, Any] = {"BOL": _l("BOL"), "BBL": _l("BBL"),
                             "HYBRID": _l("hybrid learning environment")}
 # For companies and students: the pathway as the place it is (UX-NL.md's words).
@@ -207,6 +214,21 @@ RESULT_STATUS: dict[str, Any] = {
 def label(table: dict[str, Any], code: str) -> str:
     """The text for ``code`` in one of the tables above (the code itself if unknown)."""
     return str(table.get(code, code))
+
+
+def message_failure(error: str | None) -> str:
+    """Why a message failed, for a person; the mail server's own reply stays beside it.
+    The prefixes are those of ``messages.delivery.describe``."""
+    if not error:
+        return ""
+    if error.startswith("recipient refused"):
+        return str(_("the mail server refused the address"))
+    if error.startswith("SMTP "):
+        return str(_("the mail server refused the message"))
+    if error.startswith(("ConnectionRefusedError", "TimeoutError", "socket", "gaierror",
+                         "SMTPServerDisconnected", "OSError")):
+        return str(_("the mail server could not be reached"))
+    return str(_("sending failed"))
 
 
 def shortage_line(cell: dict[str, Any]) -> str:
@@ -370,4 +392,8 @@ GLOBALS = {
     "result_status": lambda code: label(RESULT_STATUS, code),
     "pathway": lambda code: label(PATHWAYS, code),
     "pathway_long": lambda code: label(PATHWAY_PLACES, code),
+
+    "message_status": lambda code: label(MESSAGE_STATUS, code),
+    "message_kind": lambda code: label(MESSAGE_KIND, code),
+    "message_failure": message_failure,
 }

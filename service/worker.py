@@ -17,6 +17,7 @@ from rq import Queue, Worker
 from service.app import create_app
 from service.extensions import db
 from service.jobs.runner import QUEUE, execute, fail
+from service.messages.sweep import start_message_sweep
 from service.models import JobStatus
 from service.placements.sweep import start_sweep
 
@@ -34,16 +35,19 @@ def run_job(job_id: int) -> None:
 
 def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> None:
     """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty), and
-    settle answer deadlines in a sweep beside them (RQ has no periodic jobs)."""
+    settle answer deadlines and send the outbox in sweeps beside them (RQ has no periodic
+    jobs)."""
     connection = Redis.from_url(redis_url)
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection,
                     work_horse_killed_handler=_horse_killed)
-    sweep = None if burst else start_sweep(create_app())
+    app = None if burst else create_app()
+    sweeps = [] if app is None else [start_sweep(app), start_message_sweep(app)]
     try:
         worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
     finally:
-        if sweep is not None:
-            sweep.stop()
+        for sweep in sweeps:
+            if sweep is not None:
+                sweep.stop()
 
 
 def _horse_killed(rq_job: Any, pid: int, status: int, _rusage: Any) -> None:

@@ -34,6 +34,7 @@ from service.models import (
     Role,
     Round,
     RoundStatus,
+    Student,
     levels_to_mask,
     pathways_to_mask,
 )
@@ -193,3 +194,15 @@ def delete_offer(session: Session, actor: Principal | None, offer: Offer) -> Non
         raise Problem(409, "only a draft offer can be deleted; close it instead",
                       [{"field": "status", "location": "json", "message": "must be draft"}])
     delete_record(session, actor, offer)
+
+
+def consent_needed(offer: Offer, student: Student) -> bool:
+    """A BBL placement is a job: the company must accept it too."""
+    return set(offer.pathways) & set(student.pathways) == {"BBL"}
+
+
+def needs_company(session: Session, a: Assignment) -> bool:
+    offer = session.get(Offer, a.offer_id)
+    student = session.get(Student, a.student_id)
+    assert offer is not None and student is not None
+    return consent_needed(offer, student)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from service.audit.log import now, record_change, snapshot, utc
-from service.directory.offers import seats_taken
+from service.directory.offers import consent_needed, needs_company, seats_taken
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -62,18 +62,6 @@ def visible_assignment(session: Session, p: Principal, assignment_id: int,
     if found is None:
         raise Problem(404, f"no assignment with id {assignment_id}")
     return found
-
-
-def consent_needed(offer: Offer, student: Student) -> bool:
-    """A BBL placement is a job: the company must accept it too."""
-    return set(offer.pathways) & set(student.pathways) == {"BBL"}
-
-
-def needs_company(session: Session, a: Assignment) -> bool:
-    offer = session.get(Offer, a.offer_id)
-    student = session.get(Student, a.student_id)
-    assert offer is not None and student is not None
-    return consent_needed(offer, student)
 
 
 def claim_seat(session: Session, a: Assignment) -> None:

@@ -2,7 +2,8 @@
 
 Erasure keeps what the round statistics need and nothing that identifies: the student number
 becomes a random pseudonym, home place, location, travel distance, availability dates,
-qualification and the priority flag are cleared, and the student's tokens are deleted. Level,
+qualification, the priority flag and the e-mail address are cleared, and the student's
+tokens and messages are deleted. Level,
 sector, pathways, regions and school stay, as do preferences and assignments, now about a
 pseudonym: counts, rank profiles and stored round reports stay exactly as they were.
 """
@@ -21,10 +22,12 @@ from service.audit.log import now, record, student_events
 from service.errors import Problem
 from service.identity.principals import Principal
 from service.identity.tokens import revoke_student_tokens
+from service.messages.outbox import forget_student
 from service.models import (
     ApiToken,
     Assignment,
     AuditEvent,
+    Message,
     Preference,
     Role,
     Round,
@@ -37,11 +40,13 @@ EXPORT_FORMAT = "leerplek-data-export/1"
 ERASED_FIELDS: dict[str, Any] = {
     "home_place": None, "lat": None, "lon": None, "max_travel_km": None,
     "available_from": None, "available_until": None, "qualification": None, "priority": False,
+    "email": None,
 }
 
 
 def data_export(session: Session, student: Student) -> dict[str, Any]:
-    """Everything stored about ``student``: record, preferences, placements, tokens, events."""
+    """Everything stored about ``student``: record, preferences, placements, tokens,
+    messages, events."""
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(
         select(Preference.round_id).where(Preference.student_id == student.id))))}
     ranked: dict[int, list[int]] = {}
@@ -61,6 +66,9 @@ def data_export(session: Session, student: Student) -> dict[str, Any]:
                         for rid, offers in ranked.items()],
         "assignments": assignments,
         "tokens": tokens,
+        # The messages sent (or still to send) to the student's address.
+        "messages": list(session.scalars(select(Message).where(
+            Message.student_id == student.id).order_by(Message.id))),
         "audit_events": student_events(session, student.id, [a.id for a in assignments],
                                        [t.id for t in tokens]),
     }
@@ -95,6 +103,8 @@ def erase_student(session: Session, actor: Principal | None, student: Student) -
         setattr(student, key, value)
     student.erased_at = now()
     revoke_student_tokens(session, actor, student.id)
+    # Their messages hold the address and the student number: they go as well.
+    forget_student(session, student.id)
     session.flush()
     record(session, actor, "student.erase", student, dict.fromkeys(changed),
            dict.fromkeys(changed))

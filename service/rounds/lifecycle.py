@@ -35,6 +35,7 @@ from service.directory.students import student_filter, visible_student
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.jobs.lock import ensure_not_allocating
+from service.messages.events import results_published, round_opened
 from service.models import (
     Assignment,
     AssignmentStatus,
@@ -84,10 +85,9 @@ ANSWER_FIELDS = ("respond_by", "no_response")
 
 
 def with_utc_deadline(data: dict[str, Any]) -> dict[str, Any]:
-    """The deadline stored in UTC, as every moment is (SQLite keeps no zone)."""
-    if data.get("respond_by") is None:
-        return dict(data)
-    return {**data, "respond_by": utc(data["respond_by"])}
+    """The deadlines stored in UTC, as every moment is (SQLite keeps no zone)."""
+    return {key: utc(value) if key in ("respond_by", "lists_by") and value is not None
+            else value for key, value in data.items()}
 
 
 def round_filter(p: Principal) -> ColumnElement[bool]:
@@ -195,7 +195,7 @@ def change_policy(session: Session, actor: Principal | None,
     deadline may be set or moved while the proposals await their answers)."""
     require_manager(actor, rnd)
     data = with_utc_deadline(data)
-    policy = [key for key in ("name", *POLICY_FIELDS) if key in data]
+    policy = [key for key in ("name", "lists_by", *POLICY_FIELDS) if key in data]
     if policy and rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
         raise Problem(409, f"round {rnd.id} is {rnd.status}: its policy can no longer change")
     answers = [key for key in ANSWER_FIELDS if key in data]
@@ -230,6 +230,12 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
         keep_offers(session, rnd)
     session.flush()
     record(session, actor, f"round.{action}", rnd, {"status": before}, {"status": rnd.status})
+    # Told in this transaction: the messages exist exactly when the step was taken (a
+    # reopened round's students were told when it first opened: each message goes once).
+    if target == RoundStatus.OPEN:
+        round_opened(session, rnd, participants(rnd))
+    elif target == RoundStatus.PUBLISHED:
+        results_published(session, rnd, participants(rnd))
     return rnd
 
 
@@ -370,6 +376,9 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     record(session, actor, "round.create", nxt, None,
            {"name": nxt.name, "status": nxt.status, "follow_up_of": rnd.id,
             "pinned": len(accepted), "carried_lists": len(carried)})
+    # Those whose placement came along pinned have nothing to choose in it.
+    round_opened(session, nxt, participants(nxt) & ~Student.id.in_(
+        select(Assignment.student_id).where(Assignment.round_id == nxt.id)))
     return nxt
 
 

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from service.app import create_app
 from service.config import normalise_database_url
 from service.extensions import db
+from service.identity.links import create_link
 from service.identity.principals import hash_token
 from service.identity.signin import SESSION_TOKEN
-from service.identity.links import create_link
 from service.identity.tokens import issue_token
 from service.models import (
     Base,

@@ -303,6 +303,7 @@ def page_paths(seed: dict[str, Any]) -> dict[str, str]:
         "scenarios": f"/dashboard/rounds/{rid}/scenarios?job={seed['job']}",
         "offers": "/dashboard/offers",
         "students": "/dashboard/students",
+        "messages": "/dashboard/messages",
         "not-found": "/dashboard/rounds/999999",
     }
 

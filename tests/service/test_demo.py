@@ -7,6 +7,8 @@ test reads that file back directly and recomputes every figure independently.
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
 import json
 import re
@@ -147,6 +149,20 @@ def test_outputs_are_written_and_the_csv_is_the_stored_assignments(
     assert "make serve" in log and "/api/openapi.json" in log and "/dashboard" in log
     placed = f"{report['placed']:,}".replace(",", ".")
     assert f"{placed} van {STUDENTS} studenten geplaatst" in log
+
+
+def test_the_outbox_holds_one_eml_file_per_sent_message(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    _report, out, _log = demo
+    stored = query(out, "SELECT id, kind, recipient, subject, status FROM messages")
+    assert stored and {m.status for m in stored} == {"sent"}
+    assert {m.kind for m in stored} >= {"round_opened", "results_published"}
+    files = sorted((out / "outbox").glob("*.eml"))
+    assert [f.name for f in files] == sorted(f"{m.id:07d}-{m.kind}.eml" for m in stored)
+    first = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    by_id = {m.id: m for m in stored}
+    assert first["To"] == by_id[int(files[0].name[:7])].recipient
+    assert first["Subject"] == by_id[int(files[0].name[:7])].subject
 
 
 def test_the_report_is_dutch_with_names_and_sentences_instead_of_codes(

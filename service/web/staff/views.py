@@ -43,7 +43,9 @@ from service.extensions import db
 from service.identity import links
 from service.identity.sessions import revoke_access
 from service.jobs.runner import requester
+from service.messages.scope import message_query
 from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
+from service.pagination import page
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
@@ -745,6 +747,21 @@ class Links(MethodView):
         return render_template("dashboard/letters.html", letters=letters, expires=expires)
 
 
+class Messages(MethodView):
+    def get(self) -> str:
+        """The e-mails to students and companies in scope: sent, waiting, or failed and
+        why, newest first; filtered by status."""
+        filters = _filters({"status": str, "round_id": int})
+        if filters.get("status") not in (None, *texts.MESSAGE_STATUS):
+            filters.pop("status")
+        number = _page_number()
+        rows, total = page(db.session, message_query(current(), filters), number,
+                           analysis.PAGE_SIZE)
+        return render_template("dashboard/messages.html",
+                               paged=analysis.Paged(rows, number, total), filters=filters,
+                               statuses=list(texts.MESSAGE_STATUS))
+
+
 def _home() -> ResponseReturnValue:
     return redirect(url_for("dashboard.rounds"))
 
@@ -782,5 +799,7 @@ blueprint.add_url_rule("/students", view_func=Students.as_view("students"))
 blueprint.add_url_rule("/links", view_func=Links.as_view("links"))
 blueprint.add_url_rule("/students/<int:student_id>/access",
                        view_func=StudentAccess.as_view("student_access"))
+
+blueprint.add_url_rule("/messages", view_func=Messages.as_view("messages"))
 blueprint.add_url_rule("/students/<int:student_id>",
                        view_func=StudentDetail.as_view("student_detail"))
