@@ -436,7 +436,6 @@ def test_a_shared_rounds_results_show_the_coordinators_own_students_on_any_scree
     client = app.test_client()
     admin = make.admin()["Authorization"].removeprefix("Bearer ")
     mine_school, other_school = make.school(), make.school()
-    staff = make.token("coordinator", f"school:{mine_school}")["Authorization"]
     rid = api(client, "POST", "/rounds", admin, json={"name": "Provincie"})["id"]
     offer = make.offer(round_id=rid, capacity=5)
     api(client, "POST", f"/rounds/{rid}/open", admin)
@@ -447,7 +446,7 @@ def test_a_shared_rounds_results_show_the_coordinators_own_students_on_any_scree
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        sign_in_page(page, server, staff.removeprefix("Bearer "))
+        sign_in_page(page, server, app, "coordinator", f"school:{mine_school}")
         page.goto(f"{server}/dashboard/rounds/{rid}/results")
         expect(page.locator("#fill-mine-2 caption")).to_have_text("Niveau 2: uw studenten")
         expect(page.locator("#fill-mine-2 td[data-filled='1']")).to_have_count(1)
