@@ -344,3 +344,22 @@ def test_another_students_list_and_round_stay_out_of_sight(app: Flask, client: F
     assert f'id="entry-{mine}"' in html and f'id="entry-{theirs}"' not in html
     assert client.get(f"/student/rounds/{elsewhere}/offers").status_code == 404
     assert client.get(f"/student/rounds/{elsewhere}").status_code == 404
+
+
+def test_after_a_follow_up_the_student_finds_the_new_round_with_their_list(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    from service.rounds.lifecycle import follow_up
+    ids = setup(make)
+    rid, sid = ids["round"], ids["student"]
+    oid = offer(make, rid)
+    sign_in_student(client, make, sid)
+    post_list(client, rid, "add", oid)
+    published(make, ids, None, reason="outcompeted")
+    with app.app_context(), db.transaction() as session:
+        rnd = session.get(Round, rid)
+        assert rnd is not None
+        nxt = follow_up(session, None, rnd).id
+    html = client.get("/student/").get_data(as_text=True)
+    assert f'data-round="{nxt}"' in html and f'data-round="{rid}"' not in html
+    page = client.get(f"/student/rounds/{nxt}").get_data(as_text=True)
+    assert f'id="entry-{oid}"' in page  # the list came along, as the page promised
