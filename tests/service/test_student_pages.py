@@ -11,7 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.extensions import db
-from service.models import Assignment, AuditEvent, Preference, Round
+from service.identity.principals import hash_token
+from service.identity.signin import SESSION_TOKEN
+from service.models import Assignment, AuditEvent, Preference, Round, Student
+from service.rounds.lifecycle import follow_up
 from tests.service.conftest import Factory, sign_in_student
 
 ENSCHEDE = {"lat": 52.2215, "lon": 6.8937}
@@ -65,8 +68,6 @@ def test_a_coordinator_session_is_not_a_student_session(client: FlaskClient,
     school = make.school()
     token = make.token("coordinator", f"school:{school}")["Authorization"].split()[1]
     with client.session_transaction() as s:
-        from service.identity.principals import hash_token
-        from service.identity.signin import SESSION_TOKEN
         s[SESSION_TOKEN], s["csrf"] = hash_token(token), "x"
     assert client.get("/student/").status_code == 302
 
@@ -139,7 +140,6 @@ def test_the_filters_narrow_the_offers(client: FlaskClient, make: Factory) -> No
     rid = ids["round"]
     sign_in_student(client, make, ids["student"])
     with client.application.app_context(), db.transaction() as session:
-        from service.models import Student
         student = session.get(Student, ids["student"])
         assert student is not None
         student.pathways = ["BOL", "BBL"]
@@ -344,3 +344,21 @@ def test_another_students_list_and_round_stay_out_of_sight(app: Flask, client: F
     assert f'id="entry-{mine}"' in html and f'id="entry-{theirs}"' not in html
     assert client.get(f"/student/rounds/{elsewhere}/offers").status_code == 404
     assert client.get(f"/student/rounds/{elsewhere}").status_code == 404
+
+
+def test_after_a_follow_up_the_student_finds_the_new_round_with_their_list(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    ids = setup(make)
+    rid, sid = ids["round"], ids["student"]
+    oid = offer(make, rid)
+    sign_in_student(client, make, sid)
+    post_list(client, rid, "add", oid)
+    published(make, ids, None, reason="outcompeted")
+    with app.app_context(), db.transaction() as session:
+        rnd = session.get(Round, rid)
+        assert rnd is not None
+        nxt = follow_up(session, None, rnd).id
+    html = client.get("/student/").get_data(as_text=True)
+    assert f'data-round="{nxt}"' in html and f'data-round="{rid}"' not in html
+    page = client.get(f"/student/rounds/{nxt}").get_data(as_text=True)
+    assert f'id="entry-{oid}"' in page  # the list came along, as the page promised
