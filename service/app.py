@@ -21,6 +21,7 @@ from service.api import (
     health,
     idempotency,
     jobs,
+    monitor,
     offers,
     rounds,
     schools,
@@ -33,6 +34,7 @@ from service.identity import throttling
 from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
+from service.web import monitor as monitor_page
 from service.web import staff
 
 
@@ -71,14 +73,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit):
+                   assignments, jobs, tokens, audit, monitor):
         api.register_blueprint(module.blp)
+    api.register_blueprint(monitor.agreements_blp)
     limiter.exempt(health.blp)
 
     # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document. ``web``
     # serves what every surface shares (layout, static files, template helpers).
     app.register_blueprint(web.blueprint)
     app.register_blueprint(staff.blueprint)
+    app.register_blueprint(monitor_page.blueprint)
     if jobs_mode(app.config) == "thread" and not app.testing:
         # Embedded: no worker runs, so this process settles answer deadlines itself.
         start_sweep(app)

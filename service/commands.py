@@ -23,6 +23,7 @@ from service.extensions import db
 from service.identity.tokens import issue_token, revoke_token
 from service.migrate import upgrade
 from service.models import ApiToken
+from service.monitor.export import write_export
 from service.privacy.students import purge
 from service.seeding import seed_demo, seed_reference
 from service.worker import work
@@ -144,6 +145,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
     print(f"{verb} {summary.students_erased} students and "
           f"{'would delete' if args.dry_run else 'deleted'} {summary.audit_events_deleted} "
           f"audit events older than {summary.cutoff:%Y-%m-%d} ({days} days)")
+    return 0
+
+
+def cmd_monitor_export(args: argparse.Namespace) -> int:
+    with create_app().app_context():
+        written = write_export(db.session, Path(args.output))
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from service.identity.principals import Principal
 from service.models import (
+    Agreement,
     ApiToken,
     Assignment,
     AuditEvent,
@@ -42,6 +43,7 @@ REDACTED = "[redacted]"
 ENTITY_TYPES: dict[type[Base], str] = {
     Round: "round", Assignment: "assignment", Offer: "offer", Student: "student",
     School: "school", Company: "company", Environment: "environment", ApiToken: "token",
+    Agreement: "agreement",
 }
 
 
@@ -103,7 +105,7 @@ def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, 
         return None, entity.school_id, regions[0] if regions else None
     if isinstance(entity, School):
         return None, entity.id, entity.region
-    if isinstance(entity, Offer | Company | Environment):
+    if isinstance(entity, Offer | Company | Environment | Agreement):
         return None, None, entity.region
     if isinstance(entity, ApiToken):
         return _token_placement(session, entity)
