@@ -8,10 +8,11 @@ a base cell is a unit row, a total the indicator of the cells it sums.
 *Primary* suppression hides every row counting 1 to 9 students. That is not enough: a hidden
 cell whose total and sibling cells are published is their difference. *Complementary*
 suppression then hides further rows until no hidden row lies in the row space of the
-published rows — no linear combination of published figures (the only thing a reader can
-form from them) equals a hidden one. Since every hidden row counts at least one student (or
-is a complementary row chosen with students when one exists), the published equations leave
-each hidden count a range, not a value.
+published rows — no linear combination of published figures equals a hidden one. Every
+hidden row counts at least one student (complements are chosen among rows with students), so
+the true figures lie strictly inside the bounds "no count below zero": moving along any
+direction the published equations leave free stays possible both ways, and each hidden count
+is a range to a reader, not a value (the tests attack it with a linear program).
 
 Pure NumPy: no database, no Flask; ``service.monitor.figures`` builds the matrix.
 """
@@ -54,7 +55,7 @@ def _candidates(matrix: BoolMatrix, values: IntVector, hidden: npt.NDArray[np.bo
                 exposed: int) -> list[int]:
     """Published rows that could hide ``exposed``: those sharing a published total with it,
     the ones in its tightest total first, base cells before totals, then the fewest
-    students (a row with students before an empty one, whose range would be a point)."""
+    students."""
     sizes = matrix.sum(axis=1)
     published = ~hidden
     totals = np.flatnonzero(published & (sizes > 1) & (matrix @ matrix[exposed] > 0))
@@ -64,8 +65,10 @@ def _candidates(matrix: BoolMatrix, values: IntVector, hidden: npt.NDArray[np.bo
         for p in near.tolist():
             if p != exposed:
                 scores.setdefault(p, int(sizes[t]))
-    return sorted(scores, key=lambda p: (scores[p], int(sizes[p]), values[p] == 0,
-                                         int(values[p])))
+    # Never an empty row: a hidden zero sits on the bound (no count is below zero), so the
+    # published equations can pin it, and the rows around it, where a positive one moves.
+    positive = [p for p in scores if values[p] > 0] or list(scores)
+    return sorted(positive, key=lambda p: (scores[p], int(sizes[p]), int(values[p])))
 
 
 def suppress(matrix: BoolMatrix, values: IntVector, threshold: int = THRESHOLD

@@ -15,9 +15,10 @@ How a student is counted (one cell each, docs/MONITOR.md):
   accepts (else their school's), their sector and level, and their own pathway (``BBL`` when
   they take it, else ``BOL``, else ``HYBRID``).
 
-Offers and seats count in every level and pathway the offer is open to (as the dashboard's
-fill does), so a level's fill rate reads "how full are the places a student of this level
-could take"; they count no person and are never hidden.
+A base cell's offers and seats are those of the offers open to its level and pathway (as the
+dashboard's fill counts them), so a level's fill rate reads "how full are the places a student
+of this level could take"; a total counts each offer open to any of its cells once. They count
+no person and are never hidden.
 """
 
 from __future__ import annotations
@@ -105,8 +106,23 @@ def placed_pathway(student_mask: int, offer_mask: int, environment_id: int | Non
 class Cell:
     seeking: int = 0
     placed: int = 0
+
+
+@dataclass
+class OfferGroup:
+    """Offers open to the same base cells: how many, and their seats."""
+
+    cells: tuple[Key, ...]
     offers: int = 0
     seats: int = 0
+
+
+@dataclass
+class RoundData:
+    """One round's students per base cell and its offers, before any suppression."""
+
+    cells: dict[Key, Cell]
+    offers: list[OfferGroup]
 
 
 @dataclass
@@ -128,7 +144,7 @@ def finished_rounds(session: Session, school_year_filter: str | None = None) -> 
     return rounds
 
 
-def round_cells(session: Session, rnd: Round) -> dict[Key, Cell]:
+def round_data(session: Session, rnd: Round) -> RoundData:
     """The base cells of one round, before any suppression (never published as such)."""
     cells: dict[Key, Cell] = defaultdict(Cell)
     first_region: dict[int, tuple[int, str]] = {}
@@ -155,32 +171,34 @@ def round_cells(session: Session, rnd: Round) -> dict[Key, Cell]:
                       else first_region.get(sid, (0, school_region))[1])
             key = (region, sector, level, student_pathway(s_mask))
         cells[key].seeking += 1
+    groups: dict[tuple[Key, ...], OfferGroup] = {}
     kept = round_offer_rows()
     for region, sector, level_mask, o_mask, environment, capacity in session.execute(
             select(Offer.region, Offer.sector, Offer.level_mask, Offer.pathway_mask,
                    Offer.environment_id, kept.c.capacity)
             .join(kept, kept.c.offer_id == Offer.id).where(kept.c.round_id == rnd.id)):
-        for level, pathway in itertools.product(mask_to_levels(level_mask),
-                                                offer_pathways(o_mask, environment)):
-            cell = cells[(region, sector, level, pathway)]
-            cell.offers += 1
-            cell.seats += int(capacity or 0)
-    return dict(cells)
+        open_to = tuple((region, sector, level, pathway) for level, pathway in itertools.product(
+            mask_to_levels(level_mask), offer_pathways(o_mask, environment)))
+        group = groups.setdefault(open_to, OfferGroup(open_to))
+        group.offers += 1
+        group.seats += int(capacity or 0)
+    return RoundData(dict(cells), list(groups.values()))
 
 
 def _value(key: tuple[Any, ...], kept_dims: tuple[str, ...]) -> dict[str, Any]:
     return {d: (key[kept_dims.index(d)] if d in kept_dims else None) for d in DIMENSIONS}
 
 
-def publish(rnd: Round, cells: dict[Key, Cell], shortage: list[dict[str, Any]],
+def publish(rnd: Round, data: RoundData, shortage: list[dict[str, Any]],
             threshold: int = THRESHOLD) -> RoundFigures:
     """The round's base cells and totals as published rows, small counts suppressed with
     their complements (``disclosure.suppress``), the shortage gains on the
     region × sector × level rows."""
-    regions = sorted({k[0] for k in cells})
-    sectors = sorted({k[1] for k in cells})
-    levels = sorted({k[2] for k in cells})
-    pathways = [p for p in PATHWAY_ORDER if any(k[3] == p for k in cells)]
+    keys = set(data.cells) | {k for g in data.offers for k in g.cells}
+    regions = sorted({k[0] for k in keys})
+    sectors = sorted({k[1] for k in keys})
+    levels = sorted({k[2] for k in keys})
+    pathways = [p for p in PATHWAY_ORDER if any(k[3] == p for k in keys)]
     # Every combination is a base cell: an unlisted one is a published zero, which a reader
     # may use as well, so the disclosure check must count it.
     base = list(itertools.product(regions, sectors, levels, pathways))
@@ -196,17 +214,23 @@ def publish(rnd: Round, cells: dict[Key, Cell], shortage: list[dict[str, Any]],
     for r, (_dims, _key, members_of) in enumerate(groups):
         matrix[r, members_of] = True
     empty = Cell()
-    seeking = np.array([cells.get(k, empty).seeking for k in base], dtype=np.int64)
-    placed = np.array([cells.get(k, empty).placed for k in base], dtype=np.int64)
-    offers = np.array([cells.get(k, empty).offers for k in base], dtype=np.int64)
-    seats = np.array([cells.get(k, empty).seats for k in base], dtype=np.int64)
+    seeking = np.array([data.cells.get(k, empty).seeking for k in base], dtype=np.int64)
+    placed = np.array([data.cells.get(k, empty).placed for k in base], dtype=np.int64)
+    # Which rows each group of offers is open to: an offer counts once in a row, however
+    # many of the row's cells it is open to (a total's seats are real seats).
+    reach = np.zeros((len(data.offers), len(base)), dtype=np.int64)
+    for g, group in enumerate(data.offers):
+        reach[g, [index[k] for k in group.cells]] = 1
+    touched = (reach @ matrix.T.astype(np.int64)) > 0  # offer group × row
+    offers = np.array([g.offers for g in data.offers], dtype=np.int64) @ touched
+    seats = np.array([g.seats for g in data.offers], dtype=np.int64) @ touched
     hidden = suppress(matrix, matrix.astype(np.int64) @ seeking, threshold)
     gains = {(c["region"], c["sector"], int(c["level"])): int(c["would_place"])
              for c in shortage}
     figures = RoundFigures(rnd.id, rnd.name, round_school_year(rnd), rnd.finished_at)
     for r, (dims, key, _members) in enumerate(groups):
         row_seeking = int(matrix[r] @ seeking)
-        row_seats = int(matrix[r] @ seats)
+        row_seats = int(seats[r]) if len(data.offers) else 0
         if dims == DIMENSIONS and row_seeking == 0 and row_seats == 0 and not hidden[r]:
             continue  # an empty combination: its zeros are implied (docs/MONITOR.md)
         row_placed = int(matrix[r] @ placed)
@@ -217,19 +241,15 @@ def publish(rnd: Round, cells: dict[Key, Cell], shortage: list[dict[str, Any]],
             found = gains.get((key[0], key[1], int(key[2])))
             gain_hidden = found is not None and (not shown or 0 < found < threshold)
             gain = None if gain_hidden else found
-        row = {"school_year": figures.school_year, "round_id": rnd.id,
-               "round_name": rnd.name, **_value(key, dims),
-               "students_seeking": row_seeking if shown else None,
-               # Offers, like seats, count no person, but an offer open to several levels
-               # counts in each: the totals are sums of distinct cells, so they say
-               # "offer-cells" there (docs/MONITOR.md).
-               "offers": int(matrix[r] @ offers), "seats": row_seats,
-               "placed": row_placed if shown else None,
-               "unplaced": row_seeking - row_placed if shown else None,
-               "fill_rate": (round(row_placed / row_seats, 4) if shown and row_seats else None),
-               "shortage_gain": gain, "suppressed": not shown,
-               "shortage_hidden": gain_hidden}
-        figures.rows.append(row)
+        figures.rows.append({
+            "school_year": figures.school_year, "round_id": rnd.id, "round_name": rnd.name,
+            **_value(key, dims),
+            "students_seeking": row_seeking if shown else None,
+            "offers": int(offers[r]) if len(data.offers) else 0, "seats": row_seats,
+            "placed": row_placed if shown else None,
+            "unplaced": row_seeking - row_placed if shown else None,
+            "fill_rate": round(row_placed / row_seats, 4) if shown and row_seats else None,
+            "shortage_gain": gain, "suppressed": not shown, "shortage_hidden": gain_hidden})
     return figures
 
 
@@ -238,7 +258,7 @@ def monitor(session: Session, school_year_filter: str | None = None) -> list[Rou
     out = []
     for rnd in finished_rounds(session, school_year_filter):
         report = rnd.report or {}
-        out.append(publish(rnd, round_cells(session, rnd), list(report.get("shortage", []))))
+        out.append(publish(rnd, round_data(session, rnd), list(report.get("shortage", []))))
     return out
 
 
