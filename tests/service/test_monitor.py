@@ -174,6 +174,12 @@ def test_nothing_about_priority_is_published(app: Flask, client: FlaskClient,
 
 # The derivation attack --------------------------------------------------------------------
 
+def _support(row: dict[str, Any], base: list[tuple[Any, ...]]) -> np.ndarray[Any, Any]:
+    """The base cells a published row sums (a dimension that is null: every value)."""
+    return np.array([all(row[d] is None or row[d] == key[i] for i, d in enumerate(DIMENSIONS))
+                     for key in base], float)
+
+
 def _ranges(rows: list[dict[str, Any]], column: str) -> list[tuple[dict[str, Any], float, float]]:
     """For every hidden row: the smallest and largest value of ``column`` a reader can get
     from the published rows of its round (a linear program over the base cells)."""
@@ -185,11 +191,7 @@ def _ranges(rows: list[dict[str, Any]], column: str) -> list[tuple[dict[str, Any
         listed = {tuple(r[d] for d in DIMENSIONS) for r in mine
                   if all(r[d] is not None for d in DIMENSIONS)}
 
-        def support(row: dict[str, Any]) -> np.ndarray[Any, Any]:
-            return np.array([all(row[d] is None or row[d] == key[i]
-                                 for i, d in enumerate(DIMENSIONS)) for key in base], float)
-
-        equations = [support(r) for r in mine if not r["suppressed"]]
+        equations = [_support(r, base) for r in mine if not r["suppressed"]]
         targets = [float(r[column]) for r in mine if not r["suppressed"]]
         for key in base:  # a combination not listed is a published zero
             if key not in listed:
@@ -197,7 +199,7 @@ def _ranges(rows: list[dict[str, Any]], column: str) -> list[tuple[dict[str, Any
                 targets.append(0.0)
         a_eq, b_eq = np.array(equations), np.array(targets)
         for row in (r for r in mine if r["suppressed"]):
-            c = support(row)
+            c = _support(row, base)
             low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
             high = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
             assert low.status == 0 and high.status == 0
