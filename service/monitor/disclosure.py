@@ -19,36 +19,46 @@ Pure NumPy: no database, no Flask; ``service.monitor.figures`` builds the matrix
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 THRESHOLD = 10  # fewer students than this in a published figure: hidden
 _TOLERANCE = 1e-7
-_TRIALS = 40  # complementary candidates tried per exposed row before taking the first
 
 BoolMatrix = npt.NDArray[np.bool_]
 IntVector = npt.NDArray[np.int64]
 
 
-def derivable(matrix: BoolMatrix, hidden: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-    """The hidden rows that the published rows determine: those in their row space."""
+def _gram_inverse(published: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The pseudo-inverse G of PᵀP for the published rows P: P G Pᵀ projects onto what the
+    published figures can express, and its diagonal says which row is the only one to."""
+    gram = published.T @ published
+    inverse: npt.NDArray[np.float64] = np.asarray(
+        np.linalg.pinv(gram, rcond=1e-10, hermitian=True), dtype=np.float64)
+    return inverse
+
+
+def _exposed(matrix: npt.NDArray[np.float64], hidden: npt.NDArray[np.bool_],
+             inverse: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     rows = np.flatnonzero(hidden)
-    if rows.size == 0:
-        return rows
-    published = matrix[~hidden].astype(np.float64)
-    if published.shape[0] == 0:
-        return rows[:0]
-    # An orthonormal basis of the published rows' span; a hidden row equal to its own
-    # projection on that span is a combination of published figures.
-    _u, s, vt = np.linalg.svd(published, full_matrices=False)
-    rank = int((s > _TOLERANCE * max(1.0, float(s[0]))).sum()) if s.size else 0
-    basis = vt[:rank]
-    target = matrix[hidden].astype(np.float64)
-    residual = target - (target @ basis.T) @ basis
+    published = matrix[~hidden]
+    target = matrix[hidden]
+    # A hidden row equal to its projection on the published rows' span (Pᵀ P G) is a
+    # combination of published figures.
+    residual = target - (target @ inverse) @ (published.T @ published)
     found: npt.NDArray[np.int64] = rows[np.linalg.norm(residual, axis=1) < 1e-6]
     return found
+
+
+def derivable(matrix: BoolMatrix, hidden: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """The hidden rows that the published rows determine: those in their row space."""
+    dense = np.asarray(matrix, dtype=np.float64)
+    if not hidden.any():
+        return np.flatnonzero(hidden)
+    if hidden.all():
+        return np.flatnonzero(hidden)[:0]
+    return _exposed(dense, hidden, _gram_inverse(dense[~hidden]))
 
 
 def _candidates(matrix: BoolMatrix, values: IntVector, hidden: npt.NDArray[np.bool_],
@@ -74,30 +84,40 @@ def _candidates(matrix: BoolMatrix, values: IntVector, hidden: npt.NDArray[np.bo
 def suppress(matrix: BoolMatrix, values: IntVector, threshold: int = THRESHOLD
              ) -> npt.NDArray[np.bool_]:
     """Which rows to hide: primary (1 to ``threshold`` − 1 students) and complementary,
-    until no hidden row can be derived from the published ones."""
-    matrix = np.asarray(matrix, dtype=np.bool_)
-    values = np.asarray(values, dtype=np.int64)
+    until no hidden row can be derived from the published ones.
+
+    Each step takes one exposed row and hides the best-placed candidate that frees it on
+    its own. With G the pseudo-inverse of PᵀP, hiding published row p adds a direction to
+    what the published rows leave free exactly when p's leverage pᵀGp is 1 (no other
+    published row expresses it), and that direction is Gp: the exposed row is freed when
+    it is not orthogonal to Gp. One pseudo-inverse per step, instead of one per trial.
+    """
+    # Small matrices, many steps: BLAS threads would only wait for each other (and for the
+    # other processes on the machine).
+    with threadpool_limits(limits=1):
+        return _suppress(np.asarray(matrix, dtype=np.bool_), np.asarray(values, dtype=np.int64),
+                         threshold)
+
+
+def _suppress(flags: BoolMatrix, values: IntVector, threshold: int) -> npt.NDArray[np.bool_]:
+    dense = flags.astype(np.float64)
     hidden = (values > 0) & (values < threshold)
-    while True:
-        exposed = derivable(matrix, hidden)
+    while hidden.any() and not hidden.all():
+        inverse = _gram_inverse(dense[~hidden])
+        exposed = _exposed(dense, hidden, inverse)
         if exposed.size == 0:
             return hidden
         row = int(exposed[0])
-        candidates = _candidates(matrix, values, hidden, row)
+        candidates = _candidates(flags, values, hidden, row)
         if not candidates:  # pragma: no cover - a derivable row always has published peers
             hidden[:] = True
             return hidden
         chosen = candidates[0]
-        for p in candidates[:_TRIALS]:
-            trial = hidden.copy()
-            trial[p] = True
-            if row not in derivable(matrix, trial):
+        for p in candidates:
+            freed = inverse @ dense[p]
+            if abs(float(dense[p] @ freed) - 1.0) < 1e-6 and abs(
+                    float(dense[row] @ freed)) > 1e-6:
                 chosen = p
                 break
         hidden[chosen] = True
-
-
-def as_lists(hidden: npt.NDArray[np.bool_]) -> list[bool]:
-    """For JSON: plain booleans."""
-    out: list[Any] = hidden.tolist()
-    return [bool(v) for v in out]
+    return hidden
