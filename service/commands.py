@@ -149,8 +149,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_monitor_export(args: argparse.Namespace) -> int:
-    with create_app().app_context():
-        written = write_export(db.session, Path(args.output))
+    with create_app().app_context(), db.transaction() as session:
+        written = write_export(session, Path(args.output))
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -588,3 +588,17 @@ class Agreement(Base):
         CheckConstraint(f"pathway IS NULL OR {_enum_check('pathway', PATHWAYS)}",
                         name="pathway"),
     )
+
+
+class MonitorFigures(Base):
+    """A finished round's published monitor rows, suppressed, as first computed: open data
+    stays what it was when it was first published (a student who joins the school later,
+    or changes level, does not rewrite an old round), and the public endpoint does not redo
+    the disclosure algebra on every request."""
+
+    __tablename__ = "monitor_figures"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

@@ -66,11 +66,13 @@ class Monitor(MethodView):
     def get(self, filters: dict[str, Any]) -> dict[str, Any] | Response:
         """The monitor's figures per finished round (open data, CC BY 4.0)."""
         year = filters.get("school_year")
-        if wants_csv(filters):
-            return csv_response(figures_csv(db.session, year), "leerplek-monitor.csv")
-        return {"licence": LICENCE, "source": SOURCE, "threshold": THRESHOLD,
-                "columns": list(COLUMNS), "rows": rows(monitor(db.session, year)),
-                "agreements": agreement_rows(db.session)}
+        # A transaction: a round's figures are kept the first time they are published.
+        with db.transaction() as session:
+            if wants_csv(filters):
+                return csv_response(figures_csv(session, year), "leerplek-monitor.csv")
+            return {"licence": LICENCE, "source": SOURCE, "threshold": THRESHOLD,
+                    "columns": list(COLUMNS), "rows": rows(monitor(session, year)),
+                    "agreements": agreement_rows(session)}
 
 
 @blp.route("/agreements")

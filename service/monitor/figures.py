@@ -31,11 +31,15 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.audit.log import now
 from service.models import (
     Assignment,
     AssignmentStatus,
+    MonitorFigures,
     Offer,
     Round,
     RoundStatus,
@@ -254,12 +258,38 @@ def publish(rnd: Round, data: RoundData, shortage: list[dict[str, Any]],
 
 
 def monitor(session: Session, school_year_filter: str | None = None) -> list[RoundFigures]:
-    """Every finished round's published figures, oldest first."""
+    """Every finished round's published figures, oldest first.
+
+    A round's rows are computed once, the first time they are asked for, and kept
+    (``MonitorFigures``) in the caller's transaction; two requests racing to keep the same
+    round keep the first's (the same figures, from the same finished round). The round's name
+    and school year are read afresh.
+    """
+    rounds = finished_rounds(session, school_year_filter)
+    kept = {f.round_id: f.rows for f in session.scalars(select(MonitorFigures).where(
+        MonitorFigures.round_id.in_([r.id for r in rounds])))}
     out = []
-    for rnd in finished_rounds(session, school_year_filter):
-        report = rnd.report or {}
-        out.append(publish(rnd, round_data(session, rnd), list(report.get("shortage", []))))
+    for rnd in rounds:
+        if rnd.id in kept:
+            figures = RoundFigures(rnd.id, rnd.name, round_school_year(rnd), rnd.finished_at,
+                                   [{**row, "round_name": rnd.name,
+                                     "school_year": round_school_year(rnd)}
+                                    for row in kept[rnd.id]])
+        else:
+            report = rnd.report or {}
+            figures = publish(rnd, round_data(session, rnd), list(report.get("shortage", [])))
+            _keep(session, rnd.id, figures.rows)
+        out.append(figures)
     return out
+
+
+def _keep(session: Session, round_id: int, published: list[dict[str, Any]]) -> None:
+    values = {"round_id": round_id, "computed_at": now(), "rows": published}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(pg_insert(MonitorFigures).values(**values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite_insert(MonitorFigures).values(**values)
+                        .on_conflict_do_nothing())
 
 
 def rows(figures: list[RoundFigures]) -> list[dict[str, Any]]:

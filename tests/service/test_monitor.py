@@ -358,3 +358,30 @@ def test_the_page_is_public_dutch_and_shows_no_codes(app: Flask, client: FlaskCl
     for code in (">twente<", ">gastvrijheid<", ">HYBRID<", "zorg-welzijn"):
         assert code not in html
     assert "<svg" in html and 'id="heat-2"' in html
+
+
+def test_a_province_sized_round_is_protected_too() -> None:
+    """3 regions × 8 sectors × 4 levels × 3 pathways, 6,000 students spread unevenly: many
+    small cells, and still no hidden count pinned by the published totals."""
+    rng = np.random.default_rng(7)
+    keys = list(itertools.product(["twente", "regio-zwolle", "stedendriehoek"],
+                                  [f"sector-{i}" for i in range(8)], [1, 2, 3, 4],
+                                  ["BOL", "BBL", "HYBRID"]))
+    weights = rng.gamma(0.6, 1.0, len(keys))
+    counts = rng.multinomial(6000, weights / weights.sum())
+    cells = {k: Cell(seeking=int(n), placed=int(n * 0.8)) for k, n in zip(keys, counts,
+                                                                           strict=True)}
+    rows = publish(Round(id=1, name="r", finished_at=FINISHED), RoundData(cells, []), []).rows
+    assert sum(1 for n in counts if 0 < n < THRESHOLD) > 50  # the test has work to do
+    assert_nothing_hidden_is_disclosed(rows)
+
+
+def test_a_round_s_figures_stay_as_first_published(app: Flask, client: FlaskClient,
+                                                    make: Factory) -> None:
+    round_id = hand_round(app, make)
+    before = client.get(MONITOR).get_json()["rows"]
+    with app.app_context():
+        school = db.session.get(Round, round_id).school_id  # type: ignore[union-attr]
+    for _ in range(5):  # students who join the school after the round finished
+        make.student(school)
+    assert client.get(MONITOR).get_json()["rows"] == before

@@ -1,4 +1,5 @@
-"""regional agreements on workplaces, shown against the seats offered by the monitor
+"""regional agreements on workplaces, shown against the seats offered by the monitor; the
+monitor's published rows per finished round, kept as first computed
 
 Revision ID: 0013
 Revises: 0008
@@ -40,9 +41,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_agreements_region"), "agreements", ["region"])
     op.create_index(op.f("ix_agreements_school_year"), "agreements", ["school_year"])
+    op.create_table(
+        "monitor_figures",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rows", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE",
+                                name=op.f("fk_monitor_figures_round_id_rounds")),
+        sa.PrimaryKeyConstraint("round_id", name=op.f("pk_monitor_figures")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("monitor_figures")
     op.drop_index(op.f("ix_agreements_school_year"), table_name="agreements")
     op.drop_index(op.f("ix_agreements_region"), table_name="agreements")
     op.drop_table("agreements")

@@ -110,7 +110,8 @@ def _trend(figures: list[RoundFigures], dimension: str, names: Any
 
 @blueprint.get("")
 def index() -> str:
-    figures = monitor(db.session)
+    with db.transaction() as session:  # a round's figures are kept when first published
+        figures = monitor(session)
     chosen = _chosen(figures)
     labels = [_round_label(f) for f in figures]
     regions, region_trend = _trend(figures, "region", texts.region_name)
