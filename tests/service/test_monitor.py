@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from scipy.optimize import linprog
 from sqlalchemy import select
 
+from service.cli import main
 from service.extensions import db
 from service.models import (
     Assignment,
@@ -385,3 +386,13 @@ def test_a_round_s_figures_stay_as_first_published(app: Flask, client: FlaskClie
     for _ in range(5):  # students who join the school after the round finished
         make.student(school)
     assert client.get(MONITOR).get_json()["rows"] == before
+
+
+def test_the_export_command_writes_both_files(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    assert main(["db", "upgrade", "--seed-reference"]) == 0
+    assert main(["monitor", "export", "-o", str(tmp_path / "out")]) == 0
+    header = (tmp_path / "out" / "monitor.csv").read_text().splitlines()
+    assert header == [",".join(COLUMNS)]  # no finished round yet: the columns alone
+    assert (tmp_path / "out" / "agreements.csv").read_text().startswith("id,title,region")
