@@ -38,6 +38,7 @@ from service.monitor.export import write_export
 from service.monitor.figures import COLUMNS, DIMENSIONS, Cell, RoundData, publish
 
 from .conftest import Factory, assert_problem
+from .test_dashboard import sign_in
 
 MONITOR = "/api/v1/monitor"
 FINISHED = dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC)  # school year 2026-2027
@@ -396,3 +397,28 @@ def test_the_export_command_writes_both_files(tmp_path: Path,
     header = (tmp_path / "out" / "monitor.csv").read_text().splitlines()
     assert header == [",".join(COLUMNS)]  # no finished round yet: the columns alone
     assert (tmp_path / "out" / "agreements.csv").read_text().startswith("id,title,region")
+
+
+# The dashboard's agreements ---------------------------------------------------------------
+
+def test_a_coordinator_records_an_agreement_through_the_dashboard(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    hand_round(app, make)
+    csrf = sign_in(client, make.token("coordinator", "region:twente"))
+    page = client.get("/dashboard/agreements").get_data(as_text=True)
+    # A coordinator chooses only their own region.
+    assert 'value="twente"' in page and 'value="regio-zwolle"' not in page
+    form = {"csrf_token": csrf, "title": "+20 leerbanen gastvrijheid", "region": "twente",
+            "sector": "gastvrijheid", "level": "2", "pathway": "BBL",
+            "school_year": "2026-2027", "target": "20"}
+    response = client.post("/dashboard/agreements", data=form)
+    assert response.status_code == 302
+    listed = client.get(MONITOR + "/agreements").get_json()
+    assert [(a["title"], a["level"], a["achieved"]) for a in listed] == [
+        ("+20 leerbanen gastvrijheid", 2, 2)]
+    refused = client.post("/dashboard/agreements", data={**form, "school_year": "2026"})
+    assert refused.status_code == 422
+    assert 'data-field="school_year"' in refused.get_data(as_text=True)
+    other = client.post("/dashboard/agreements", data={**form, "region": "regio-zwolle"})
+    assert other.status_code == 403
+    assert len(client.get(MONITOR + "/agreements").get_json()) == 1
