@@ -20,6 +20,7 @@ from .test_dashboard_browser import (  # noqa: F401 - fixtures used by name
     no_sideways_scroll,
     server,
     shot,
+    sign_in_page,
 )
 from .test_monitor import agreement, hand_round
 
@@ -83,6 +84,38 @@ def test_the_empty_monitor_passes_axe(browser: Browser, server: str) -> None:  #
         page.goto(f"{server}/monitor")
         expect(page.locator("#no-rounds")).to_be_visible()
         no_sideways_scroll(page)
+        accessible(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_dashboard_s_agreements_page_passes_axe(
+        browser: Browser, server: str, published: dict[str, Any], make: Factory,  # noqa: F811
+        width: int) -> None:
+    token = make.token("coordinator", "region:twente")["Authorization"].removeprefix("Bearer ")
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in_page(page, server, token)
+        page.click("text=Afspraken")
+        expect(page.locator("h1")).to_have_text("Regionale afspraken")
+        expect(page.locator(f"tr[data-agreement='{published['agreement']['id']}']")
+               ).to_be_visible()
+        no_sideways_scroll(page)
+        accessible(page)
+        # Recorded with the keyboard-reachable form, no script needed.
+        page.fill("#title", "+10 stageplekken")
+        page.select_option("#sector", "gastvrijheid")
+        page.fill("#school_year", "2026-2027")
+        page.fill("#target", "10")
+        page.click("#agreement-form button[type=submit]")
+        expect(page.locator("#agreements-table tbody tr")).to_have_count(2)
+        page.fill("#school_year", "2026")
+        page.fill("#title", "fout")
+        page.fill("#target", "10")
+        page.click("#agreement-form button[type=submit]")
+        expect(page.locator("#school_year-error")).to_be_visible()
         accessible(page)
     finally:
         context.close()
