@@ -21,6 +21,7 @@ from service.monitor.figures import COLUMNS, DIMENSIONS, monitor, rows
 
 FIGURES_FILE = "monitor.csv"
 AGREEMENTS_FILE = "agreements.csv"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(column: str, value: Any) -> str:
@@ -29,6 +30,10 @@ def _cell(column: str, value: Any) -> str:
         return "total" if column in DIMENSIONS else ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A name typed by staff ("+200 leerbanen", "=…") must not run as a formula when the
+        # open data is opened in a spreadsheet (OWASP CSV injection): quoted as text.
+        return "'" + value
     return str(value)
 
 

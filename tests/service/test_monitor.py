@@ -422,3 +422,12 @@ def test_a_coordinator_records_an_agreement_through_the_dashboard(
     other = client.post("/dashboard/agreements", data={**form, "region": "regio-zwolle"})
     assert other.status_code == 403
     assert len(client.get(MONITOR + "/agreements").get_json()) == 1
+
+
+def test_a_title_cannot_run_as_a_spreadsheet_formula(app: Flask, client: FlaskClient,
+                                                     make: Factory) -> None:
+    client.post("/api/v1/agreements", json=agreement(title="=HYPERLINK(1)"),
+                headers=make.admin())
+    table = list(csv.DictReader(io.StringIO(client.get(
+        MONITOR + "/agreements?format=csv").get_data(as_text=True))))
+    assert table[0]["title"] == "'=HYPERLINK(1)"

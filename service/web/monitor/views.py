@@ -75,14 +75,17 @@ def _round_view(f: RoundFigures) -> dict[str, Any]:
     shortages = sorted((r for r in cells if r["shortage_gain"]),
                        key=lambda r: (-r["shortage_gain"], texts.region_name(r["region"]),
                                       texts.sector_name(r["sector"]), r["level"]))
-    names = [texts.label(texts.PATHWAYS, p) for p in PATHWAY_ORDER if p in by_path]
     rows = [by_path[p] for p in PATHWAY_ORDER if p in by_path]
+    # The chart draws the pathways whose counts are published: a hidden count is no bar of
+    # zero (the table beside it shows "*").
+    shown = [r for r in rows if not r["suppressed"]]
     pathways = charts.bar_chart(
-        "chart-pathways", _("Students and seats per pathway"), names,
-        [charts.Series(_("students seeking"), [r["students_seeking"] or 0 for r in rows]),
-         charts.Series(_("placed"), [r["placed"] or 0 for r in rows]),
-         charts.Series(_("seats"), [r["seats"] for r in rows])],
-        _("pathway"), _("number"))
+        "chart-pathways", _("Students and seats per pathway"),
+        [texts.label(texts.PATHWAYS, r["pathway"]) for r in shown],
+        [charts.Series(_("students seeking"), [r["students_seeking"] for r in shown]),
+         charts.Series(_("placed"), [r["placed"] for r in shown]),
+         charts.Series(_("seats"), [r["seats"] for r in shown])],
+        _("pathway"), _("number")) if shown else None
     return {"figures": f, "total": total, "hybrid_share": hybrid_share, "heat": heat,
             "levels": levels, "shortages": shortages[:15], "pathways": pathways,
             "pathway_rows": rows,
