@@ -119,11 +119,16 @@ def index() -> str:
     labels = [_round_label(f) for f in figures]
     regions, region_trend = _trend(figures, "region", texts.region_name)
     sectors, sector_trend = _trend(figures, "sector", texts.sector_name)
+    # The chart draws the rounds whose regional shares are all published (a hidden share is
+    # no bar of zero); the table below it has every round, "*" where hidden.
+    drawn = [i for i in range(len(figures))
+             if all(region_trend[code][i] is not None for code, _name in regions)]
     trend_chart = charts.bar_chart(
-        "chart-trend-regions", _("Share of students placed per region, per round"), labels,
-        [charts.Series(name, [round(100 * (v or 0.0), 1) for v in region_trend[code]])
+        "chart-trend-regions", _("Share of students placed per region, per round"),
+        [labels[i] for i in drawn],
+        [charts.Series(name, [round(100 * (region_trend[code][i] or 0.0), 1) for i in drawn])
          for code, name in regions],
-        _("round"), _("placed (%)")) if figures else None
+        _("round"), _("placed (%)")) if drawn and regions else None
     return render_template(
         "monitor/index.html", figures=figures, chosen=chosen, labels=labels,
         view=_round_view(chosen) if chosen else None, regions=regions,
