@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,10 +294,3 @@ def _keep(session: Session, round_id: int, published: list[dict[str, Any]]) -> N
 
 def rows(figures: list[RoundFigures]) -> list[dict[str, Any]]:
     return [row for f in figures for row in f.rows]
-
-
-def hidden_share(figures: list[RoundFigures]) -> float:
-    """The share of published rows hidden, for the page's note."""
-    counts = Counter(row["suppressed"] for f in figures for row in f.rows)
-    total = counts[True] + counts[False]
-    return counts[True] / total if total else 0.0
