@@ -431,3 +431,14 @@ def test_a_title_cannot_run_as_a_spreadsheet_formula(app: Flask, client: FlaskCl
     table = list(csv.DictReader(io.StringIO(client.get(
         MONITOR + "/agreements?format=csv").get_data(as_text=True))))
     assert table[0]["title"] == "'=HYPERLINK(1)"
+
+
+def test_a_finished_round_without_students_or_offers_publishes_nothing(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    school = make.school()
+    with app.app_context(), db.transaction() as session:
+        session.add(Round(name="Leeg", school_id=school, status=RoundStatus.FINISHED.value,
+                          finished_at=FINISHED))
+    response = client.get(MONITOR)
+    assert response.status_code == 200 and response.get_json()["rows"] == []
+    assert client.get("/monitor").status_code == 200
