@@ -22,6 +22,7 @@ from service.api import (
     idempotency,
     jobs,
     messages,
+    monitor,
     offers,
     rounds,
     schools,
@@ -36,6 +37,7 @@ from service.messages.sweep import start_message_sweep
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import company, signin, staff, student
+from service.web import monitor as monitor_page
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -76,8 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit, messages):
+                   assignments, jobs, tokens, audit, messages, monitor):
         api.register_blueprint(module.blp)
+    api.register_blueprint(monitor.agreements_blp)
     limiter.exempt(health.blp)
 
     # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document. ``web``
@@ -86,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(company.blueprint)
     app.register_blueprint(student.blueprint)
+    app.register_blueprint(monitor_page.blueprint)
 
     signin.init_app(app)
     if jobs_mode(app.config) == "thread" and not app.testing:

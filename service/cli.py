@@ -112,6 +112,13 @@ def add_service_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("--dry-run", action="store_true", help="print the counts, change nothing")
     p.set_defaults(func=_service("cmd_purge"))
 
+    p = sub.add_parser("monitor", help="the regional monitor's open data")
+    monitor_sub = p.add_subparsers(dest="monitor_command", required=True)
+    export = monitor_sub.add_parser("export", help="write monitor.csv and agreements.csv "
+                                                   "(the open data of GET /api/v1/monitor)")
+    export.add_argument("-o", "--output", required=True, help="the directory to write into")
+    export.set_defaults(func=_service("cmd_monitor_export"))
+
     p = sub.add_parser("openapi", help="write the OpenAPI document generated from the code")
     p.add_argument("-o", "--output", default=str(OPENAPI_PATH))
     p.set_defaults(func=_service("cmd_openapi"))

@@ -27,6 +27,7 @@ from service.identity.sessions import revoke_access
 from service.identity.tokens import issue_token, revoke_token
 from service.migrate import upgrade
 from service.models import ApiToken, School
+from service.monitor.export import write_export
 from service.privacy.students import purge
 from service.seeding import seed_demo, seed_reference
 from service.worker import work
@@ -203,6 +204,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
     print(f"{verb} {summary.students_erased} students and "
           f"{'would delete' if args.dry_run else 'deleted'} {summary.audit_events_deleted} "
           f"audit events older than {summary.cutoff:%Y-%m-%d} ({days} days)")
+    return 0
+
+
+def cmd_monitor_export(args: argparse.Namespace) -> int:
+    with create_app().app_context(), db.transaction() as session:
+        written = write_export(session, Path(args.output))
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -658,3 +658,44 @@ class Message(Base):
                         name="status"),
         Index("ix_messages_due", "status", "next_attempt_at"),
     )
+
+class Agreement(Base):
+    """A regional agreement on workplaces ("+200 BBL-plaatsen bouw Twente 2027"): the seats
+    to be offered in a region and sector (a level and pathway, or all), in a school year,
+    optionally counted from a baseline year's seats. The monitor shows progress against it."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(80), index=True)
+    sector: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int | None] = mapped_column(Integer)  # None: every level
+    pathway: Mapped[str | None] = mapped_column(String(16))  # None: every pathway
+    school_year: Mapped[str] = mapped_column(String(9), index=True)  # "2026-2027"
+    # None: the target counts all seats offered; a year: the seats offered beyond that year's.
+    baseline_school_year: Mapped[str | None] = mapped_column(String(9))
+    target: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint("target >= 1", name="target"),
+        CheckConstraint("level IS NULL OR level BETWEEN 1 AND 4", name="level"),
+        CheckConstraint(f"pathway IS NULL OR {_enum_check('pathway', PATHWAYS)}",
+                        name="pathway"),
+    )
+
+
+class MonitorFigures(Base):
+    """A finished round's published monitor rows, suppressed, as first computed: open data
+    stays what it was when it was first published (a student who joins the school later,
+    or changes level, does not rewrite an old round), and the public endpoint does not redo
+    the disclosure algebra on every request."""
+
+    __tablename__ = "monitor_figures"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

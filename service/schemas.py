@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -687,3 +688,91 @@ class ComparisonSchema(ma.Schema):
     delta = fields.Dict(metadata={"description": "scenario minus current"})
     sectors = fields.List(fields.Dict(keys=fields.String()), metadata={
         "description": "per sector: capacity, placed and fill in both, placed_delta"})
+
+
+# The regional monitor (open data) and its agreements -----------------------------------------
+
+_SCHOOL_YEAR_ERROR = "must be a school year such as 2026-2027 (two consecutive years)"
+
+
+def _school_year(value: str) -> bool:
+    """"2026-2027": two consecutive years from 2000 on (a school year runs August to July)."""
+    match = re.fullmatch(r"(20[0-9]{2})-(20[0-9]{2})", value)
+    if match is None or int(match[2]) != int(match[1]) + 1:
+        raise ma.ValidationError(_SCHOOL_YEAR_ERROR)
+    return True
+
+
+SCHOOL_YEAR: list[Callable[[Any], Any]] = [
+    _school_year, validate.Length(equal=9, error=_SCHOOL_YEAR_ERROR)]
+
+
+class MonitorQuerySchema(ma.Schema):
+    school_year = fields.String(validate=SCHOOL_YEAR,
+                                metadata={"description": "only the rounds of this school year"})
+    format = fields.String(validate=validate.OneOf(["json", "csv"]), metadata={
+        "description": "csv: the same as Accept: text/csv (a link in a browser can ask)"})
+
+
+class AgreementQuerySchema(ma.Schema):
+    format = fields.String(validate=validate.OneOf(["json", "csv"]), metadata={
+        "description": "csv: the same as Accept: text/csv"})
+
+
+class MonitorRowSchema(ma.Schema):
+    """One published figure: a base cell, or a total where a dimension is null."""
+
+    school_year = fields.String()
+    round_id = fields.Integer()
+    round_name = fields.String()
+    region = fields.String(allow_none=True, metadata={"description": "null: every region"})
+    sector = fields.String(allow_none=True, metadata={"description": "null: every sector"})
+    level = fields.Integer(allow_none=True, metadata={"description": "null: every level"})
+    pathway = fields.String(allow_none=True, metadata={
+        "description": "BOL, BBL or HYBRID; null: every pathway"})
+    students_seeking = fields.Integer(allow_none=True, metadata={
+        "description": "null when suppressed"})
+    offers = fields.Integer()
+    seats = fields.Integer()
+    placed = fields.Integer(allow_none=True)
+    unplaced = fields.Integer(allow_none=True)
+    fill_rate = fields.Float(allow_none=True, metadata={"description": "placed / seats"})
+    shortage_gain = fields.Integer(allow_none=True, metadata={
+        "description": "students one or more extra seats in this region, sector and level "
+                       "would place (rows of region × sector × level only)"})
+    suppressed = fields.Boolean()
+    shortage_hidden = fields.Boolean()
+
+
+class AgreementSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=NAME)
+    region = fields.String(required=True, validate=LABEL)
+    sector = fields.String(required=True, validate=LABEL)
+    level = fields.Integer(load_default=None, allow_none=True, validate=LEVEL,
+                           metadata={"description": "null: every level"})
+    pathway = fields.String(load_default=None, allow_none=True, validate=PATHWAY,
+                            metadata={"description": "null: every pathway"})
+    school_year = fields.String(required=True, validate=SCHOOL_YEAR)
+    baseline_school_year = fields.String(load_default=None, allow_none=True,
+                                         validate=SCHOOL_YEAR, metadata={
+                                             "description": "count only the seats beyond "
+                                                            "this earlier year's"})
+    target = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000),
+                            metadata={"description": "seats"})
+    seats_offered = fields.Integer(dump_only=True)
+    baseline_seats = fields.Integer(dump_only=True, allow_none=True)
+    achieved = fields.Integer(dump_only=True)
+    progress = fields.Float(dump_only=True, metadata={"description": "achieved / target, "
+                                                                     "at most 1"})
+    finished_rounds = fields.Integer(dump_only=True)
+
+
+class MonitorSchema(ma.Schema):
+    licence = fields.String()
+    source = fields.String()
+    threshold = fields.Integer(metadata={
+        "description": "counts below this (and their complements) are suppressed"})
+    columns = fields.List(fields.String())
+    rows = fields.List(fields.Nested(MonitorRowSchema))
+    agreements = fields.List(fields.Nested(AgreementSchema))

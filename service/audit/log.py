@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from service.identity.principals import Principal
 from service.models import (
+    Agreement,
     ApiToken,
     Assignment,
     AuditEvent,
@@ -44,6 +45,8 @@ ENTITY_TYPES: dict[type[Base], str] = {
     Round: "round", Assignment: "assignment", Offer: "offer", Student: "student",
     School: "school", Company: "company", Environment: "environment", ApiToken: "token",
     SignInLink: "signin_link",
+
+    Agreement: "agreement",
 }
 
 
@@ -105,7 +108,7 @@ def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, 
         return None, entity.school_id, regions[0] if regions else None
     if isinstance(entity, School):
         return None, entity.id, entity.region
-    if isinstance(entity, Offer | Company | Environment):
+    if isinstance(entity, Offer | Company | Environment | Agreement):
         return None, None, entity.region
     if isinstance(entity, ApiToken | SignInLink):
         return _token_placement(session, entity)

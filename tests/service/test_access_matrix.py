@@ -97,6 +97,11 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/api/v1/offers/import", [], expect(200, 200, 200, 200, 200, 200, 403, 403)),
     ("POST", "/api/v1/rounds", {"name": "Nieuw"},
      expect(201, 201, 201, 201, 403, 403, 403, 403)),
+    # A regional agreement in tenant A's region: its school's coordinator may, B's may not.
+    ("POST", "/api/v1/agreements", {"title": "+20 leerbanen", "region": "twente",
+                                    "sector": "gastvrijheid", "school_year": "2026-2027",
+                                    "target": 20},
+     expect(201, 201, 403, 403, 403, 403, 403, 403)),
 ]
 
 

@@ -8,6 +8,7 @@ functions as the API, handing them the signed-in principal as the actor.
 
 from __future__ import annotations
 
+from service.web.staff import agreements  # noqa: F401 - registers its pages
 from service.web.staff.views import blueprint
 
 __all__ = ["blueprint"]

@@ -8,7 +8,7 @@ they look, and carry their numbers in the markup (each mark has a ``data-value``
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -206,12 +206,15 @@ def _ink_class(share: float) -> str:
 
 def heat_table(table_id: str, caption: str, rows: Sequence[tuple[str, str]],
                cols: Sequence[tuple[str, str]],
-               cells: dict[tuple[str, str], tuple[int, int]], corner: str) -> Markup:
+               cells: dict[tuple[str, str], tuple[int, int]], corner: str,
+               hidden: Collection[tuple[str, str]] = ()) -> Markup:
     """Fill share per (row, column) from (filled, capacity), as a table of coloured cells.
 
     A table rather than a drawing: its names wrap and keep their size on a phone, a screen
     reader reads it cell by cell, and its caption sits above it. ``rows`` and ``cols`` are
-    (code, name) pairs; ``cells`` is keyed by the codes (column code, row code).
+    (code, name) pairs; ``cells`` is keyed by the codes (column code, row code). A cell in
+    ``hidden`` (the open monitor's suppressed figures) shows its seats but not how many are
+    taken.
     """
     tid = escape(table_id)
     out = [f'<div class="scroll" tabindex="0" role="region" aria-labelledby="{tid}-caption">'
@@ -219,7 +222,7 @@ def heat_table(table_id: str, caption: str, rows: Sequence[tuple[str, str]],
            f'</caption><thead><tr><th scope="col">{escape(corner)}</th>']
     out.extend(f'<th scope="col">{escape(name)}</th>' for _code, name in cols)
     out.append("</tr></thead><tbody>")
-    no_seats = escape(_("no seats"))
+    no_seats, secret = escape(_("no seats")), escape(_("hidden: too few students"))
     for row_code, row_name in rows:
         out.append(f'<tr><th scope="row">{escape(row_name)}</th>')
         for col_code, _name in cols:
@@ -227,6 +230,12 @@ def heat_table(table_id: str, caption: str, rows: Sequence[tuple[str, str]],
             if capacity == 0:
                 out.append(f'<td class="empty"><span aria-hidden="true">–</span>'
                            f'<span class="visually-hidden">{no_seats}</span></td>')
+                continue
+            if (col_code, row_code) in hidden:
+                seats = escape(_("%(capacity)s seats", capacity=texts.number(capacity)))
+                out.append(f'<td class="hidden-figure" data-capacity="{capacity}">'
+                           f'<span aria-hidden="true">*</span> <span class="count">{seats}'
+                           f'</span><span class="visually-hidden">{secret}</span></td>')
                 continue
             share = filled / capacity
             step = min(10, max(0, round(share * 10)))

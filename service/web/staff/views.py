@@ -83,7 +83,9 @@ ACTIONS = {  # action -> (button text, what the confirmation page warns about)
                                     "has not been published yet is replaced.")),
     "publish": (_l("Publish"), _l("Students and companies then see their placement. This "
                                   "cannot be undone.")),
-    "finish": (_l("Finish"), _l("The round is closed for good.")),
+    "finish": (_l("Finish"), _l("The round is closed for good. Its figures then appear in "
+                                "the public regional monitor, without names and with small "
+                                "numbers hidden.")),
 }
 # What a person reads for an error status; the service's own details are written for API
 # clients (in English, with ids), so pages show these instead.
