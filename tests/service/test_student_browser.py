@@ -153,7 +153,6 @@ def test_every_student_page_fits_the_screen_and_passes_axe(
         "list": f"/student/rounds/{rid}",
         "result": f"/student/rounds/{done}",
         "not-found": "/student/rounds/999999",
-        "login": "/student/login",
     }
     try:
         for name, path in paths.items():

@@ -152,8 +152,8 @@ def guard() -> ResponseReturnValue | None:
     except Problem as exc:  # 429: this address failed to sign in too often
         return (render_template("company/error.html", status=exc.status,
                                 message=status_text(429)), exc.status, exc.headers)
-    if principal is None:
-        return _error_page(401, status_text(401))
+    if principal is None:  # people sign in at /inloggen: a one-time link
+        return redirect(url_for("signin.start"))
     return None
 
 
@@ -464,7 +464,7 @@ class Answer(MethodView):
 class Logout(MethodView):
     def post(self) -> ResponseReturnValue:
         """Sign out."""
-        sign_out()
+        sign_out(SURFACE)
         g.pop("principal", None)
         return render_template("company/signed_out.html")
 

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from service import texts
 from service.audit.log import now
+from service.directory.offers import needs_company
 from service.directory.places import sector_names
 from service.directory.reference import qualification_names
 from service.errors import Problem
@@ -41,7 +42,6 @@ from service.placements.assignments import (
     ACCEPT,
     DECLINE,
     assignment_list,
-    needs_company,
     overdue,
     respond,
 )
@@ -64,7 +64,6 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("student", __name__, url_prefix="/student", template_folder="templates")
 blueprint.after_request(page_headers)
 SURFACE = "student"
-PUBLIC = ("student.login",)
 PAGE_SIZE = 20
 MAX_KM = 500
 STATUS_TEXTS = {
@@ -85,19 +84,18 @@ def status_text(status: int) -> str:
 
 @blueprint.before_request
 def guard() -> ResponseReturnValue | None:
-    """CSRF on every POST, then a student's session on every page but the sign-in page."""
+    """CSRF on every POST, then a student's session on every page (people sign in at
+    ``/inloggen``)."""
     if request.method == "POST" and not csrf_valid(request.form.get(CSRF_FIELD)):
         return render_template("student/error.html", status=400,
                                message=status_text(400)), 400
-    if request.endpoint in PUBLIC:
-        return None
     try:
         principal = signed_in(request, SURFACE, {Role.STUDENT})
     except Problem as exc:  # 429: this address failed to sign in too often
         return render_template("student/error.html", status=exc.status,
                                message=status_text(429)), exc.status, exc.headers
     if principal is None:
-        return redirect(url_for("student.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("signin.start"))
     return None
 
 
@@ -133,17 +131,10 @@ def failure_page(exc: Exception) -> ResponseReturnValue:
 
 # Sign-in ------------------------------------------------------------------------------------
 
-@blueprint.get("/login")
-def login() -> ResponseReturnValue:
-    """Where a student without a session lands; the sign-in link or the school's login
-    (branch signin) starts the session."""
-    return render_template("student/login.html")
-
-
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    sign_out()
-    return redirect(url_for("student.login"))
+    sign_out(SURFACE)
+    return redirect(url_for("signin.start"))
 
 
 # Rounds -------------------------------------------------------------------------------------
