@@ -17,6 +17,7 @@ from service.api import (
     assignments,
     audit,
     companies,
+    docs,
     environments,
     health,
     idempotency,
@@ -74,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    assignments, jobs, tokens, audit):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
+    # The interactive documentation (Swagger UI over /api/openapi.json): a page, so plain
+    # Flask like the dashboard, outside the document it shows.
+    app.register_blueprint(docs.blueprint)
 
     # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document. ``web``
     # serves what every surface shares (layout, static files, template helpers).

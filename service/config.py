@@ -99,8 +99,9 @@ DEFAULTS: dict[str, Any] = {
     "API_TITLE": "Leerplek",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
-    # The spec is served at /api/openapi.json. No Swagger/ReDoc page: their assets come from a
-    # CDN, and the service must work without internet access.
+    # The spec is served at /api/openapi.json; Swagger UI at /api/docs (service/api/docs.py)
+    # from the swagger-ui-bundle package, not flask-smorest's page, whose assets come from a
+    # CDN and whose initializer is an inline script the page policy refuses.
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
