@@ -13,6 +13,7 @@ from service import config as settings
 from service import hardening, texts, web
 from service.api import (
     IdConverter,
+    RateLimitHeaders,
     api,
     assignments,
     audit,
@@ -68,7 +69,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter = throttling.init_app(app)
     hardening.init_app(app)
     api.init_app(app, spec_kwargs={
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "extra_plugins": [RateLimitHeaders()]})
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,

@@ -20,7 +20,8 @@ from service.schemas import text_error
 
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match"
-CORS_EXPOSED = "ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination"
+CORS_EXPOSED = ("ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination, "
+                "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy")
 log = logging.getLogger(__name__)
 # The app's default policy (SECURITY_HEADERS) forbids everything: JSON needs nothing. A page
 # (the dashboard, the API docs) loads its stylesheets, scripts and images from the app itself,
