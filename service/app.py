@@ -28,6 +28,7 @@ from service.api import (
     schools,
     students,
     tokens,
+    webhooks,
 )
 from service.errors import register_error_handlers
 from service.extensions import babel, db
@@ -36,6 +37,7 @@ from service.jobs.runner import jobs_mode
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import staff
+from service.webhooks import delivery as webhook_delivery
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -60,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # range.
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
+    # What a transaction emitted for webhooks goes out as it commits (service/webhooks).
+    webhook_delivery.init_app(app)
     # One language today (BABEL_DEFAULT_LOCALE); the catalogue sits next to this module.
     babel.init_app(app, default_translation_directories=os.path.join(app.root_path,
                                                                      "translations"))
@@ -74,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit):
+                   assignments, jobs, tokens, audit, webhooks):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
     # The interactive documentation (Swagger UI over /api/openapi.json): a page, so plain
@@ -88,4 +92,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if jobs_mode(app.config) == "thread" and not app.testing:
         # Embedded: no worker runs, so this process settles answer deadlines itself.
         start_sweep(app)
+        webhook_delivery.start_webhook_sweep(app)
     return app

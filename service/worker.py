@@ -19,6 +19,7 @@ from service.extensions import db
 from service.jobs.runner import QUEUE, execute, fail
 from service.models import JobStatus
 from service.placements.sweep import start_sweep
+from service.webhooks.delivery import deliver, start_webhook_sweep
 
 
 def run_job(job_id: int) -> None:
@@ -32,18 +33,31 @@ def run_job(job_id: int) -> None:
             db.engine.dispose()
 
 
+def deliver_webhook(delivery_id: int) -> None:
+    """The RQ task of one webhook attempt (a retry falls to the worker's webhook sweep)."""
+    app = create_app()
+    try:
+        deliver(app, delivery_id)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> None:
     """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty), and
     settle answer deadlines in a sweep beside them (RQ has no periodic jobs)."""
     connection = Redis.from_url(redis_url)
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection,
                     work_horse_killed_handler=_horse_killed)
-    sweep = None if burst else start_sweep(create_app())
+    app = None if burst else create_app()
+    sweep = None if app is None else start_sweep(app)
+    webhooks = None if app is None else start_webhook_sweep(app)
     try:
         worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
     finally:
-        if sweep is not None:
-            sweep.stop()
+        for running in (sweep, webhooks):
+            if running is not None:
+                running.stop()
 
 
 def _horse_killed(rq_job: Any, pid: int, status: int, _rusage: Any) -> None:

@@ -46,7 +46,7 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 
-class RateLimitHeaders(BasePlugin):  # type: ignore[misc]
+class RateLimitHeaders(BasePlugin):
     """Documents the rate-limit headers on every answer of every ``/api/v1`` operation (the
     error answers' shared components carry them through ``Retry-After`` on 429 and 503)."""
 

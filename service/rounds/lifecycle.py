@@ -52,6 +52,7 @@ from service.models import (
 )
 from service.rounds.loading import offer_model, round_offer_filter, student_model
 from service.rounds.participation import participants, takes_part
+from service.webhooks import events as webhook_events
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
 
@@ -211,6 +212,8 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
         keep_offers(session, rnd)
     session.flush()
     record(session, actor, f"round.{action}", rnd, {"status": before}, {"status": rnd.status})
+    if target == RoundStatus.PUBLISHED:
+        webhook_events.round_published(session, rnd)
     return rnd
 
 
@@ -351,6 +354,7 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     record(session, actor, "round.create", nxt, None,
            {"name": nxt.name, "status": nxt.status, "follow_up_of": rnd.id,
             "pinned": len(accepted), "carried_lists": len(carried)})
+    webhook_events.follow_up_started(session, rnd, nxt)
     return nxt
 
 

@@ -1,0 +1,150 @@
+"""Emitting events: the features call ``emit`` in the transaction of their change.
+
+Each active endpoint that wants the event gets a delivery row (its log and its queue entry)
+in that same transaction, so a change that rolls back sends nothing, and a committed change
+is never lost: its deliveries are sent once the transaction commits (the session remembers
+their ids in ``session.info``; ``delivery.init_app`` sends them), or by the sweep if that
+process dies first. Payloads carry ids and counts, never a student's personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import (
+    WEBHOOK_EVENTS,
+    Assignment,
+    AssignmentStatus,
+    DeliveryStatus,
+    Offer,
+    Round,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+# session.info key: ids of the deliveries to send once the session's transaction commits.
+PENDING_KEY = "webhook_deliveries"
+
+OFFER_LISTED = "offer.listed"
+ROUND_PUBLISHED = "round.published"
+PROPOSAL_CREATED = "proposal.created"
+ASSIGNMENT_ACCEPTED = "assignment.accepted"
+ASSIGNMENT_DECLINED = "assignment.declined"
+# The POK (praktijkovereenkomst) is drawn up by another feature: it calls `emit(session,
+# POK_READY, {...}, [company_id])` once a POK is ready to sign.
+POK_READY = "pok.ready"
+ROUND_FOLLOW_UP_STARTED = "round.follow_up_started"
+assert {OFFER_LISTED, ROUND_PUBLISHED, PROPOSAL_CREATED, ASSIGNMENT_ACCEPTED,
+        ASSIGNMENT_DECLINED, POK_READY, ROUND_FOLLOW_UP_STARTED} == set(WEBHOOK_EVENTS)
+
+
+def new_message_id() -> str:
+    return "msg_" + uuid.uuid4().hex
+
+
+def emit(session: Session, event: str, data: dict[str, Any],
+         company_ids: Iterable[int] = ()) -> list[WebhookDelivery]:
+    """Queue ``event`` for the admins' endpoints and those of ``company_ids``.
+
+    Called inside the caller's transaction; returns the delivery rows it added.
+    """
+    if event not in WEBHOOK_EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    companies = set(company_ids)
+    endpoints = [e for e in session.scalars(
+        select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
+        .order_by(WebhookEndpoint.id))
+        if event in e.events and (e.company_id is None or e.company_id in companies)]
+    if not endpoints:
+        return []
+    at = dt.datetime.now(dt.UTC)
+    deliveries = []
+    for endpoint in endpoints:
+        payload = {"type": event, "timestamp": at.isoformat().replace("+00:00", "Z"),
+                   "data": data if endpoint.company_id is None
+                   else {**data, "company_id": endpoint.company_id}}
+        deliveries.append(WebhookDelivery(
+            endpoint_id=endpoint.id, message_id=new_message_id(), event=event,
+            payload=payload, status=DeliveryStatus.PENDING.value, attempts=0,
+            next_attempt_at=at, created_at=at))
+    session.add_all(deliveries)
+    session.flush()
+    session.info.setdefault(PENDING_KEY, []).extend(d.id for d in deliveries)
+    return deliveries
+
+
+# -- the events, as the features emit them -------------------------------------------------
+# Their payloads carry ids and counts: a receiver reads details through the API with its own
+# token (so the API's scope rules decide what it sees), and no personal data is copied out.
+
+
+def _round_companies(session: Session, round_id: int) -> dict[int, list[int]]:
+    """The companies with offers in a round, each with its offer ids."""
+    companies: dict[int, list[int]] = {}
+    for offer_id, company_id in session.execute(
+            select(Offer.id, Offer.company_id).where(Offer.round_id == round_id)
+            .order_by(Offer.id)):
+        companies.setdefault(company_id, []).append(offer_id)
+    return companies
+
+
+def offers_listed(session: Session, company_id: int, offers: int, seats: int) -> None:
+    """A company's offers were opened to students (saved open, or imported): counts only."""
+    if offers:
+        emit(session, OFFER_LISTED, {"company_id": company_id, "offers": offers,
+                                     "seats": seats}, [company_id])
+
+
+def round_published(session: Session, rnd: Round) -> None:
+    """A round's allocation is published: ``round.published`` for the admins and every
+    company with offers in it, and ``proposal.created`` per company, naming the assignments
+    proposed at its offers (to answer a BBL placement, or to prepare for the student)."""
+    companies = _round_companies(session, rnd.id)
+    emit(session, ROUND_PUBLISHED, {"round_id": rnd.id, "name": rnd.name,
+                                    "respond_by": rnd.respond_by.isoformat()
+                                    if rnd.respond_by else None}, companies)
+    offer_company = {o: c for c, offers in companies.items() for o in offers}
+    proposed: dict[int, list[dict[str, int]]] = {}
+    for assignment_id, offer_id in session.execute(
+            select(Assignment.id, Assignment.offer_id).where(
+                Assignment.round_id == rnd.id,
+                Assignment.status == AssignmentStatus.PROPOSED).order_by(Assignment.id)):
+        company_id = offer_company.get(offer_id)
+        if company_id is not None:
+            proposed.setdefault(company_id, []).append(
+                {"assignment_id": assignment_id, "offer_id": offer_id})
+    for company_id, rows in proposed.items():
+        emit(session, PROPOSAL_CREATED, {"round_id": rnd.id, "count": len(rows),
+                                         "proposals": rows}, [company_id])
+
+
+def assignment_answered(session: Session, a: Assignment) -> None:
+    """A placement was settled (both answers in, or the deadline's rule): accepted or
+    declined, for the offer's company and the admins."""
+    event = {AssignmentStatus.ACCEPTED: ASSIGNMENT_ACCEPTED,
+             AssignmentStatus.DECLINED: ASSIGNMENT_DECLINED}.get(AssignmentStatus(a.status))
+    if event is None:
+        return
+    company_id = session.scalar(select(Offer.company_id).where(Offer.id == a.offer_id))
+    emit(session, event, {"assignment_id": a.id, "round_id": a.round_id,
+                          "offer_id": a.offer_id},
+         [company_id] if company_id is not None else [])
+
+
+def follow_up_started(session: Session, previous: Round, rnd: Round) -> None:
+    """A follow-up round opened: its offers (moved from ``previous``) take lists again."""
+    companies = _round_companies(session, rnd.id)
+    emit(session, ROUND_FOLLOW_UP_STARTED, {"round_id": rnd.id, "previous_round_id":
+                                            previous.id, "name": rnd.name}, companies)
+
+
+def pok_ready(session: Session, company_id: int, data: dict[str, Any]) -> None:
+    """A praktijkovereenkomst is ready to sign (the POK feature calls this; ``data`` holds
+    its ids)."""
+    emit(session, POK_READY, data, [company_id])
