@@ -500,11 +500,12 @@ class DataExportSchema(ma.Schema):
     audit_events = fields.List(fields.Nested(AuditEventSchema))
 
 
-def upload_body(schema: str) -> dict[str, Any]:
+def upload_body(schema: str, example: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The OpenAPI request body of a bulk upload: a JSON array of records, or CSV."""
     return {"required": True, "content": {
         "application/json": {"schema": {"type": "array",
-                                        "items": {"$ref": f"#/components/schemas/{schema}"}}},
+                                        "items": {"$ref": f"#/components/schemas/{schema}"}},
+                             **({"example": example} if example is not None else {})},
         "text/csv": {"schema": {
             "type": "string",
             "description": "a header row of field names, then one record per line; list "

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import resource_blueprint
+from service.api import examples, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import WebhookDelivery, WebhookEndpoint
@@ -36,11 +36,6 @@ from service.webhooks.endpoints import (
 blp = resource_blueprint("webhooks", "Webhook endpoints: companies for themselves, admins "
                                      "for a school's systems", idempotent=False)
 
-EXAMPLE = {"url": "https://hr.example.nl/leerplek/events",
-           "description": "our applicant system",
-           "events": ["proposal.created", "assignment.accepted", "assignment.declined"]}
-
-
 @blp.route("")
 class Webhooks(MethodView):
     @blp.response(200, WebhookEndpointSchema(many=True))
@@ -52,7 +47,7 @@ class Webhooks(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(WebhookEndpointSchema, example=EXAMPLE)
+    @blp.arguments(WebhookEndpointSchema, example=examples.WEBHOOK)
     @blp.response(201, RegisteredWebhookSchema)
     def post(self, data: dict[str, Any]) -> WebhookEndpoint:
         """Register a URL for events; the answer holds its signing secret, shown once.
@@ -73,8 +68,7 @@ class Webhook(MethodView):
         """Show a webhook endpoint: its events, whether it is active and why not."""
         return visible_endpoint(db.session, current_principal(), endpoint_id)
 
-    @blp.arguments(WebhookEndpointSchema(partial=True),
-                   example={"active": True, "events": ["proposal.created"]})
+    @blp.arguments(WebhookEndpointSchema(partial=True), example=examples.WEBHOOK_PATCH)
     @blp.response(200, WebhookEndpointSchema)
     def patch(self, data: dict[str, Any], endpoint_id: int) -> WebhookEndpoint:
         """Change an endpoint's URL, events or description, or enable it again.

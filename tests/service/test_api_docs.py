@@ -5,13 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
+import pytest
 import yaml
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
+from service.api import examples
 from service.api.docs import VENDOR_FILES
 from service.commands import OPENAPI_PATH as SPEC_PATH
 from service.hardening import PAGE_POLICY
+from service.schemas import (
+    AnswerSchema,
+    CompanySchema,
+    EnvironmentSchema,
+    OfferSchema,
+    PreferencesSchema,
+    RoundSchema,
+    SchoolSchema,
+    SimulateSchema,
+    StudentSchema,
+    TokenSchema,
+    WebhookEndpointSchema,
+)
+from solver.document import parse_round
 
 from .test_dashboard_browser import browser, page, server  # noqa: F401  (fixtures)
 
@@ -56,3 +73,36 @@ def test_swagger_ui_renders_every_operation_without_a_csp_violation(
            .first).to_be_visible()
     assert page.evaluate("window.__violations") == []
     assert [m for m in console if "Content Security Policy" in m] == []
+
+
+def test_every_request_body_has_an_example() -> None:
+    spec: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body is not None:
+                assert "example" in body["content"]["application/json"], f"{method} {path}"
+
+
+@pytest.mark.parametrize(("schema", "example"), [
+    (SchoolSchema(), examples.SCHOOL), (SchoolSchema(partial=True), examples.SCHOOL_PATCH),
+    (CompanySchema(), examples.COMPANY),
+    (CompanySchema(partial=True), examples.COMPANY_PATCH),
+    (EnvironmentSchema(), examples.ENVIRONMENT),
+    (EnvironmentSchema(partial=True), examples.ENVIRONMENT_PATCH),
+    (OfferSchema(), examples.OFFER), (OfferSchema(partial=True), examples.OFFER_PATCH),
+    (OfferSchema(many=True), examples.OFFERS_IMPORT),
+    (StudentSchema(), examples.STUDENT), (StudentSchema(partial=True), examples.STUDENT_PATCH),
+    (StudentSchema(many=True), examples.STUDENTS_IMPORT),
+    (RoundSchema(), examples.ROUND), (RoundSchema(partial=True), examples.ROUND_PATCH),
+    (PreferencesSchema(), examples.PREFERENCES), (SimulateSchema(), examples.SIMULATE),
+    (AnswerSchema(), examples.ANSWER), (TokenSchema(), examples.TOKEN),
+    (WebhookEndpointSchema(), examples.WEBHOOK),
+    (WebhookEndpointSchema(partial=True), examples.WEBHOOK_PATCH),
+])
+def test_each_example_is_valid_input(schema: ma.Schema, example: Any) -> None:
+    schema.load(example)  # raises ValidationError naming the field otherwise
+
+
+def test_the_round_document_example_parses() -> None:
+    assert parse_round(examples.ROUND_DOCUMENT).name == "BPV voorjaar 2027"
