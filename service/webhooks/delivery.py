@@ -136,9 +136,11 @@ def attempt(session: Session, delivery_id: int, config: dict[str, Any]) -> str |
     if not claim(session, delivery_id, config):
         return None
     delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    assert delivery is not None
-    endpoint = session.get(WebhookEndpoint, delivery.endpoint_id, populate_existing=True)
-    assert endpoint is not None
+    endpoint = None if delivery is None else session.get(
+        WebhookEndpoint, delivery.endpoint_id, populate_existing=True)
+    if delivery is None or endpoint is None:  # deleted with its endpoint since the claim
+        session.rollback()
+        return None
     if not endpoint.active:
         delivery.status = DeliveryStatus.FAILED.value
         delivery.last_error = "the endpoint is disabled"

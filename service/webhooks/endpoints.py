@@ -49,7 +49,10 @@ def resolve(url: str, config: Mapping[str, Any]) -> tuple[str, int, str]:
     Raises ``UnsafeUrl`` naming the broken rule. The caller connects to the address
     returned, never to the name again, so a second answer of the DNS cannot slip past.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unbalanced [ in the host, for one
+        raise UnsafeUrl("is not a valid URL") from exc
     allowed = ("https", "http") if config.get("WEBHOOK_ALLOW_HTTP") else ("https",)
     if parts.scheme not in allowed:
         raise UnsafeUrl("must be an https:// URL")
@@ -171,6 +174,9 @@ def change(session: Session, p: Principal, endpoint: WebhookEndpoint,
     """Change the URL, description, events or ``active``. Enabling a disabled endpoint
     clears its reason and failure count; disabling one gives its owner's reason."""
     _check(session, p, data, config)
+    if "company_id" in data and data["company_id"] != endpoint.company_id:
+        raise field_error("company_id", "an endpoint's company cannot change: register a new "
+                                        "endpoint instead")
     before = snapshot(endpoint, FIELDS)
     for key in ("url", "description"):
         if key in data:

@@ -123,6 +123,32 @@ def test_a_url_with_credentials_or_an_unknown_event_is_refused(
                                headers=admin), 422, "events.0")
 
 
+def test_a_malformed_url_is_refused(client: FlaskClient, make: Factory) -> None:
+    response = client.post("/api/v1/webhooks", json={"url": "https://[fe80::1/hook"},
+                           headers=make.admin())
+    assert_problem(response, 422, "url")
+
+
+def test_an_endpoints_company_cannot_change(client: FlaskClient, make: Factory,
+                                            receiver: Receiver) -> None:
+    admin = make.admin()
+    created = register(client, admin, receiver.url, company_id=make.company())
+    response = client.patch(f"/api/v1/webhooks/{created['id']}",
+                            json={"company_id": make.company()}, headers=admin)
+    assert_problem(response, 422, "company_id")
+
+
+def test_an_endpoint_is_deleted_with_its_log(app: Flask, client: FlaskClient, make: Factory,
+                                             receiver: Receiver) -> None:
+    company = make.company()
+    me = make.token("company", f"company:{company}")
+    created = register(client, me, receiver.url)
+    post_open_offer(client, make, company)
+    assert client.delete(f"/api/v1/webhooks/{created['id']}", headers=me).status_code == 204
+    assert deliveries(app) == []
+    assert_problem(client.get(f"/api/v1/webhooks/{created['id']}", headers=me), 404)
+
+
 # -- delivery ------------------------------------------------------------------------------
 
 
