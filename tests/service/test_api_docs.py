@@ -9,7 +9,7 @@ import marshmallow as ma
 import pytest
 import yaml
 from flask.testing import FlaskClient
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from service.api import examples
 from service.api.docs import VENDOR_FILES
@@ -30,7 +30,12 @@ from service.schemas import (
 )
 from solver.document import parse_round
 
-from .test_dashboard_browser import browser, page, server  # noqa: F401  (fixtures)
+from .test_dashboard_browser import (  # noqa: F401  (fixtures)
+    browser,
+    no_sideways_scroll,
+    page,
+    server,
+)
 
 # Collects every CSP violation the page reports, before any of its scripts runs.
 CSP_RECORDER = """
@@ -106,3 +111,14 @@ def test_each_example_is_valid_input(schema: ma.Schema, example: Any) -> None:
 
 def test_the_round_document_example_parses() -> None:
     assert parse_round(examples.ROUND_DOCUMENT).name == "BPV voorjaar 2027"
+
+
+def test_the_docs_fit_a_phone(browser: Browser, server: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    phone = context.new_page()
+    phone.goto(f"{server}/api/docs")
+    expect(phone.locator(".opblock").first).to_be_visible(timeout=20_000)
+    phone.locator(".opblock-post .opblock-summary-path", has_text="/api/v1/offers").first.click()
+    expect(phone.locator(".opblock-body").first).to_be_visible()
+    no_sideways_scroll(phone)
+    context.close()
