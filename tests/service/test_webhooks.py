@@ -4,20 +4,24 @@ keeps failing, and never aimed at the server's own network unless configured."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from redis import Redis
+from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from service.extensions import db
+from service.jobs.runner import QUEUE
 from service.models import WebhookDelivery
 from service.webhooks.delivery import claim, deliver, deliver_due
 from service.webhooks.events import POK_READY, emit, pok_ready
 
-from .conftest import Factory, assert_problem, offer_body
+from .conftest import REDIS_URL, Factory, assert_problem, offer_body
 from .webhook_receiver import Receiver, running_receiver
 
 
@@ -363,3 +367,48 @@ def test_a_round_tells_its_company_what_happens(client: FlaskClient, make: Facto
     assert receiver.events()[4:] == ["round.follow_up_started"]
     assert receiver.requests[4].json["data"]["previous_round_id"] == rid
     assert all(r.signed_by(created["secret"]) for r in receiver.requests)
+
+
+# -- where attempts run: a thread of the process, or an RQ worker --------------------------
+
+
+def wait_for(receiver: Receiver, count: int, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while len(receiver.requests) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(receiver.requests) == count, receiver.requests
+
+
+def test_in_the_embedded_mode_a_thread_sends_it(app: Flask, client: FlaskClient,
+                                                make: Factory, receiver: Receiver) -> None:
+    app.config["JOBS_MODE"] = "thread"
+    company = make.company()
+    created = register(client, make.token("company", f"company:{company}"), receiver.url)
+    post_open_offer(client, make, company)
+    wait_for(receiver, 1)
+    assert receiver.requests[0].signed_by(created["secret"])
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="the rq mode needs REDIS_URL")
+def test_in_the_rq_mode_a_worker_sends_it_once(app: Flask, client: FlaskClient,
+                                               make: Factory, receiver: Receiver,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    assert REDIS_URL
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()  # our own Redis database: no stale jobs
+    app.config.update(JOBS_MODE="rq", REDIS_URL=REDIS_URL)
+    company = make.company()
+    register(client, make.token("company", f"company:{company}"), receiver.url)
+    post_open_offer(client, make, company)
+    queue = Queue(QUEUE, connection=connection)
+    [queued] = queue.jobs
+    assert receiver.requests == []
+    queue.enqueue_job(queued)  # the same job twice: as a retried job would run again
+    # The worker's task builds its app from the environment, as `leerplek worker` does.
+    for key, value in {"DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": REDIS_URL,
+                       "WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_PRIVATE": "1"}.items():
+        monkeypatch.setenv(key, value)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    assert len(receiver.requests) == 1
+    [sent] = deliveries(app)
+    assert (sent.status, sent.attempts) == ("delivered", 1)
