@@ -60,11 +60,11 @@ from leerplek_client.models import (  # noqa: E402
 Action = PostApiV1RoundsRoundIdActionAction
 
 
-def token_for(admin: AuthenticatedClient, server: str, role: TokenRole,
+def token_for(admin: AuthenticatedClient, base_url: str, role: TokenRole,
               scope: str) -> AuthenticatedClient:
     issued = post_api_v1_tokens.sync(client=admin, body=Token(role=role, scope=scope))
     assert isinstance(issued, IssuedToken), issued
-    return AuthenticatedClient(base_url=server, token=issued.token)
+    return AuthenticatedClient(base_url=base_url, token=issued.token)
 
 
 def test_a_small_round_through_the_client(app: Flask, server: str) -> None:  # noqa: F811
