@@ -579,7 +579,9 @@ class DeliveryStatus(enum.StrEnum):
 class WebhookEndpoint(Base):
     """A URL a company (or an admin, for a school's systems) receives events at.
 
-    ``company_id`` null: an admin's endpoint, which receives every event. The secret signs
+    ``company_id`` set: a company's endpoint, for the events at its offers. ``school_id`` set
+    (admins only): a school's systems, for the events of its rounds and students. Neither:
+    an admin's endpoint, which receives every event. The secret signs
     every delivery (Standard Webhooks: ``whsec_`` and base64), so it is kept as given out;
     it is shown once, when the endpoint is registered.
     """
@@ -589,6 +591,8 @@ class WebhookEndpoint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     description: Mapped[str] = mapped_column(String(200), default="")
     events: Mapped[list[str]] = mapped_column(default=list)

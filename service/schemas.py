@@ -628,7 +628,10 @@ class WebhookEndpointSchema(Schema):
         "description": "events to receive; all when left out: " + ", ".join(WEBHOOK_EVENTS)})
     company_id = fields.Integer(allow_none=True, validate=ID, metadata={
         "description": "the company whose events it receives (a company's token: itself); "
-                       "an admin's endpoint without one receives every event"})
+                       "an admin's endpoint without company or school receives every event"})
+    school_id = fields.Integer(allow_none=True, validate=ID, metadata={
+        "description": "admins: the school whose systems receive the events of its rounds "
+                       "and students"})
     active = fields.Boolean(metadata={
         "description": "false after too many failed attempts (see disabled_reason) or by "
                        "its owner; set true to enable it again"})

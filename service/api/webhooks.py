@@ -52,9 +52,10 @@ class Webhooks(MethodView):
     def post(self, data: dict[str, Any]) -> WebhookEndpoint:
         """Register a URL for events; the answer holds its signing secret, shown once.
 
-        Companies register for themselves, admins for a company or, naming none, for a
-        school's systems (every event). The URL must be https and must not resolve to a
-        private, loopback or reserved address (422 naming `url`).
+        Companies register for themselves; admins for a company, for a school's systems
+        (`school_id`: the events of its rounds and students) or, naming neither, for every
+        event. The URL must be https and must not resolve to a private, loopback or reserved
+        address (422 naming `url`).
         """
         p = current_principal()
         with db.transaction() as session:

@@ -30,13 +30,14 @@ from service.models import (
     Company,
     DeliveryStatus,
     Role,
+    School,
     WebhookDelivery,
     WebhookEndpoint,
 )
 from service.webhooks.signing import new_secret
 
 ENTITY = "webhook"
-FIELDS = ("url", "description", "events", "active", "company_id")
+FIELDS = ("url", "description", "events", "active", "company_id", "school_id")
 
 
 class UnsafeUrl(Exception):
@@ -149,6 +150,13 @@ def _check(session: Session, p: Principal, data: Mapping[str, Any],
             raise field_error("company_id", "a company registers endpoints for itself only")
         if session.get(Company, data["company_id"]) is None:
             raise field_error("company_id", f"no company with id {data['company_id']}")
+    if data.get("school_id") is not None:
+        if p.role != Role.ADMIN:
+            raise field_error("school_id", "only admins register endpoints for a school")
+        if data.get("company_id") is not None:
+            raise field_error("school_id", "an endpoint is a company's or a school's, not both")
+        if session.get(School, data["school_id"]) is None:
+            raise field_error("school_id", f"no school with id {data['school_id']}")
 
 
 def register(session: Session, p: Principal, data: Mapping[str, Any],
@@ -159,7 +167,8 @@ def register(session: Session, p: Principal, data: Mapping[str, Any],
     _check(session, p, data, config)
     company_id = p.company_id if p.role == Role.COMPANY else data.get("company_id")
     endpoint = WebhookEndpoint(
-        company_id=company_id, url=data["url"], description=data.get("description", ""),
+        company_id=company_id, school_id=data.get("school_id"), url=data["url"],
+        description=data.get("description", ""),
         events=sorted(set(data.get("events") or WEBHOOK_EVENTS), key=WEBHOOK_EVENTS.index),
         secret=new_secret(), active=True, failures=0, created_at=now())
     session.add(endpoint)
@@ -174,9 +183,10 @@ def change(session: Session, p: Principal, endpoint: WebhookEndpoint,
     """Change the URL, description, events or ``active``. Enabling a disabled endpoint
     clears its reason and failure count; disabling one gives its owner's reason."""
     _check(session, p, data, config)
-    if "company_id" in data and data["company_id"] != endpoint.company_id:
-        raise field_error("company_id", "an endpoint's company cannot change: register a new "
-                                        "endpoint instead")
+    for key in ("company_id", "school_id"):
+        if key in data and data[key] != getattr(endpoint, key):
+            raise field_error(key, f"an endpoint's {key[:-3]} cannot change: register a new "
+                                   "endpoint instead")
     before = snapshot(endpoint, FIELDS)
     for key in ("url", "description"):
         if key in data:

@@ -24,6 +24,7 @@ from service.models import (
     DeliveryStatus,
     Offer,
     Round,
+    Student,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -48,27 +49,37 @@ def new_message_id() -> str:
     return "msg_" + uuid.uuid4().hex
 
 
-def emit(session: Session, event: str, data: dict[str, Any],
-         company_ids: Iterable[int] = ()) -> list[WebhookDelivery]:
-    """Queue ``event`` for the admins' endpoints and those of ``company_ids``.
+def _wants(endpoint: WebhookEndpoint, event: str, companies: set[int],
+           schools: set[int]) -> bool:
+    if event not in endpoint.events:
+        return False
+    if endpoint.company_id is not None:
+        return endpoint.company_id in companies
+    if endpoint.school_id is not None:
+        return endpoint.school_id in schools
+    return True  # an admin's endpoint for every event
 
-    Called inside the caller's transaction; returns the delivery rows it added.
-    """
+
+def emit(session: Session, event: str, data: dict[str, Any],
+         company_ids: Iterable[int] = (), school_ids: Iterable[int] = ()
+         ) -> list[WebhookDelivery]:
+    """Queue ``event`` for the admins' endpoints, those of ``company_ids`` and those of
+    ``school_ids``. Called inside the caller's transaction; returns the rows it added."""
     if event not in WEBHOOK_EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    companies = set(company_ids)
+    companies, schools = set(company_ids), set(school_ids)
     endpoints = [e for e in session.scalars(
         select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
-        .order_by(WebhookEndpoint.id))
-        if event in e.events and (e.company_id is None or e.company_id in companies)]
+        .order_by(WebhookEndpoint.id)) if _wants(e, event, companies, schools)]
     if not endpoints:
         return []
     at = dt.datetime.now(dt.UTC)
     deliveries = []
     for endpoint in endpoints:
+        own = ({"company_id": endpoint.company_id} if endpoint.company_id is not None else
+               {"school_id": endpoint.school_id} if endpoint.school_id is not None else {})
         payload = {"type": event, "timestamp": at.isoformat().replace("+00:00", "Z"),
-                   "data": data if endpoint.company_id is None
-                   else {**data, "company_id": endpoint.company_id}}
+                   "data": {**data, **own}}
         deliveries.append(WebhookDelivery(
             endpoint_id=endpoint.id, message_id=new_message_id(), event=event,
             payload=payload, status=DeliveryStatus.PENDING.value, attempts=0,
@@ -94,6 +105,14 @@ def _round_companies(session: Session, round_id: int) -> dict[int, list[int]]:
     return companies
 
 
+def _round_schools(session: Session, rnd: Round) -> set[int]:
+    """The schools a round concerns: its own, and those of the students placed in it."""
+    schools = set(session.scalars(select(Student.school_id).join(
+        Assignment, Assignment.student_id == Student.id).where(
+        Assignment.round_id == rnd.id).distinct()))
+    return schools | ({rnd.school_id} if rnd.school_id is not None else set())
+
+
 def offers_listed(session: Session, company_id: int, offers: int, seats: int) -> None:
     """A company's offers were opened to students (saved open, or imported): counts only."""
     if offers:
@@ -108,7 +127,8 @@ def round_published(session: Session, rnd: Round) -> None:
     companies = _round_companies(session, rnd.id)
     emit(session, ROUND_PUBLISHED, {"round_id": rnd.id, "name": rnd.name,
                                     "respond_by": rnd.respond_by.isoformat()
-                                    if rnd.respond_by else None}, companies)
+                                    if rnd.respond_by else None}, companies,
+         _round_schools(session, rnd))
     offer_company = {o: c for c, offers in companies.items() for o in offers}
     proposed: dict[int, list[dict[str, int]]] = {}
     for assignment_id, offer_id in session.execute(
@@ -132,19 +152,23 @@ def assignment_answered(session: Session, a: Assignment) -> None:
     if event is None:
         return
     company_id = session.scalar(select(Offer.company_id).where(Offer.id == a.offer_id))
+    school_id = session.scalar(select(Student.school_id).where(Student.id == a.student_id))
     emit(session, event, {"assignment_id": a.id, "round_id": a.round_id,
                           "offer_id": a.offer_id},
-         [company_id] if company_id is not None else [])
+         [company_id] if company_id is not None else [],
+         [school_id] if school_id is not None else [])
 
 
 def follow_up_started(session: Session, previous: Round, rnd: Round) -> None:
     """A follow-up round opened: its offers (moved from ``previous``) take lists again."""
     companies = _round_companies(session, rnd.id)
     emit(session, ROUND_FOLLOW_UP_STARTED, {"round_id": rnd.id, "previous_round_id":
-                                            previous.id, "name": rnd.name}, companies)
+                                            previous.id, "name": rnd.name}, companies,
+         _round_schools(session, previous))
 
 
-def pok_ready(session: Session, company_id: int, data: dict[str, Any]) -> None:
+def pok_ready(session: Session, company_id: int, data: dict[str, Any],
+              school_id: int | None = None) -> None:
     """A praktijkovereenkomst is ready to sign (the POK feature calls this; ``data`` holds
-    its ids)."""
-    emit(session, POK_READY, data, [company_id])
+    its ids): for the company and the student's school."""
+    emit(session, POK_READY, data, [company_id], [school_id] if school_id is not None else [])

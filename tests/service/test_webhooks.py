@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.jobs.runner import QUEUE
-from service.models import WebhookDelivery
+from service.models import Assignment, WebhookDelivery
 from service.webhooks.delivery import claim, deliver, deliver_due
 from service.webhooks.events import POK_READY, emit, pok_ready
 
@@ -367,6 +367,66 @@ def test_a_round_tells_its_company_what_happens(client: FlaskClient, make: Facto
     assert receiver.events()[4:] == ["round.follow_up_started"]
     assert receiver.requests[4].json["data"]["previous_round_id"] == rid
     assert all(r.signed_by(created["secret"]) for r in receiver.requests)
+
+
+def test_a_schools_systems_hear_its_students_answers(client: FlaskClient, make: Factory,
+                                                     app: Flask) -> None:
+    with_school, other = make.school(), make.school()
+    admin = make.admin()
+    hooks: dict[int, Receiver] = {}
+    receivers = [running_receiver() for _ in range(2)]
+    try:
+        for school, gen in zip((with_school, other), receivers, strict=True):
+            hooks[school] = next(gen)
+            register(client, admin, hooks[school].url, school_id=school)
+        a = published(client, make, with_school)
+        assert hooks[with_school].events() == ["round.published"]
+        assert hooks[with_school].requests[0].json["data"]["school_id"] == with_school
+        assert client.post(f"/api/v1/assignments/{a}/decline",
+                           headers=make.token("student", f"student:{student_of(app, a)}")
+                           ).status_code == 200
+        assert hooks[with_school].events() == ["round.published", "assignment.declined"]
+        assert hooks[other].requests == []
+    finally:
+        for gen in receivers:
+            next(gen, None)
+
+
+def test_only_admins_register_for_a_school(client: FlaskClient, make: Factory,
+                                           receiver: Receiver) -> None:
+    school = make.school()
+    me = make.token("company", f"company:{make.company()}")
+    assert_problem(client.post("/api/v1/webhooks", json={"url": receiver.url,
+                                                         "school_id": school}, headers=me),
+                   422, "school_id")
+    assert_problem(client.post("/api/v1/webhooks", json={
+        "url": receiver.url, "school_id": school, "company_id": make.company()},
+        headers=make.admin()), 422, "school_id")
+
+
+def published(client: FlaskClient, make: Factory, school: int) -> int:
+    """A school round, allocated and published, with one student placed; the assignment."""
+    staff = make.token("coordinator", f"school:{school}")
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff).get_json()["id"]
+    offer = make.offer(make.company(), round_id=rid)
+    student = make.student(school)
+    url = f"/api/v1/rounds/{rid}"
+    client.post(f"{url}/open", headers=staff)
+    client.put(f"{url}/preferences/{student}", json={"offers": [offer]},
+               headers=make.token("student", f"student:{student}"))
+    client.post(f"{url}/close", headers=staff)
+    client.post(f"{url}/allocate", headers=staff)
+    assert client.post(f"{url}/publish", headers=staff).status_code == 200
+    [row] = client.get(f"{url}/assignments", headers=staff).get_json()
+    return int(row["id"])
+
+
+def student_of(app: Flask, assignment_id: int) -> int:
+    with app.app_context():
+        found = db.session.get(Assignment, assignment_id)
+        assert found is not None
+        return found.student_id
 
 
 # -- where attempts run: a thread of the process, or an RQ worker --------------------------

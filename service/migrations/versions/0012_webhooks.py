@@ -30,6 +30,7 @@ def upgrade() -> None:
         "webhook_endpoints",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("company_id", sa.Integer(), nullable=True),
+        sa.Column("school_id", sa.Integer(), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("events", sa.JSON(), nullable=False),
@@ -41,10 +42,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"],
                                 name=op.f("fk_webhook_endpoints_company_id_companies"),
                                 ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["school_id"], ["schools.id"],
+                                name=op.f("fk_webhook_endpoints_school_id_schools"),
+                                ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
     )
     op.create_index(op.f("ix_webhook_endpoints_company_id"), "webhook_endpoints",
                     ["company_id"], unique=False)
+    op.create_index(op.f("ix_webhook_endpoints_school_id"), "webhook_endpoints",
+                    ["school_id"], unique=False)
     op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,5 +86,6 @@ def downgrade() -> None:
                   table_name="webhook_deliveries")
     op.drop_index(op.f("ix_webhook_deliveries_endpoint_id"), table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
+    op.drop_index(op.f("ix_webhook_endpoints_school_id"), table_name="webhook_endpoints")
     op.drop_index(op.f("ix_webhook_endpoints_company_id"), table_name="webhook_endpoints")
     op.drop_table("webhook_endpoints")

@@ -30,7 +30,7 @@ class RegisteredWebhook:
             active (bool | Unset): false after too many failed attempts (see disabled_reason) or by its owner; set true to
                 enable it again
             company_id (int | None | Unset): the company whose events it receives (a company's token: itself); an admin's
-                endpoint without one receives every event
+                endpoint without company or school receives every event
             created_at (datetime.datetime | Unset):
             description (str | Unset):  Default: ''.
             disabled_reason (None | str | Unset):
@@ -38,6 +38,7 @@ class RegisteredWebhook:
                 round.published, proposal.created, assignment.accepted, assignment.declined, pok.ready, round.follow_up_started
             failures (int | Unset): failed attempts in a row
             id (int | Unset):
+            school_id (int | None | Unset): admins: the school whose systems receive the events of its rounds and students
             secret (str | Unset): whsec_ and base64: the key of every delivery's webhook-signature; shown this once only
      """
 
@@ -50,6 +51,7 @@ class RegisteredWebhook:
     events: list[RegisteredWebhookEventsItem] | Unset = UNSET
     failures: int | Unset = UNSET
     id: int | Unset = UNSET
+    school_id: int | None | Unset = UNSET
     secret: str | Unset = UNSET
 
 
@@ -92,6 +94,12 @@ class RegisteredWebhook:
 
         id = self.id
 
+        school_id: int | None | Unset
+        if isinstance(self.school_id, Unset):
+            school_id = UNSET
+        else:
+            school_id = self.school_id
+
         secret = self.secret
 
 
@@ -116,6 +124,8 @@ class RegisteredWebhook:
             field_dict["failures"] = failures
         if id is not UNSET:
             field_dict["id"] = id
+        if school_id is not UNSET:
+            field_dict["school_id"] = school_id
         if secret is not UNSET:
             field_dict["secret"] = secret
 
@@ -178,6 +188,16 @@ class RegisteredWebhook:
 
         id = d.pop("id", UNSET)
 
+        def _parse_school_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        school_id = _parse_school_id(d.pop("school_id", UNSET))
+
+
         secret = d.pop("secret", UNSET)
 
         registered_webhook = cls(
@@ -190,6 +210,7 @@ class RegisteredWebhook:
             events=events,
             failures=failures,
             id=id,
+            school_id=school_id,
             secret=secret,
         )
 

@@ -30,7 +30,7 @@ class WebhookEndpoint:
             active (bool | Unset): false after too many failed attempts (see disabled_reason) or by its owner; set true to
                 enable it again
             company_id (int | None | Unset): the company whose events it receives (a company's token: itself); an admin's
-                endpoint without one receives every event
+                endpoint without company or school receives every event
             created_at (datetime.datetime | Unset):
             description (str | Unset):  Default: ''.
             disabled_reason (None | str | Unset):
@@ -38,6 +38,7 @@ class WebhookEndpoint:
                 round.published, proposal.created, assignment.accepted, assignment.declined, pok.ready, round.follow_up_started
             failures (int | Unset): failed attempts in a row
             id (int | Unset):
+            school_id (int | None | Unset): admins: the school whose systems receive the events of its rounds and students
      """
 
     url: str
@@ -49,6 +50,7 @@ class WebhookEndpoint:
     events: list[WebhookEndpointEventsItem] | Unset = UNSET
     failures: int | Unset = UNSET
     id: int | Unset = UNSET
+    school_id: int | None | Unset = UNSET
 
 
 
@@ -90,6 +92,12 @@ class WebhookEndpoint:
 
         id = self.id
 
+        school_id: int | None | Unset
+        if isinstance(self.school_id, Unset):
+            school_id = UNSET
+        else:
+            school_id = self.school_id
+
 
         field_dict: dict[str, Any] = {}
 
@@ -112,6 +120,8 @@ class WebhookEndpoint:
             field_dict["failures"] = failures
         if id is not UNSET:
             field_dict["id"] = id
+        if school_id is not UNSET:
+            field_dict["school_id"] = school_id
 
         return field_dict
 
@@ -172,6 +182,16 @@ class WebhookEndpoint:
 
         id = d.pop("id", UNSET)
 
+        def _parse_school_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        school_id = _parse_school_id(d.pop("school_id", UNSET))
+
+
         webhook_endpoint = cls(
             url=url,
             active=active,
@@ -182,6 +202,7 @@ class WebhookEndpoint:
             events=events,
             failures=failures,
             id=id,
+            school_id=school_id,
         )
 
         return webhook_endpoint

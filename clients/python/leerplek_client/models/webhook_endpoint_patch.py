@@ -29,7 +29,7 @@ class WebhookEndpointPatch:
             active (bool | Unset): false after too many failed attempts (see disabled_reason) or by its owner; set true to
                 enable it again
             company_id (int | None | Unset): the company whose events it receives (a company's token: itself); an admin's
-                endpoint without one receives every event
+                endpoint without company or school receives every event
             created_at (datetime.datetime | Unset):
             description (str | Unset):  Default: ''.
             disabled_reason (None | str | Unset):
@@ -37,6 +37,7 @@ class WebhookEndpointPatch:
                 round.published, proposal.created, assignment.accepted, assignment.declined, pok.ready, round.follow_up_started
             failures (int | Unset): failed attempts in a row
             id (int | Unset):
+            school_id (int | None | Unset): admins: the school whose systems receive the events of its rounds and students
             url (str | Unset): https:// URL that receives a POST per event; not an address inside a private network
      """
 
@@ -48,6 +49,7 @@ class WebhookEndpointPatch:
     events: list[WebhookEndpointPatchEventsItem] | Unset = UNSET
     failures: int | Unset = UNSET
     id: int | Unset = UNSET
+    school_id: int | None | Unset = UNSET
     url: str | Unset = UNSET
 
 
@@ -88,6 +90,12 @@ class WebhookEndpointPatch:
 
         id = self.id
 
+        school_id: int | None | Unset
+        if isinstance(self.school_id, Unset):
+            school_id = UNSET
+        else:
+            school_id = self.school_id
+
         url = self.url
 
 
@@ -111,6 +119,8 @@ class WebhookEndpointPatch:
             field_dict["failures"] = failures
         if id is not UNSET:
             field_dict["id"] = id
+        if school_id is not UNSET:
+            field_dict["school_id"] = school_id
         if url is not UNSET:
             field_dict["url"] = url
 
@@ -171,6 +181,16 @@ class WebhookEndpointPatch:
 
         id = d.pop("id", UNSET)
 
+        def _parse_school_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        school_id = _parse_school_id(d.pop("school_id", UNSET))
+
+
         url = d.pop("url", UNSET)
 
         webhook_endpoint_patch = cls(
@@ -182,6 +202,7 @@ class WebhookEndpointPatch:
             events=events,
             failures=failures,
             id=id,
+            school_id=school_id,
             url=url,
         )
 

@@ -144,9 +144,10 @@ def sync_detailed(
 ) -> Response[Problem | RegisteredWebhook]:
     """ Register a URL for events; the answer holds its signing secret, shown once.
 
-     Companies register for themselves, admins for a company or, naming none, for a
-    school's systems (every event). The URL must be https and must not resolve to a
-    private, loopback or reserved address (422 naming `url`).
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
 
     Args:
         body (WebhookEndpoint):
@@ -179,9 +180,10 @@ def sync(
 ) -> Problem | RegisteredWebhook | None:
     """ Register a URL for events; the answer holds its signing secret, shown once.
 
-     Companies register for themselves, admins for a company or, naming none, for a
-    school's systems (every event). The URL must be https and must not resolve to a
-    private, loopback or reserved address (422 naming `url`).
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
 
     Args:
         body (WebhookEndpoint):
@@ -209,9 +211,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | RegisteredWebhook]:
     """ Register a URL for events; the answer holds its signing secret, shown once.
 
-     Companies register for themselves, admins for a company or, naming none, for a
-    school's systems (every event). The URL must be https and must not resolve to a
-    private, loopback or reserved address (422 naming `url`).
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
 
     Args:
         body (WebhookEndpoint):
@@ -244,9 +247,10 @@ async def asyncio(
 ) -> Problem | RegisteredWebhook | None:
     """ Register a URL for events; the answer holds its signing secret, shown once.
 
-     Companies register for themselves, admins for a company or, naming none, for a
-    school's systems (every event). The URL must be https and must not resolve to a
-    private, loopback or reserved address (422 naming `url`).
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
 
     Args:
         body (WebhookEndpoint):
