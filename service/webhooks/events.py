@@ -95,6 +95,13 @@ def emit(session: Session, event: str, data: dict[str, Any],
 # token (so the API's scope rules decide what it sees), and no personal data is copied out.
 
 
+def listening(session: Session) -> bool:
+    """Whether any endpoint is active: without one, an event costs this one query, not the
+    look-ups of who it concerns."""
+    return session.scalar(select(WebhookEndpoint.id).where(
+        WebhookEndpoint.active.is_(True)).limit(1)) is not None
+
+
 def _round_companies(session: Session, round_id: int) -> dict[int, list[int]]:
     """The companies with offers in a round, each with its offer ids."""
     companies: dict[int, list[int]] = {}
@@ -115,6 +122,8 @@ def _round_schools(session: Session, rnd: Round) -> set[int]:
 
 def offers_listed(session: Session, company_id: int, offers: int, seats: int) -> None:
     """A company's offers were opened to students (saved open, or imported): counts only."""
+    if not listening(session):
+        return
     if offers:
         emit(session, OFFER_LISTED, {"company_id": company_id, "offers": offers,
                                      "seats": seats}, [company_id])
@@ -124,6 +133,8 @@ def round_published(session: Session, rnd: Round) -> None:
     """A round's allocation is published: ``round.published`` for the admins and every
     company with offers in it, and ``proposal.created`` per company, naming the assignments
     proposed at its offers (to answer a BBL placement, or to prepare for the student)."""
+    if not listening(session):
+        return
     companies = _round_companies(session, rnd.id)
     emit(session, ROUND_PUBLISHED, {"round_id": rnd.id, "name": rnd.name,
                                     "respond_by": rnd.respond_by.isoformat()
@@ -147,6 +158,8 @@ def round_published(session: Session, rnd: Round) -> None:
 def assignment_answered(session: Session, a: Assignment) -> None:
     """A placement was settled (both answers in, or the deadline's rule): accepted or
     declined, for the offer's company and the admins."""
+    if not listening(session):
+        return
     event = {AssignmentStatus.ACCEPTED: ASSIGNMENT_ACCEPTED,
              AssignmentStatus.DECLINED: ASSIGNMENT_DECLINED}.get(AssignmentStatus(a.status))
     if event is None:
@@ -161,6 +174,8 @@ def assignment_answered(session: Session, a: Assignment) -> None:
 
 def follow_up_started(session: Session, previous: Round, rnd: Round) -> None:
     """A follow-up round opened: its offers (moved from ``previous``) take lists again."""
+    if not listening(session):
+        return
     companies = _round_companies(session, rnd.id)
     emit(session, ROUND_FOLLOW_UP_STARTED, {"round_id": rnd.id, "previous_round_id":
                                             previous.id, "name": rnd.name}, companies,
@@ -171,4 +186,6 @@ def pok_ready(session: Session, company_id: int, data: dict[str, Any],
               school_id: int | None = None) -> None:
     """A praktijkovereenkomst is ready to sign (the POK feature calls this; ``data`` holds
     its ids): for the company and the student's school."""
+    if not listening(session):
+        return
     emit(session, POK_READY, data, [company_id], [school_id] if school_id is not None else [])
