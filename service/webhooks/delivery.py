@@ -180,10 +180,14 @@ def _failed(session: Session, delivery: WebhookDelivery, endpoint: WebhookEndpoi
         endpoint.disabled_reason = (f"disabled after {endpoint.failures} failed attempts in "
                                     f"a row; the last: {error}")[:500]
         session.execute(update(WebhookDelivery).where(
-            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.id != delivery.id,
             WebhookDelivery.status == DeliveryStatus.PENDING).values(
             status=DeliveryStatus.FAILED.value, next_attempt_at=None,
-            last_error="the endpoint was disabled"))
+            last_error="the endpoint was disabled"),
+            execution_options={"synchronize_session": False})
+        # This delivery keeps its own error; it fails with the rest.
+        delivery.status = DeliveryStatus.FAILED.value
+        delivery.next_attempt_at = None
         log.warning("webhook endpoint %s disabled: %s", endpoint.id, endpoint.disabled_reason)
 
 

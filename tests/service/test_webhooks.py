@@ -257,7 +257,9 @@ def test_a_url_that_keeps_failing_is_disabled_with_a_reason(
     assert shown["active"] is False and shown["failures"] == 3
     assert "3 failed attempts" in shown["disabled_reason"]
     assert "500" in shown["disabled_reason"]
-    assert {d.status for d in deliveries(app)} == {"failed"}
+    first, second = deliveries(app)
+    assert (first.status, first.last_error) == ("failed", "the endpoint answered 500")
+    assert (second.status, second.last_error) == ("failed", "the endpoint was disabled")
     post_open_offer(client, make, company)  # a disabled endpoint gets nothing new
     assert len(deliveries(app)) == 2 and len(receiver.requests) == 3
 
