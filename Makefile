@@ -8,7 +8,7 @@ SEED ?= 1
 # Packages whose modules must import no cycle (.ci/import_cycles.py).
 CYCLE_FREE ?= service solver
 
-.PHONY: demo demo-engine seed test bench lint serve worker clean translations
+.PHONY: demo demo-engine seed test bench lint serve worker clean translations client
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,12 @@ translations: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+
+# The Python client in clients/python/leerplek_client, generated from the committed OpenAPI
+# document (regenerated first); tests/service/test_python_client.py checks it is current.
+client: $(STAMP)
+	$(VENV)/bin/leerplek openapi
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/openapi-python-client generate \
+		--path api_spec/openapi.yaml --meta none --overwrite \
+		--output-path clients/python/leerplek_client \
+		--config clients/python/openapi-python-client.yaml

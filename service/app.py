@@ -13,10 +13,12 @@ from service import config as settings
 from service import hardening, texts, web
 from service.api import (
     IdConverter,
+    RateLimitHeaders,
     api,
     assignments,
     audit,
     companies,
+    docs,
     environments,
     health,
     idempotency,
@@ -28,6 +30,7 @@ from service.api import (
     schools,
     students,
     tokens,
+    webhooks,
 )
 from service.errors import register_error_handlers
 from service.extensions import babel, db
@@ -38,6 +41,7 @@ from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import company, signin, staff, student
 from service.web import monitor as monitor_page
+from service.webhooks import delivery as webhook_delivery
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -65,6 +69,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # range.
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
+    # What a transaction emitted for webhooks goes out as it commits (service/webhooks).
+    webhook_delivery.init_app(app)
     # One language today (BABEL_DEFAULT_LOCALE); the catalogue sits next to this module.
     babel.init_app(app, default_translation_directories=os.path.join(app.root_path,
                                                                      "translations"))
@@ -74,14 +80,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter = throttling.init_app(app)
     hardening.init_app(app)
     api.init_app(app, spec_kwargs={
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "extra_plugins": [RateLimitHeaders()]})
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit, messages, monitor):
+                   assignments, jobs, tokens, audit, messages, monitor, webhooks):
         api.register_blueprint(module.blp)
     api.register_blueprint(monitor.agreements_blp)
     limiter.exempt(health.blp)
+    # The interactive documentation (Swagger UI over /api/openapi.json): a page, so plain
+    # Flask like the dashboard, outside the document it shows.
+    app.register_blueprint(docs.blueprint)
 
     # Plain Flask, not flask-smorest: HTML pages stay out of the OpenAPI document. ``web``
     # serves what every surface shares (layout, static files, template helpers).
@@ -97,4 +107,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # outbox itself.
         start_sweep(app)
         start_message_sweep(app)
+        webhook_delivery.start_webhook_sweep(app)
     return app

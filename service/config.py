@@ -45,6 +45,17 @@ def from_environment() -> dict[str, Any]:
         if value := os.environ.get(f"LEERPLEK_{key}"):
             config[key] = float(value)
     config.update(mail_from_environment())
+
+    for key in ("WEBHOOK_ALLOW_HTTP", "WEBHOOK_ALLOW_PRIVATE"):
+        if (flag := os.environ.get(key)) is not None:
+            config[key] = flag.lower() in ("1", "true", "yes")
+    for key in ("WEBHOOK_TIMEOUT_S", "WEBHOOK_BACKOFF_S", "WEBHOOK_BACKOFF_MAX_S",
+                "WEBHOOK_SWEEP_S"):
+        if value := os.environ.get(key):
+            config[key] = float(value)
+    for key in ("WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_DISABLE_AFTER"):
+        if value := os.environ.get(key):
+            config[key] = int(value)
     if secret := os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret
     if base := os.environ.get("LEERPLEK_BASE_URL"):
@@ -158,8 +169,9 @@ DEFAULTS: dict[str, Any] = {
     "API_TITLE": "Leerplek",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
-    # The spec is served at /api/openapi.json. No Swagger/ReDoc page: their assets come from a
-    # CDN, and the service must work without internet access.
+    # The spec is served at /api/openapi.json; Swagger UI at /api/docs (service/api/docs.py)
+    # from the swagger-ui-bundle package, not flask-smorest's page, whose assets come from a
+    # CDN and whose initializer is an inline script the page policy refuses.
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
@@ -213,6 +225,20 @@ DEFAULTS: dict[str, Any] = {
     # AVG retention: `leerplek purge` erases students whose last round finished longer ago,
     # and deletes older audit events (two years by default).
     "RETENTION_DAYS": 730,
+    # Webhooks (service/webhooks, docs/INTEGRATION.md). Production: https only, and never an
+    # address inside the network (server-side request forgery); development and tests may
+    # allow plain http and a local receiver.
+    "WEBHOOK_ALLOW_HTTP": False,
+    "WEBHOOK_ALLOW_PRIVATE": False,
+    "WEBHOOK_TIMEOUT_S": 10.0,  # an attempt waiting longer for the answer has failed
+    "WEBHOOK_CLAIM_S": 60.0,  # a sender silent this long has died: the delivery is retried
+    # Retries: 30 s, 1 min, 2 min, ... at most 6 h apart, 8 attempts (about 2 hours).
+    "WEBHOOK_BACKOFF_S": 30.0,
+    "WEBHOOK_BACKOFF_MAX_S": 6 * 3600.0,
+    "WEBHOOK_MAX_ATTEMPTS": 8,
+    # An endpoint whose attempts failed this often in a row is disabled, with the reason.
+    "WEBHOOK_DISABLE_AFTER": 20,
+    "WEBHOOK_SWEEP_S": 15.0,  # due retries are sent this often; 0 turns the sweep off
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

@@ -24,6 +24,23 @@ from service.extensions import db
 from service.models import Base
 
 PROBLEM_JSON = "application/problem+json"
+# The rate-limit headers of every API response (IETF draft "RateLimit header fields for
+# HTTP", service/identity/throttling.py), and the 429's Retry-After, as the spec documents
+# them (components.headers).
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "RateLimit-Limit": {"description": "Requests allowed in the current window.",
+                        "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Remaining": {"description": "Requests left in the current window.",
+                            "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Reset": {"description": "Seconds until the current window ends.",
+                        "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Policy": {"description": "The limit as `<requests>;w=<window in seconds>`.",
+                         "schema": {"type": "string", "example": "600;w=60"}},
+    "Retry-After": {"description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer", "minimum": 1}},
+}
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+                      "RateLimit-Policy")
 log = logging.getLogger(__name__)
 
 
@@ -119,8 +136,12 @@ class ProblemApi(Api):  # type: ignore[misc]
 
     def _register_responses(self) -> None:
         # As the parent does, but error bodies are documented as application/problem+json.
+        for name, header in RESPONSE_HEADERS.items():
+            self.spec.components.header(name, header)
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
+            if status in (429, 503):
+                response["headers"] = {"Retry-After": "Retry-After"}
             if not 100 <= status < 200 and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_JSON)

@@ -20,8 +20,15 @@ from service.schemas import text_error
 
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match"
-CORS_EXPOSED = "ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination"
+CORS_EXPOSED = ("ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination, "
+                "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy")
 log = logging.getLogger(__name__)
+# The app's default policy (SECURITY_HEADERS) forbids everything: JSON needs nothing. A page
+# (the dashboard, the API docs) loads its stylesheets, scripts and images from the app itself,
+# and nothing from anywhere else; no inline script or style.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+               "base-uri 'none'")
 
 
 def init_app(app: Flask) -> None:
@@ -56,6 +63,12 @@ def strict_request() -> None:
     if request.mimetype not in accepted:
         raise Problem(415, f"send the body as {' or '.join(accepted)}, not "
                            f"{request.mimetype or 'without a Content-Type'}")
+
+
+def page_policy(response: Response) -> Response:
+    """After a page's request: the page policy instead of the API's (every HTML surface)."""
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    return response
 
 
 def _allowed_origin() -> str | None:

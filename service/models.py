@@ -699,3 +699,76 @@ class MonitorFigures(Base):
                                           primary_key=True)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+# -- webhooks (service/webhooks, docs/INTEGRATION.md) -------------------------------------
+
+WEBHOOK_EVENTS: tuple[str, ...] = (
+    "offer.listed", "round.published", "proposal.created", "assignment.accepted",
+    "assignment.declined", "pok.ready", "round.follow_up_started")
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its (next) attempt at next_attempt_at
+    SENDING = "sending"  # claimed by a sender until claimed_until
+    DELIVERED = "delivered"
+    FAILED = "failed"  # out of attempts, or its endpoint was disabled
+
+
+class WebhookEndpoint(Base):
+    """A URL a company (or an admin, for a school's systems) receives events at.
+
+    ``company_id`` set: a company's endpoint, for the events at its offers. ``school_id`` set
+    (admins only): a school's systems, for the events of its rounds and students. Neither:
+    an admin's endpoint, which receives every event. The secret signs
+    every delivery (Standard Webhooks: ``whsec_`` and base64), so it is kept as given out;
+    it is shown once, when the endpoint is registered.
+    """
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    events: Mapped[list[str]] = mapped_column(default=list)
+    secret: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Why it was disabled (a URL that kept failing), for its owner to read before enabling.
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    # Failed attempts in a row; a delivered attempt sets it back to 0.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: its log (attempts, last status and error) and its queue
+    entry (``status``, ``next_attempt_at``); ``message_id`` is the ``webhook-id`` every
+    attempt and replay repeats, so a receiver can drop duplicates."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str] = mapped_column(String(40), unique=True)
+    event: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                                index=True)
+    # A sender that dies mid-attempt leaves its claim; past this moment another may retry.
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(_enum_check("status", [s.value for s in DeliveryStatus]),
+                        name="status"),
+        CheckConstraint(_enum_check("event", WEBHOOK_EVENTS), name="event"),
+    )

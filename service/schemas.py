@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from service.models import (
     MAX_ID,
     NO_RESPONSE,
+    WEBHOOK_EVENTS,
     AssignmentStatus,
     MessageStatus,
     OfferStatus,
@@ -545,11 +546,12 @@ class DataExportSchema(ma.Schema):
     audit_events = fields.List(fields.Nested(AuditEventSchema))
 
 
-def upload_body(schema: str) -> dict[str, Any]:
+def upload_body(schema: str, example: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The OpenAPI request body of a bulk upload: a JSON array of records, or CSV."""
     return {"required": True, "content": {
         "application/json": {"schema": {"type": "array",
-                                        "items": {"$ref": f"#/components/schemas/{schema}"}}},
+                                        "items": {"$ref": f"#/components/schemas/{schema}"}},
+                             **({"example": example} if example is not None else {})},
         "text/csv": {"schema": {
             "type": "string",
             "description": "a header row of field names, then one record per line; list "
@@ -776,3 +778,59 @@ class MonitorSchema(ma.Schema):
     columns = fields.List(fields.String())
     rows = fields.List(fields.Nested(MonitorRowSchema))
     agreements = fields.List(fields.Nested(AgreementSchema))
+
+class WebhookEndpointSchema(Schema):
+    """A URL that receives events, signed with the endpoint's secret (Standard Webhooks)."""
+
+    id = fields.Integer(dump_only=True)
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "https:// URL that receives a POST per event; not an address inside "
+                       "a private network"})
+    description = fields.String(load_default="", validate=validate.Length(max=200))
+    events = fields.List(fields.String(validate=validate.OneOf(WEBHOOK_EVENTS)),
+                         validate=validate.Length(min=1), metadata={
+        "description": "events to receive; all when left out: " + ", ".join(WEBHOOK_EVENTS)})
+    company_id = fields.Integer(allow_none=True, validate=ID, metadata={
+        "description": "the company whose events it receives (a company's token: itself); "
+                       "an admin's endpoint without company or school receives every event"})
+    school_id = fields.Integer(allow_none=True, validate=ID, metadata={
+        "description": "admins: the school whose systems receive the events of its rounds "
+                       "and students"})
+    active = fields.Boolean(metadata={
+        "description": "false after too many failed attempts (see disabled_reason) or by "
+                       "its owner; set true to enable it again"})
+    disabled_reason = fields.String(dump_only=True, allow_none=True)
+    failures = fields.Integer(dump_only=True,
+                              metadata={"description": "failed attempts in a row"})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class RegisteredWebhookSchema(WebhookEndpointSchema):
+    secret = fields.String(dump_only=True, metadata={
+        "description": "whsec_ and base64: the key of every delivery's webhook-signature; "
+                       "shown this once only"})
+
+
+class WebhookDeliverySchema(ma.Schema):
+    """One event for one endpoint, with the log of its attempts."""
+
+    id = fields.Integer(dump_only=True)
+    endpoint_id = fields.Integer(dump_only=True)
+    message_id = fields.String(dump_only=True, metadata={
+        "description": "the webhook-id header: the same on every attempt and replay"})
+    event = fields.String(dump_only=True)
+    payload = fields.Dict(dump_only=True, metadata={"description": "the body sent"})
+    status = fields.String(dump_only=True, metadata={
+        "description": "pending, sending, delivered or failed"})
+    attempts = fields.Integer(dump_only=True)
+    next_attempt_at = UtcDateTime(dump_only=True, allow_none=True)
+    last_status_code = fields.Integer(dump_only=True, allow_none=True)
+    last_error = fields.String(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    delivered_at = UtcDateTime(dump_only=True, allow_none=True)
+
+
+class WebhookDeliveryQuerySchema(ma.Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "sending", "delivered",
+                                                    "failed"]))
+    event = fields.String(validate=validate.OneOf(WEBHOOK_EVENTS))

@@ -20,6 +20,7 @@ from service.jobs.runner import QUEUE, execute, fail
 from service.messages.sweep import start_message_sweep
 from service.models import JobStatus
 from service.placements.sweep import start_sweep
+from service.webhooks.delivery import deliver, start_webhook_sweep
 
 
 def run_job(job_id: int) -> None:
@@ -33,6 +34,16 @@ def run_job(job_id: int) -> None:
             db.engine.dispose()
 
 
+def deliver_webhook(delivery_id: int) -> None:
+    """The RQ task of one webhook attempt (a retry falls to the worker's webhook sweep)."""
+    app = create_app()
+    try:
+        deliver(app, delivery_id)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> None:
     """``leerplek worker``: take jobs from Redis until stopped (or the queue is empty), and
     settle answer deadlines and send the outbox in sweeps beside them (RQ has no periodic
@@ -41,7 +52,8 @@ def work(redis_url: str, burst: bool = False, max_idle: int | None = None) -> No
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection,
                     work_horse_killed_handler=_horse_killed)
     app = None if burst else create_app()
-    sweeps = [] if app is None else [start_sweep(app), start_message_sweep(app)]
+    sweeps = [] if app is None else [start_sweep(app), start_message_sweep(app),
+                                     start_webhook_sweep(app)]
     try:
         worker.work(burst=burst, with_scheduler=False, max_idle_time=max_idle)
     finally:

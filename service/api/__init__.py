@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import flask_smorest
+from apispec import BasePlugin
 from flask import current_app, request
 from werkzeug.routing import IntegerConverter, Map
 
 from service.api import idempotency
-from service.errors import Problem, ProblemApi
+from service.errors import RATE_LIMIT_HEADERS, Problem, ProblemApi
 from service.identity.signin import authenticate
 from service.models import MAX_ID
 
@@ -43,6 +44,22 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = 1,
                  max: int | None = MAX_ID, signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+class RateLimitHeaders(BasePlugin):
+    """Documents the rate-limit headers on every answer of every ``/api/v1`` operation (the
+    error answers' shared components carry them through ``Retry-After`` on 429 and 503)."""
+
+    def operation_helper(self, path: str | None = None,
+                         operations: dict[str, Any] | None = None, **_: Any) -> None:
+        if not path or not path.startswith(PREFIX) or not operations:
+            return
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                if isinstance(response, dict) and "$ref" not in response:
+                    headers = response.setdefault("headers", {})
+                    for name in RATE_LIMIT_HEADERS:
+                        headers.setdefault(name, name)
 
 
 def every_role(func: F) -> F:

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import Assignment
@@ -51,7 +51,7 @@ class AssignmentItem(MethodView):
 
 @blp.route("/<int:assignment_id>/accept")
 class AssignmentAccept(MethodView):
-    @blp.arguments(AnswerSchema, required=False)
+    @blp.arguments(AnswerSchema, required=False, example=examples.ANSWER)
     @blp.response(200, AssignmentSchema)
     def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
         """Accept a placement (the student, or staff on their behalf with a reason; for BBL
@@ -63,7 +63,7 @@ class AssignmentAccept(MethodView):
 
 @blp.route("/<int:assignment_id>/decline")
 class AssignmentDecline(MethodView):
-    @blp.arguments(AnswerSchema, required=False)
+    @blp.arguments(AnswerSchema, required=False, example=examples.ANSWER)
     @blp.response(200, AssignmentSchema)
     def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
         """Decline a placement (the student or the company, or staff on the student's

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.directory.companies import company_query, save_company
 from service.directory.records import delete_record, get_or_404
 from service.errors import Problem
@@ -34,10 +34,14 @@ class Companies(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(CompanySchema)
+    @blp.arguments(CompanySchema, example=examples.COMPANY)
     @blp.response(201, CompanySchema)
     def post(self, data: dict[str, Any]) -> Company:
-        """Register a company (admins and coordinators)."""
+        """Register a company (admins and coordinators).
+
+        409: another company has this KvK number. Qualifications are crebo codes from the
+        reference data (422 naming the code otherwise).
+        """
         current_principal().require(*STAFF)
         with db.transaction() as session:
             return save_company(session, current_principal(), Company(), data)
@@ -51,10 +55,13 @@ class CompanyItem(MethodView):
         """Show a company."""
         return get_or_404(db.session, Company, company_id)
 
-    @blp.arguments(CompanySchema(partial=True))
+    @blp.arguments(CompanySchema(partial=True), example=examples.COMPANY_PATCH)
     @blp.response(200, CompanySchema)
     def patch(self, data: dict[str, Any], company_id: int) -> Company:
-        """Change a company (staff, or the company itself)."""
+        """Change a company (staff, or the company itself).
+
+        409: another company has the new KvK number.
+        """
         p = current_principal()
         p.require(*STAFF, Role.COMPANY)
         company = get_or_404(db.session, Company, company_id)
@@ -65,7 +72,10 @@ class CompanyItem(MethodView):
 
     @blp.response(204)
     def delete(self, company_id: int) -> None:
-        """Delete a company without offers (admins)."""
+        """Delete a company without offers (admins).
+
+        409: the company still has offers; close or delete them first.
+        """
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
             delete_record(session, current_principal(), get_or_404(session, Company, company_id))

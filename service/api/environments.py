@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.directory.environments import environment_query, save_environment
 from service.directory.records import get_or_404
 from service.extensions import db
@@ -35,10 +35,14 @@ class Environments(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(EnvironmentSchema)
+    @blp.arguments(EnvironmentSchema, example=examples.ENVIRONMENT)
     @blp.response(201, EnvironmentSchema)
     def post(self, data: dict[str, Any]) -> Environment:
-        """Create an environment (admins and coordinators)."""
+        """Create an environment (admins and coordinators).
+
+        The capacity counts the students over all partners' offers together; partner_ids
+        name existing companies (422 otherwise).
+        """
         current_principal().require(*STAFF)
         with db.transaction() as session:
             return save_environment(session, current_principal(), Environment(), data)
@@ -52,7 +56,7 @@ class EnvironmentItem(MethodView):
         """Show an environment."""
         return get_or_404(db.session, Environment, environment_id)
 
-    @blp.arguments(EnvironmentSchema(partial=True))
+    @blp.arguments(EnvironmentSchema(partial=True), example=examples.ENVIRONMENT_PATCH)
     @blp.response(200, EnvironmentSchema)
     def patch(self, data: dict[str, Any], environment_id: int) -> Environment:
         """Change an environment's name, capacity, region or partners (staff)."""

@@ -8,7 +8,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.api.etags import check_if_match, etag_of, send_etag
 from service.directory.imports import UPLOAD_TYPES, ImportSummary, import_offers, parse_upload
 from service.directory.offers import (
@@ -42,10 +42,17 @@ class Offers(MethodView):
             db.session, stmt, pagination_parameters.page, pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(OfferSchema)
+    @blp.arguments(OfferSchema, example=examples.OFFER)
     @blp.response(201, OfferSchema)
     def post(self, data: dict[str, Any]) -> Offer:
-        """Post an offer (staff, or a company for itself)."""
+        """Post an offer (staff, or a company for itself).
+
+        A company's token posts for its own company (company_id may be left out). An offer
+        is posted in draft unless `status` says `open`; an open offer in an open round can
+        be ranked by students, and the company's webhooks hear `offer.listed`. Sector,
+        region and qualifications must be in the reference data (422 naming the field, with
+        a suggestion).
+        """
         p = current_principal()
         if p.role == Role.COMPANY:
             data.setdefault("company_id", p.company_id)
@@ -58,11 +65,15 @@ class Offers(MethodView):
 class OfferImport(MethodView):
     body_types = UPLOAD_TYPES
 
-    @blp.doc(requestBody=upload_body("Offer"))
+    @blp.doc(requestBody=upload_body("Offer", examples.OFFERS_IMPORT))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)
     def post(self) -> ImportSummary:
-        """Import offers from a JSON array or CSV: every row checked, all or nothing."""
+        """Import offers from a JSON array or CSV: every row checked, all or nothing.
+
+        Every bad row is named in the 422 (`3.capacity`), and nothing is written. A
+        company's token imports its own offers only.
+        """
         p = current_principal()
         upload = parse_upload(request.get_data(), request.content_type or "")
         with db.transaction() as session:
@@ -81,10 +92,15 @@ class OfferItem(MethodView):
 
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    @blp.arguments(OfferSchema(partial=True))
+    @blp.arguments(OfferSchema(partial=True), example=examples.OFFER_PATCH)
     @blp.response(200, OfferSchema)
     def patch(self, data: dict[str, Any], offer_id: int) -> Offer:
-        """Change an offer (412 if If-Match is stale); capacity stays above accepted seats."""
+        """Change an offer (412 if If-Match is stale); capacity stays above accepted seats.
+
+        Send the ETag of your last GET as If-Match. 409: the capacity would fall below the
+        placements already accepted, or an offer with preferences or placements would go
+        back to draft (close it instead).
+        """
         p = current_principal()
         with db.transaction() as session:
             offer = visible_offer(session, p, offer_id, lock=True)
@@ -98,7 +114,10 @@ class OfferItem(MethodView):
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     @blp.response(204)
     def delete(self, offer_id: int) -> None:
-        """Delete a draft offer (412 if If-Match is stale)."""
+        """Delete a draft offer (412 if If-Match is stale).
+
+        409: only a draft offer can be deleted; close an open one instead.
+        """
         p = current_principal()
         with db.transaction() as session:
             offer = visible_offer(session, p, offer_id, lock=True)

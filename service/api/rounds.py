@@ -8,7 +8,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import resource_blueprint
+from service.api import examples, resource_blueprint
 from service.errors import Problem
 from service.extensions import db
 from service.identity.signin import current_principal
@@ -66,10 +66,14 @@ class Rounds(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(RoundSchema)
+    @blp.arguments(RoundSchema, example=examples.ROUND)
     @blp.response(201, RoundSchema)
     def post(self, data: dict[str, Any]) -> Round:
-        """Create a round in draft (coordinators for their school or region, admins)."""
+        """Create a round in draft (coordinators for their school or region, admins).
+
+        A coordinator's round belongs to their school or region; an admin naming neither
+        creates a province-wide round.
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -80,10 +84,15 @@ class Rounds(MethodView):
 class RoundImportView(MethodView):
     @blp.arguments(RoundImportQuerySchema, location="query")
     @blp.doc(requestBody={"required": True, "description": "a leerplek-round/1 document",
-                          "content": {"application/json": {"schema": {"type": "object"}}}})
+                          "content": {"application/json": {"schema": {"type": "object"},
+                                                           "example": examples.ROUND_DOCUMENT}}})
     @blp.response(201, RoundImportSchema)
     def post(self, query: dict[str, Any]) -> RoundImport:
-        """Create a round in draft from a round document: offers, students, preferences."""
+        """Create a round in draft from a round document: offers, students, preferences.
+
+        Staff only. Every problem in the document is named in the 422 and nothing is
+        written.
+        """
         p = current_principal()
         p.require(*STAFF)
         data = request.get_json(silent=True)
@@ -103,10 +112,14 @@ class RoundItem(MethodView):
         p.require(*STAFF)
         return visible_round(db.session, p, round_id)
 
-    @blp.arguments(RoundSchema(partial=True))
+    @blp.arguments(RoundSchema(partial=True), example=examples.ROUND_PATCH)
     @blp.response(200, RoundSchema)
     def patch(self, data: dict[str, Any], round_id: int) -> Round:
-        """Change a round's name or policy while it is draft or open."""
+        """Change a round's name or policy while it is draft or open.
+
+        409: the round has moved on (its policy is fixed once closed; a finished round's
+        answers are settled).
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -117,7 +130,13 @@ class RoundItem(MethodView):
 class RoundTransition(MethodView):
     @blp.response(200, RoundSchema)
     def post(self, round_id: int, action: str) -> Round:
-        """Move a round on in its lifecycle (409 when the round is not in a state for it)."""
+        """Move a round on in its lifecycle (409 when the round is not in a state for it).
+
+        Actions: open (draft → open), close (open → closed), reopen, publish (allocated →
+        published: students and companies see and answer their placements; webhooks hear
+        `round.published` and `proposal.created`), finish. 409 names the round's state and
+        the state the action needs, or the allocation job still running.
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -126,10 +145,14 @@ class RoundTransition(MethodView):
 
 @blp.route("/<int:round_id>/preferences/<int:student_id>")
 class RoundPreferences(MethodView):
-    @blp.arguments(PreferencesSchema)
+    @blp.arguments(PreferencesSchema, example=examples.PREFERENCES)
     @blp.response(200, PreferencesSchema)
     def put(self, data: dict[str, Any], round_id: int, student_id: int) -> dict[str, Any]:
-        """Submit a student's ranked list (the student, or a coordinator on their behalf)."""
+        """Submit a student's ranked list (the student, or a coordinator on their behalf).
+
+        Replaces the whole list. 409: the round is not open. 422 names every offer the
+        student may not choose, with the rule it breaks (level, pathway, region, …).
+        """
         p = current_principal()
         p.require(*STAFF, Role.STUDENT)
         with db.transaction() as session:
@@ -161,7 +184,11 @@ class RoundAllocate(MethodView):
     @blp.alt_response(409, response="CONFLICT")  # the problem's `job` member: the active job
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # the job queue is unreachable
     def post(self, round_id: int) -> tuple[Job, dict[str, str]]:
-        """Start allocating a closed round in the background (409 while one runs)."""
+        """Start allocating a closed round in the background (409 while one runs).
+
+        Answers 202 with a job to poll at /jobs/{id}. 409: the round is not closed (or
+        allocated), or another allocation of it is running (the problem names that job).
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -174,13 +201,17 @@ class RoundAllocate(MethodView):
 
 @blp.route("/<int:round_id>/simulate")
 class RoundSimulate(MethodView):
-    @blp.arguments(SimulateSchema)
+    @blp.arguments(SimulateSchema, example=examples.SIMULATE)
     @blp.response(202, JobSchema, headers={"Location": {
         "description": "the job to poll", "schema": {"type": "string"}}})
     @blp.alt_response(409, response="CONFLICT")  # a draft or open round
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, data: dict[str, Any], round_id: int) -> tuple[Job, dict[str, str]]:
-        """Start a what-if allocation stored as a named scenario; assignments never change."""
+        """Start a what-if allocation stored as a named scenario; assignments never change.
+
+        Answers 202 with a job. 409: the round is not closed yet (a what-if needs its final
+        preferences).
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -281,7 +312,11 @@ class RoundReport(MethodView):
 class RoundFollowUp(MethodView):
     @blp.response(201, RoundSchema)
     def post(self, round_id: int) -> Round:
-        """Start the next round: accepted placements pinned, the rest allocated again."""
+        """Start the next round: accepted placements pinned, the rest allocated again.
+
+        409: the round is not published, or a proposal still awaits its answer before the
+        deadline. Webhooks hear `round.follow_up_started`.
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.directory.records import delete_record, get_or_404
 from service.directory.schools import save_school, school_query
 from service.errors import Problem
@@ -34,10 +34,13 @@ class Schools(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(SchoolSchema)
+    @blp.arguments(SchoolSchema, example=examples.SCHOOL)
     @blp.response(201, SchoolSchema)
     def post(self, data: dict[str, Any]) -> School:
-        """Create a school (admins)."""
+        """Create a school (admins).
+
+        409: another school has this code.
+        """
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
             return save_school(session, current_principal(), School(), data)
@@ -51,7 +54,7 @@ class SchoolItem(MethodView):
         """Show a school."""
         return get_or_404(db.session, School, school_id)
 
-    @blp.arguments(SchoolSchema(partial=True))
+    @blp.arguments(SchoolSchema(partial=True), example=examples.SCHOOL_PATCH)
     @blp.response(200, SchoolSchema)
     def patch(self, data: dict[str, Any], school_id: int) -> School:
         """Change a school (admins, or its own coordinators)."""
@@ -65,7 +68,10 @@ class SchoolItem(MethodView):
 
     @blp.response(204)
     def delete(self, school_id: int) -> None:
-        """Delete a school without students or rounds (admins)."""
+        """Delete a school without students or rounds (admins).
+
+        409: the school still has students or rounds.
+        """
         current_principal().require(Role.ADMIN)
         with db.transaction() as session:
             delete_record(session, current_principal(), get_or_404(session, School, school_id))

@@ -12,7 +12,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import every_role, resource_blueprint
+from service.api import every_role, examples, resource_blueprint
 from service.api.etags import check_if_match, etag_of, send_etag
 from service.directory.imports import UPLOAD_TYPES, ImportSummary, import_students, parse_upload
 from service.directory.records import delete_record
@@ -72,10 +72,13 @@ class Students(MethodView):
             pagination_parameters.page, pagination_parameters.page_size)
         return [shown(p, s) for s in rows]
 
-    @blp.arguments(StudentSchema)
+    @blp.arguments(StudentSchema, example=examples.STUDENT)
     @blp.response(201, StudentSchema)
     def post(self, data: dict[str, Any]) -> Student:
-        """Add a student (admins, coordinators for their own school or region)."""
+        """Add a student (admins, coordinators for their own school or region).
+
+        409: the school already has a student with this number.
+        """
         require_student_writer(current_principal(), data)
         with db.transaction() as session:
             return save_student(session, current_principal(), Student(), data)
@@ -86,11 +89,14 @@ class StudentImport(MethodView):
     body_types = UPLOAD_TYPES
 
     @blp.arguments(ImportQuerySchema, location="query")
-    @blp.doc(requestBody=upload_body("Student"))
+    @blp.doc(requestBody=upload_body("Student", examples.STUDENTS_IMPORT))
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.response(200, ImportSummarySchema)
     def post(self, query: dict[str, Any]) -> ImportSummary:
-        """Import students from a JSON array or CSV: every row checked, all or nothing."""
+        """Import students from a JSON array or CSV: every row checked, all or nothing.
+
+        Every bad row is named in the 422 (`3.level`), and nothing is written.
+        """
         p = current_principal()
         upload = parse_upload(request.get_data(), request.content_type or "")
         with db.transaction() as session:
@@ -110,7 +116,7 @@ class StudentItem(MethodView):
 
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-    @blp.arguments(StudentSchema(partial=True))
+    @blp.arguments(StudentSchema(partial=True), example=examples.STUDENT_PATCH)
     @blp.response(200, StudentSchema)
     def patch(self, data: dict[str, Any], student_id: int) -> Student:
         """Change a student (staff in scope; 412 if If-Match is stale)."""
@@ -150,7 +156,10 @@ class StudentDataExport(MethodView):
 class StudentErase(MethodView):
     @blp.response(200, StudentSchema)
     def post(self, student_id: int) -> Student:
-        """Erase a student's personal data, keeping anonymous statistics (staff in scope)."""
+        """Erase a student's personal data, keeping anonymous statistics (staff in scope).
+
+        Irreversible: the student's record and lists are removed; rounds keep their counts.
+        """
         p = current_principal()
         with db.transaction() as session:
             student = visible_student(session, p, student_id, lock=True)

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from service.api import resource_blueprint
+from service.api import examples, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.identity.tokens import (
@@ -48,10 +48,14 @@ class Tokens(MethodView):
             pagination_parameters.page_size)
         return rows
 
-    @blp.arguments(TokenSchema)
+    @blp.arguments(TokenSchema, example=examples.TOKEN)
     @blp.response(201, IssuedTokenSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Issue a token (admins any; coordinators student tokens in scope); shown once."""
+        """Issue a token (admins any; coordinators student tokens in scope); shown once.
+
+        The secret is in this answer only (only its hash is stored); Idempotency-Key is
+        refused here.
+        """
         p = current_principal()
         with db.transaction() as session:
             row, secret = create_token(session, p, data)
@@ -62,7 +66,10 @@ class Tokens(MethodView):
 class TokenRevoke(MethodView):
     @blp.response(200, TokenSchema)
     def post(self, token_id: int) -> ApiToken:
-        """Revoke a token: from now on it answers 401 (409 if already revoked)."""
+        """Revoke a token: from now on it answers 401 (409 if already revoked).
+
+        Every web session signed in with it ends on its next page.
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:
@@ -73,7 +80,11 @@ class TokenRevoke(MethodView):
 class TokenRotate(MethodView):
     @blp.response(201, IssuedTokenSchema)
     def post(self, token_id: int) -> dict[str, Any]:
-        """Replace a token by a new one of the same role and scope; the old one is revoked."""
+        """Replace a token by a new one of the same role and scope; the old one is revoked.
+
+        409: the token is revoked already (a retried rotation). The new secret is in this
+        answer only.
+        """
         p = current_principal()
         p.require(*STAFF)
         with db.transaction() as session:

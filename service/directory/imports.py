@@ -31,6 +31,7 @@ from service.models import (
     Company,
     Environment,
     Offer,
+    OfferStatus,
     Role,
     Round,
     School,
@@ -40,6 +41,7 @@ from service.models import (
     pathways_to_mask,
 )
 from service.schemas import OfferSchema, StudentSchema, typed_text
+from service.webhooks import events as webhook_events
 
 MAX_ERRORS = 100  # enough to fix a file in one go without drowning the reader
 MAX_ROWS = 200_000
@@ -312,6 +314,13 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
     round_ids = {d.get("round_id") for _, d in rows}
     record_bulk(session, p, "offer.import", "offer", {"created": len(ids)},
                 round_id=round_ids.pop() if len(round_ids) == 1 else None)
+    listed: dict[int, tuple[int, int]] = {}
+    for _, data in rows:
+        if data.get("status") == OfferStatus.OPEN:
+            offers, seats = listed.get(data["company_id"], (0, 0))
+            listed[data["company_id"]] = (offers + 1, seats + data["capacity"])
+    for company_id, (offers, seats) in listed.items():
+        webhook_events.offers_listed(session, company_id, offers, seats)
     return ImportSummary(len(ids), 0, ids)
 
 

@@ -38,6 +38,7 @@ from service.models import (
     levels_to_mask,
     pathways_to_mask,
 )
+from service.webhooks import events as webhook_events
 
 
 def offer_filter(p: Principal) -> ColumnElement[bool]:
@@ -171,6 +172,7 @@ def save_offer(session: Session, actor: Principal | None,
         raise field_error("status", "the offer has preferences or placements: close it "
                                     "instead", 409)
     before = before_change(offer, data)
+    was_open = offer.id is not None and offer.status == OfferStatus.OPEN
     assign(offer, data)
     for name, message in offer_rule_errors(
             {"qualifications": offer.qualifications, "capacity": offer.capacity,
@@ -186,6 +188,8 @@ def save_offer(session: Session, actor: Principal | None,
     session.add(offer)
     session.flush()
     audit_save(session, actor, offer, before, list(data))
+    if offer.status == OfferStatus.OPEN and not was_open:
+        webhook_events.offers_listed(session, offer.company_id, 1, offer.capacity)
     return offer
 
 

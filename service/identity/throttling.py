@@ -6,6 +6,12 @@ endpoints, ``RATELIMIT_DEFAULT`` per endpoint); counters live in Redis when ``RE
 set, so every API process shares them, and in the process otherwise. Health checks are exempt:
 a load balancer probing often must never be throttled into declaring the service dead.
 
+Every API answer announces the limit it counts against (IETF draft "RateLimit header fields
+for HTTP"): ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` (seconds) and
+``RateLimit-Policy`` (``600;w=60``); a 429 adds ``Retry-After``. Flask-Limiter's own headers
+stay off (``RATELIMIT_HEADERS_ENABLED``): they are the older ``X-RateLimit-*`` names and put
+Retry-After on every response.
+
 Failed authentications (an unknown or revoked token, by bearer header or on a sign-in form)
 are counted per client address; past ``AUTH_FAILURE_LIMIT`` the address waits, on every
 surface alike.
@@ -21,7 +27,7 @@ from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse
 
-from service.errors import Problem, problem_response
+from service.errors import RATE_LIMIT_HEADERS, Problem, problem_response
 from service.identity.principals import hash_token
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,7 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
+    app.after_request(announce_limit)
     return limiter
 
 
@@ -60,6 +67,25 @@ def retry_after_seconds() -> int:
         return 1
     reset_at, _remaining = limit.window  # RequestLimit.reset_at rounds a second up again
     return max(1, math.ceil(reset_at - time.time()))
+
+
+def announce_limit(response: Response) -> Response:
+    """After an API request: the RateLimit headers of the limit closest to running out."""
+    if not request.path.startswith("/api/v1/"):
+        return response
+    limit = rate_limiter().current_limit
+    if limit is None:
+        return response
+    try:
+        reset_at, remaining = limit.window
+    except Exception as exc:  # counters unreachable: the answer itself must go out
+        log.warning("rate limit counters unavailable: %s", exc)
+        return response
+    values = (limit.limit.amount, max(0, remaining), max(0, math.ceil(reset_at - time.time())),
+              f"{limit.limit.amount};w={limit.limit.get_expiry()}")
+    for name, value in zip(RATE_LIMIT_HEADERS, values, strict=True):
+        response.headers[name] = str(value)
+    return response
 
 
 def _too_many_requests(exc: RateLimitExceeded) -> Response:

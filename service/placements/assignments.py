@@ -26,6 +26,7 @@ from service.models import (
     Student,
 )
 from service.rounds.lifecycle import filter_assignments, follow_up, in_scope, round_filter
+from service.webhooks import events as webhook_events
 
 ACCEPT, DECLINE = "accepted", "declined"
 VISIBLE_TO_PARTIES = (RoundStatus.PUBLISHED.value, RoundStatus.FINISHED.value)
@@ -139,6 +140,7 @@ def respond(session: Session, p: Principal, assignment_id: int, answer: str,
         after = {**after, "on_behalf_of": "student", "reason": (reason or "").strip()}
     record_change(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}", a,
                   before, after)
+    webhook_events.assignment_answered(session, a)
     return a
 
 
@@ -218,6 +220,7 @@ def settle_round(session: Session, rnd: Round, at: dt.datetime) -> int:
         session.flush()
         record_change(session, None, "assignment.expire", a, before,
                       {**snapshot(a, FIELDS), "no_response": rnd.no_response})
+        webhook_events.assignment_answered(session, a)
     return len(rows)
 
 

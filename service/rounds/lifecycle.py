@@ -54,6 +54,7 @@ from service.models import (
 )
 from service.rounds.loading import offer_model, round_offer_filter, student_model
 from service.rounds.participation import participants, takes_part
+from service.webhooks import events as webhook_events
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
 
@@ -236,6 +237,9 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
         round_opened(session, rnd, participants(rnd))
     elif target == RoundStatus.PUBLISHED:
         results_published(session, rnd, participants(rnd))
+
+    if target == RoundStatus.PUBLISHED:
+        webhook_events.round_published(session, rnd)
     return rnd
 
 
@@ -379,6 +383,8 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     # Those whose placement came along pinned have nothing to choose in it.
     round_opened(session, nxt, participants(nxt) & ~Student.id.in_(
         select(Assignment.student_id).where(Assignment.round_id == nxt.id)))
+
+    webhook_events.follow_up_started(session, rnd, nxt)
     return nxt
 
 

@@ -15,13 +15,8 @@ from typing import Any
 from flask import Blueprint, Response
 from markupsafe import Markup, escape
 
+from service.hardening import PAGE_POLICY, page_policy
 from service.web.session import CSRF_FIELD, csrf_token
-
-# The app's default policy forbids everything (the API serves no pages); a page's own
-# stylesheet, script and charts come from the app itself, and nothing from anywhere else.
-PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-               "base-uri 'none'")
 
 blueprint = Blueprint("web", __name__, url_prefix="/web", template_folder="templates",
                       static_folder="static")
@@ -29,7 +24,7 @@ blueprint = Blueprint("web", __name__, url_prefix="/web", template_folder="templ
 
 def page_headers(response: Response) -> Response:
     """After every page of every surface: the page policy, and no caching of personal data."""
-    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    page_policy(response)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -39,4 +34,4 @@ def csrf_field() -> Any:
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">')
 
 
-__all__ = ["blueprint", "page_headers"]
+__all__ = ["PAGE_POLICY", "blueprint", "page_headers"]

@@ -16,8 +16,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.audit.log import now
 from service.extensions import db
-from service.models import Round
+from service.models import Round, WebhookEndpoint
+from service.webhooks.signing import new_secret
 
 from .conftest import Factory
 
@@ -44,6 +46,13 @@ def build(app: Flask, make: Factory) -> World:
             ids[f"round_{t}"] = rnd.id
         ids[f"offer_{t}"] = make.offer(ids[f"company_{t}"], region=region,
                                        round_id=ids[f"round_{t}"])
+        with app.app_context(), db.transaction() as session:
+            hook = WebhookEndpoint(company_id=ids[f"company_{t}"], url="https://hr.example.nl/",
+                                   events=["offer.listed"], secret=new_secret(),
+                                   created_at=now())
+            session.add(hook)
+            session.flush()
+            ids[f"webhook_{t}"] = hook.id
     headers = {
         "admin": make.admin(),
         "coordinator_a": make.token("coordinator", f"school:{ids['school_a']}"),
@@ -102,6 +111,15 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
                                     "sector": "gastvrijheid", "school_year": "2026-2027",
                                     "target": 20},
      expect(201, 201, 403, 403, 403, 403, 403, 403)),
+
+    ("GET", "/api/v1/webhooks/{webhook_a}", None,
+     expect(200, 403, 403, 403, 200, 404, 403, 403)),
+    ("PATCH", "/api/v1/webhooks/{webhook_a}", {"description": "X"},
+     expect(200, 403, 403, 403, 200, 404, 403, 403)),
+    ("GET", "/api/v1/webhooks/{webhook_a}/deliveries", None,
+     expect(200, 403, 403, 403, 200, 404, 403, 403)),
+    ("DELETE", "/api/v1/webhooks/{webhook_a}", None,
+     expect(204, 403, 403, 403, 204, 404, 403, 403)),
 ]
 
 

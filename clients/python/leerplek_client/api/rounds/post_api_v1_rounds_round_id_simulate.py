@@ -1,0 +1,283 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.job import Job
+from ...models.problem import Problem
+from ...models.simulate import Simulate
+from typing import cast
+
+
+
+def _get_kwargs(
+    round_id: int,
+    *,
+    body: Simulate,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/rounds/{round_id}/simulate".format(round_id=quote(str(round_id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Job | Problem:
+    if response.status_code == 202:
+        response_202 = Job.from_dict(response.json())
+
+
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Problem.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Job | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    round_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Simulate,
+
+) -> Response[Job | Problem]:
+    """ Start a what-if allocation stored as a named scenario; assignments never change.
+
+     Answers 202 with a job. 409: the round is not closed yet (a what-if needs its final
+    preferences).
+
+    Args:
+        round_id (int):
+        body (Simulate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Job | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        round_id=round_id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    round_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Simulate,
+
+) -> Job | Problem | None:
+    """ Start a what-if allocation stored as a named scenario; assignments never change.
+
+     Answers 202 with a job. 409: the round is not closed yet (a what-if needs its final
+    preferences).
+
+    Args:
+        round_id (int):
+        body (Simulate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Job | Problem
+     """
+
+
+    return sync_detailed(
+        round_id=round_id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    round_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Simulate,
+
+) -> Response[Job | Problem]:
+    """ Start a what-if allocation stored as a named scenario; assignments never change.
+
+     Answers 202 with a job. 409: the round is not closed yet (a what-if needs its final
+    preferences).
+
+    Args:
+        round_id (int):
+        body (Simulate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Job | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        round_id=round_id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    round_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Simulate,
+
+) -> Job | Problem | None:
+    """ Start a what-if allocation stored as a named scenario; assignments never change.
+
+     Answers 202 with a job. 409: the round is not closed yet (a what-if needs its final
+    preferences).
+
+    Args:
+        round_id (int):
+        body (Simulate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Job | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        round_id=round_id,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,271 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.problem import Problem
+from ...models.registered_webhook import RegisteredWebhook
+from ...models.webhook_endpoint import WebhookEndpoint
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: WebhookEndpoint,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/webhooks",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RegisteredWebhook:
+    if response.status_code == 201:
+        response_201 = RegisteredWebhook.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Problem.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | RegisteredWebhook]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+
+) -> Response[Problem | RegisteredWebhook]:
+    """ Register a URL for events; the answer holds its signing secret, shown once.
+
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
+
+    Args:
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RegisteredWebhook]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+
+) -> Problem | RegisteredWebhook | None:
+    """ Register a URL for events; the answer holds its signing secret, shown once.
+
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
+
+    Args:
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RegisteredWebhook
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+
+) -> Response[Problem | RegisteredWebhook]:
+    """ Register a URL for events; the answer holds its signing secret, shown once.
+
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
+
+    Args:
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RegisteredWebhook]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WebhookEndpoint,
+
+) -> Problem | RegisteredWebhook | None:
+    """ Register a URL for events; the answer holds its signing secret, shown once.
+
+     Companies register for themselves; admins for a company, for a school's systems
+    (`school_id`: the events of its rounds and students) or, naming neither, for every
+    event. The URL must be https and must not resolve to a private, loopback or reserved
+    address (422 naming `url`).
+
+    Args:
+        body (WebhookEndpoint):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RegisteredWebhook
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+
+    )).parsed

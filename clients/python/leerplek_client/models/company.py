@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="Company")
+
+
+
+@_attrs_define
+class Company:
+    """ 
+        Attributes:
+            kvk_number (str):
+            name (str):
+            id (int | Unset):
+            qualifications (list[str] | Unset): crebo codes the company is recognised (erkend) for
+            region (None | str | Unset):
+     """
+
+    kvk_number: str
+    name: str
+    id: int | Unset = UNSET
+    qualifications: list[str] | Unset = UNSET
+    region: None | str | Unset = UNSET
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        kvk_number = self.kvk_number
+
+        name = self.name
+
+        id = self.id
+
+        qualifications: list[str] | Unset = UNSET
+        if not isinstance(self.qualifications, Unset):
+            qualifications = self.qualifications
+
+
+
+        region: None | str | Unset
+        if isinstance(self.region, Unset):
+            region = UNSET
+        else:
+            region = self.region
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "kvk_number": kvk_number,
+            "name": name,
+        })
+        if id is not UNSET:
+            field_dict["id"] = id
+        if qualifications is not UNSET:
+            field_dict["qualifications"] = qualifications
+        if region is not UNSET:
+            field_dict["region"] = region
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        kvk_number = d.pop("kvk_number")
+
+        name = d.pop("name")
+
+        id = d.pop("id", UNSET)
+
+        qualifications = cast(list[str], d.pop("qualifications", UNSET))
+
+
+        def _parse_region(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        region = _parse_region(d.pop("region", UNSET))
+
+
+        company = cls(
+            kvk_number=kvk_number,
+            name=name,
+            id=id,
+            qualifications=qualifications,
+            region=region,
+        )
+
+        return company
+

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class GetApiV1RoundsRoundIdAssignmentsStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    PROPOSED = "proposed"
+
+    def __str__(self) -> str:
+        return str(self.value)

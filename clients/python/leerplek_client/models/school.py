@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="School")
+
+
+
+@_attrs_define
+class School:
+    """ 
+        Attributes:
+            code (str): BRIN or short code, unique
+            name (str):
+            region (str):
+            id (int | Unset):
+            main_place (None | str | Unset):
+            size (int | None | Unset): approximate number of students
+     """
+
+    code: str
+    name: str
+    region: str
+    id: int | Unset = UNSET
+    main_place: None | str | Unset = UNSET
+    size: int | None | Unset = UNSET
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        name = self.name
+
+        region = self.region
+
+        id = self.id
+
+        main_place: None | str | Unset
+        if isinstance(self.main_place, Unset):
+            main_place = UNSET
+        else:
+            main_place = self.main_place
+
+        size: int | None | Unset
+        if isinstance(self.size, Unset):
+            size = UNSET
+        else:
+            size = self.size
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "code": code,
+            "name": name,
+            "region": region,
+        })
+        if id is not UNSET:
+            field_dict["id"] = id
+        if main_place is not UNSET:
+            field_dict["main_place"] = main_place
+        if size is not UNSET:
+            field_dict["size"] = size
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        name = d.pop("name")
+
+        region = d.pop("region")
+
+        id = d.pop("id", UNSET)
+
+        def _parse_main_place(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        main_place = _parse_main_place(d.pop("main_place", UNSET))
+
+
+        def _parse_size(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        size = _parse_size(d.pop("size", UNSET))
+
+
+        school = cls(
+            code=code,
+            name=name,
+            region=region,
+            id=id,
+            main_place=main_place,
+            size=size,
+        )
+
+        return school
+
