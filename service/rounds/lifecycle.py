@@ -231,9 +231,10 @@ def transition(session: Session, actor: Principal | None, rnd: Round, action: st
         keep_offers(session, rnd)
     session.flush()
     record(session, actor, f"round.{action}", rnd, {"status": before}, {"status": rnd.status})
-    # Told in this transaction: the messages exist exactly when the step was taken (a
-    # reopened round's students were told when it first opened: each message goes once).
-    if target == RoundStatus.OPEN:
+    # Told in this transaction: the messages exist exactly when the step was taken. A
+    # reopened round's students were told when it first opened (and a one-time sign-in
+    # link made now would never be sent).
+    if action == "open":
         round_opened(session, rnd, participants(rnd))
     elif target == RoundStatus.PUBLISHED:
         results_published(session, rnd, participants(rnd))
