@@ -22,6 +22,7 @@ from service.api import (
     idempotency,
     jobs,
     offers,
+    pok,
     rounds,
     schools,
     students,
@@ -71,7 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit):
+                   assignments, pok, jobs, tokens, audit):
         api.register_blueprint(module.blp)
     limiter.exempt(health.blp)
 

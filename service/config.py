@@ -43,6 +43,8 @@ def from_environment() -> dict[str, Any]:
                 "DEADLINE_SWEEP_S"):
         if value := os.environ.get(f"LEERPLEK_{key}"):
             config[key] = float(value)
+    if os.environ.get("POK_STORE_PEOPLE", "").lower() in ("1", "true", "yes"):
+        config["POK_STORE_PEOPLE"] = True
     if secret := os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret
     return config
@@ -154,6 +156,10 @@ DEFAULTS: dict[str, Any] = {
     # AVG retention: `leerplek purge` erases students whose last round finished longer ago,
     # and deletes older audit events (two years by default).
     "RETENTION_DAYS": 730,
+    # Names and e-mail addresses of the praktijkopleider and praktijkbegeleider on a POK:
+    # off, the school system merges them in and this service stores none (data minimisation,
+    # DOMAIN.md privacy); a deployment that must print them switches it on.
+    "POK_STORE_PEOPLE": False,
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

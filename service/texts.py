@@ -166,6 +166,10 @@ JOB_PHASE: dict[str, Any] = {"queued": _l("waiting in line"), "loading": _l("loa
                              "done": _l("done")}
 PATHWAYS: dict[str, Any] = {"BOL": _l("BOL"), "BBL": _l("BBL"),
                             "HYBRID": _l("hybrid learning environment")}
+# A praktijkovereenkomst's status (service/pok/records.py).
+POK_STATUSES: dict[str, Any] = {"voorlopig": _l("provisional"),
+                                "volledig": _l("complete, ready to sign"),
+                                "definitief": _l("final (signed)")}
 ROLES: dict[str, Any] = {Role.ADMIN: _l("Administrator"), Role.COORDINATOR: _l("Coordinator"),
                          Role.COMPANY: _l("Company"), Role.STUDENT: _l("Student")}
 

@@ -30,6 +30,7 @@ from service.models import (
     Company,
     Environment,
     Offer,
+    Pok,
     Role,
     Round,
     School,
@@ -42,6 +43,7 @@ REDACTED = "[redacted]"
 ENTITY_TYPES: dict[type[Base], str] = {
     Round: "round", Assignment: "assignment", Offer: "offer", Student: "student",
     School: "school", Company: "company", Environment: "environment", ApiToken: "token",
+    Pok: "pok",
 }
 
 
@@ -95,6 +97,9 @@ def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, 
         rnd = entity
     elif isinstance(entity, Assignment | Offer) and entity.round_id is not None:
         rnd = session.get(Round, entity.round_id)
+    elif isinstance(entity, Pok):  # a POK belongs to the round of its placement
+        placement = session.get(Assignment, entity.assignment_id)
+        rnd = session.get(Round, placement.round_id) if placement is not None else None
     if rnd is not None:
         region = rnd.region if not isinstance(entity, Offer) else entity.region
         return rnd.id, rnd.school_id, region

@@ -37,6 +37,9 @@ OPEN_TO_EVERY_ROLE = {
     ("get", "/api/v1/offers"), ("get", "/api/v1/offers/{offer_id}"),
     ("get", "/api/v1/students/{student_id}"),
     ("get", "/api/v1/assignments"), ("get", "/api/v1/assignments/{assignment_id}"),
+    # A placement's POK is read by each of its parties, student included.
+    ("get", "/api/v1/assignments/{assignment_id}/pok"),
+    ("get", "/api/v1/assignments/{assignment_id}/pok/pdf"),
 }
 
 
