@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -31,9 +32,9 @@ SCHOOL_FORM = {"begindatum": "2027-02-01", "geplande_einddatum": "2027-06-20",
                "uren_totaal": "640", "crebo": "25180", "leerweg": "BOL"}
 
 
-def _pages(client: FlaskClient, make: Factory) -> tuple[dict[str, object], str, str]:
+def _pages(client: FlaskClient, make: Factory) -> tuple[dict[str, Any], str, str]:
     r = _round(client, make)
-    token = sign_in(client, r["staff"])  # type: ignore[arg-type]
+    token = sign_in(client, r["staff"])
     return r, f"/dashboard/rounds/{r['rid']}/pok", token
 
 
@@ -54,7 +55,7 @@ def test_the_list_shows_each_accepted_placement_in_words(client: FlaskClient,
 
 def test_the_school_fills_in_its_part_in_the_form(client: FlaskClient, make: Factory) -> None:
     r, base, token = _pages(client, make)
-    client.patch(str(r["pok"]), json=COMPANY_PART, headers=r["company"])  # type: ignore[arg-type]
+    client.patch(r["pok"], json=COMPANY_PART, headers=r["company"])
     response = client.post(f"{base}/{r['id']}", data={**SCHOOL_FORM, "csrf_token": token})
     assert response.status_code == 302
     html = client.get(f"{base}/{r['id']}").get_data(as_text=True)
@@ -83,7 +84,7 @@ def test_the_form_has_no_company_fields_for_the_school(client: FlaskClient,
 def test_a_signed_pok_is_made_definitief_on_its_page(client: FlaskClient,
                                                      make: Factory) -> None:
     r, base, token = _pages(client, make)
-    client.patch(str(r["pok"]), json=COMPANY_PART, headers=r["company"])  # type: ignore[arg-type]
+    client.patch(r["pok"], json=COMPANY_PART, headers=r["company"])
     client.post(f"{base}/{r['id']}", data={**SCHOOL_FORM, "csrf_token": token})
     response = client.post(f"{base}/{r['id']}/definitief", data={"csrf_token": token})
     assert response.status_code == 302
@@ -94,7 +95,7 @@ def test_a_signed_pok_is_made_definitief_on_its_page(client: FlaskClient,
 def test_a_placement_of_another_round_is_not_found_under_this_one(
         client: FlaskClient, make: Factory) -> None:
     r, base, _ = _pages(client, make)
-    other = _round(client, make, school=int(str(r["school"])))
+    other = _round(client, make, school=r["school"])
     assert client.get(f"{base}/{other['id']}").status_code == 404
 
 
@@ -117,7 +118,7 @@ def test_the_pok_pages_fit_the_screen_and_pass_axe(client: FlaskClient, make: Fa
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        sign_in_page(page, server, str(r["staff"]["Authorization"].split()[1]))  # type: ignore[index]
+        sign_in_page(page, server, r["staff"]["Authorization"].split()[1])
         base = f"{server}/dashboard/rounds/{r['rid']}/pok"
         for name, path in (("poks", base), ("pok", f"{base}/{r['id']}")):
             response = page.goto(path)
