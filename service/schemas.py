@@ -582,6 +582,25 @@ class ExportedAssignmentSchema(AssignmentSchema):
     company_response = fields.String(dump_only=True, allow_none=True)
 
 
+class ExportedPokSchema(ma.Schema):
+    """A praktijkovereenkomst in a student's data export, by the export's column names; the
+    supervisors' names are theirs and stay out."""
+
+    id = fields.Integer()
+    plaatsing_id = fields.Integer(attribute="assignment_id")
+    offer_id = fields.Integer()
+    volgnummer = fields.Integer(attribute="sequence")
+    status = fields.String()
+    contractdatum = fields.Date(attribute="contract_date", allow_none=True)
+    crebo = fields.String(allow_none=True)
+    leerweg = fields.String(attribute="pathway", allow_none=True)
+    begindatum = fields.Date(attribute="start_date", allow_none=True)
+    geplande_einddatum = fields.Date(attribute="planned_end_date", allow_none=True)
+    uren_totaal = fields.Integer(attribute="total_hours", allow_none=True)
+    uren_per_week = fields.Integer(attribute="hours_per_week", allow_none=True)
+    dagen_per_week = fields.Integer(attribute="days_per_week", allow_none=True)
+
+
 class DataExportSchema(ma.Schema):
     """Everything stored about one student (AVG right of access)."""
 
@@ -590,6 +609,7 @@ class DataExportSchema(ma.Schema):
     student = fields.Nested(ExportedStudentSchema)
     preferences = fields.List(fields.Nested(ExportedPreferencesSchema))
     assignments = fields.List(fields.Nested(ExportedAssignmentSchema))
+    praktijkovereenkomsten = fields.List(fields.Nested(ExportedPokSchema))
     tokens = fields.List(fields.Nested(TokenSchema))
     audit_events = fields.List(fields.Nested(AuditEventSchema))
 

@@ -2,9 +2,10 @@
 
 Erasure keeps what the round statistics need and nothing that identifies: the student number
 becomes a random pseudonym, home place, location, travel distance, availability dates,
-qualification and the priority flag are cleared, and the student's tokens are deleted. Level,
-sector, pathways, regions and school stay, as do preferences and assignments, now about a
-pseudonym: counts, rank profiles and stored round reports stay exactly as they were.
+qualification (on their praktijkovereenkomsten too) and the priority flag are cleared, and
+the student's tokens are deleted. Level, sector, pathways, regions and school stay, as do
+preferences, assignments and praktijkovereenkomsten, now about a pseudonym: counts, rank
+profiles and stored round reports stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from service.models import (
     ApiToken,
     Assignment,
     AuditEvent,
+    Pok,
     Preference,
     Role,
     Round,
@@ -41,7 +43,8 @@ ERASED_FIELDS: dict[str, Any] = {
 
 
 def data_export(session: Session, student: Student) -> dict[str, Any]:
-    """Everything stored about ``student``: record, preferences, placements, tokens, events."""
+    """Everything stored about ``student``: record, preferences, placements and their
+    praktijkovereenkomsten, tokens, events."""
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(
         select(Preference.round_id).where(Preference.student_id == student.id))))}
     ranked: dict[int, list[int]] = {}
@@ -60,6 +63,10 @@ def data_export(session: Session, student: Student) -> dict[str, Any]:
         "preferences": [{"round_id": rid, "round_name": rounds[rid].name, "offers": offers}
                         for rid, offers in ranked.items()],
         "assignments": assignments,
+        # The praktijkovereenkomsten of the student's placements (without the names of the
+        # supervisors, which are theirs, not the student's).
+        "praktijkovereenkomsten": list(session.scalars(
+            select(Pok).where(Pok.student_id == student.id).order_by(Pok.id))),
         "tokens": tokens,
         "audit_events": student_events(session, student.id, [a.id for a in assignments],
                                        [t.id for t in tokens]),
@@ -94,6 +101,10 @@ def erase_student(session: Session, actor: Principal | None, student: Student) -
     for key, value in ERASED_FIELDS.items():
         setattr(student, key, value)
     student.erased_at = now()
+    # The qualification is erased from the student's praktijkovereenkomsten too: each copies
+    # it as its crebo (the hours and dates are the placement's, kept for the statistics).
+    for pok in session.scalars(select(Pok).where(Pok.student_id == student.id)):
+        pok.crebo = None
     revoke_student_tokens(session, actor, student.id)
     session.flush()
     record(session, actor, "student.erase", student, dict.fromkeys(changed),

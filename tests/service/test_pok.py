@@ -118,6 +118,21 @@ def test_a_placement_accepted_at_the_deadline_gets_its_pok_when_the_round_is_rea
     assert len(_poks(app)) == 1  # reading again makes no second one
 
 
+def test_a_placement_kept_in_a_follow_up_round_keeps_its_pok(app: Flask, client: FlaskClient,
+                                                              make: Factory) -> None:
+    r = _round(client, make)
+    _complete(client, r)
+    nxt = client.post(f"/api/v1/rounds/{r['rid']}/follow-up", headers=r["staff"]).get_json()
+    rows = client.get(f"/api/v1/rounds/{nxt['id']}/pok", headers=r["staff"]).get_json()
+    [kept] = client.get(f"/api/v1/rounds/{nxt['id']}/assignments",
+                        headers=r["staff"]).get_json()
+    assert [(row["plaatsing_id"], row["volgnummer"], row["status"]) for row in rows] == [
+        (kept["id"], 1, "volledig")]
+    assert client.get(f"/api/v1/assignments/{kept['id']}/pok",
+                      headers=r["staff"]).get_json()["uren_totaal"] == 640
+    assert len(_poks(app)) == 1
+
+
 def test_a_students_second_placement_is_their_second_bpv(client: FlaskClient,
                                                          make: Factory) -> None:
     school = make.school()
