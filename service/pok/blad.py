@@ -84,13 +84,13 @@ def render(row: Mapping[str, Any]) -> bytes:
                         (_("Contract date"), row["contractdatum"])]),
     ]
     for title, lines in sections:
-        pdf.ln(3)
+        pdf.ln(2)
         pdf.set_font("Helvetica", style="B", size=11)
         pdf.cell(WIDTH, 7, _latin1(str(title)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("Helvetica", size=10)
         for label, value in lines:
-            pdf.cell(60, 6, _latin1(str(label)))
-            pdf.multi_cell(WIDTH - 60, 6, _latin1(_shown(value)), new_x=XPos.LMARGIN,
+            pdf.cell(60, 5.5, _latin1(str(label)))
+            pdf.multi_cell(WIDTH - 60, 5.5, _latin1(_shown(value)), new_x=XPos.LMARGIN,
                            new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.set_font("Helvetica", style="B", size=11)
@@ -102,17 +102,22 @@ def render(row: Mapping[str, Any]) -> bytes:
         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     signers = [_("Student"), _("Parent or guardian (minor student)"),
                _("On behalf of the school"), _("On behalf of the leerbedrijf")]
-    for signer in signers:
-        if pdf.get_y() > 250:
+    # Two signers side by side, each with a line to sign on and one for date and place.
+    for pair in (signers[:2], signers[2:]):
+        if pdf.get_y() > 240:
             pdf.add_page()
-        pdf.ln(8)
-        y = pdf.get_y() + 8
-        pdf.set_font("Helvetica", size=10)
-        pdf.cell(WIDTH, 6, _latin1(str(signer)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.line(15, y + 6, 100, y + 6)
-        pdf.line(115, y + 6, 195, y + 6)
-        pdf.set_y(y + 7)
-        pdf.set_font("Helvetica", size=8)
-        pdf.cell(100, 4, _latin1(_("Name and signature")))
-        pdf.cell(80, 4, _latin1(_("Date and place")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        top = pdf.get_y() + 4
+        for column, signer in enumerate(pair):
+            x = 15 + column * 95
+            pdf.set_xy(x, top)
+            pdf.set_font("Helvetica", style="B", size=10)
+            pdf.cell(85, 5, _latin1(str(signer)))
+            pdf.line(x, top + 17, x + 85, top + 17)
+            pdf.set_xy(x, top + 18)
+            pdf.set_font("Helvetica", size=8)
+            pdf.cell(85, 4, _latin1(_("Name and signature")))
+            pdf.line(x, top + 29, x + 85, top + 29)
+            pdf.set_xy(x, top + 30)
+            pdf.cell(85, 4, _latin1(_("Date and place")))
+        pdf.set_xy(15, top + 36)
     return bytes(pdf.output())
