@@ -26,6 +26,7 @@ from service.api import (
     messages,
     monitor,
     offers,
+    pok,
     rounds,
     schools,
     students,
@@ -85,7 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     for module in (health, schools, companies, environments, offers, students, rounds,
-                   assignments, jobs, tokens, audit, messages, monitor, webhooks):
+                   assignments, pok, jobs, tokens, audit, messages, monitor, webhooks):
         api.register_blueprint(module.blp)
     api.register_blueprint(monitor.agreements_blp)
     limiter.exempt(health.blp)

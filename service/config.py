@@ -56,6 +56,9 @@ def from_environment() -> dict[str, Any]:
     for key in ("WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_DISABLE_AFTER"):
         if value := os.environ.get(key):
             config[key] = int(value)
+
+    if os.environ.get("POK_STORE_PEOPLE", "").lower() in ("1", "true", "yes"):
+        config["POK_STORE_PEOPLE"] = True
     if secret := os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret
     if base := os.environ.get("LEERPLEK_BASE_URL"):
@@ -239,6 +242,11 @@ DEFAULTS: dict[str, Any] = {
     # An endpoint whose attempts failed this often in a row is disabled, with the reason.
     "WEBHOOK_DISABLE_AFTER": 20,
     "WEBHOOK_SWEEP_S": 15.0,  # due retries are sent this often; 0 turns the sweep off
+
+    # Names and e-mail addresses of the praktijkopleider and praktijkbegeleider on a POK:
+    # off, the school system merges them in and this service stores none (data minimisation,
+    # DOMAIN.md privacy); a deployment that must print them switches it on.
+    "POK_STORE_PEOPLE": False,
     # Sorted keys make the generated openapi.yaml, and so its drift test, deterministic.
     "JSON_SORT_KEYS": False,
 }

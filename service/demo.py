@@ -13,6 +13,7 @@ coordinator's report is printed and written next to the assignments CSV.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import json
@@ -275,6 +276,7 @@ class Demo:
     log: list[str] = field(default_factory=list)
     students: dict[str, int] = field(default_factory=dict)  # generated id → database id
     offer_company: dict[int, int] = field(default_factory=dict)  # offer id → its company
+    pok_csv: str = ""  # the first round's praktijkovereenkomsten, as a school system reads them
 
     def token(self, key: str) -> str:
         return self.tokens[key]
@@ -367,8 +369,9 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
     _write_outputs(output, report, demo)
     print(render_report(report), file=out)
     print("\n" + _("Written: %(files)s and %(last)s.", files=", ".join(
-        str(output / name) for name in ("report.json", "report.md", "report.html")),
-        last=output / "assignments.csv"), file=out)
+        str(output / name) for name in ("report.json", "report.md", "report.html",
+                                        "assignments.csv")),
+        last=output / "pok.csv"), file=out)
     dashboard, documentation = _("dashboard"), _("API documentation")
     serve_command = f"DATABASE_URL={url} make serve"
     token_command = f"DATABASE_URL={url} .venv/bin/leerplek create-token --role admin"
@@ -476,6 +479,7 @@ def _drive(demo: Demo, app: Any, directory: Directory, out: TextIO) -> dict[str,
     first = request_allocation(c, admin, rid, out, _("allocating the round"))
     c.ok("POST", f"/api/v1/rounds/{rid}/publish", admin)
     answers = _answer(demo, rid, out)
+    _complete_poks(demo, directory, rid, out)
     with Progress(_("starting the follow-up round"), None, out):
         nxt = c.ok("POST", f"/api/v1/rounds/{rid}/follow-up", admin)["id"]
     c.ok("POST", f"/api/v1/rounds/{nxt}/close", admin)
@@ -550,6 +554,45 @@ def _answer(demo: Demo, rid: int, out: TextIO) -> dict[str, int]:
         step.note = ", ".join(f"{_n(v)} {texts.label(ANSWERS, k)}"
                               for k, v in sorted(counts.items()))
     return dict(counts)
+
+
+# A few companies and coordinators complete their praktijkovereenkomsten; two are signed.
+POK_EXAMPLES = 5
+POK_SIGNED = 2
+DEMO_PLACES = {"twente": ("Enschede", "7511"), "regio-zwolle": ("Zwolle", "8011"),
+               "stedendriehoek": ("Deventer", "7411")}
+
+
+def _complete_poks(demo: Demo, directory: Directory, rid: int, out: TextIO) -> None:
+    """The first accepted placements' POKs filled in by their company and their school's
+    coordinator, the first of them made definitief; then the round's POKs as CSV."""
+    c, admin = demo.client, demo.token("admin")
+    with Progress(_("completing and exporting the praktijkovereenkomsten"), None, out) as step:
+        accepted = c.ok("GET", f"/api/v1/assignments?round_id={rid}&status=accepted"
+                               f"&page_size={POK_EXAMPLES}", admin)
+        for n, a in enumerate(accepted):
+            company = demo.offer_company[a["offer_id"]]
+            offer = c.ok("GET", f"/api/v1/offers/{a['offer_id']}", admin)
+            pok = c.ok("GET", f"/api/v1/assignments/{a['id']}/pok", admin)
+            place, postcode = DEMO_PLACES.get(offer["region"], ("Zwolle", "8011"))
+            url = f"/api/v1/assignments/{a['id']}/pok"
+            c.ok("PATCH", url, demo.token(f"company:{company}"), {
+                "leerbedrijf_sbb_code": f"{100000000 + company}",
+                "leerbedrijf_adres": f"Stationsstraat {n + 1}",
+                "leerbedrijf_postcode": f"{postcode} AB", "leerbedrijf_plaats": place,
+                "uren_per_week": 32, "dagen_per_week": 4})
+            start = dt.date.fromisoformat(offer["start"]) if offer.get("start") else (
+                dt.date(2027, 2, 1))
+            weeks = 20
+            c.ok("PATCH", url, demo.token(f"coordinator:{directory.schools[pok['brin']]}"), {
+                "begindatum": start.isoformat(),
+                "geplande_einddatum": (start + dt.timedelta(weeks=weeks, days=-1)).isoformat(),
+                "uren_totaal": 32 * weeks})
+            if n < POK_SIGNED:
+                c.ok("POST", f"{url}/finalize", admin)
+        demo.pok_csv = c.ok("GET", f"/api/v1/rounds/{rid}/pok", admin, accept="text/csv")
+        step.note = (f"{_n(demo.pok_csv.count(chr(10)) - 1)} overeenkomsten, "
+                     f"{_n(len(accepted))} ingevuld")
 
 
 # The coordinator's report ----------------------------------------------------------------
@@ -823,6 +866,7 @@ def render_html(r: dict[str, Any]) -> str:
 
 def _write_outputs(output: Path, report: dict[str, Any], demo: Demo) -> None:
     (output / "assignments.csv").write_text(demo.log[-1], encoding="utf-8")
+    (output / "pok.csv").write_text(demo.pok_csv, encoding="utf-8")
     (output / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
     (output / "report.md").write_text(render_markdown(report), encoding="utf-8")

@@ -416,6 +416,74 @@ class Assignment(Base):
     )
 
 
+class PokStatus(enum.StrEnum):
+    """The bpv-blad's status as school systems keep it: voorlopig until both parts are
+    filled in, volledig (ready to sign), definitief once signed (then it no longer changes:
+    a change needs a new blad)."""
+
+    VOORLOPIG = "voorlopig"
+    VOLLEDIG = "volledig"
+    DEFINITIEF = "definitief"
+
+
+# The law's and BRON's bounds on a POK's hours (DOMAIN.md): at most 5,120 clock hours in all;
+# per week no more than the Arbeidstijdenwet's 60, on at most 6 days (a weekly rest day).
+POK_MAX_TOTAL_HOURS = 5120
+POK_MAX_HOURS_PER_WEEK = 60
+POK_MAX_DAYS_PER_WEEK = 6
+# A POK is in BOL or BBL: BRON knows no third leerweg (a hybrid spot is learned in either).
+POK_PATHWAYS = ("BOL", "BBL")
+
+
+class Pok(Base):
+    """The praktijkovereenkomst's bpv-blad of one accepted placement.
+
+    What the student, school, offer and company rows already hold (student number, BRIN,
+    level, the leerbedrijf's name) is read from them, not copied; this row holds what the
+    parties fill in. One per student and offer: a placement kept (pinned) in a follow-up
+    round keeps its POK. Names and e-mail addresses of people are stored only where a
+    deployment switches them on (``POK_STORE_PEOPLE``); otherwise the school system merges
+    them in.
+    """
+
+    __tablename__ = "poks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), unique=True, index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    # BRON's bpv-volgnummer: the student's first, second, … bpv.
+    sequence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=PokStatus.VOORLOPIG)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The day it became definitief: the contract date school systems report to BRON.
+    contract_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The school's part.
+    crebo: Mapped[str | None] = mapped_column(String(5))
+    pathway: Mapped[str | None] = mapped_column(String(8))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    total_hours: Mapped[int | None] = mapped_column(Integer)
+    praktijkbegeleider_name: Mapped[str | None] = mapped_column(String(200))
+    praktijkbegeleider_email: Mapped[str | None] = mapped_column(String(254))
+    # The company's part.
+    sbb_code: Mapped[str | None] = mapped_column(String(9))
+    address: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    place: Mapped[str | None] = mapped_column(String(80))
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    days_per_week: Mapped[int | None] = mapped_column(Integer)
+    praktijkopleider_name: Mapped[str | None] = mapped_column(String(200))
+    praktijkopleider_email: Mapped[str | None] = mapped_column(String(254))
+
+    __table_args__ = (
+        UniqueConstraint("student_id", "offer_id"),
+        UniqueConstraint("student_id", "sequence"),
+        CheckConstraint(_enum_check("status", [s.value for s in PokStatus]), name="status"),
+    )
+
+
 class RefRegion(Base):
     """A labour-market region (reference data, loaded by ``leerplek seed reference``)."""
 

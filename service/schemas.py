@@ -16,6 +16,10 @@ from marshmallow import fields, validate
 from service.models import (
     MAX_ID,
     NO_RESPONSE,
+    POK_MAX_DAYS_PER_WEEK,
+    POK_MAX_HOURS_PER_WEEK,
+    POK_MAX_TOTAL_HOURS,
+    POK_PATHWAYS,
     WEBHOOK_EVENTS,
     AssignmentStatus,
     MessageStatus,
@@ -367,6 +371,97 @@ class StudentSchema(Schema):
                        "personal data"})
 
 
+# The POK's fields, named as school systems name the bpv's (docs/EXCHANGE.md).
+_SBB_ERROR = "must be an SBB leerbedrijf number of 5 to 9 digits"
+_POSTCODE_ERROR = "must be a Dutch postcode such as 7511 AB"
+
+
+def _pok_text(key: str, length: int, description: str,
+              extra: list[validate.Validator] | None = None) -> fields.String:
+    return fields.String(data_key=key, allow_none=True,
+                         validate=[validate.Length(min=1, max=length), *(extra or [])],
+                         metadata={"description": description})
+
+
+class PokUpdateSchema(Schema):
+    """A party's part of a POK: the school's (crebo to praktijkbegeleider) or the
+    company's (leerbedrijf to praktijkopleider); null empties a field. Names and e-mail
+    addresses of people only where the deployment stores them (POK_STORE_PEOPLE)."""
+
+    crebo = fields.String(allow_none=True, validate=CREBO,
+                          metadata={"description": "school: the bpv's crebo code"})
+    pathway = fields.String(data_key="leerweg", allow_none=True,
+                            validate=validate.OneOf(POK_PATHWAYS),
+                            metadata={"description": "school: BOL or BBL"})
+    start_date = fields.Date(data_key="begindatum", allow_none=True,
+                             metadata={"description": "school: first day of the bpv"})
+    planned_end_date = fields.Date(data_key="geplande_einddatum", allow_none=True,
+                                   metadata={"description": "school: after begindatum"})
+    total_hours = fields.Integer(
+        data_key="uren_totaal", allow_none=True,
+        validate=validate.Range(min=1, max=POK_MAX_TOTAL_HOURS),
+        metadata={"description": "school: clock hours of bpv in all (BBL: at least 610 a "
+                                 "year of the period)"})
+    praktijkbegeleider_name = _pok_text("praktijkbegeleider_naam", 200,
+                                        "school: its bpv-begeleider")
+    praktijkbegeleider_email = fields.Email(data_key="praktijkbegeleider_email",
+                                            allow_none=True,
+                                            validate=validate.Length(max=254))
+    sbb_code = _pok_text("leerbedrijf_sbb_code", 9, "company: SBB leerbedrijf number", [
+        validate.Regexp(r"^[0-9]{5,9}$", error=_SBB_ERROR)])
+    address = _pok_text("leerbedrijf_adres", 200, "company: street and number")
+    postcode = _pok_text("leerbedrijf_postcode", 7, "company", [
+        validate.Regexp(r"^[1-9][0-9]{3} ?[A-Z]{2}$", error=_POSTCODE_ERROR)])
+    place = _pok_text("leerbedrijf_plaats", 80, "company: the place of the address")
+    hours_per_week = fields.Integer(
+        data_key="uren_per_week", allow_none=True,
+        validate=validate.Range(min=1, max=POK_MAX_HOURS_PER_WEEK),
+        metadata={"description": "company: at most 12 a day"})
+    days_per_week = fields.Integer(data_key="dagen_per_week", allow_none=True,
+                                   validate=validate.Range(min=1, max=POK_MAX_DAYS_PER_WEEK),
+                                   metadata={"description": "company"})
+    praktijkopleider_name = _pok_text("praktijkopleider_naam", 200,
+                                      "company: its praktijkopleider")
+    praktijkopleider_email = fields.Email(data_key="praktijkopleider_email",
+                                          allow_none=True, validate=validate.Length(max=254))
+
+
+class PokSchema(ma.Schema):
+    """One POK as school systems import it; the same columns as the round's CSV export."""
+
+    volgnummer = fields.Integer(metadata={"description": "the student's bpv number"})
+    status = fields.String(metadata={"description": "voorlopig, volledig or definitief"})
+    studentnummer = fields.String()
+    brin = fields.String()
+    school = fields.String()
+    crebo = fields.String(allow_none=True)
+    kwalificatie = fields.String(allow_none=True)
+    niveau = fields.Integer()
+    leerweg = fields.String(allow_none=True)
+    leerbedrijf_sbb_code = fields.String(allow_none=True)
+    leerbedrijf_naam = fields.String()
+    leerbedrijf_kvk = fields.String()
+    leerbedrijf_adres = fields.String(allow_none=True)
+    leerbedrijf_postcode = fields.String(allow_none=True)
+    leerbedrijf_plaats = fields.String(allow_none=True)
+    begindatum = fields.Date(allow_none=True)
+    geplande_einddatum = fields.Date(allow_none=True)
+    uren_totaal = fields.Integer(allow_none=True)
+    uren_per_week = fields.Integer(allow_none=True)
+    dagen_per_week = fields.Integer(allow_none=True)
+    praktijkopleider_naam = fields.String(allow_none=True)
+    praktijkopleider_email = fields.String(allow_none=True)
+    praktijkbegeleider_naam = fields.String(allow_none=True)
+    praktijkbegeleider_email = fields.String(allow_none=True)
+    contractdatum = fields.Date(allow_none=True)
+    plaatsing_id = fields.Integer(metadata={"description": "the assignment"})
+    ronde_id = fields.Integer()
+
+
+class PokQuerySchema(ma.Schema):
+    school_id = fields.Integer(validate=ID, metadata={"description": "one school's students"})
+
+
 class AssignmentQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in AssignmentStatus]))
     round_id = fields.Integer(validate=ID)
@@ -533,6 +628,25 @@ class ExportedAssignmentSchema(AssignmentSchema):
     company_response = fields.String(dump_only=True, allow_none=True)
 
 
+class ExportedPokSchema(ma.Schema):
+    """A praktijkovereenkomst in a student's data export, by the export's column names; the
+    supervisors' names are theirs and stay out."""
+
+    id = fields.Integer()
+    plaatsing_id = fields.Integer(attribute="assignment_id")
+    offer_id = fields.Integer()
+    volgnummer = fields.Integer(attribute="sequence")
+    status = fields.String()
+    contractdatum = fields.Date(attribute="contract_date", allow_none=True)
+    crebo = fields.String(allow_none=True)
+    leerweg = fields.String(attribute="pathway", allow_none=True)
+    begindatum = fields.Date(attribute="start_date", allow_none=True)
+    geplande_einddatum = fields.Date(attribute="planned_end_date", allow_none=True)
+    uren_totaal = fields.Integer(attribute="total_hours", allow_none=True)
+    uren_per_week = fields.Integer(attribute="hours_per_week", allow_none=True)
+    dagen_per_week = fields.Integer(attribute="days_per_week", allow_none=True)
+
+
 class DataExportSchema(ma.Schema):
     """Everything stored about one student (AVG right of access)."""
 
@@ -541,6 +655,7 @@ class DataExportSchema(ma.Schema):
     student = fields.Nested(ExportedStudentSchema)
     preferences = fields.List(fields.Nested(ExportedPreferencesSchema))
     assignments = fields.List(fields.Nested(ExportedAssignmentSchema))
+    praktijkovereenkomsten = fields.List(fields.Nested(ExportedPokSchema))
     tokens = fields.List(fields.Nested(TokenSchema))
     messages = fields.List(fields.Nested("MessageSchema"))
     audit_events = fields.List(fields.Nested(AuditEventSchema))

@@ -199,6 +199,11 @@ PATHWAYS: dict[str, Any] = {"BOL": _l("BOL"), "BBL": _l("BBL"),
 PATHWAY_PLACES: dict[str, Any] = {
     "BOL": _l("BOL (internship)"), "BBL": _l("BBL (apprenticeship job: working and learning)"),
     "HYBRID": _l("place in a hybrid learning environment")}
+
+# A praktijkovereenkomst's status (service/pok/records.py).
+POK_STATUSES: dict[str, Any] = {"voorlopig": _l("provisional"),
+                                "volledig": _l("complete, ready to sign"),
+                                "definitief": _l("final (signed)")}
 ROLES: dict[str, Any] = {Role.ADMIN: _l("Administrator"), Role.COORDINATOR: _l("Coordinator"),
                          Role.COMPANY: _l("Company"), Role.STUDENT: _l("Student")}
 

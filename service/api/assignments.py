@@ -16,9 +16,9 @@ from service.placements.assignments import (
     ACCEPT,
     DECLINE,
     assignment_list,
-    respond,
     visible_assignment,
 )
+from service.pok.records import answer
 from service.schemas import AnswerSchema, AssignmentQuerySchema, AssignmentSchema
 
 blp = resource_blueprint("assignments", "Placements: seen by their parties, accepted or declined")
@@ -57,7 +57,7 @@ class AssignmentAccept(MethodView):
         """Accept a placement (the student, or staff on their behalf with a reason; for BBL
         also the company). After the round's deadline, 409."""
         with db.transaction() as session:
-            return respond(session, current_principal(), assignment_id, ACCEPT,
+            return answer(session, current_principal(), assignment_id, ACCEPT,
                            data.get("reason"))
 
 
@@ -69,5 +69,5 @@ class AssignmentDecline(MethodView):
         """Decline a placement (the student or the company, or staff on the student's
         behalf with a reason). After the round's deadline, 409."""
         with db.transaction() as session:
-            return respond(session, current_principal(), assignment_id, DECLINE,
+            return answer(session, current_principal(), assignment_id, DECLINE,
                            data.get("reason"))

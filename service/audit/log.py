@@ -31,6 +31,7 @@ from service.models import (
     Company,
     Environment,
     Offer,
+    Pok,
     Role,
     Round,
     School,
@@ -47,6 +48,8 @@ ENTITY_TYPES: dict[type[Base], str] = {
     SignInLink: "signin_link",
 
     Agreement: "agreement",
+
+    Pok: "pok",
 }
 
 
@@ -100,6 +103,9 @@ def _placement(session: Session, entity: Base) -> tuple[int | None, int | None, 
         rnd = entity
     elif isinstance(entity, Assignment | Offer) and entity.round_id is not None:
         rnd = session.get(Round, entity.round_id)
+    elif isinstance(entity, Pok):  # a POK belongs to the round of its placement
+        placement = session.get(Assignment, entity.assignment_id)
+        rnd = session.get(Round, placement.round_id) if placement is not None else None
     if rnd is not None:
         region = rnd.region if not isinstance(entity, Offer) else entity.region
         return rnd.id, rnd.school_id, region

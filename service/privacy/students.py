@@ -2,10 +2,11 @@
 
 Erasure keeps what the round statistics need and nothing that identifies: the student number
 becomes a random pseudonym, home place, location, travel distance, availability dates,
-qualification, the priority flag and the e-mail address are cleared, and the student's
-tokens and messages are deleted. Level,
-sector, pathways, regions and school stay, as do preferences and assignments, now about a
-pseudonym: counts, rank profiles and stored round reports stay exactly as they were.
+qualification (on their praktijkovereenkomsten too), the priority flag and the e-mail
+address are cleared, and the student's tokens and messages are deleted. Level, sector,
+pathways, regions and school stay, as do preferences, assignments and
+praktijkovereenkomsten, now about a pseudonym: counts, rank profiles and stored round
+reports stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from service.models import (
     Assignment,
     AuditEvent,
     Message,
+    Pok,
     Preference,
     Role,
     Round,
@@ -45,8 +47,8 @@ ERASED_FIELDS: dict[str, Any] = {
 
 
 def data_export(session: Session, student: Student) -> dict[str, Any]:
-    """Everything stored about ``student``: record, preferences, placements, tokens,
-    messages, events."""
+    """Everything stored about ``student``: record, preferences, placements and their
+    praktijkovereenkomsten, tokens, messages, events."""
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.id.in_(
         select(Preference.round_id).where(Preference.student_id == student.id))))}
     ranked: dict[int, list[int]] = {}
@@ -65,6 +67,10 @@ def data_export(session: Session, student: Student) -> dict[str, Any]:
         "preferences": [{"round_id": rid, "round_name": rounds[rid].name, "offers": offers}
                         for rid, offers in ranked.items()],
         "assignments": assignments,
+        # The praktijkovereenkomsten of the student's placements (without the names of the
+        # supervisors, which are theirs, not the student's).
+        "praktijkovereenkomsten": list(session.scalars(
+            select(Pok).where(Pok.student_id == student.id).order_by(Pok.id))),
         "tokens": tokens,
         # The messages sent (or still to send) to the student's address.
         "messages": list(session.scalars(select(Message).where(
@@ -102,6 +108,10 @@ def erase_student(session: Session, actor: Principal | None, student: Student) -
     for key, value in ERASED_FIELDS.items():
         setattr(student, key, value)
     student.erased_at = now()
+    # The qualification is erased from the student's praktijkovereenkomsten too: each copies
+    # it as its crebo (the hours and dates are the placement's, kept for the statistics).
+    for pok in session.scalars(select(Pok).where(Pok.student_id == student.id)):
+        pok.crebo = None
     revoke_student_tokens(session, actor, student.id)
     # Their messages hold the address and the student number: they go as well.
     forget_student(session, student.id)

@@ -102,6 +102,8 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
      expect(200, 200, 404, 404, 403, 403, 200, 404)),
     ("GET", "/api/v1/rounds/{round_a}/assignments", None,
      expect(200, 200, 404, 404, 403, 403, 403, 403)),
+    ("GET", "/api/v1/rounds/{round_a}/pok", None,
+     expect(200, 200, 404, 404, 403, 403, 403, 403)),
     ("POST", "/api/v1/students/import", [], expect(200, 200, 200, 200, 403, 403, 403, 403)),
     ("POST", "/api/v1/offers/import", [], expect(200, 200, 200, 200, 200, 200, 403, 403)),
     ("POST", "/api/v1/rounds", {"name": "Nieuw"},

@@ -32,6 +32,7 @@ from service.demo import (
     request_allocation,
     run_demo,
 )
+from service.pok.records import COLUMNS as POK_COLUMNS
 from solver.document import parse_round
 from solver.verify import ineligibility
 
@@ -331,3 +332,15 @@ def test_the_demo_ends_with_working_sign_in_links(demo: tuple[dict[str, Any], Pa
     rows = query(out, "SELECT role, used_at FROM signin_links ORDER BY id")
     assert [(role, used) for role, used in rows] == [
         ("student", None), ("company", None), ("coordinator", None)]
+
+def test_the_demo_leaves_the_first_rounds_praktijkovereenkomsten_as_csv(
+        demo: tuple[dict[str, Any], Path, str]) -> None:
+    _, out, _ = demo
+    header, *rows = list(csv.reader(io.StringIO((out / "pok.csv").read_text())))
+    assert header == POK_COLUMNS
+    first_round = query(out, "SELECT MIN(id) AS id FROM rounds")[0].id
+    accepted = query(out, "SELECT COUNT(*) AS n FROM assignments "
+                          "WHERE round_id = :r AND status = 'accepted'", r=first_round)[0].n
+    assert len(rows) == accepted > 0
+    statuses = Counter(dict(zip(header, r, strict=True))["status"] for r in rows)
+    assert statuses["definitief"] == 2 and statuses["volledig"] >= 1

@@ -40,6 +40,10 @@ OPEN_TO_EVERY_ROLE = {
     ("get", "/api/v1/students/{student_id}"),
     ("get", "/api/v1/assignments"), ("get", "/api/v1/assignments/{assignment_id}"),
     ("get", "/api/v1/agreements"), ("get", "/api/v1/agreements/{agreement_id}"),
+
+    # A placement's POK is read by each of its parties, student included.
+    ("get", "/api/v1/assignments/{assignment_id}/pok"),
+    ("get", "/api/v1/assignments/{assignment_id}/pok/pdf"),
 }
 # The monitor's open data: no sign-in at all, so neither 401 nor 403 (docs/MONITOR.md).
 OPEN_DATA = {("get", "/api/v1/monitor"), ("get", "/api/v1/monitor/agreements")}

@@ -68,6 +68,10 @@ def test_a_student_exports_everything_stored_about_them(client: FlaskClient,
     assert len(body["tokens"]) == 1 and "token" not in body["tokens"][0]
     actions = {e["action"] for e in body["audit_events"]}
     assert actions == {"preferences.submit", "assignment.accept", "token.create"}
+    [pok] = body["praktijkovereenkomsten"]
+    assert (pok["plaatsing_id"], pok["status"], pok["volgnummer"]) == (placement["id"],
+                                                                       "voorlopig", 1)
+    assert not any("naam" in key or "email" in key for key in pok)
 
 
 def test_staff_in_scope_export_and_others_do_not(client: FlaskClient, make: Factory) -> None:

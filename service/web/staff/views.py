@@ -46,6 +46,19 @@ from service.jobs.runner import requester
 from service.messages.scope import message_query
 from service.models import STAFF, Offer, OfferStatus, Role, Round, School, Student
 from service.pagination import page
+from service.placements.assignments import visible_assignment
+from service.pok import blad
+from service.pok.records import (
+    API_NAMES,
+    PEOPLE_FIELDS,
+    complete,
+    finalize,
+    party,
+    round_rows,
+    row,
+    rows_csv,
+    visible_pok,
+)
 from service.rounds.lifecycle import (
     TRANSITIONS,
     assignments_csv,
@@ -57,7 +70,7 @@ from service.rounds.lifecycle import (
     visible_round,
 )
 from service.rounds.scenarios import compare
-from service.schemas import RoundSchema, SimulateSchema, typed_text
+from service.schemas import PokUpdateSchema, RoundSchema, SimulateSchema, typed_text
 from service.web import page_headers
 from service.web.session import (
     CSRF_FIELD,
@@ -764,6 +777,132 @@ class Messages(MethodView):
                                statuses=list(texts.MESSAGE_STATUS))
 
 
+# Praktijkovereenkomsten ---------------------------------------------------------------
+
+# Per POK field (by its API name): its label, and what a valid value is when refused.
+POK_LABELS = {
+    "crebo": _l("Qualification (crebo)"), "leerweg": _l("Pathway"),
+    "begindatum": _l("Start date"), "geplande_einddatum": _l("Planned end date"),
+    "uren_totaal": _l("Hours in total"),
+    "praktijkbegeleider_naam": _l("Bpv supervisor (school)"),
+    "praktijkbegeleider_email": _l("E-mail of the bpv supervisor"),
+    "leerbedrijf_sbb_code": _l("SBB number"), "leerbedrijf_adres": _l("Address"),
+    "leerbedrijf_postcode": _l("Postcode"), "leerbedrijf_plaats": _l("Place"),
+    "uren_per_week": _l("Hours per week"), "dagen_per_week": _l("Days per week"),
+    "praktijkopleider_naam": _l("Praktijkopleider"),
+    "praktijkopleider_email": _l("E-mail of the praktijkopleider"),
+}
+POK_HINTS = {
+    "crebo": _l("Give a crebo code of 5 digits from the list of qualifications, taught at "
+                "the student's level."),
+    "leerweg": _l("Choose BOL or BBL, a pathway of the student."),
+    "begindatum": _l("Give a date."),
+    "geplande_einddatum": _l("Give a date after the start date."),
+    "uren_totaal": _l("Give 1 to 5,120 clock hours, no more than the hours per week over "
+                      "the period allow; for BBL at least 610 hours a year."),
+    "uren_per_week": _l("Give 1 to 60 hours, at most 12 a day."),
+    "dagen_per_week": _l("Give 1 to 6 days."),
+    "leerbedrijf_sbb_code": _l("Give the SBB number of 5 to 9 digits."),
+    "leerbedrijf_postcode": _l("Give a postcode such as 7511 AB."),
+}
+POK_INPUTS = {"begindatum": "date", "geplande_einddatum": "date", "uren_totaal": "number",
+              "uren_per_week": "number", "dagen_per_week": "number",
+              "praktijkbegeleider_email": "email", "praktijkopleider_email": "email"}
+
+
+def pok_hint(name: str) -> str:
+    return str(POK_HINTS.get(name, status_text(422)))
+
+
+def _pok_fields() -> list[str]:
+    """The API names of the fields the signed-in principal fills in on this deployment."""
+    people = current_app.config["POK_STORE_PEOPLE"]
+    return [API_NAMES[f] for f in party(current()).fields if people or f not in PEOPLE_FIELDS]
+
+
+def _pok_form(rnd: Round, shown: dict[str, Any], values: Any, errors: dict[str, str]) -> str:
+    return render_template("dashboard/pok.html", rnd=rnd, pok=shown, values=values,
+                           errors=errors, fields=_pok_fields(), labels=POK_LABELS,
+                           inputs=POK_INPUTS, statuses=texts.POK_STATUSES)
+
+
+def _pok(round_id: int, assignment_id: int) -> tuple[Round, dict[str, Any]]:
+    """The round of the page's address and the POK of its placement (404 unless the
+    placement is the round's and in the coordinator's scope), made if still missing."""
+    rnd = _round(round_id)
+    with db.transaction() as session:
+        if visible_assignment(session, current(), assignment_id).round_id != rnd.id:
+            raise NotFound()
+        shown = row(session, visible_pok(session, current(), assignment_id))
+    # The placement this page is about (a kept one's POK was made in an earlier round).
+    return rnd, {**shown, "plaatsing_id": assignment_id, "ronde_id": rnd.id}
+
+
+class RoundPoks(MethodView):
+    def get(self, round_id: int) -> ResponseReturnValue:
+        """The round's praktijkovereenkomsten of the coordinator's students: status, student,
+        leerbedrijf and dates, each with its form and bpv-blad; CSV per school."""
+        rnd = _round(round_id)
+        school = request.args.get("school", "")
+        with db.transaction() as session:
+            rows = round_rows(session, current(), rnd, int(school) if school.isdigit()
+                              else None)
+        if request.args.get("format") == "csv":
+            who = f"-school-{school}" if school.isdigit() else ""
+            return Response(rows_csv(rows), mimetype="text/csv", headers={
+                "Content-Disposition": f"attachment; filename=ronde-{rnd.id}-pok{who}.csv"})
+        return render_template(
+            "dashboard/poks.html", rnd=rnd, rows=rows, statuses=texts.POK_STATUSES,
+            schools=analysis.export_schools(db.session, rnd, student_filter(current())))
+
+
+class RoundPok(MethodView):
+    def get(self, round_id: int, assignment_id: int) -> str:
+        """One POK: what both parties filled in, and the form for the school's part."""
+        rnd, shown = _pok(round_id, assignment_id)
+        values = {k: ("" if v is None else v.isoformat() if isinstance(v, dt.date) else v)
+                  for k, v in shown.items()}
+        return _pok_form(rnd, shown, values, {})
+
+    def post(self, round_id: int, assignment_id: int) -> ResponseReturnValue:
+        """Save the school's part (an admin's: both parts); empty fields are emptied."""
+        rnd, shown = _pok(round_id, assignment_id)
+        form = {name: request.form.get(name, "").strip() or None for name in _pok_fields()}
+        try:
+            data = PokUpdateSchema().load(typed_text(PokUpdateSchema(), form))
+            with db.transaction() as session:
+                complete(session, current(), assignment_id, data,
+                         current_app.config["POK_STORE_PEOPLE"])
+        except ma.ValidationError as exc:
+            refused = exc.messages if isinstance(exc.messages, dict) else {}
+            return _pok_form(rnd, shown, request.form, {k: pok_hint(k) for k in refused}), 422
+        except Problem as exc:
+            if exc.status != 422:
+                raise
+            return _pok_form(rnd, shown, request.form,
+                             {e["field"]: pok_hint(e["field"]) for e in exc.errors}), 422
+        return redirect(url_for("dashboard.round_pok", round_id=rnd.id,
+                                assignment_id=assignment_id))
+
+
+class RoundPokFinalize(MethodView):
+    def post(self, round_id: int, assignment_id: int) -> ResponseReturnValue:
+        """Record that the POK was signed: it becomes definitief."""
+        rnd, _shown = _pok(round_id, assignment_id)
+        with db.transaction() as session:
+            finalize(session, current(), assignment_id)
+        return redirect(url_for("dashboard.round_pok", round_id=rnd.id,
+                                assignment_id=assignment_id))
+
+
+class RoundPokPdf(MethodView):
+    def get(self, round_id: int, assignment_id: int) -> Response:
+        """The bpv-blad to print and sign."""
+        _rnd, shown = _pok(round_id, assignment_id)
+        return Response(blad.render(shown), mimetype="application/pdf", headers={
+            "Content-Disposition": f"inline; filename=bpv-blad-{assignment_id}.pdf"})
+
+
 def _home() -> ResponseReturnValue:
     return redirect(url_for("dashboard.rounds"))
 
@@ -792,6 +931,13 @@ blueprint.add_url_rule("/rounds/<int:round_id>/export.csv",
                        view_func=RoundExport.as_view("round_export"))
 blueprint.add_url_rule("/rounds/<int:round_id>/export.zip",
                        view_func=RoundExportZip.as_view("round_export_zip"))
+blueprint.add_url_rule("/rounds/<int:round_id>/pok", view_func=RoundPoks.as_view("round_poks"))
+blueprint.add_url_rule("/rounds/<int:round_id>/pok/<int:assignment_id>",
+                       view_func=RoundPok.as_view("round_pok"))
+blueprint.add_url_rule("/rounds/<int:round_id>/pok/<int:assignment_id>/definitief",
+                       view_func=RoundPokFinalize.as_view("round_pok_finalize"))
+blueprint.add_url_rule("/rounds/<int:round_id>/pok/<int:assignment_id>/bpv-blad.pdf",
+                       view_func=RoundPokPdf.as_view("round_pok_pdf"))
 blueprint.add_url_rule("/rounds/<int:round_id>/scenarios",
                        view_func=Scenarios.as_view("round_scenarios"))
 blueprint.add_url_rule("/jobs/<int:job_id>/progress",
