@@ -34,6 +34,7 @@ from service.audit.log import now, record, record_change, snapshot
 from service.directory.reference import load_reference, qualification_error
 from service.errors import Problem
 from service.identity.principals import Principal
+from service.messages.events import notify_pok_ready
 from service.models import (
     POK_PATHWAYS,
     STAFF,
@@ -51,6 +52,7 @@ from service.models import (
 )
 from service.placements.assignments import assignment_filter, respond, visible_assignment
 from service.rounds.lifecycle import in_scope, natural_key
+from service.webhooks import events as webhook_events
 
 # Beyond the field bounds (models.POK_MAX_*, checked by the schema): a BBL year's bpv and a
 # day's longest shift (Arbeidstijdenwet).
@@ -287,9 +289,16 @@ def complete(session: Session, p: Principal, assignment_id: int, data: Mapping[s
 
 def ready(session: Session, actor: Principal | None, pok: Pok) -> None:
     """The event point "POK ready to sign": both parts are filled in. Called once each time
-    a POK becomes volledig, in the transaction of the change; messages (e-mail to the
-    parties) and webhooks hook in here."""
+    a POK becomes volledig, in the transaction of the change: the parties are told by
+    e-mail (messages, each once) and by webhook (``pok.ready``) in that same transaction."""
     record(session, actor, "pok.ready", pok, None, {"status": pok.status})
+    notify_pok_ready(session, pok.assignment_id)
+    company_id = session.scalar(select(Offer.company_id).where(Offer.id == pok.offer_id))
+    school_id = session.scalar(select(Student.school_id).where(Student.id == pok.student_id))
+    if company_id is not None:
+        webhook_events.pok_ready(session, company_id, {
+            "assignment_id": pok.assignment_id, "pok_id": pok.id, "offer_id": pok.offer_id},
+            school_id)
 
 
 def finalize(session: Session, p: Principal, assignment_id: int) -> Pok:
