@@ -339,8 +339,8 @@ def _signin_links(app: Any) -> list[str]:
         lines = []
         for text, role, scope in (
                 (f"student {number}", "student", f"student:{student_id}"),
-                ("zijn leerbedrijf", "company", f"company:{company_id}"),
-                ("coördinator van zijn school (dashboard)", "coordinator",
+                ("het leerbedrijf van die student", "company", f"company:{company_id}"),
+                ("de coördinator van die school (dashboard)", "coordinator",
                  f"school:{school_id}")):
             _row, secret = create_link(session, None, role, scope, days)
             lines.append(f"{text + ':':42} {link_url(base, secret)}")
