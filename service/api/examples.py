@@ -58,3 +58,10 @@ WEBHOOK: dict[str, Any] = {"url": "https://hr.example.nl/leerplek/events",
                            "events": ["proposal.created", "assignment.accepted",
                                       "assignment.declined"]}
 WEBHOOK_PATCH: dict[str, Any] = {"active": True}
+AGREEMENT: dict[str, Any] = {"title": "+200 BBL-plaatsen bouw Twente 2027", "region": "twente",
+                             "sector": "techniek", "pathway": "BBL",
+                             "school_year": "2026-2027", "target": 200}
+POK_COMPANY_PART: dict[str, Any] = {
+    "leerbedrijf_sbb_code": "100234567", "leerbedrijf_adres": "Stationsstraat 1",
+    "leerbedrijf_postcode": "7511 AB", "leerbedrijf_plaats": "Enschede",
+    "uren_per_week": 32, "dagen_per_week": 4}

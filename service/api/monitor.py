@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 
-from service.api import PREFIX, Blueprint, every_role, resource_blueprint
+from service.api import PREFIX, Blueprint, every_role, examples, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import STAFF, Agreement
@@ -98,7 +98,7 @@ class Agreements(MethodView):
         """List the agreements with their progress (the same as the open list)."""
         return agreement_rows(db.session)
 
-    @agreements_blp.arguments(AgreementSchema)
+    @agreements_blp.arguments(AgreementSchema, example=examples.AGREEMENT)
     @agreements_blp.response(201, AgreementSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record an agreement (admins; coordinators for their own region)."""

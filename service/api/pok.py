@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from service.api import PREFIX, every_role, resource_blueprint
+from service.api import PREFIX, every_role, examples, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import STAFF
@@ -34,7 +34,7 @@ class AssignmentPok(MethodView):
         with db.transaction() as session:  # made on first read if still missing
             return row(session, visible_pok(session, current_principal(), assignment_id))
 
-    @blp.arguments(PokUpdateSchema)
+    @blp.arguments(PokUpdateSchema, example=examples.POK_COMPANY_PART)
     @blp.response(200, PokSchema)
     def patch(self, data: dict[str, Any], assignment_id: int) -> dict[str, Any]:
         """Fill in a party's part: the company the leerbedrijf and praktijkopleider, the

@@ -16,10 +16,12 @@ from service.api.docs import VENDOR_FILES
 from service.commands import OPENAPI_PATH as SPEC_PATH
 from service.hardening import PAGE_POLICY
 from service.schemas import (
+    AgreementSchema,
     AnswerSchema,
     CompanySchema,
     EnvironmentSchema,
     OfferSchema,
+    PokUpdateSchema,
     PreferencesSchema,
     RoundSchema,
     SchoolSchema,
@@ -104,6 +106,7 @@ def test_every_request_body_has_an_example() -> None:
     (AnswerSchema(), examples.ANSWER), (TokenSchema(), examples.TOKEN),
     (WebhookEndpointSchema(), examples.WEBHOOK),
     (WebhookEndpointSchema(partial=True), examples.WEBHOOK_PATCH),
+    (AgreementSchema(), examples.AGREEMENT), (PokUpdateSchema(), examples.POK_COMPANY_PART),
 ])
 def test_each_example_is_valid_input(schema: ma.Schema, example: Any) -> None:
     schema.load(example)  # raises ValidationError naming the field otherwise

@@ -1,5 +1,9 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .agreement import Agreement
+from .agreement_pathway_type_1 import AgreementPathwayType1
+from .agreement_pathway_type_2_type_1 import AgreementPathwayType2Type1
+from .agreement_pathway_type_3_type_1 import AgreementPathwayType3Type1
 from .answer import Answer
 from .assignment import Assignment
 from .audit_event import AuditEvent
@@ -17,6 +21,7 @@ from .data_export import DataExport
 from .environment import Environment
 from .environment_patch import EnvironmentPatch
 from .exported_assignment import ExportedAssignment
+from .exported_pok import ExportedPok
 from .exported_preferences import ExportedPreferences
 from .exported_student import ExportedStudent
 from .exported_student_location_type_1_type_0 import ExportedStudentLocationType1Type0
@@ -26,6 +31,9 @@ from .get_api_v1_assignments_status import GetApiV1AssignmentsStatus
 from .get_api_v1_audit_actor_role import GetApiV1AuditActorRole
 from .get_api_v1_jobs_kind import GetApiV1JobsKind
 from .get_api_v1_jobs_status import GetApiV1JobsStatus
+from .get_api_v1_messages_status import GetApiV1MessagesStatus
+from .get_api_v1_monitor_agreements_format import GetApiV1MonitorAgreementsFormat
+from .get_api_v1_monitor_format import GetApiV1MonitorFormat
 from .get_api_v1_offers_pathway import GetApiV1OffersPathway
 from .get_api_v1_offers_status import GetApiV1OffersStatus
 from .get_api_v1_rounds_round_id_assignments_status import GetApiV1RoundsRoundIdAssignmentsStatus
@@ -43,6 +51,9 @@ from .job import Job
 from .job_params_type_0 import JobParamsType0
 from .job_result_type_0 import JobResultType0
 from .location import Location
+from .message import Message
+from .monitor import Monitor
+from .monitor_row import MonitorRow
 from .offer import Offer
 from .offer_location_type_1_type_0 import OfferLocationType1Type0
 from .offer_patch import OfferPatch
@@ -52,6 +63,11 @@ from .offer_patch_status import OfferPatchStatus
 from .offer_pathways_item import OfferPathwaysItem
 from .offer_status import OfferStatus
 from .pagination_metadata import PaginationMetadata
+from .pok import Pok
+from .pok_update import PokUpdate
+from .pok_update_leerweg_type_1 import PokUpdateLeerwegType1
+from .pok_update_leerweg_type_2_type_1 import PokUpdateLeerwegType2Type1
+from .pok_update_leerweg_type_3_type_1 import PokUpdateLeerwegType3Type1
 from .policy_override import PolicyOverride
 from .policy_override_objective import PolicyOverrideObjective
 from .post_api_v1_rounds_import_body import PostApiV1RoundsImportBody
@@ -98,6 +114,10 @@ from .webhook_endpoint_patch import WebhookEndpointPatch
 from .webhook_endpoint_patch_events_item import WebhookEndpointPatchEventsItem
 
 __all__ = (
+    "Agreement",
+    "AgreementPathwayType1",
+    "AgreementPathwayType2Type1",
+    "AgreementPathwayType3Type1",
     "Answer",
     "Assignment",
     "AuditEvent",
@@ -115,6 +135,7 @@ __all__ = (
     "Environment",
     "EnvironmentPatch",
     "ExportedAssignment",
+    "ExportedPok",
     "ExportedPreferences",
     "ExportedStudent",
     "ExportedStudentLocationType1Type0",
@@ -124,6 +145,9 @@ __all__ = (
     "GetApiV1AuditActorRole",
     "GetApiV1JobsKind",
     "GetApiV1JobsStatus",
+    "GetApiV1MessagesStatus",
+    "GetApiV1MonitorAgreementsFormat",
+    "GetApiV1MonitorFormat",
     "GetApiV1OffersPathway",
     "GetApiV1OffersStatus",
     "GetApiV1RoundsRoundIdAssignmentsStatus",
@@ -141,6 +165,9 @@ __all__ = (
     "JobParamsType0",
     "JobResultType0",
     "Location",
+    "Message",
+    "Monitor",
+    "MonitorRow",
     "Offer",
     "OfferLocationType1Type0",
     "OfferPatch",
@@ -150,6 +177,11 @@ __all__ = (
     "OfferPathwaysItem",
     "OfferStatus",
     "PaginationMetadata",
+    "Pok",
+    "PokUpdate",
+    "PokUpdateLeerwegType1",
+    "PokUpdateLeerwegType2Type1",
+    "PokUpdateLeerwegType3Type1",
     "PolicyOverride",
     "PolicyOverrideObjective",
     "PostApiV1RoundsImportBody",

@@ -26,6 +26,8 @@ class Company:
         Attributes:
             kvk_number (str):
             name (str):
+            email (None | str | Unset): optional contact address for messages (proposals awaiting consent, a POK ready to
+                sign)
             id (int | Unset):
             qualifications (list[str] | Unset): crebo codes the company is recognised (erkend) for
             region (None | str | Unset):
@@ -33,6 +35,7 @@ class Company:
 
     kvk_number: str
     name: str
+    email: None | str | Unset = UNSET
     id: int | Unset = UNSET
     qualifications: list[str] | Unset = UNSET
     region: None | str | Unset = UNSET
@@ -45,6 +48,12 @@ class Company:
         kvk_number = self.kvk_number
 
         name = self.name
+
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
 
         id = self.id
 
@@ -67,6 +76,8 @@ class Company:
             "kvk_number": kvk_number,
             "name": name,
         })
+        if email is not UNSET:
+            field_dict["email"] = email
         if id is not UNSET:
             field_dict["id"] = id
         if qualifications is not UNSET:
@@ -84,6 +95,16 @@ class Company:
         kvk_number = d.pop("kvk_number")
 
         name = d.pop("name")
+
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
 
         id = d.pop("id", UNSET)
 
@@ -103,6 +124,7 @@ class Company:
         company = cls(
             kvk_number=kvk_number,
             name=name,
+            email=email,
             id=id,
             qualifications=qualifications,
             region=region,

@@ -24,6 +24,8 @@ T = TypeVar("T", bound="CompanyPatch")
 class CompanyPatch:
     """ 
         Attributes:
+            email (None | str | Unset): optional contact address for messages (proposals awaiting consent, a POK ready to
+                sign)
             id (int | Unset):
             kvk_number (str | Unset):
             name (str | Unset):
@@ -31,6 +33,7 @@ class CompanyPatch:
             region (None | str | Unset):
      """
 
+    email: None | str | Unset = UNSET
     id: int | Unset = UNSET
     kvk_number: str | Unset = UNSET
     name: str | Unset = UNSET
@@ -42,6 +45,12 @@ class CompanyPatch:
 
 
     def to_dict(self) -> dict[str, Any]:
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
         id = self.id
 
         kvk_number = self.kvk_number
@@ -65,6 +74,8 @@ class CompanyPatch:
 
         field_dict.update({
         })
+        if email is not UNSET:
+            field_dict["email"] = email
         if id is not UNSET:
             field_dict["id"] = id
         if kvk_number is not UNSET:
@@ -83,6 +94,16 @@ class CompanyPatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
+
         id = d.pop("id", UNSET)
 
         kvk_number = d.pop("kvk_number", UNSET)
@@ -103,6 +124,7 @@ class CompanyPatch:
 
 
         company_patch = cls(
+            email=email,
             id=id,
             kvk_number=kvk_number,
             name=name,

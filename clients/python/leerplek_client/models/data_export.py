@@ -15,8 +15,10 @@ import datetime
 if TYPE_CHECKING:
   from ..models.audit_event import AuditEvent
   from ..models.exported_assignment import ExportedAssignment
+  from ..models.exported_pok import ExportedPok
   from ..models.exported_preferences import ExportedPreferences
   from ..models.exported_student import ExportedStudent
+  from ..models.message import Message
   from ..models.token import Token
 
 
@@ -35,6 +37,8 @@ class DataExport:
             audit_events (list[AuditEvent] | Unset):
             exported_at (datetime.datetime | Unset):
             format_ (str | Unset): leerplek-data-export/1
+            messages (list[Message] | Unset):
+            praktijkovereenkomsten (list[ExportedPok] | Unset):
             preferences (list[ExportedPreferences] | Unset):
             student (ExportedStudent | Unset):
             tokens (list[Token] | Unset):
@@ -44,6 +48,8 @@ class DataExport:
     audit_events: list[AuditEvent] | Unset = UNSET
     exported_at: datetime.datetime | Unset = UNSET
     format_: str | Unset = UNSET
+    messages: list[Message] | Unset = UNSET
+    praktijkovereenkomsten: list[ExportedPok] | Unset = UNSET
     preferences: list[ExportedPreferences] | Unset = UNSET
     student: ExportedStudent | Unset = UNSET
     tokens: list[Token] | Unset = UNSET
@@ -55,8 +61,10 @@ class DataExport:
     def to_dict(self) -> dict[str, Any]:
         from ..models.audit_event import AuditEvent # noqa: PLC0415
         from ..models.exported_assignment import ExportedAssignment # noqa: PLC0415
+        from ..models.exported_pok import ExportedPok # noqa: PLC0415
         from ..models.exported_preferences import ExportedPreferences # noqa: PLC0415
         from ..models.exported_student import ExportedStudent # noqa: PLC0415
+        from ..models.message import Message # noqa: PLC0415
         from ..models.token import Token # noqa: PLC0415
         assignments: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.assignments, Unset):
@@ -81,6 +89,24 @@ class DataExport:
             exported_at = self.exported_at.isoformat()
 
         format_ = self.format_
+
+        messages: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.messages, Unset):
+            messages = []
+            for messages_item_data in self.messages:
+                messages_item = messages_item_data.to_dict()
+                messages.append(messages_item)
+
+
+
+        praktijkovereenkomsten: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.praktijkovereenkomsten, Unset):
+            praktijkovereenkomsten = []
+            for praktijkovereenkomsten_item_data in self.praktijkovereenkomsten:
+                praktijkovereenkomsten_item = praktijkovereenkomsten_item_data.to_dict()
+                praktijkovereenkomsten.append(praktijkovereenkomsten_item)
+
+
 
         preferences: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.preferences, Unset):
@@ -117,6 +143,10 @@ class DataExport:
             field_dict["exported_at"] = exported_at
         if format_ is not UNSET:
             field_dict["format"] = format_
+        if messages is not UNSET:
+            field_dict["messages"] = messages
+        if praktijkovereenkomsten is not UNSET:
+            field_dict["praktijkovereenkomsten"] = praktijkovereenkomsten
         if preferences is not UNSET:
             field_dict["preferences"] = preferences
         if student is not UNSET:
@@ -132,8 +162,10 @@ class DataExport:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.audit_event import AuditEvent # noqa: PLC0415
         from ..models.exported_assignment import ExportedAssignment # noqa: PLC0415
+        from ..models.exported_pok import ExportedPok # noqa: PLC0415
         from ..models.exported_preferences import ExportedPreferences # noqa: PLC0415
         from ..models.exported_student import ExportedStudent # noqa: PLC0415
+        from ..models.message import Message # noqa: PLC0415
         from ..models.token import Token # noqa: PLC0415
         d = dict(src_dict)
         _assignments = d.pop("assignments", UNSET)
@@ -171,6 +203,30 @@ class DataExport:
 
 
         format_ = d.pop("format", UNSET)
+
+        _messages = d.pop("messages", UNSET)
+        messages: list[Message] | Unset = UNSET
+        if _messages is not UNSET:
+            messages = []
+            for messages_item_data in _messages:
+                messages_item = Message.from_dict(messages_item_data)
+
+
+
+                messages.append(messages_item)
+
+
+        _praktijkovereenkomsten = d.pop("praktijkovereenkomsten", UNSET)
+        praktijkovereenkomsten: list[ExportedPok] | Unset = UNSET
+        if _praktijkovereenkomsten is not UNSET:
+            praktijkovereenkomsten = []
+            for praktijkovereenkomsten_item_data in _praktijkovereenkomsten:
+                praktijkovereenkomsten_item = ExportedPok.from_dict(praktijkovereenkomsten_item_data)
+
+
+
+                praktijkovereenkomsten.append(praktijkovereenkomsten_item)
+
 
         _preferences = d.pop("preferences", UNSET)
         preferences: list[ExportedPreferences] | Unset = UNSET
@@ -211,6 +267,8 @@ class DataExport:
             audit_events=audit_events,
             exported_at=exported_at,
             format_=format_,
+            messages=messages,
+            praktijkovereenkomsten=praktijkovereenkomsten,
             preferences=preferences,
             student=student,
             tokens=tokens,

@@ -37,6 +37,7 @@ class ExportedStudent:
             student_number (str): pseudonymous number, unique within the school; never a name
             available_from (datetime.date | None | Unset):
             available_until (datetime.date | None | Unset):
+            email (None | str | Unset): optional contact address for messages; erased with the student's personal data
             erased_at (datetime.datetime | None | Unset):
             home_place (None | str | Unset):
             id (int | Unset):
@@ -54,6 +55,7 @@ class ExportedStudent:
     student_number: str
     available_from: datetime.date | None | Unset = UNSET
     available_until: datetime.date | None | Unset = UNSET
+    email: None | str | Unset = UNSET
     erased_at: datetime.datetime | None | Unset = UNSET
     home_place: None | str | Unset = UNSET
     id: int | Unset = UNSET
@@ -103,6 +105,12 @@ class ExportedStudent:
             available_until = self.available_until.isoformat()
         else:
             available_until = self.available_until
+
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
 
         erased_at: None | str | Unset
         if isinstance(self.erased_at, Unset):
@@ -159,6 +167,8 @@ class ExportedStudent:
             field_dict["available_from"] = available_from
         if available_until is not UNSET:
             field_dict["available_until"] = available_until
+        if email is not UNSET:
+            field_dict["email"] = email
         if erased_at is not UNSET:
             field_dict["erased_at"] = erased_at
         if home_place is not UNSET:
@@ -242,6 +252,16 @@ class ExportedStudent:
             return cast(datetime.date | None | Unset, data)
 
         available_until = _parse_available_until(d.pop("available_until", UNSET))
+
+
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
 
 
         def _parse_erased_at(data: object) -> datetime.datetime | None | Unset:
@@ -337,6 +357,7 @@ class ExportedStudent:
             student_number=student_number,
             available_from=available_from,
             available_until=available_until,
+            email=email,
             erased_at=erased_at,
             home_place=home_place,
             id=id,

@@ -36,10 +36,14 @@ class Offer:
             region (str):
             sector (str):
             company_id (int | Unset): defaults to a company token's own
+            days_per_week (int | None | Unset):
+            description (None | str | Unset): what the place is and what the company offers
             end (datetime.date | None | Unset):
             environment_id (int | None | Unset):
+            hours_per_week (int | None | Unset):
             id (int | Unset):
             location (Location | None | OfferLocationType1Type0 | Unset):
+            place (None | str | Unset): a place of the reference data
             qualifications (list[str] | Unset):
             reserved_priority (int | Unset):  Default: 0.
             round_id (int | None | Unset):
@@ -54,10 +58,14 @@ class Offer:
     region: str
     sector: str
     company_id: int | Unset = UNSET
+    days_per_week: int | None | Unset = UNSET
+    description: None | str | Unset = UNSET
     end: datetime.date | None | Unset = UNSET
     environment_id: int | None | Unset = UNSET
+    hours_per_week: int | None | Unset = UNSET
     id: int | Unset = UNSET
     location: Location | None | OfferLocationType1Type0 | Unset = UNSET
+    place: None | str | Unset = UNSET
     qualifications: list[str] | Unset = UNSET
     reserved_priority: int | Unset = 0
     round_id: int | None | Unset = UNSET
@@ -91,6 +99,18 @@ class Offer:
 
         company_id = self.company_id
 
+        days_per_week: int | None | Unset
+        if isinstance(self.days_per_week, Unset):
+            days_per_week = UNSET
+        else:
+            days_per_week = self.days_per_week
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
         end: None | str | Unset
         if isinstance(self.end, Unset):
             end = UNSET
@@ -105,6 +125,12 @@ class Offer:
         else:
             environment_id = self.environment_id
 
+        hours_per_week: int | None | Unset
+        if isinstance(self.hours_per_week, Unset):
+            hours_per_week = UNSET
+        else:
+            hours_per_week = self.hours_per_week
+
         id = self.id
 
         location: dict[str, Any] | None | Unset
@@ -116,6 +142,12 @@ class Offer:
             location = self.location.to_dict()
         else:
             location = self.location
+
+        place: None | str | Unset
+        if isinstance(self.place, Unset):
+            place = UNSET
+        else:
+            place = self.place
 
         qualifications: list[str] | Unset = UNSET
         if not isinstance(self.qualifications, Unset):
@@ -158,14 +190,22 @@ class Offer:
         })
         if company_id is not UNSET:
             field_dict["company_id"] = company_id
+        if days_per_week is not UNSET:
+            field_dict["days_per_week"] = days_per_week
+        if description is not UNSET:
+            field_dict["description"] = description
         if end is not UNSET:
             field_dict["end"] = end
         if environment_id is not UNSET:
             field_dict["environment_id"] = environment_id
+        if hours_per_week is not UNSET:
+            field_dict["hours_per_week"] = hours_per_week
         if id is not UNSET:
             field_dict["id"] = id
         if location is not UNSET:
             field_dict["location"] = location
+        if place is not UNSET:
+            field_dict["place"] = place
         if qualifications is not UNSET:
             field_dict["qualifications"] = qualifications
         if reserved_priority is not UNSET:
@@ -209,6 +249,26 @@ class Offer:
 
         company_id = d.pop("company_id", UNSET)
 
+        def _parse_days_per_week(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        days_per_week = _parse_days_per_week(d.pop("days_per_week", UNSET))
+
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+
         def _parse_end(data: object) -> datetime.date | None | Unset:
             if data is None:
                 return data
@@ -237,6 +297,16 @@ class Offer:
             return cast(int | None | Unset, data)
 
         environment_id = _parse_environment_id(d.pop("environment_id", UNSET))
+
+
+        def _parse_hours_per_week(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        hours_per_week = _parse_hours_per_week(d.pop("hours_per_week", UNSET))
 
 
         id = d.pop("id", UNSET)
@@ -269,6 +339,16 @@ class Offer:
             return cast(Location | None | OfferLocationType1Type0 | Unset, data)
 
         location = _parse_location(d.pop("location", UNSET))
+
+
+        def _parse_place(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        place = _parse_place(d.pop("place", UNSET))
 
 
         qualifications = cast(list[str], d.pop("qualifications", UNSET))
@@ -325,10 +405,14 @@ class Offer:
             region=region,
             sector=sector,
             company_id=company_id,
+            days_per_week=days_per_week,
+            description=description,
             end=end,
             environment_id=environment_id,
+            hours_per_week=hours_per_week,
             id=id,
             location=location,
+            place=place,
             qualifications=qualifications,
             reserved_priority=reserved_priority,
             round_id=round_id,

@@ -32,12 +32,16 @@ class OfferPatch:
         Attributes:
             capacity (int | Unset):
             company_id (int | Unset): defaults to a company token's own
+            days_per_week (int | None | Unset):
+            description (None | str | Unset): what the place is and what the company offers
             end (datetime.date | None | Unset):
             environment_id (int | None | Unset):
+            hours_per_week (int | None | Unset):
             id (int | Unset):
             levels (list[int] | Unset):
             location (Location | None | OfferPatchLocationType1Type0 | Unset):
             pathways (list[OfferPatchPathwaysItem] | Unset):
+            place (None | str | Unset): a place of the reference data
             qualifications (list[str] | Unset):
             region (str | Unset):
             reserved_priority (int | Unset):  Default: 0.
@@ -50,12 +54,16 @@ class OfferPatch:
 
     capacity: int | Unset = UNSET
     company_id: int | Unset = UNSET
+    days_per_week: int | None | Unset = UNSET
+    description: None | str | Unset = UNSET
     end: datetime.date | None | Unset = UNSET
     environment_id: int | None | Unset = UNSET
+    hours_per_week: int | None | Unset = UNSET
     id: int | Unset = UNSET
     levels: list[int] | Unset = UNSET
     location: Location | None | OfferPatchLocationType1Type0 | Unset = UNSET
     pathways: list[OfferPatchPathwaysItem] | Unset = UNSET
+    place: None | str | Unset = UNSET
     qualifications: list[str] | Unset = UNSET
     region: str | Unset = UNSET
     reserved_priority: int | Unset = 0
@@ -76,6 +84,18 @@ class OfferPatch:
 
         company_id = self.company_id
 
+        days_per_week: int | None | Unset
+        if isinstance(self.days_per_week, Unset):
+            days_per_week = UNSET
+        else:
+            days_per_week = self.days_per_week
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
         end: None | str | Unset
         if isinstance(self.end, Unset):
             end = UNSET
@@ -89,6 +109,12 @@ class OfferPatch:
             environment_id = UNSET
         else:
             environment_id = self.environment_id
+
+        hours_per_week: int | None | Unset
+        if isinstance(self.hours_per_week, Unset):
+            hours_per_week = UNSET
+        else:
+            hours_per_week = self.hours_per_week
 
         id = self.id
 
@@ -116,6 +142,12 @@ class OfferPatch:
                 pathways.append(pathways_item)
 
 
+
+        place: None | str | Unset
+        if isinstance(self.place, Unset):
+            place = UNSET
+        else:
+            place = self.place
 
         qualifications: list[str] | Unset = UNSET
         if not isinstance(self.qualifications, Unset):
@@ -159,10 +191,16 @@ class OfferPatch:
             field_dict["capacity"] = capacity
         if company_id is not UNSET:
             field_dict["company_id"] = company_id
+        if days_per_week is not UNSET:
+            field_dict["days_per_week"] = days_per_week
+        if description is not UNSET:
+            field_dict["description"] = description
         if end is not UNSET:
             field_dict["end"] = end
         if environment_id is not UNSET:
             field_dict["environment_id"] = environment_id
+        if hours_per_week is not UNSET:
+            field_dict["hours_per_week"] = hours_per_week
         if id is not UNSET:
             field_dict["id"] = id
         if levels is not UNSET:
@@ -171,6 +209,8 @@ class OfferPatch:
             field_dict["location"] = location
         if pathways is not UNSET:
             field_dict["pathways"] = pathways
+        if place is not UNSET:
+            field_dict["place"] = place
         if qualifications is not UNSET:
             field_dict["qualifications"] = qualifications
         if region is not UNSET:
@@ -201,6 +241,26 @@ class OfferPatch:
 
         company_id = d.pop("company_id", UNSET)
 
+        def _parse_days_per_week(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        days_per_week = _parse_days_per_week(d.pop("days_per_week", UNSET))
+
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+
         def _parse_end(data: object) -> datetime.date | None | Unset:
             if data is None:
                 return data
@@ -229,6 +289,16 @@ class OfferPatch:
             return cast(int | None | Unset, data)
 
         environment_id = _parse_environment_id(d.pop("environment_id", UNSET))
+
+
+        def _parse_hours_per_week(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        hours_per_week = _parse_hours_per_week(d.pop("hours_per_week", UNSET))
 
 
         id = d.pop("id", UNSET)
@@ -276,6 +346,16 @@ class OfferPatch:
 
 
                 pathways.append(pathways_item)
+
+
+        def _parse_place(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        place = _parse_place(d.pop("place", UNSET))
 
 
         qualifications = cast(list[str], d.pop("qualifications", UNSET))
@@ -332,12 +412,16 @@ class OfferPatch:
         offer_patch = cls(
             capacity=capacity,
             company_id=company_id,
+            days_per_week=days_per_week,
+            description=description,
             end=end,
             environment_id=environment_id,
+            hours_per_week=hours_per_week,
             id=id,
             levels=levels,
             location=location,
             pathways=pathways,
+            place=place,
             qualifications=qualifications,
             region=region,
             reserved_priority=reserved_priority,

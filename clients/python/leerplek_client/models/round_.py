@@ -29,6 +29,8 @@ class Round:
         Attributes:
             name (str):
             id (int | Unset):
+            lists_by (datetime.datetime | None | Unset): the list deadline (no zone: UTC); students without a list are
+                reminded by e-mail two days before it
             max_preferences (int | Unset):  Default: 10.
             no_response (RoundNoResponse | Unset): what an unanswered proposal becomes at respond_by Default:
                 RoundNoResponse.DECLINE.
@@ -46,6 +48,7 @@ class Round:
 
     name: str
     id: int | Unset = UNSET
+    lists_by: datetime.datetime | None | Unset = UNSET
     max_preferences: int | Unset = 10
     no_response: RoundNoResponse | Unset = RoundNoResponse.DECLINE
     objective: RoundObjective | Unset = RoundObjective.OPTIMAL
@@ -66,6 +69,14 @@ class Round:
         name = self.name
 
         id = self.id
+
+        lists_by: None | str | Unset
+        if isinstance(self.lists_by, Unset):
+            lists_by = UNSET
+        elif isinstance(self.lists_by, datetime.datetime):
+            lists_by = self.lists_by.isoformat()
+        else:
+            lists_by = self.lists_by
 
         max_preferences = self.max_preferences
 
@@ -117,6 +128,8 @@ class Round:
         })
         if id is not UNSET:
             field_dict["id"] = id
+        if lists_by is not UNSET:
+            field_dict["lists_by"] = lists_by
         if max_preferences is not UNSET:
             field_dict["max_preferences"] = max_preferences
         if no_response is not UNSET:
@@ -150,6 +163,26 @@ class Round:
         name = d.pop("name")
 
         id = d.pop("id", UNSET)
+
+        def _parse_lists_by(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                lists_by_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return lists_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        lists_by = _parse_lists_by(d.pop("lists_by", UNSET))
+
 
         max_preferences = d.pop("max_preferences", UNSET)
 
@@ -226,6 +259,7 @@ class Round:
         round_ = cls(
             name=name,
             id=id,
+            lists_by=lists_by,
             max_preferences=max_preferences,
             no_response=no_response,
             objective=objective,

@@ -28,6 +28,8 @@ class RoundPatch:
     """ 
         Attributes:
             id (int | Unset):
+            lists_by (datetime.datetime | None | Unset): the list deadline (no zone: UTC); students without a list are
+                reminded by e-mail two days before it
             max_preferences (int | Unset):  Default: 10.
             name (str | Unset):
             no_response (RoundPatchNoResponse | Unset): what an unanswered proposal becomes at respond_by Default:
@@ -45,6 +47,7 @@ class RoundPatch:
      """
 
     id: int | Unset = UNSET
+    lists_by: datetime.datetime | None | Unset = UNSET
     max_preferences: int | Unset = 10
     name: str | Unset = UNSET
     no_response: RoundPatchNoResponse | Unset = RoundPatchNoResponse.DECLINE
@@ -64,6 +67,14 @@ class RoundPatch:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        lists_by: None | str | Unset
+        if isinstance(self.lists_by, Unset):
+            lists_by = UNSET
+        elif isinstance(self.lists_by, datetime.datetime):
+            lists_by = self.lists_by.isoformat()
+        else:
+            lists_by = self.lists_by
 
         max_preferences = self.max_preferences
 
@@ -116,6 +127,8 @@ class RoundPatch:
         })
         if id is not UNSET:
             field_dict["id"] = id
+        if lists_by is not UNSET:
+            field_dict["lists_by"] = lists_by
         if max_preferences is not UNSET:
             field_dict["max_preferences"] = max_preferences
         if name is not UNSET:
@@ -149,6 +162,26 @@ class RoundPatch:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+
+        def _parse_lists_by(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                lists_by_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return lists_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        lists_by = _parse_lists_by(d.pop("lists_by", UNSET))
+
 
         max_preferences = d.pop("max_preferences", UNSET)
 
@@ -226,6 +259,7 @@ class RoundPatch:
 
         round_patch = cls(
             id=id,
+            lists_by=lists_by,
             max_preferences=max_preferences,
             name=name,
             no_response=no_response,

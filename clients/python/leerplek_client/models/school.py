@@ -27,6 +27,9 @@ class School:
             code (str): BRIN or short code, unique
             name (str):
             region (str):
+            contact_email (None | str | Unset):
+            contact_name (None | str | Unset): the bpv coordinator companies with a proposed student call
+            contact_phone (None | str | Unset):
             id (int | Unset):
             main_place (None | str | Unset):
             size (int | None | Unset): approximate number of students
@@ -35,6 +38,9 @@ class School:
     code: str
     name: str
     region: str
+    contact_email: None | str | Unset = UNSET
+    contact_name: None | str | Unset = UNSET
+    contact_phone: None | str | Unset = UNSET
     id: int | Unset = UNSET
     main_place: None | str | Unset = UNSET
     size: int | None | Unset = UNSET
@@ -49,6 +55,24 @@ class School:
         name = self.name
 
         region = self.region
+
+        contact_email: None | str | Unset
+        if isinstance(self.contact_email, Unset):
+            contact_email = UNSET
+        else:
+            contact_email = self.contact_email
+
+        contact_name: None | str | Unset
+        if isinstance(self.contact_name, Unset):
+            contact_name = UNSET
+        else:
+            contact_name = self.contact_name
+
+        contact_phone: None | str | Unset
+        if isinstance(self.contact_phone, Unset):
+            contact_phone = UNSET
+        else:
+            contact_phone = self.contact_phone
 
         id = self.id
 
@@ -72,6 +96,12 @@ class School:
             "name": name,
             "region": region,
         })
+        if contact_email is not UNSET:
+            field_dict["contact_email"] = contact_email
+        if contact_name is not UNSET:
+            field_dict["contact_name"] = contact_name
+        if contact_phone is not UNSET:
+            field_dict["contact_phone"] = contact_phone
         if id is not UNSET:
             field_dict["id"] = id
         if main_place is not UNSET:
@@ -91,6 +121,36 @@ class School:
         name = d.pop("name")
 
         region = d.pop("region")
+
+        def _parse_contact_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_email = _parse_contact_email(d.pop("contact_email", UNSET))
+
+
+        def _parse_contact_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_name = _parse_contact_name(d.pop("contact_name", UNSET))
+
+
+        def _parse_contact_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_phone = _parse_contact_phone(d.pop("contact_phone", UNSET))
+
 
         id = d.pop("id", UNSET)
 
@@ -118,6 +178,9 @@ class School:
             code=code,
             name=name,
             region=region,
+            contact_email=contact_email,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
             id=id,
             main_place=main_place,
             size=size,

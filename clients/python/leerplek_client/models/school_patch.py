@@ -25,6 +25,9 @@ class SchoolPatch:
     """ 
         Attributes:
             code (str | Unset): BRIN or short code, unique
+            contact_email (None | str | Unset):
+            contact_name (None | str | Unset): the bpv coordinator companies with a proposed student call
+            contact_phone (None | str | Unset):
             id (int | Unset):
             main_place (None | str | Unset):
             name (str | Unset):
@@ -33,6 +36,9 @@ class SchoolPatch:
      """
 
     code: str | Unset = UNSET
+    contact_email: None | str | Unset = UNSET
+    contact_name: None | str | Unset = UNSET
+    contact_phone: None | str | Unset = UNSET
     id: int | Unset = UNSET
     main_place: None | str | Unset = UNSET
     name: str | Unset = UNSET
@@ -45,6 +51,24 @@ class SchoolPatch:
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
+
+        contact_email: None | str | Unset
+        if isinstance(self.contact_email, Unset):
+            contact_email = UNSET
+        else:
+            contact_email = self.contact_email
+
+        contact_name: None | str | Unset
+        if isinstance(self.contact_name, Unset):
+            contact_name = UNSET
+        else:
+            contact_name = self.contact_name
+
+        contact_phone: None | str | Unset
+        if isinstance(self.contact_phone, Unset):
+            contact_phone = UNSET
+        else:
+            contact_phone = self.contact_phone
 
         id = self.id
 
@@ -71,6 +95,12 @@ class SchoolPatch:
         })
         if code is not UNSET:
             field_dict["code"] = code
+        if contact_email is not UNSET:
+            field_dict["contact_email"] = contact_email
+        if contact_name is not UNSET:
+            field_dict["contact_name"] = contact_name
+        if contact_phone is not UNSET:
+            field_dict["contact_phone"] = contact_phone
         if id is not UNSET:
             field_dict["id"] = id
         if main_place is not UNSET:
@@ -90,6 +120,36 @@ class SchoolPatch:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
+
+        def _parse_contact_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_email = _parse_contact_email(d.pop("contact_email", UNSET))
+
+
+        def _parse_contact_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_name = _parse_contact_name(d.pop("contact_name", UNSET))
+
+
+        def _parse_contact_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        contact_phone = _parse_contact_phone(d.pop("contact_phone", UNSET))
+
 
         id = d.pop("id", UNSET)
 
@@ -119,6 +179,9 @@ class SchoolPatch:
 
         school_patch = cls(
             code=code,
+            contact_email=contact_email,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
             id=id,
             main_place=main_place,
             name=name,

@@ -37,6 +37,7 @@ class Student:
             student_number (str): pseudonymous number, unique within the school; never a name
             available_from (datetime.date | None | Unset):
             available_until (datetime.date | None | Unset):
+            email (None | str | Unset): optional contact address for messages; erased with the student's personal data
             home_place (None | str | Unset):
             id (int | Unset):
             location (Location | None | StudentLocationType1Type0 | Unset):
@@ -53,6 +54,7 @@ class Student:
     student_number: str
     available_from: datetime.date | None | Unset = UNSET
     available_until: datetime.date | None | Unset = UNSET
+    email: None | str | Unset = UNSET
     home_place: None | str | Unset = UNSET
     id: int | Unset = UNSET
     location: Location | None | StudentLocationType1Type0 | Unset = UNSET
@@ -102,6 +104,12 @@ class Student:
         else:
             available_until = self.available_until
 
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
         home_place: None | str | Unset
         if isinstance(self.home_place, Unset):
             home_place = UNSET
@@ -149,6 +157,8 @@ class Student:
             field_dict["available_from"] = available_from
         if available_until is not UNSET:
             field_dict["available_until"] = available_until
+        if email is not UNSET:
+            field_dict["email"] = email
         if home_place is not UNSET:
             field_dict["home_place"] = home_place
         if id is not UNSET:
@@ -232,6 +242,16 @@ class Student:
         available_until = _parse_available_until(d.pop("available_until", UNSET))
 
 
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
+
         def _parse_home_place(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -305,6 +325,7 @@ class Student:
             student_number=student_number,
             available_from=available_from,
             available_until=available_until,
+            email=email,
             home_place=home_place,
             id=id,
             location=location,

@@ -31,6 +31,7 @@ class StudentPatch:
         Attributes:
             available_from (datetime.date | None | Unset):
             available_until (datetime.date | None | Unset):
+            email (None | str | Unset): optional contact address for messages; erased with the student's personal data
             home_place (None | str | Unset):
             id (int | Unset):
             level (int | Unset):
@@ -47,6 +48,7 @@ class StudentPatch:
 
     available_from: datetime.date | None | Unset = UNSET
     available_until: datetime.date | None | Unset = UNSET
+    email: None | str | Unset = UNSET
     home_place: None | str | Unset = UNSET
     id: int | Unset = UNSET
     level: int | Unset = UNSET
@@ -82,6 +84,12 @@ class StudentPatch:
             available_until = self.available_until.isoformat()
         else:
             available_until = self.available_until
+
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
 
         home_place: None | str | Unset
         if isinstance(self.home_place, Unset):
@@ -147,6 +155,8 @@ class StudentPatch:
             field_dict["available_from"] = available_from
         if available_until is not UNSET:
             field_dict["available_until"] = available_until
+        if email is not UNSET:
+            field_dict["email"] = email
         if home_place is not UNSET:
             field_dict["home_place"] = home_place
         if id is not UNSET:
@@ -219,6 +229,16 @@ class StudentPatch:
             return cast(datetime.date | None | Unset, data)
 
         available_until = _parse_available_until(d.pop("available_until", UNSET))
+
+
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
 
 
         def _parse_home_place(data: object) -> None | str | Unset:
@@ -311,6 +331,7 @@ class StudentPatch:
         student_patch = cls(
             available_from=available_from,
             available_until=available_until,
+            email=email,
             home_place=home_place,
             id=id,
             level=level,

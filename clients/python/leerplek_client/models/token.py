@@ -31,6 +31,8 @@ class Token:
             expires_at (datetime.datetime | None | Unset): when the token stops working (in the future when issued); null:
                 until revoked
             id (int | Unset):
+            purpose (str | Unset): api: a bearer token; session: a person's web sign-in (revoking it signs them out; the API
+                never accepts it)
             revoked_at (datetime.datetime | None | Unset):
             scope (str | Unset): school:<id> or region:<name> (coordinator), company:<id>, student:<id>; empty for admin
                 Default: ''.
@@ -40,6 +42,7 @@ class Token:
     created_at: datetime.datetime | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     id: int | Unset = UNSET
+    purpose: str | Unset = UNSET
     revoked_at: datetime.datetime | None | Unset = UNSET
     scope: str | Unset = ''
 
@@ -64,6 +67,8 @@ class Token:
 
         id = self.id
 
+        purpose = self.purpose
+
         revoked_at: None | str | Unset
         if isinstance(self.revoked_at, Unset):
             revoked_at = UNSET
@@ -86,6 +91,8 @@ class Token:
             field_dict["expires_at"] = expires_at
         if id is not UNSET:
             field_dict["id"] = id
+        if purpose is not UNSET:
+            field_dict["purpose"] = purpose
         if revoked_at is not UNSET:
             field_dict["revoked_at"] = revoked_at
         if scope is not UNSET:
@@ -135,6 +142,8 @@ class Token:
 
         id = d.pop("id", UNSET)
 
+        purpose = d.pop("purpose", UNSET)
+
         def _parse_revoked_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -162,6 +171,7 @@ class Token:
             created_at=created_at,
             expires_at=expires_at,
             id=id,
+            purpose=purpose,
             revoked_at=revoked_at,
             scope=scope,
         )
