@@ -18,16 +18,15 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models import Assignment, AuditEvent, Offer, Pok
 
+from . import test_dashboard_browser as dashboard
 from .conftest import Factory, sign_in_as
 from .test_company_browser import ARTIFACTS, signed_in_context
-from .test_dashboard_browser import (  # noqa: F401 (fixtures)
-    WIDTHS,
-    accessible,
-    browser,
-    no_sideways_scroll,
-    server,
-)
 from .test_pok import SCHOOL_PART, _round
+
+# The dashboard's browser and served app, and its checks: one setup for every surface.
+browser, server = dashboard.browser, dashboard.server
+WIDTHS, accessible, no_sideways_scroll = (dashboard.WIDTHS, dashboard.accessible,
+                                          dashboard.no_sideways_scroll)
 
 COMPANY_FORM = {"leerbedrijf_sbb_code": "100234567", "leerbedrijf_adres": "Stationsstraat 1",
                 "leerbedrijf_postcode": "7511 AB", "leerbedrijf_plaats": "Enschede",
