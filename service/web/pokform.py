@@ -26,7 +26,7 @@ POK_LABELS = {
     "praktijkbegeleider_naam": _l("Bpv supervisor (school)"),
     "praktijkbegeleider_email": _l("E-mail of the bpv supervisor"),
     "leerbedrijf_sbb_code": _l("SBB number"), "leerbedrijf_adres": _l("Address"),
-    "leerbedrijf_postcode": _l("Postcode"), "leerbedrijf_plaats": _l("Place"),
+    "leerbedrijf_postcode": _l("Postcode"), "leerbedrijf_plaats": _l("Town"),
     "uren_per_week": _l("Hours per week"), "dagen_per_week": _l("Days per week"),
     "praktijkopleider_naam": _l("Praktijkopleider"),
     "praktijkopleider_email": _l("E-mail of the praktijkopleider"),

@@ -89,6 +89,7 @@ def test_the_page_shows_the_school_s_part_and_only_the_company_s_fields(
         client: FlaskClient, placed: dict[str, Any]) -> None:
     page = html(client.get(placed["page"]))
     assert "1 februari 2027" in page  # the school's start date, read-only
+    assert "<label for=\"leerbedrijf_plaats\">Plaats</label>" in page  # a town, not a place
     assert 'name="uren_per_week"' in page and 'name="uren_totaal"' not in page
     assert 'name="praktijkopleider_naam"' not in page  # no names on this deployment
 
