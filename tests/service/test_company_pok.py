@@ -69,6 +69,13 @@ def test_the_list_shows_each_accepted_placement_with_its_status_in_dutch(
     assert "voorlopig" in page
 
 
+def test_a_placement_kept_in_a_follow_up_round_is_listed_once(
+        client: FlaskClient, placed: dict[str, Any]) -> None:
+    client.post(f"/api/v1/rounds/{placed['rid']}/follow-up", headers=placed["staff"])
+    page = html(client.get("/bedrijf/praktijkovereenkomsten"))
+    assert len(re.findall(r'<li class="panel" id="pok-', page)) == 1
+
+
 def test_the_home_page_links_to_the_list(client: FlaskClient, placed: dict[str, Any]) -> None:
     assert 'href="/bedrijf/praktijkovereenkomsten"' in html(client.get("/bedrijf"))
 
