@@ -390,6 +390,27 @@ def round_rows(session: Session, p: Principal, rnd: Round, school_id: int | None
     return rows
 
 
+def party_rows(session: Session, p: Principal) -> list[dict[str, Any]]:
+    """The POKs of every accepted placement ``p`` sees (a company's own, across rounds),
+    newest placement first; missing POKs are made first. A placement kept in a follow-up
+    round shares its first round's POK: it is listed once, under its latest placement."""
+    accepted = list(session.scalars(
+        select(Assignment).where(assignment_filter(p),
+                                 Assignment.status == AssignmentStatus.ACCEPTED)
+        .order_by(Assignment.id.desc())))
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for a in accepted:
+        pok = for_assignment(session, a)
+        if pok.id not in seen:
+            seen.add(pok.id)
+            offer = session.get(Offer, pok.offer_id)
+            assert offer is not None
+            rows.append({**row(session, pok), "plaatsing_id": a.id, "ronde_id": a.round_id,
+                         "aanbod": offer.title})
+    return rows
+
+
 def rows_csv(rows: list[dict[str, Any]]) -> str:
     """The export as CSV: one row per POK, ``COLUMNS`` in order, dates as ISO 8601, empty
     cells for what is not filled in."""

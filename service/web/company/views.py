@@ -3,16 +3,19 @@ the API calls with the signed-in company as the actor, and render a template.
 
 What a company may see and do is the features' rule, never this module's: offers through
 ``directory.offers`` (its own only, 404 otherwise), the proposed students through
-``placements.assignments.company_proposals`` and answers through ``respond``.
+``placements.assignments.company_proposals`` and answers through ``respond``, the
+praktijkovereenkomsten through ``pok.records`` (its accepted placements only, the company's
+part of the form as ``PATCH /assignments/{id}/pok``, see ``web.pokform``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_babel import get_locale
@@ -49,8 +52,11 @@ from service.models import (
 )
 from service.pagination import page
 from service.placements.assignments import ACCEPT, DECLINE, company_proposals, respond
+from service.pok import blad
+from service.pok.records import party_rows, row, visible_pok
 from service.schemas import CompanySchema, OfferSchema, etag_of, typed_text
 from service.web import page_headers
+from service.web.pokform import POK_INPUTS, POK_LABELS, pok_fields, save_pok
 from service.web.session import CSRF_FIELD, csrf_valid, current, sign_out, signed_in
 from solver.model import LEVELS, PATHWAYS
 
@@ -461,6 +467,56 @@ class Answer(MethodView):
         return redirect(url_for("company.offer", offer_id=offer_id, answered=answer))
 
 
+# Praktijkovereenkomsten --------------------------------------------------------------------
+
+class Poks(MethodView):
+    def get(self) -> str:
+        """The company's accepted placements, each with the status of its POK."""
+        with db.transaction() as session:  # POKs still missing are made
+            rows = party_rows(session, current())
+        return render_template("company/poks.html", rows=rows, statuses=texts.POK_STATUSES)
+
+
+def _pok_row(assignment_id: int) -> dict[str, Any]:
+    """The POK of one of the company's accepted placements (404 otherwise), by the API's
+    names, for the placement of the page's address."""
+    with db.transaction() as session:
+        shown = row(session, visible_pok(session, current(), assignment_id))
+    return {**shown, "plaatsing_id": assignment_id}
+
+
+def _pok_page(shown: dict[str, Any], values: Any, errors: dict[str, str]
+              ) -> ResponseReturnValue:
+    page = render_template("company/pok.html", pok=shown, values=values, errors=errors,
+                           fields=pok_fields(current()), labels=POK_LABELS, inputs=POK_INPUTS,
+                           statuses=texts.POK_STATUSES)
+    return page, 422 if errors else 200
+
+
+class PokPage(MethodView):
+    def get(self, assignment_id: int) -> ResponseReturnValue:
+        """One POK: the school's part to read, the company's part as a form."""
+        shown = _pok_row(assignment_id)
+        values = {k: ("" if v is None else v.isoformat() if isinstance(v, dt.date) else v)
+                  for k, v in shown.items()}
+        return _pok_page(shown, values, {})
+
+    def post(self, assignment_id: int) -> ResponseReturnValue:
+        """Save the company's part as ``PATCH /assignments/{id}/pok`` does."""
+        errors = save_pok(current(), assignment_id, request.form)
+        if errors:
+            return _pok_page(_pok_row(assignment_id), request.form, errors)
+        return redirect(url_for("company.pok", assignment_id=assignment_id, saved=1))
+
+
+class PokPdf(MethodView):
+    def get(self, assignment_id: int) -> Response:
+        """The bpv-blad to print and sign."""
+        return Response(blad.render(_pok_row(assignment_id)), mimetype="application/pdf",
+                        headers={"Content-Disposition":
+                                 f"inline; filename=bpv-blad-{assignment_id}.pdf"})
+
+
 class Logout(MethodView):
     def post(self) -> ResponseReturnValue:
         """Sign out."""
@@ -481,4 +537,9 @@ blueprint.add_url_rule("/aanbod/<int:offer_id>/verwijderen",
                        view_func=OfferDelete.as_view("offer_delete"))
 blueprint.add_url_rule("/plaatsingen/<int:assignment_id>/antwoord",
                        view_func=Answer.as_view("answer"))
+blueprint.add_url_rule("/praktijkovereenkomsten", view_func=Poks.as_view("poks"))
+blueprint.add_url_rule("/praktijkovereenkomsten/<int:assignment_id>",
+                       view_func=PokPage.as_view("pok"))
+blueprint.add_url_rule("/praktijkovereenkomsten/<int:assignment_id>/bpv-blad.pdf",
+                       view_func=PokPdf.as_view("pok_pdf"))
 blueprint.add_url_rule("/uitloggen", view_func=Logout.as_view("logout"))

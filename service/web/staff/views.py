@@ -49,11 +49,7 @@ from service.pagination import page
 from service.placements.assignments import visible_assignment
 from service.pok import blad
 from service.pok.records import (
-    API_NAMES,
-    PEOPLE_FIELDS,
-    complete,
     finalize,
-    party,
     round_rows,
     row,
     rows_csv,
@@ -70,8 +66,9 @@ from service.rounds.lifecycle import (
     visible_round,
 )
 from service.rounds.scenarios import compare
-from service.schemas import PokUpdateSchema, RoundSchema, SimulateSchema, typed_text
+from service.schemas import RoundSchema, SimulateSchema, typed_text
 from service.web import page_headers
+from service.web.pokform import POK_INPUTS, POK_LABELS, pok_fields, save_pok
 from service.web.session import (
     CSRF_FIELD,
     csrf_valid,
@@ -779,50 +776,9 @@ class Messages(MethodView):
 
 # Praktijkovereenkomsten ---------------------------------------------------------------
 
-# Per POK field (by its API name): its label, and what a valid value is when refused.
-POK_LABELS = {
-    "crebo": _l("Qualification (crebo)"), "leerweg": _l("Pathway"),
-    "begindatum": _l("Start date"), "geplande_einddatum": _l("Planned end date"),
-    "uren_totaal": _l("Hours in total"),
-    "praktijkbegeleider_naam": _l("Bpv supervisor (school)"),
-    "praktijkbegeleider_email": _l("E-mail of the bpv supervisor"),
-    "leerbedrijf_sbb_code": _l("SBB number"), "leerbedrijf_adres": _l("Address"),
-    "leerbedrijf_postcode": _l("Postcode"), "leerbedrijf_plaats": _l("Place"),
-    "uren_per_week": _l("Hours per week"), "dagen_per_week": _l("Days per week"),
-    "praktijkopleider_naam": _l("Praktijkopleider"),
-    "praktijkopleider_email": _l("E-mail of the praktijkopleider"),
-}
-POK_HINTS = {
-    "crebo": _l("Give a crebo code of 5 digits from the list of qualifications, taught at "
-                "the student's level."),
-    "leerweg": _l("Choose BOL or BBL, a pathway of the student."),
-    "begindatum": _l("Give a date."),
-    "geplande_einddatum": _l("Give a date after the start date."),
-    "uren_totaal": _l("Give 1 to 5,120 clock hours, no more than the hours per week over "
-                      "the period allow; for BBL at least 610 hours a year."),
-    "uren_per_week": _l("Give 1 to 60 hours, at most 12 a day."),
-    "dagen_per_week": _l("Give 1 to 6 days."),
-    "leerbedrijf_sbb_code": _l("Give the SBB number of 5 to 9 digits."),
-    "leerbedrijf_postcode": _l("Give a postcode such as 7511 AB."),
-}
-POK_INPUTS = {"begindatum": "date", "geplande_einddatum": "date", "uren_totaal": "number",
-              "uren_per_week": "number", "dagen_per_week": "number",
-              "praktijkbegeleider_email": "email", "praktijkopleider_email": "email"}
-
-
-def pok_hint(name: str) -> str:
-    return str(POK_HINTS.get(name, status_text(422)))
-
-
-def _pok_fields() -> list[str]:
-    """The API names of the fields the signed-in principal fills in on this deployment."""
-    people = current_app.config["POK_STORE_PEOPLE"]
-    return [API_NAMES[f] for f in party(current()).fields if people or f not in PEOPLE_FIELDS]
-
-
 def _pok_form(rnd: Round, shown: dict[str, Any], values: Any, errors: dict[str, str]) -> str:
     return render_template("dashboard/pok.html", rnd=rnd, pok=shown, values=values,
-                           errors=errors, fields=_pok_fields(), labels=POK_LABELS,
+                           errors=errors, fields=pok_fields(current()), labels=POK_LABELS,
                            inputs=POK_INPUTS, statuses=texts.POK_STATUSES)
 
 
@@ -867,20 +823,9 @@ class RoundPok(MethodView):
     def post(self, round_id: int, assignment_id: int) -> ResponseReturnValue:
         """Save the school's part (an admin's: both parts); empty fields are emptied."""
         rnd, shown = _pok(round_id, assignment_id)
-        form = {name: request.form.get(name, "").strip() or None for name in _pok_fields()}
-        try:
-            data = PokUpdateSchema().load(typed_text(PokUpdateSchema(), form))
-            with db.transaction() as session:
-                complete(session, current(), assignment_id, data,
-                         current_app.config["POK_STORE_PEOPLE"])
-        except ma.ValidationError as exc:
-            refused = exc.messages if isinstance(exc.messages, dict) else {}
-            return _pok_form(rnd, shown, request.form, {k: pok_hint(k) for k in refused}), 422
-        except Problem as exc:
-            if exc.status != 422:
-                raise
-            return _pok_form(rnd, shown, request.form,
-                             {e["field"]: pok_hint(e["field"]) for e in exc.errors}), 422
+        errors = save_pok(current(), assignment_id, request.form)
+        if errors:
+            return _pok_form(rnd, shown, request.form, errors), 422
         return redirect(url_for("dashboard.round_pok", round_id=rnd.id,
                                 assignment_id=assignment_id))
 
