@@ -91,13 +91,12 @@ def test_the_empty_monitor_passes_axe(browser: Browser, server: str) -> None:  #
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_dashboard_s_agreements_page_passes_axe(
-        browser: Browser, server: str, published: dict[str, Any], make: Factory,  # noqa: F811
+        browser: Browser, server: str, app: Flask, published: dict[str, Any],  # noqa: F811
         width: int) -> None:
-    token = make.token("coordinator", "region:twente")["Authorization"].removeprefix("Bearer ")
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        sign_in_page(page, server, token)
+        sign_in_page(page, server, app, "coordinator", "region:twente")
         page.click("text=Afspraken")
         expect(page.locator("h1")).to_have_text("Regionale afspraken")
         expect(page.locator(f"tr[data-agreement='{published['agreement']['id']}']")
