@@ -36,7 +36,7 @@ def test_the_round_opened_message_holds_a_link_that_signs_the_student_in(
     csrf = CSRF_FIELD.search(page.get_data(as_text=True))
     assert csrf
     signed_in = client.post(match.group(1), data={"csrf_token": csrf.group(1)})
-    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/student")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/student/")
     with client.session_transaction() as cookie:
         assert cookie.get("csrf")
     assert client.get("/student/").status_code == 200

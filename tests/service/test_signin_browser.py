@@ -97,7 +97,7 @@ def test_a_student_signs_in_through_a_one_time_link(
         page.keyboard.press("Tab")
         expect(page.locator("#use-link")).to_be_focused()
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{server}/student")
+        page.wait_for_url(f"{server}/student/")
         assert session_scopes(app) == [f"student:{student}"]
         page.goto(server + path)  # the same link again: used
         expect(page.locator("h1")).to_have_text("Inloggen is niet gelukt")
@@ -124,7 +124,7 @@ def test_a_student_signs_in_through_the_schools_provider(
         page.wait_for_url(f"{provider}/**")  # the school's own sign-in page
         page.fill("input[name=sub]", "fleur")
         page.click("button:text('Authorize')")
-        page.wait_for_url(f"{server}/student")
+        page.wait_for_url(f"{server}/student/")
         assert session_scopes(app) == [f"student:{student}"]
     finally:
         context.close()
