@@ -36,7 +36,9 @@ from service.api import (
 from service.errors import register_error_handlers
 from service.extensions import babel, db
 from service.identity import throttling
+from service.identity.links import mailed_links
 from service.jobs.runner import jobs_mode
+from service.messages.events import use_signin_links
 from service.messages.sweep import start_message_sweep
 from service.placements.sweep import start_sweep
 from service.schemas import schema_name
@@ -103,6 +105,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(monitor_page.blueprint)
 
     signin.init_app(app)
+    if app.config["MAIL_SIGNIN_LINKS"]:
+        # The messages feature knows no sign-in: the link comes from the signin feature.
+        use_signin_links(app, mailed_links(app.config["BASE_URL"],
+                                           app.config["SIGNIN_LINK_DAYS"]))
     if jobs_mode(app.config) == "thread" and not app.testing:
         # Embedded: no worker runs, so this process settles answer deadlines and sends the
         # outbox itself.

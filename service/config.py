@@ -63,6 +63,8 @@ def from_environment() -> dict[str, Any]:
         config["SECRET_KEY"] = secret
     if base := os.environ.get("LEERPLEK_BASE_URL"):
         config["BASE_URL"] = base
+    if (mailed := os.environ.get("LEERPLEK_MAIL_SIGNIN_LINKS")) is not None:
+        config["MAIL_SIGNIN_LINKS"] = mailed.lower() in ("1", "true", "yes")
     for key in ("SIGNIN_LINK_DAYS", "SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS"):
         if value := os.environ.get(key):
             config[key] = int(value)
@@ -162,6 +164,9 @@ DEFAULTS: dict[str, Any] = {
     # session may go unused and how long it lasts at most.
     "BASE_URL": "http://127.0.0.1:8000",
     "SIGNIN_LINK_DAYS": 14,
+    # Put a one-time sign-in link in each student's "round opened" message (for schools
+    # without OpenID Connect); off by default, since a mailed link is a credential.
+    "MAIL_SIGNIN_LINKS": False,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_LIFETIME_HOURS": 12,
     # The schools' OpenID Connect providers, keyed by school id (docs/SIGNIN.md).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, insert, select, update
@@ -36,6 +36,18 @@ PATH = "/inloggen/link/"
 
 def link_url(base_url: str, secret: str) -> str:
     return base_url.rstrip("/") + PATH + secret
+
+
+def mailed_links(base_url: str, days: int = DEFAULT_DAYS
+                 ) -> Callable[[Session, Student], str]:
+    """A builder for the messages feature (``messages.events.use_signin_links``): a new
+    link for each student a message goes to, made by the system in the message's own
+    transaction, so the link exists only if the message is queued."""
+    def build(session: Session, student: Student) -> str:
+        _row, secret = create_link(session, None, Role.STUDENT.value, f"student:{student.id}",
+                                   days)
+        return link_url(base_url, secret)
+    return build
 
 
 def made_by(actor: Principal | None) -> str:

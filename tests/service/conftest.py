@@ -27,8 +27,6 @@ from service.app import create_app
 from service.config import normalise_database_url
 from service.extensions import db
 from service.identity.links import create_link
-from service.identity.principals import hash_token
-from service.identity.signin import SESSION_TOKEN
 from service.identity.tokens import issue_token
 from service.models import (
     Base,
@@ -236,32 +234,15 @@ def student_body(school_id: int, **kw: Any) -> dict[str, Any]:
             "sector": "gastvrijheid", "regions": ["twente"], **kw}
 
 
-def sign_in_as(client: FlaskClient, make: Factory, role: str, scope: str) -> str:
-    """Sign ``client`` in on the web pages with a fresh token of ``role`` in ``scope``, as a
-    sign-in would leave its session (the token's hash and a CSRF secret, ``"x"``); returns
-    the token. The one place the company pages' tests sign in: swap it for the link sign-in
-    once that exists."""
-    token = make.token(role, scope)["Authorization"].removeprefix("Bearer ")
-    with client.session_transaction() as session:
-        session[SESSION_TOKEN] = hash_token(token)
-        session["csrf"] = "x"
-    return token
-
-
-def session_cookie(app: Flask, token: str, csrf: str = "x") -> dict[str, str]:
-    """The signed session cookie ``sign_in_as`` leaves, for a browser context."""
-    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    assert serializer is not None
-    value = serializer.dumps({SESSION_TOKEN: hash_token(token), "csrf": csrf})
-    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value}
-
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def sign_in_web(client: FlaskClient, role: str, scope: str = "") -> str:
+def sign_in_web(client: FlaskClient, role: str, scope: str = "", csrf: str | None = None
+                ) -> str:
     """Sign ``client`` in as a person does: a one-time link made for ``role``/``scope``, its
     page, its button; the browser lands on the role's pages. Returns the session's CSRF
-    secret for the forms a test posts next."""
+    secret for the forms a test posts next; ``csrf`` pins it to a known value instead, so a
+    test may write its forms' token as a literal (the identity still comes from the link)."""
     app = client.application
     with app.app_context(), db.transaction() as session:
         _row, secret = create_link(session, None, role, scope)
@@ -272,27 +253,8 @@ def sign_in_web(client: FlaskClient, role: str, scope: str = "") -> str:
     response = client.post(f"/inloggen/link/{secret}", data={"csrf_token": match.group(1)})
     assert response.status_code == 302, response.get_data(as_text=True)
     with client.session_transaction() as cookie:
-        csrf: str = cookie["csrf"]
-    return csrf
+        if csrf is not None:
+            cookie["csrf"] = csrf
+        secret: str = cookie["csrf"]
+    return secret
 
-# Signing a student in to the student pages ----------------------------------------------------
-# One place for it, so the one-time sign-in link (branch signin) can replace it: the web session
-# holds the hash of a student token, as service.web.session.sign_in leaves it.
-
-def student_session(make: Factory, student_id: int) -> dict[str, str]:
-    """The session of a signed-in student: a fresh token's hash and a CSRF secret."""
-    token = make.token("student", f"student:{student_id}")["Authorization"].split()[1]
-    return {SESSION_TOKEN: hash_token(token), "csrf": "x"}
-
-
-def sign_in_student(client: FlaskClient, make: Factory, student_id: int) -> None:
-    with client.session_transaction() as session:
-        session.clear()
-        session.update(student_session(make, student_id))
-
-
-def student_cookie(app: Flask, make: Factory, student_id: int, url: str) -> dict[str, Any]:
-    """The signed session cookie of a signed-in student, for a Playwright browser context."""
-    value = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
-        student_session(make, student_id))
-    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": url}

@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/company/."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from service.extensions import db
 from service.models import Assignment, Offer, Preference, Round
 
 from . import test_dashboard_browser as dashboard
-from .conftest import Factory, session_cookie
+from .conftest import Factory
 from .test_company_pages import add, published
 
 # The dashboard's browser and served app, and its checks: one setup for every surface.
@@ -30,12 +31,15 @@ WIDTHS, accessible, no_sideways_scroll = (dashboard.WIDTHS, dashboard.accessible
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "company"
 
 
-def signed_in_context(browser: Browser, app: Flask, server: str, make: Factory,
-                      company_id: int, width: int) -> BrowserContext:
-    """A browser whose session cookie signs in a company (see conftest.session_cookie)."""
-    token = make.token("company", f"company:{company_id}")["Authorization"].split()[1]
+def signed_in_context(browser: Browser, app: Flask, server: str, company_id: int, width: int
+                      ) -> BrowserContext:
+    """A browser in which the company signed in as people do: its one-time link, the button."""
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies([{**session_cookie(app, token), "url": server}])
+    page = context.new_page()
+    page.goto(server + dashboard.sign_in_link(app, "company", f"company:{company_id}"))
+    page.click("#use-link")
+    expect(page.locator("h1")).to_have_text(re.compile("^Plekken van "))
+    page.close()
     return context
 
 
@@ -43,7 +47,7 @@ def signed_in_context(browser: Browser, app: Flask, server: str, make: Factory,
 def company_page(browser: Browser, app: Flask, server: str, make: Factory
                  ) -> Iterator[tuple[Page, int]]:
     cid = make.company(name="Brasserie De Kater")
-    context = signed_in_context(browser, app, server, make, cid, 1280)
+    context = signed_in_context(browser, app, server, cid, 1280)
     page = context.new_page()
     outside: list[str] = []
 
@@ -139,7 +143,7 @@ def test_every_company_page_fits_the_screen_and_passes_axe(
     backend = request.node.callspec.params["app"]
     cid = make.company(name="Brasserie De Kater")
     paths = pages_of(app, make, cid)
-    context = signed_in_context(browser, app, server, make, cid, width)
+    context = signed_in_context(browser, app, server, cid, width)
     page = context.new_page()
     try:
         for name, path in paths.items():

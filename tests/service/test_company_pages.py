@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models import Assignment, AuditEvent, Company, Offer, Preference, Round, School
 
-from .conftest import Factory, assert_problem, offer_body, sign_in_as
+from .conftest import Factory, assert_problem, offer_body, sign_in_web
 
 FORM = {"csrf_token": "x", "title": "Kok in de brasserie", "sector": "gastvrijheid",
         "qualifications": "25180", "levels": ["2"], "pathways": ["BBL"], "region": "twente",
@@ -60,7 +60,7 @@ def company(make: Factory) -> int:
 
 @pytest.fixture
 def signed_in(client: FlaskClient, make: Factory, company: int) -> FlaskClient:
-    sign_in_as(client, make, "company", f"company:{company}")
+    sign_in_web(client, "company", f"company:{company}", csrf="x")
     return client
 
 
@@ -91,7 +91,7 @@ def test_without_a_session_the_pages_ask_to_sign_in(client: FlaskClient, make: F
 
 
 def test_a_student_session_is_not_let_in(client: FlaskClient, make: Factory) -> None:
-    sign_in_as(client, make, "student", f"student:{make.student()}")
+    sign_in_web(client, "student", f"student:{make.student()}", csrf="x")
     assert client.get("/bedrijf").headers["Location"] == "/inloggen"
 
 

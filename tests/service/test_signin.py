@@ -84,7 +84,7 @@ def test_opening_a_link_shows_a_button_and_does_not_use_it(app: Flask, client: F
     assert session_rows(app) == []
 
 
-@pytest.mark.parametrize(("role", "home"), [("student", "/student"), ("company", "/bedrijf"),
+@pytest.mark.parametrize(("role", "home"), [("student", "/student/"), ("company", "/bedrijf"),
                                             ("coordinator", "/dashboard")])
 def test_a_link_opens_a_session_on_its_roles_pages(app: Flask, client: FlaskClient,
                                                    make: Factory, role: str, home: str) -> None:
@@ -299,7 +299,7 @@ def test_login_link_prints_one_url(app: Flask, client: FlaskClient, make: Factor
     assert main(["login-link", "--role", "student", "--scope", f"student:{student}"]) == 0
     url = capsys.readouterr().out.strip()
     assert url.startswith("https://leerplek.example.nl/inloggen/link/ll_")
-    assert use(client, url.rsplit("/", 1)[1]).headers["Location"] == "/student"
+    assert use(client, url.rsplit("/", 1)[1]).headers["Location"] == "/student/"
 
 
 def test_login_link_refuses_a_scope_without_a_record(app: Flask, cli_env: None) -> None:
@@ -350,7 +350,7 @@ def test_a_coordinator_downloads_links_for_their_students_only(
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [int(r["student_id"]) for r in rows] == mine
     fresh = app.test_client()
-    assert use(fresh, rows[0]["link"].rsplit("/", 1)[1]).headers["Location"] == "/student"
+    assert use(fresh, rows[0]["link"].rsplit("/", 1)[1]).headers["Location"] == "/student/"
 
 
 def test_a_coordinator_can_not_make_links_for_another_school(

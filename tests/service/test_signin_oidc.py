@@ -87,7 +87,7 @@ def test_a_student_signs_in_through_the_schools_provider(app: Flask, client: Fla
     student = make.student(school, student_number="123456")
     person(provider, "alice@roc-oost.nl", **{CLAIM: "123456"})
     response = sign_in_at_school(client, provider, "alice@roc-oost.nl")
-    assert response.status_code == 302 and response.headers["Location"] == "/student"
+    assert response.status_code == 302 and response.headers["Location"] == "/student/"
     with client.session_transaction() as cookie:
         token_hash = cookie[SESSION_TOKEN]
     with app.app_context():

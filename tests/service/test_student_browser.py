@@ -1,9 +1,8 @@
 """The student pages in a real browser (Debian's Chromium through Playwright).
 
 Every page at 360 and 1280 px has no sideways page scroll and no axe-core violation; a student
-ranks five offers with the keyboard alone. The student is signed in by a session cookie made
-with the app's own session interface (``student_cookie`` in conftest, one place to swap for
-the one-time sign-in link). Screenshots land in test-artifacts/student/.
+ranks five offers with the keyboard alone. The student signs in through a one-time sign-in
+link, as people do. Screenshots land in test-artifacts/student/.
 """
 
 from __future__ import annotations
@@ -18,13 +17,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from service.extensions import db
 from service.models import Assignment, Round
-from tests.service.conftest import Factory, student_cookie
+from tests.service.conftest import Factory
 from tests.service.test_dashboard_browser import (  # noqa: F401  (fixtures)
     WIDTHS,
     accessible,
     browser,
     no_sideways_scroll,
     server,
+    sign_in_link,
 )
 from tests.service.test_student_pages import ENSCHEDE, my_list
 
@@ -53,11 +53,15 @@ def student_round(make: Factory, **round_kw: Any) -> dict[str, Any]:
     return {"school": school, "student": sid, "round": rid, "offers": offers}
 
 
-def signed_in_page(browser: Browser, app: Flask, make: Factory, base: str, sid: int,  # noqa: F811
+def signed_in_page(browser: Browser, app: Flask, base: str, sid: int,  # noqa: F811
                    width: int = 1280) -> Page:
+    """A page in which the student signed in as people do: their one-time link, the button."""
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies([student_cookie(app, make, sid, base)])  # type: ignore[list-item]
-    return context.new_page()
+    page = context.new_page()
+    page.goto(base + sign_in_link(app, "student", f"student:{sid}"))
+    page.click("#use-link")
+    page.wait_for_url(f"{base}/student/")
+    return page
 
 
 def focused(page: Page, element_id: str) -> None:
@@ -83,7 +87,7 @@ def test_a_student_ranks_five_offers_with_the_keyboard(
     backend = request.node.callspec.params["app"]
     data = student_round(make)
     rid, offers = data["round"], data["offers"]
-    page = signed_in_page(browser, app, make, server, data["student"])
+    page = signed_in_page(browser, app, server, data["student"])
     page.goto(f"{server}/student/")
     tab_to(page, f"[data-round='{rid}'] a.button")
     page.keyboard.press("Enter")
@@ -141,7 +145,7 @@ def test_every_student_page_fits_the_screen_and_passes_axe(
     with app.app_context(), db.transaction() as session:
         session.add(Assignment(round_id=done, student_id=data["student"], offer_id=placed_at,
                                rank=2))
-    page = signed_in_page(browser, app, make, server, data["student"], width)
+    page = signed_in_page(browser, app, server, data["student"], width)
     page.goto(f"{server}/student/rounds/{rid}/offers")
     for oid in offers[:3]:
         page.click(f"#add-{oid}")

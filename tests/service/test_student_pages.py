@@ -11,11 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.extensions import db
-from service.identity.principals import hash_token
-from service.identity.signin import SESSION_TOKEN
 from service.models import Assignment, AuditEvent, Preference, Round, Student
 from service.rounds.lifecycle import follow_up
-from tests.service.conftest import Factory, sign_in_student
+from tests.service.conftest import Factory, sign_in_web
 
 ENSCHEDE = {"lat": 52.2215, "lon": 6.8937}
 HENGELO = {"lat": 52.2658, "lon": 6.7931}  # about 8 km from Enschede
@@ -65,16 +63,14 @@ def test_a_visitor_without_a_session_is_sent_to_the_sign_in_page(client: FlaskCl
 def test_a_coordinator_session_is_not_a_student_session(client: FlaskClient,
                                                         make: Factory) -> None:
     school = make.school()
-    token = make.token("coordinator", f"school:{school}")["Authorization"].split()[1]
-    with client.session_transaction() as s:
-        s[SESSION_TOKEN], s["csrf"] = hash_token(token), "x"
+    sign_in_web(client, "coordinator", f"school:{school}", csrf="x")
     assert client.get("/student/").status_code == 302
 
 
 def test_a_form_without_the_csrf_token_is_refused(client: FlaskClient, make: Factory) -> None:
     ids = setup(make)
     oid = offer(make, ids["round"])
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     response = client.post(f"/student/rounds/{ids['round']}/list",
                            data={"action": "add", "offer_id": oid})
     assert response.status_code == 400
@@ -87,7 +83,7 @@ def test_the_rounds_page_lists_the_rounds_the_student_takes_part_in(
     ids = setup(make)
     other = a_round(make, school_id=make.school(), name="Andere school")
     draft = a_round(make, school_id=ids["school"], status="draft", name="Concept")
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     html = client.get("/student/").get_data(as_text=True)
     assert f'data-round="{ids["round"]}"' in html
     assert f'data-round="{other}"' not in html and f'data-round="{draft}"' not in html
@@ -98,7 +94,7 @@ def test_the_rounds_page_lists_the_rounds_the_student_takes_part_in(
 def test_the_round_page_explains_the_policy_honestly(client: FlaskClient,
                                                       make: Factory) -> None:
     ids = setup(make, objective="stable")
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     html = client.get(f"/student/rounds/{ids['round']}").get_data(as_text=True)
     assert "Eerlijke volgorde" in html
     assert "altijd veilig" in html
@@ -122,7 +118,7 @@ def test_only_eligible_offers_are_shown_with_their_distance(client: FlaskClient,
     wrong_course = offer(make, rid, qualifications=["25603"])
     draft = offer(make, rid, status="draft")
     other_round = offer(make, a_round(make, school_id=ids["school"]))
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     html = client.get(f"/student/rounds/{rid}/offers").get_data(as_text=True)
     assert offer_ids(html) == [fits]
     assert re.search(r'data-km="8\.\d+"', html)
@@ -137,7 +133,7 @@ def test_only_eligible_offers_are_shown_with_their_distance(client: FlaskClient,
 def test_the_filters_narrow_the_offers(client: FlaskClient, make: Factory) -> None:
     ids = setup(make)
     rid = ids["round"]
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     with client.application.app_context(), db.transaction() as session:
         student = session.get(Student, ids["student"])
         assert student is not None
@@ -165,7 +161,7 @@ def test_offers_are_paged_in_twenties(client: FlaskClient, make: Factory) -> Non
     rid = ids["round"]
     company = make.company()
     made = [offer(make, rid, company_id=company) for _ in range(25)]
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     first = client.get(f"/student/rounds/{rid}/offers").get_data(as_text=True)
     second = client.get(f"/student/rounds/{rid}/offers?page=2").get_data(as_text=True)
     assert 'data-total="25"' in first
@@ -180,7 +176,7 @@ def test_the_list_is_built_with_buttons_and_saved_as_the_api_saves_it(
     ids = setup(make)
     rid, sid = ids["round"], ids["student"]
     a, b, c = (offer(make, rid) for _ in range(3))
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     for oid in (a, b, c):
         assert post_list(client, rid, "add", oid).status_code == 302
     assert my_list(app, rid, sid) == [a, b, c]
@@ -206,7 +202,7 @@ def test_the_list_holds_at_most_max_preferences(app: Flask, client: FlaskClient,
     ids = setup(make, max_preferences=2)
     rid, sid = ids["round"], ids["student"]
     a, b, c = (offer(make, rid) for _ in range(3))
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     post_list(client, rid, "add", a)
     post_list(client, rid, "add", b)
     response = post_list(client, rid, "add", c)
@@ -221,7 +217,7 @@ def test_an_offer_the_student_may_not_choose_is_not_added(app: Flask, client: Fl
     ids = setup(make)
     rid, sid = ids["round"], ids["student"]
     wrong = offer(make, rid, levels=[4])
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     post_list(client, rid, "add", wrong)
     assert my_list(app, rid, sid) == []
     assert 'id="flash-error"' in client.get(f"/student/rounds/{rid}").get_data(as_text=True)
@@ -231,7 +227,7 @@ def test_a_closed_round_keeps_its_list(app: Flask, client: FlaskClient, make: Fa
     ids = setup(make)
     rid, sid = ids["round"], ids["student"]
     a = offer(make, rid)
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     post_list(client, rid, "add", a)
     with app.app_context(), db.transaction() as session:
         rnd = session.get(Round, rid)
@@ -274,7 +270,7 @@ def test_a_student_accepts_the_placement(app: Flask, client: FlaskClient,
     oid = offer(make, ids["round"], start=dt.date(2027, 2, 1), end=dt.date(2027, 7, 1))
     aid = published(make, ids, oid)
     assert aid is not None
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     html = client.get(f"/student/rounds/{ids['round']}").get_data(as_text=True)
     assert 'id="result-company"' in html and "1 februari 2027" in html
     assert answer(client, ids["round"], aid, "accept").status_code == 302
@@ -291,7 +287,7 @@ def test_a_bbl_placement_waits_for_the_company(app: Flask, client: FlaskClient,
     ids = {"school": school, "student": sid, "round": a_round(make, school_id=school)}
     aid = published(make, ids, offer(make, ids["round"], pathways=["BBL"]))
     assert aid is not None
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     answer(client, ids["round"], aid, "accept")
     html = client.get(f"/student/rounds/{ids['round']}").get_data(as_text=True)
     assert "wacht op het bedrijf" in html.lower()
@@ -303,7 +299,7 @@ def test_an_unplaced_student_reads_the_reason_and_what_comes_next(
         client: FlaskClient, make: Factory) -> None:
     ids = setup(make)
     published(make, ids, None, reason="outcompeted")
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     html = client.get(f"/student/rounds/{ids['round']}").get_data(as_text=True)
     assert 'id="unplaced-reason"' in html and "vol" in html
     assert 'id="next-step"' in html and "vervolgronde" in html
@@ -320,7 +316,7 @@ def test_another_students_placement_is_not_found(app: Flask, client: FlaskClient
         session.add(theirs)
         session.flush()
         aid = theirs.id
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     assert answer(client, ids["round"], aid, "decline").status_code == 404
     html = client.get(f"/student/rounds/{ids['round']}").get_data(as_text=True)
     assert 'id="result-company"' not in html
@@ -337,7 +333,7 @@ def test_another_students_list_and_round_stay_out_of_sight(app: Flask, client: F
     elsewhere = a_round(make, school_id=make.school())
     with app.app_context(), db.transaction() as session:
         session.add(Preference(round_id=rid, student_id=other, offer_id=theirs, rank=1))
-    sign_in_student(client, make, ids["student"])
+    sign_in_web(client, "student", f"student:{ids['student']}", csrf="x")
     post_list(client, rid, "add", mine)
     html = client.get(f"/student/rounds/{rid}").get_data(as_text=True)
     assert f'id="entry-{mine}"' in html and f'id="entry-{theirs}"' not in html
@@ -350,7 +346,7 @@ def test_after_a_follow_up_the_student_finds_the_new_round_with_their_list(
     ids = setup(make)
     rid, sid = ids["round"], ids["student"]
     oid = offer(make, rid)
-    sign_in_student(client, make, sid)
+    sign_in_web(client, "student", f"student:{sid}", csrf="x")
     post_list(client, rid, "add", oid)
     published(make, ids, None, reason="outcompeted")
     with app.app_context(), db.transaction() as session:

@@ -39,7 +39,7 @@ blueprint = Blueprint("signin", __name__, template_folder="templates")
 blueprint.after_request(page_headers)
 SURFACE = "signin"
 # Where each role's pages are once signed in (the surfaces' own blueprints own them).
-HOMES = {Role.STUDENT: "/student", Role.COMPANY: "/bedrijf", Role.COORDINATOR: "/dashboard",
+HOMES = {Role.STUDENT: "/student/", Role.COMPANY: "/bedrijf", Role.COORDINATOR: "/dashboard",
          Role.ADMIN: "/dashboard"}
 OAUTH = "authlib.integrations.flask_client"
 
