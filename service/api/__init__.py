@@ -155,3 +155,13 @@ def resource_blueprint(name: str, description: str, idempotent: bool = True) -> 
     blp.after_request(idempotency.finish)
     blp.teardown_request(idempotency.abandon)
     return blp
+
+
+def json_or_csv(schema: str, description: str, many: bool = False) -> dict[str, Any]:
+    """The 200 response of an operation that answers JSON or, on request, CSV: flask-smorest
+    keeps one response per status (an ``alt_response`` for 200 replaces the other media
+    type), so the document's 200 is written whole, both media types in it."""
+    ref: dict[str, Any] = {"$ref": f"#/components/schemas/{schema}"}
+    return {"responses": {"200": {"description": description, "content": {
+        "application/json": {"schema": {"type": "array", "items": ref} if many else ref},
+        "text/csv": {"schema": {"type": "string"}}}}}}

@@ -13,7 +13,14 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 
-from service.api import PREFIX, Blueprint, every_role, examples, resource_blueprint
+from service.api import (
+    PREFIX,
+    Blueprint,
+    every_role,
+    examples,
+    json_or_csv,
+    resource_blueprint,
+)
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import STAFF, Agreement
@@ -59,10 +66,10 @@ class Monitor(MethodView):
     @blp.doc(security=[])
     @blp.arguments(MonitorQuerySchema, location="query")
     @blp.response(200, MonitorSchema)
-    @blp.alt_response(200, success=True, description=(
-        "with Accept: text/csv or ?format=csv: the rows, columns " + ", ".join(COLUMNS)
-        + " (a summed-over dimension reads 'total', a suppressed figure is empty)"),
-        content_type="text/csv")
+    @blp.doc(**json_or_csv("Monitor", (
+        "the figures; with Accept: text/csv or ?format=csv the rows, columns "
+        + ", ".join(COLUMNS)
+        + " (a summed-over dimension reads 'total', a suppressed figure is empty)")))
     def get(self, filters: dict[str, Any]) -> dict[str, Any] | Response:
         """The monitor's figures per finished round (open data, CC BY 4.0)."""
         year = filters.get("school_year")
@@ -80,9 +87,9 @@ class MonitorAgreements(MethodView):
     @blp.doc(security=[])
     @blp.arguments(AgreementQuerySchema, location="query")
     @blp.response(200, AgreementSchema(many=True))
-    @blp.alt_response(200, success=True, description=(
-        "with Accept: text/csv or ?format=csv: columns " + ", ".join(AGREEMENT_COLUMNS)),
-        content_type="text/csv")
+    @blp.doc(**json_or_csv("Agreement", (
+        "the agreements; with Accept: text/csv or ?format=csv, columns "
+        + ", ".join(AGREEMENT_COLUMNS)), many=True))
     def get(self, filters: dict[str, Any]) -> list[dict[str, Any]] | Response:
         """The regional agreements with their progress (open data)."""
         if wants_csv(filters):

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from service.api import PREFIX, every_role, examples, resource_blueprint
+from service.api import PREFIX, every_role, examples, json_or_csv, resource_blueprint
 from service.extensions import db
 from service.identity.signin import current_principal
 from service.models import STAFF
@@ -75,10 +75,10 @@ class AssignmentPokPdf(MethodView):
 class RoundPok(MethodView):
     @blp.arguments(PokQuerySchema, location="query")
     @blp.response(200, PokSchema(many=True))
-    @blp.alt_response(200, success=True, description=(
-        "with Accept: text/csv, the same rows for a school system's import; columns: "
-        + ", ".join(COLUMNS) + " (dates as ISO 8601, empty when not filled in)"),
-        content_type="text/csv")
+    @blp.doc(**json_or_csv("Pok", (
+        "the POKs; with Accept: text/csv, the same rows for a school system's import; "
+        "columns: " + ", ".join(COLUMNS) + " (dates as ISO 8601, empty when not filled in)"),
+        many=True))
     def get(self, query: dict[str, Any], round_id: int) -> list[dict[str, Any]] | Response:
         """The POKs of a round's accepted placements, of the caller's students (one
         school's with ``school_id``), by school and student number; CSV on request."""

@@ -53,7 +53,8 @@ def test_every_operation_as_every_role_answers_within_the_document(
                              for item in strict_document()["paths"].values())
     assert report.total >= operations * len(ROLES) * budget
     assert not [s for s in report.statuses if s >= 500], report.statuses
-    assert list(report.findings.values()) == []
+    assert list(report.findings.values()) == [], "\n".join(
+        f"{f.operation} as {f.role}: {f.check} ({f.status})" for f in report.findings.values())
 
 
 def test_a_status_missing_from_the_document_is_a_finding(fuzzed: tuple[Flask, Seed, int]
