@@ -1,4 +1,5 @@
-"""Time every student page on a generated province (60,000 students, ~25,000 offers).
+"""Time every student and company page on a generated province (60,000 students, ~25,000
+offers).
 
 As ``bench_dashboard.py``: a fresh database (a temporary SQLite file, or ``--database-url``
 for PostgreSQL, emptied first) is migrated with Alembic, a ``seeds.generator`` round is
@@ -8,6 +9,9 @@ imported as an admin and opened. Then, for ``--students-timed`` students drawn w
 cookie holds the hash of a student token, as the sign-in leaves it): the time is the server's
 whole answer (queries, template), without a browser. List changes are timed as posts. With
 ``--result`` the round is then closed, allocated, published and the placement page timed.
+The company pages are timed the same way for the ``--students-timed`` companies with the most
+offers (home with its offer list, an offer with its listed count, the offer form, the profile,
+and with ``--result`` the offer's proposed students and the POK list).
 Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
@@ -62,10 +66,10 @@ def seed(app: Any, students: int, seed_value: int) -> tuple[int, float]:
         return rnd.id, time.perf_counter() - t0
 
 
-def signed_in(app: Any, student_id: int) -> FlaskClient:
+def signed_in(app: Any, student_id: int, role: str = "student") -> FlaskClient:
     client = app.test_client()
     with app.app_context(), db.transaction() as session:
-        token = issue_token(session, "student", f"student:{student_id}")
+        token = issue_token(session, role, f"{role}:{student_id}")
     with client.session_transaction() as s:
         s[SESSION_TOKEN], s["csrf"] = hash_token(token), "bench"
     return client
@@ -179,12 +183,37 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault("placement (round page, published)", []).extend(times)
             sizes["placement (round page, published)"] = size
             failed |= not ok
+    failed |= company_pages(app, args, rows, sizes)
     print("| page | median s | max s | bytes |\n|---|---:|---:|---:|")
     for name, times in rows.items():
         print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
               f"{sizes[name]:,} |")
     tmp.cleanup()
     return 1 if failed else 0
+
+
+def company_pages(app: Any, args: argparse.Namespace, rows: dict[str, list[float]],
+                  sizes: dict[str, int]) -> bool:
+    """Time the company pages for the companies with the most offers; True if one failed."""
+    with app.app_context():
+        busiest = list(db.session.execute(
+            select(Offer.company_id, func.min(Offer.id)).group_by(Offer.company_id)
+            .order_by(func.count().desc()).limit(args.students_timed)))
+    failed = False
+    for company_id, offer_id in busiest:
+        client = signed_in(app, company_id, "company")
+        pages = {"company: home (offers)": "/bedrijf",
+                 "company: offer (listed count / proposals)": f"/bedrijf/aanbod/{offer_id}",
+                 "company: offer form": f"/bedrijf/aanbod/{offer_id}/wijzigen",
+                 "company: profile": "/bedrijf/profiel"}
+        if args.result:
+            pages["company: POK list"] = "/bedrijf/praktijkovereenkomsten"
+        for name, path in pages.items():
+            times, size, ok = timed(client, "GET", path, args.repeat, 200)
+            rows.setdefault(name, []).extend(times)
+            sizes[name] = size
+            failed |= not ok
+    return failed
 
 
 if __name__ == "__main__":
