@@ -19,7 +19,7 @@ from service.extensions import db
 from service.models import Assignment, AuditEvent, Offer, Pok
 
 from . import test_dashboard_browser as dashboard
-from .conftest import Factory, sign_in_as
+from .conftest import Factory, sign_in_web
 from .test_company_browser import ARTIFACTS, signed_in_context
 from .test_pok import SCHOOL_PART, _round
 
@@ -46,7 +46,7 @@ def company_of(app: Flask, assignment_id: int) -> int:
 def placed(app: Flask, client: FlaskClient, make: Factory) -> dict[str, Any]:
     """A published round whose student accepted a place, the company signed in on its pages."""
     r = _round(client, make)
-    sign_in_as(client, make, "company", f"company:{company_of(app, r['id'])}")
+    sign_in_web(client, "company", f"company:{company_of(app, r['id'])}", csrf="x")
     return {**r, "page": f"/bedrijf/praktijkovereenkomsten/{r['id']}"}
 
 
@@ -88,7 +88,7 @@ def test_the_offer_page_links_an_accepted_student_to_its_pok(
 
 
 def test_a_company_without_placements_sees_none(client: FlaskClient, make: Factory) -> None:
-    sign_in_as(client, make, "company", f"company:{make.company()}")
+    sign_in_web(client, "company", f"company:{make.company()}", csrf="x")
     assert 'id="no-poks"' in html(client.get("/bedrijf/praktijkovereenkomsten"))
 
 
@@ -151,7 +151,7 @@ def test_a_malformed_field_is_refused_by_the_api_s_schema(
 
 def test_another_company_s_pok_is_not_found(app: Flask, client: FlaskClient,
                                             make: Factory, placed: dict[str, Any]) -> None:
-    sign_in_as(client, make, "company", f"company:{make.company()}")
+    sign_in_web(client, "company", f"company:{make.company()}", csrf="x")
     assert client.get(placed["page"]).status_code == 404
     assert client.get(f"{placed['page']}/bpv-blad.pdf").status_code == 404
     assert client.post(placed["page"], data=COMPANY_FORM).status_code == 404
@@ -186,7 +186,7 @@ def test_the_company_fills_in_its_part_in_a_browser(
         width: int, request: pytest.FixtureRequest) -> None:
     backend = request.node.callspec.params["app"]
     r = _round(client, make)
-    context = signed_in_context(browser, app, server, make, company_of(app, r["id"]), width)
+    context = signed_in_context(browser, app, server, company_of(app, r["id"]), width)
     page = context.new_page()
     try:
         page.goto(server + "/bedrijf")
