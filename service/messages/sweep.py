@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 
 from flask import Flask
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.log import now
 from service.extensions import db
+from service.jobs.periodic import Periodic, start_periodic
 from service.messages.delivery import Delivery, deliver_due
 from service.messages.events import REMIND_BEFORE, answer_due, lists_reminder
 from service.models import Round, RoundStatus
@@ -51,38 +51,12 @@ def sweep_once(app: Flask, at: dt.datetime | None = None) -> Delivery:
         return deliver_due(at)
 
 
-class MessageSweep:
-    """A daemon thread calling `sweep_once` every ``interval`` seconds until stopped."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        self.app, self.interval = app, interval
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="message-sweep", daemon=True)
-
-    def start(self) -> MessageSweep:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            try:
-                done = sweep_once(self.app)
-            except Exception:  # the next sweep tries again; a sweep never ends the process
-                log.exception("the message sweep failed")
-                continue
-            if done.sent or done.failed:
-                log.info("messages: %d sent, %d failed (retried later)", done.sent,
-                         done.failed)
+def _sweep(app: Flask) -> None:
+    done = sweep_once(app)
+    if done.sent or done.failed:
+        log.info("messages: %d sent, %d failed (retried later)", done.sent, done.failed)
 
 
-def start_message_sweep(app: Flask) -> MessageSweep | None:
+def start_message_sweep(app: Flask) -> Periodic | None:
     """Start the sweep for ``app`` unless MESSAGES_SWEEP_S is 0; once per app."""
-    interval = float(app.config["MESSAGES_SWEEP_S"])
-    if interval <= 0 or "message_sweep" in app.extensions:
-        return None
-    sweep = app.extensions["message_sweep"] = MessageSweep(app, interval).start()
-    return sweep
+    return start_periodic(app, "message-sweep", "MESSAGES_SWEEP_S", _sweep)

@@ -44,6 +44,7 @@ from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.extensions import db
+from service.jobs.periodic import Periodic, start_periodic
 from service.jobs.runner import QUEUE, jobs_mode
 from service.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from service.webhooks.endpoints import UnsafeUrl, resolve
@@ -280,34 +281,6 @@ def init_app(app: Flask) -> None:
 # -- the sweep -----------------------------------------------------------------------------
 
 
-class WebhookSweep:
-    """A daemon thread sending due retries every ``interval`` seconds until stopped."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        self.app, self.interval = app, interval
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="webhook-sweep", daemon=True)
-
-    def start(self) -> WebhookSweep:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            try:
-                deliver_due(self.app)
-            except Exception:  # the next sweep tries again
-                log.exception("the webhook sweep failed")
-
-
-def start_webhook_sweep(app: Flask) -> WebhookSweep | None:
-    """Start the sweep for ``app`` unless WEBHOOK_SWEEP_S is 0; once per app."""
-    interval = float(app.config["WEBHOOK_SWEEP_S"])
-    if interval <= 0 or "webhook_sweep" in app.extensions:
-        return None
-    sweep = app.extensions["webhook_sweep"] = WebhookSweep(app, interval).start()
-    return sweep
+def start_webhook_sweep(app: Flask) -> Periodic | None:
+    """Send due retries every WEBHOOK_SWEEP_S seconds unless it is 0; once per app."""
+    return start_periodic(app, "webhook-sweep", "WEBHOOK_SWEEP_S", deliver_due)
