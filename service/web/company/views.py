@@ -56,6 +56,7 @@ from service.pok import blad
 from service.pok.records import party_rows, row, visible_pok
 from service.schemas import CompanySchema, OfferSchema, etag_of, typed_text
 from service.web import page_headers
+from service.web import status_text as web_status_text
 from service.web.pokform import POK_INPUTS, POK_LABELS, pok_fields, save_pok
 from service.web.session import CSRF_FIELD, csrf_valid, current, sign_out, signed_in
 from solver.model import LEVELS, PATHWAYS
@@ -67,21 +68,11 @@ blueprint.after_request(page_headers)
 SURFACE = "company"
 ROLES = {Role.COMPANY}
 
-STATUS_TEXTS = {
-    400: _l("The request was not valid."),
+STATUS_TEXTS = {  # where this surface says more than service.web's wording
     401: _l("Please sign in with the link you received from the school."),
-    403: _l("You do not have access to this page."),
-    404: _l("This page does not exist, or it is outside what you may see."),
-    405: _l("This page cannot be used like that."),
-    409: _l("That is not possible right now. Reload the page to see what has changed."),
     412: _l("Someone else changed this offer in the meantime. Reload the page and make your "
             "change again."),
-    413: _l("What you sent is too large."),
-    422: _l("What you filled in is not valid."),
-    429: _l("Too many requests in a short time. Please try again in a minute."),
-    503: _l("The service cannot be reached for a moment. Please try again later."),
 }
-UNEXPECTED = _l("Something went wrong on our side. Please try again later.")
 # Per form field: what a valid value is, shown next to a refused field (the features' own
 # messages are written for API clients, in English).
 FIELD_HINTS = {
@@ -127,7 +118,7 @@ class FormRefused(Exception):
 
 
 def status_text(status: int) -> str:
-    return str(STATUS_TEXTS.get(status, UNEXPECTED))
+    return web_status_text(status, STATUS_TEXTS)
 
 
 def field_hint(path: str) -> tuple[str, str]:

@@ -68,6 +68,7 @@ from service.rounds.lifecycle import (
 from service.rounds.scenarios import compare
 from service.schemas import RoundSchema, SimulateSchema, typed_text
 from service.web import page_headers
+from service.web import status_text as web_status_text
 from service.web.pokform import POK_INPUTS, POK_LABELS, pok_fields, save_pok
 from service.web.session import (
     CSRF_FIELD,
@@ -99,22 +100,11 @@ ACTIONS = {  # action -> (button text, what the confirmation page warns about)
 }
 # What a person reads for an error status; the service's own details are written for API
 # clients (in English, with ids), so pages show these instead.
-STATUS_TEXTS = {
-    400: _l("The request was not valid."),
-    401: _l("Please sign in first."),
-    403: _l("You do not have access to this page."),
-    404: _l("This page does not exist, or it is outside what you may see."),
-    405: _l("This page cannot be used like that."),
+STATUS_TEXTS = {  # where this surface says more than service.web's wording
+    415: _l("What you sent has a format the dashboard does not accept."),
     409: _l("That is not possible in the round's current state. Reload the round to see "
             "which steps are possible now."),
-    413: _l("What you sent is too large."),
-    414: _l("The address is too long."),
-    415: _l("What you sent has a format the dashboard does not accept."),
-    422: _l("What you filled in is not valid."),
-    429: _l("Too many requests in a short time. Please try again in a minute."),
-    503: _l("The service cannot be reached for a moment. Please try again later."),
 }
-UNEXPECTED = _l("Something went wrong on our side. Please try again later.")
 # Per round-form field: what a valid value is, shown when the value is refused.
 ROUND_FIELD_HINTS = {
     "name": _l("Give a name of 1 to 200 characters."),
@@ -138,7 +128,7 @@ class PageError(Exception):
 
 
 def status_text(status: int) -> str:
-    return str(STATUS_TEXTS.get(status, UNEXPECTED))
+    return web_status_text(status, STATUS_TEXTS)
 
 
 @blueprint.before_request

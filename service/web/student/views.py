@@ -57,6 +57,7 @@ from service.rounds.choosing import (
     student_rounds,
 )
 from service.web import page_headers
+from service.web import status_text as web_status_text
 from service.web.session import CSRF_FIELD, csrf_valid, current, sign_out, signed_in
 from solver.model import PATHWAYS
 
@@ -66,20 +67,15 @@ blueprint.after_request(page_headers)
 SURFACE = "student"
 PAGE_SIZE = 20
 MAX_KM = 500
-STATUS_TEXTS = {
+STATUS_TEXTS = {  # where this surface says more than service.web's wording
     400: _l("The form has expired or is not valid. Reload the page and try again."),
-    403: _l("You do not have access to this page."),
     404: _l("This page does not exist, or it is not yours to see."),
-    405: _l("This page cannot be used like that."),
     409: _l("That is not possible in the round's current state."),
-    422: _l("What you filled in is not valid."),
-    429: _l("Too many requests in a short time. Please try again in a minute."),
 }
-UNEXPECTED = _l("Something went wrong on our side. Please try again later.")
 
 
 def status_text(status: int) -> str:
-    return str(STATUS_TEXTS.get(status, UNEXPECTED))
+    return web_status_text(status, STATUS_TEXTS)
 
 
 @blueprint.before_request
@@ -126,7 +122,7 @@ def failure_page(exc: Exception) -> ResponseReturnValue:
     db.session.rollback()  # nothing half-done survives
     log.exception("student page failed")
     return render_template("student/error.html", status=500,
-                           message=str(UNEXPECTED)), 500
+                           message=status_text(500)), 500
 
 
 # Sign-in ------------------------------------------------------------------------------------
