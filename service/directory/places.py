@@ -111,9 +111,9 @@ def settled_location(points: PlacePoints, place: str | None, regions: Sequence[s
 def locate(session: Session, record: Located, place: str | None, regions: Sequence[str],
            data: Mapping[str, Any], old_place: str | None) -> None:
     """Settle ``record``'s location after ``data`` was assigned to it (``settled_location``)."""
-    if not (place or old_place):
-        return  # no place to derive from or to follow: no query either
+    given = data.get("location") is not None
+    if given or not (place or old_place) or (record.location is not None and place == old_place):
+        return  # settled_location would keep the location as it is: no query for it
     points = PlacePoints.load(session, [place, old_place])
-    record.location = settled_location(points, place, regions, record.location,
-                                       given=data.get("location") is not None,
+    record.location = settled_location(points, place, regions, record.location, given=given,
                                        old_place=old_place)
