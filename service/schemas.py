@@ -327,7 +327,10 @@ class OfferSchema(Schema):
     qualifications = fields.List(fields.String(validate=CREBO), load_default=list)
     sector = fields.String(required=True, validate=LABEL)
     region = fields.String(required=True, validate=LABEL)
-    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    location = fields.Nested(
+        LocationSchema, load_default=None, allow_none=True,
+        metadata={"description": "without it, the reference point of `place`; a location "
+                                 "so derived follows a changed `place`"})
     capacity = fields.Integer(required=True, validate=SEATS)
     reserved_priority = fields.Integer(load_default=0, validate=SEATS)
     start = fields.Date(load_default=None, allow_none=True)
@@ -358,7 +361,10 @@ class StudentSchema(Schema):
     regions = fields.List(fields.String(validate=LABEL), required=True,
                           validate=validate.Length(min=1, max=20))
     home_place = fields.String(load_default=None, allow_none=True, validate=LABEL)
-    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    location = fields.Nested(
+        LocationSchema, load_default=None, allow_none=True,
+        metadata={"description": "without it, the reference point of `home_place`; a "
+                                 "location so derived follows a changed `home_place`"})
     max_travel_km = fields.Float(load_default=None, allow_none=True,
                                  validate=validate.Range(min=0, max=50_000))
     priority = fields.Boolean(

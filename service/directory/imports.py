@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from service.audit.log import record_bulk
 from service.bulk import chunks, insert_returning_ids, insert_rows
 from service.directory.offers import offer_rule_errors
+from service.directory.places import PlacePoints, settled_location
 from service.directory.reference import load_reference, record_errors
 from service.directory.students import student_rule_errors
 from service.errors import Problem, flatten
@@ -173,9 +174,11 @@ class ImportSummary:
     ids: list[int] = field(default_factory=list)
 
 
-def _student_columns(data: dict[str, Any]) -> dict[str, Any]:
-    """A validated student's values as column values (masks and coordinates spelled out)."""
-    location = data.get("location")
+def _student_columns(data: dict[str, Any], points: PlacePoints) -> dict[str, Any]:
+    """A validated student's values as column values (masks and coordinates spelled out); an
+    upload's row is the whole record, so a row without coordinates is put at its home place."""
+    location = settled_location(points, data.get("home_place"), data["regions"],
+                                data.get("location"), given=data.get("location") is not None)
     row = {k: v for k, v in data.items() if k not in ("pathways", "regions", "location")}
     row["pathway_mask"] = pathways_to_mask(data["pathways"])
     row["lat"], row["lon"] = (None, None) if location is None else (location["lat"],
@@ -191,9 +194,11 @@ def _region_rows(student_id: int, regions: Sequence[str]) -> list[dict[str, Any]
 def write_students(session: Session, new: list[dict[str, Any]],
                     changed: list[tuple[int, dict[str, Any]]]) -> list[int]:
     """Insert ``new`` and overwrite ``changed`` (id, values); ids of the new ones in order."""
-    ids = insert_returning_ids(session, Student, [_student_columns(d) for d in new])
+    points = PlacePoints.load(session, [d.get("home_place") for d in
+                                        [*new, *(d for _, d in changed)]])
+    ids = insert_returning_ids(session, Student, [_student_columns(d, points) for d in new])
     if changed:
-        session.execute(update(Student), [{"id": sid, **_student_columns(d)}
+        session.execute(update(Student), [{"id": sid, **_student_columns(d, points)}
                                           for sid, d in changed])
         session.execute(delete(StudentRegion).where(
             StudentRegion.student_id.in_([sid for sid, _ in changed])))
@@ -267,8 +272,16 @@ def import_students(session: Session, p: Principal, upload: Upload,
                          [by_key[(d["school_id"], d["student_number"])] for _, d in rows])
 
 
-def offer_columns(data: dict[str, Any]) -> dict[str, Any]:
-    location = data.get("location")
+def offer_rows(session: Session, offers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validated offers as column values, each located by the one rule (``settled_location``):
+    a row without coordinates is put at its place."""
+    points = PlacePoints.load(session, [d.get("place") for d in offers])
+    return [_offer_columns(d, points) for d in offers]
+
+
+def _offer_columns(data: dict[str, Any], points: PlacePoints) -> dict[str, Any]:
+    location = settled_location(points, data.get("place"), [data["region"]],
+                                data.get("location"), given=data.get("location") is not None)
     row = {k: v for k, v in data.items() if k not in ("levels", "pathways", "location")}
     row["level_mask"] = levels_to_mask(data["levels"])
     row["pathway_mask"] = pathways_to_mask(data["pathways"])
@@ -310,7 +323,7 @@ def import_offers(session: Session, p: Principal, upload: Upload) -> ImportSumma
         for name, message in record_errors(ref, data):
             errors.add(f"{label}.{name}", message)
     errors.raise_if_any("the upload was not imported")
-    ids = insert_returning_ids(session, Offer, [offer_columns(d) for _, d in rows])
+    ids = insert_returning_ids(session, Offer, offer_rows(session, [d for _, d in rows]))
     round_ids = {d.get("round_id") for _, d in rows}
     record_bulk(session, p, "offer.import", "offer", {"created": len(ids)},
                 round_id=round_ids.pop() if len(round_ids) == 1 else None)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, distinct, func, select, true
 from sqlalchemy.orm import Session
 
+from service.directory.places import locate
 from service.directory.records import (
     assign,
     audit_save,
@@ -171,9 +172,13 @@ def save_offer(session: Session, actor: Principal | None,
         # A draft is outside every round: one with preferences or placements cannot go back.
         raise field_error("status", "the offer has preferences or placements: close it "
                                     "instead", 409)
-    before = before_change(offer, data)
+    # The location is audited with every save: a changed place may move a derived one.
+    audited = {**data, "location": data.get("location")}
+    before = before_change(offer, audited)
     was_open = offer.id is not None and offer.status == OfferStatus.OPEN
+    old_place = offer.place
     assign(offer, data)
+    locate(session, offer, offer.place, [offer.region], data, old_place)
     for name, message in offer_rule_errors(
             {"qualifications": offer.qualifications, "capacity": offer.capacity,
              "reserved_priority": offer.reserved_priority, "start": offer.start,
@@ -187,7 +192,7 @@ def save_offer(session: Session, actor: Principal | None,
             raise field_error("capacity", f"{accepted} placements are already accepted", 409)
     session.add(offer)
     session.flush()
-    audit_save(session, actor, offer, before, list(data))
+    audit_save(session, actor, offer, before, list(audited))
     if offer.status == OfferStatus.OPEN and not was_open:
         webhook_events.offers_listed(session, offer.company_id, 1, offer.capacity)
     return offer

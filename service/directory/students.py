@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, false, select, true
 from sqlalchemy.orm import Session
 
+from service.directory.places import locate
 from service.directory.records import (
     assign,
     audit_save,
@@ -114,13 +115,17 @@ def save_student(session: Session, actor: Principal | None,
     if other is not None and other != student.id:
         raise field_error("student_number", f"student {other} of this school has this number",
                           409)
-    before = before_change(student, data)
+    # The location is audited with every save: a changed place may move a derived one.
+    audited = {**data, "location": data.get("location")}
+    before = before_change(student, audited)
+    old_place = student.home_place
     assign(student, data)
+    locate(session, student, student.home_place, student.regions, data, old_place)
     for name, message in student_rule_errors({"available_from": student.available_from,
                                               "available_until": student.available_until}):
         raise field_error(name, message)
     session.add(student)
     session.flush()
     # Field names only: record() never stores a student's values.
-    audit_save(session, actor, student, before, list(data))
+    audit_save(session, actor, student, before, list(audited))
     return student

@@ -22,7 +22,7 @@ from service.directory.imports import (
     ImportErrors,
     decimal_id,
     existing_students,
-    offer_columns,
+    offer_rows,
     write_students,
 )
 from service.directory.reference import CHECKS, Reference, record_errors
@@ -126,7 +126,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     company_ids = {ref: c.id for ref, c in companies.items()}
     session.flush()
     env_ids = _write_environments(session, doc, company_ids)
-    offer_ids = insert_returning_ids(session, Offer, [offer_columns({
+    offer_ids = insert_returning_ids(session, Offer, offer_rows(session, [{
             "company_id": company_ids[o.company_id], "round_id": rnd.id,
             "environment_id": env_ids.get(o.environment_id or ""), "title": o.title,
             "levels": list(o.levels), "pathways": list(o.pathways),
@@ -134,8 +134,8 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
             "location": None if o.location is None else {"lat": o.location.lat,
                                                           "lon": o.location.lon},
             "capacity": o.capacity, "reserved_priority": o.reserved_priority,
-            "start": o.start, "end": o.end, "status": OfferStatus.OPEN.value})
-        for o in doc.offers])
+            "start": o.start, "end": o.end, "status": OfferStatus.OPEN.value}
+        for o in doc.offers]))
     by_offer = dict(zip([o.id for o in doc.offers], offer_ids, strict=True))
     new_students, changed = student_ids.new, student_ids.changed
     created = write_students(session, [d for _, d in new_students], changed)
