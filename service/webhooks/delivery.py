@@ -41,7 +41,7 @@ from flask import Flask
 from redis import Redis
 from rq import Queue
 from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from service.extensions import db
 from service.jobs.periodic import Periodic, start_periodic
@@ -267,15 +267,20 @@ def init_app(app: Flask) -> None:
     maker = app.extensions["database"][1]
 
     def after_commit(session: Session) -> None:
+        # SQLAlchemy calls this for a released savepoint too (a POK made inside an accept):
+        # the deliveries are not visible to the senders before the outer transaction commits.
+        if session.in_nested_transaction():
+            return
         ids = session.info.pop(PENDING_KEY, None)
         if ids:
             dispatch(app, ids)
 
-    def after_rollback(session: Session) -> None:
-        session.info.pop(PENDING_KEY, None)
+    def after_rollback(session: Session, transaction: SessionTransaction) -> None:
+        if not transaction.nested:  # a rolled-back savepoint leaves the outer events queued
+            session.info.pop(PENDING_KEY, None)
 
     event.listen(maker, "after_commit", after_commit)
-    event.listen(maker, "after_soft_rollback", lambda s, _t: after_rollback(s))
+    event.listen(maker, "after_soft_rollback", after_rollback)
 
 
 # -- the sweep -----------------------------------------------------------------------------
