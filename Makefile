@@ -7,6 +7,11 @@ N ?= 6000
 SEED ?= 1
 # Packages whose modules must import no cycle (.ci/import_cycles.py).
 CYCLE_FREE ?= service solver
+# pytest-xdist processes for `make test` (tests/workers.py gives each its own PostgreSQL and
+# Redis database); WORKERS=0 runs the suite in one process. A whole file goes to one worker
+# (loadfile): module fixtures such as test_demo's demo run, the fault tests' private servers
+# and the browser tests' Chromium are then made once, not once per worker.
+WORKERS ?= 2
 
 .PHONY: demo demo-engine seed test bench lint serve worker clean translations client
 
@@ -31,7 +36,7 @@ demo-engine: $(STAMP)
 
 test: $(STAMP)
 	bash .ci/install-chromium  # the browser tests need Debian's chromium; demo does not
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile
 	$(VENV)/bin/ruff check solver seeds service tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports

@@ -9,6 +9,11 @@ from typing import Any
 
 import pytest
 
+from .workers import isolate_worker
+
+# Before any service test module reads TEST_DATABASE_URL or REDIS_URL (tests/workers.py).
+isolate_worker()
+
 # Copied from the project's shared reading material: the repository never reads outside itself.
 CONFORMANCE = Path(__file__).resolve().parent / "data" / "conformance"
 

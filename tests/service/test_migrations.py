@@ -17,7 +17,10 @@ from service.models import Base
 
 from .conftest import BACKENDS, PG_URL
 
-SCHEMA = "leerplek_migration_check"
+# Per xdist worker as well (each worker has its own database already; this keeps two runs
+# of the check apart even on one database).
+SCHEMA = "leerplek_migration_check" + (f"_{os.environ['PYTEST_XDIST_WORKER']}"
+                                       if os.environ.get("PYTEST_XDIST_WORKER") else "")
 
 
 @pytest.fixture(params=BACKENDS)
