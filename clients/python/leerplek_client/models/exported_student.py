@@ -41,7 +41,8 @@ class ExportedStudent:
             erased_at (datetime.datetime | None | Unset):
             home_place (None | str | Unset):
             id (int | Unset):
-            location (ExportedStudentLocationType1Type0 | Location | None | Unset):
+            location (ExportedStudentLocationType1Type0 | Location | None | Unset): without it, the reference point of
+                `home_place`; a location so derived follows a changed `home_place`
             max_travel_km (float | None | Unset):
             priority (bool | Unset): placed first; set and seen by coordinators and admins only Default: False.
             qualification (None | str | Unset):

@@ -42,7 +42,8 @@ class Offer:
             environment_id (int | None | Unset):
             hours_per_week (int | None | Unset):
             id (int | Unset):
-            location (Location | None | OfferLocationType1Type0 | Unset):
+            location (Location | None | OfferLocationType1Type0 | Unset): without it, the reference point of `place`; a
+                location so derived follows a changed `place`
             place (None | str | Unset): a place of the reference data
             qualifications (list[str] | Unset):
             reserved_priority (int | Unset):  Default: 0.

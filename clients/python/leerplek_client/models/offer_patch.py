@@ -39,7 +39,8 @@ class OfferPatch:
             hours_per_week (int | None | Unset):
             id (int | Unset):
             levels (list[int] | Unset):
-            location (Location | None | OfferPatchLocationType1Type0 | Unset):
+            location (Location | None | OfferPatchLocationType1Type0 | Unset): without it, the reference point of `place`; a
+                location so derived follows a changed `place`
             pathways (list[OfferPatchPathwaysItem] | Unset):
             place (None | str | Unset): a place of the reference data
             qualifications (list[str] | Unset):

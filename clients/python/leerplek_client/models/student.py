@@ -40,7 +40,8 @@ class Student:
             email (None | str | Unset): optional contact address for messages; erased with the student's personal data
             home_place (None | str | Unset):
             id (int | Unset):
-            location (Location | None | StudentLocationType1Type0 | Unset):
+            location (Location | None | StudentLocationType1Type0 | Unset): without it, the reference point of `home_place`;
+                a location so derived follows a changed `home_place`
             max_travel_km (float | None | Unset):
             priority (bool | Unset): placed first; set and seen by coordinators and admins only Default: False.
             qualification (None | str | Unset):

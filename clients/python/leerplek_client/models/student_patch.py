@@ -35,7 +35,8 @@ class StudentPatch:
             home_place (None | str | Unset):
             id (int | Unset):
             level (int | Unset):
-            location (Location | None | StudentPatchLocationType1Type0 | Unset):
+            location (Location | None | StudentPatchLocationType1Type0 | Unset): without it, the reference point of
+                `home_place`; a location so derived follows a changed `home_place`
             max_travel_km (float | None | Unset):
             pathways (list[StudentPatchPathwaysItem] | Unset):
             priority (bool | Unset): placed first; set and seen by coordinators and admins only Default: False.
