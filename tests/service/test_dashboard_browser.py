@@ -323,6 +323,9 @@ def sign_in_page(page: Page, server: str, app: Flask, role: str = "admin", scope
 
 
 def no_sideways_scroll(page: Page) -> None:
+    # After a form's navigation the new DOM can be there before its stylesheet: measure the
+    # page as it is shown, once loaded (a page unstyled for a moment is not a wide page).
+    page.wait_for_load_state("load")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if width[0] > width[1]:  # name the widest culprits: elements reaching past the edge
         wide = page.evaluate("""w => Array.from(document.querySelectorAll('body *'))
