@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow, min_cost_flow
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+
+from .graph import component_labels
 
 IntArray = npt.NDArray[np.int64]
 
@@ -99,9 +99,7 @@ def _groups(net: Network, free: IntArray, parts: int) -> list[IntArray]:
     """
     tail, head = net.tail[free], net.head[free]
     inner = (tail != net.sink) & (head != net.sink)
-    graph = coo_matrix((np.ones(int(inner.sum()), dtype=np.int8), (tail[inner], head[inner])),
-                       shape=(net.n_nodes, net.n_nodes))
-    _, label = connected_components(graph, directed=False)
+    label = component_labels(net.n_nodes, tail[inner], head[inner])
     arc_label = label[np.where(tail == net.sink, head, tail)]
     size = np.bincount(arc_label)
     load = np.zeros(parts, dtype=np.int64)

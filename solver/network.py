@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .flow import ASSIGN, STRUCTURE, UNPLACED, Network, solve_lexicographic
+from .graph import component_labels
 from .problem import Problem
 
 IntArray = npt.NDArray[np.int64]
@@ -31,8 +30,7 @@ def components(p: Problem) -> list[IntArray]:
     rows = np.concatenate((p.arc_student, a.n_students + in_env))
     cols = np.concatenate((a.n_students + p.arc_offer,
                            a.n_students + a.n_offers + a.o_environment[in_env]))
-    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
+    label = component_labels(n, rows, cols)
     arc_label = label[p.arc_student]
     order = np.argsort(arc_label, kind="stable")
     bounds = np.flatnonzero(np.diff(arc_label[order])) + 1

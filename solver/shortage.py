@@ -13,10 +13,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
 from .flow import PARALLEL_MIN_ARCS, UNPLACED, workers
+from .graph import reachable
 from .model import OUTCOMPETED, ShortageCell, Unassigned
 from .network import BatchModel
 from .problem import Problem
@@ -104,26 +103,13 @@ class _Residual:
         tails = np.concatenate((net.tail[fwd], net.head[bwd]))
         heads = np.concatenate((net.head[fwd], net.tail[bwd]))
         caps = np.concatenate(((net.cap - flow)[fwd], flow[bwd]))
-        root = net.n_nodes
-        graph = csr_matrix((np.ones(tails.size + sources.size, dtype=np.int8),
-                            (np.concatenate((tails, np.full(sources.size, root))),
-                             np.concatenate((heads, sources)))),
-                           shape=(root + 1, root + 1))
-        reach = np.zeros(root + 1, dtype=np.bool_)
-        reach[breadth_first_order(graph, root, directed=True, return_predecessors=False)] = True
+        reach = reachable(net.n_nodes, tails, heads, sources)
         inside = reach[tails] & reach[heads]
         return cls(model, tails[inside], heads[inside], caps[inside], sources, reach)
 
     def _leading_to(self, seats: IntArray) -> npt.NDArray[np.bool_]:
         """Per node: a residual path leads from it to one of ``seats``."""
-        n = self.reach.size
-        start = n  # a virtual node with an arc to every seat, in the reversed graph
-        graph = csr_matrix((np.ones(self.tails.size + seats.size, dtype=np.int8),
-                            (np.concatenate((self.heads, np.full(seats.size, start))),
-                             np.concatenate((self.tails, seats)))), shape=(n + 1, n + 1))
-        leads = np.zeros(n + 1, dtype=np.bool_)
-        leads[breadth_first_order(graph, start, directed=True, return_predecessors=False)] = True
-        return leads[:n]
+        return reachable(self.reach.size, self.heads, self.tails, seats)  # arcs reversed
 
     def gain(self, in_cell: npt.NDArray[np.bool_]) -> int:
         """Students newly placed if the cell's offers had unlimited extra seats."""
