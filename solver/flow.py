@@ -70,6 +70,11 @@ class StageReport:
 
 
 PARALLEL_MIN_ARCS = 150_000  # below this, starting a process costs more than it saves
+# Components of a stage are solved one min-cost flow each, small ones packed together up to
+# this many arcs: cost scaling on a province's 500,000 arcs at once took a third more CPU
+# than on its components apart (docs/PERFORMANCE.md, issue 16), and smaller parts than
+# this only add calls.
+PART_ARCS = 10_000
 
 
 def workers() -> int:
@@ -78,6 +83,9 @@ def workers() -> int:
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     return max(1, min(os.cpu_count() or 1, 4))
+
+
+Job = tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]
 
 
 def _min_cost_flow(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntArray,
@@ -91,27 +99,47 @@ def _min_cost_flow(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntA
     return np.asarray(smcf.flows(arcs), dtype=np.int64)
 
 
-def _groups(net: Network, free: IntArray, parts: int) -> list[IntArray]:
-    """Split the free arcs into ``parts`` independent sets of about equal size.
+def _min_cost_flows(jobs: list[Job]) -> list[IntArray]:
+    """One worker's share of a stage: its parts solved one after the other."""
+    return [_min_cost_flow(*job) for job in jobs]
+
+
+def _parts(net: Network, free: IntArray) -> list[IntArray]:
+    """The free arcs as independent problems: components, small ones packed together.
 
     Every unit of flow ends in the sink, and each node's supply is fixed, so the parts of
-    the network that only the sink joins are independent problems.
+    the network that only the sink joins are independent problems. Largest first.
     """
     tail, head = net.tail[free], net.head[free]
     inner = (tail != net.sink) & (head != net.sink)
     label = component_labels(net.n_nodes, tail[inner], head[inner])
     arc_label = label[np.where(tail == net.sink, head, tail)]
-    size = np.bincount(arc_label)
-    load = np.zeros(parts, dtype=np.int64)
-    part_of = np.zeros(size.size, dtype=np.int64)
-    for comp in np.argsort(-size, kind="stable"):
-        if size[comp] == 0:
-            break
-        target = int(np.argmin(load))
-        part_of[comp] = target
-        load[target] += size[comp]
-    which = part_of[arc_label]
-    return [free[which == i] for i in range(parts) if np.any(which == i)]
+    order = np.argsort(arc_label, kind="stable")
+    bounds = np.flatnonzero(np.diff(arc_label[order])) + 1
+    components = sorted(np.split(order, bounds), key=len, reverse=True)
+    parts: list[IntArray] = []
+    current: list[IntArray] = []
+    size = 0
+    for comp in components:
+        if size and size + comp.size > PART_ARCS:
+            parts.append(free[np.sort(np.concatenate(current))])
+            current, size = [], 0
+        current.append(comp)
+        size += comp.size
+    if current:
+        parts.append(free[np.sort(np.concatenate(current))])
+    return parts
+
+
+def _shares(parts: list[IntArray], n: int) -> list[list[int]]:
+    """The parts (by index) dealt to ``n`` workers, largest first to the least loaded."""
+    load = [0] * n
+    shares: list[list[int]] = [[] for _ in range(n)]
+    for i, part in enumerate(parts):  # already largest first
+        w = load.index(min(load))
+        shares[w].append(i)
+        load[w] += part.size
+    return [s for s in shares if s]
 
 
 def _solve(net: Network, costs: IntArray) -> IntArray:
@@ -126,31 +154,32 @@ def _solve(net: Network, costs: IntArray) -> IntArray:
         if np.any(supply != 0):
             raise FlowError("fixed arcs leave unbalanced supplies")
         return flow
-    n_workers = workers() if free.size >= PARALLEL_MIN_ARCS else 1
-    groups = _groups(net, free, n_workers) if n_workers > 1 else [free]
+    parts = _parts(net, free)
 
-    def job(arcs: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
-        own = np.zeros(net.n_nodes, dtype=np.bool_)
-        own[net.tail[arcs]] = True
-        own[net.head[arcs]] = True
-        own[net.sink] = False
-        nodes = np.flatnonzero(own & (supply != 0))
+    def job(arcs: IntArray) -> Job:
+        tails, heads = net.tail[arcs], net.head[arcs]
+        nodes = np.unique(np.concatenate((tails, heads)))
+        nodes = nodes[(nodes != net.sink) & (supply[nodes] != 0)]
         local = supply[nodes]
-        nodes = np.append(nodes, net.sink)
-        local = np.append(local, -local.sum())
-        return (net.tail[arcs], net.head[arcs], net.upper[arcs] - net.lower[arcs], costs[arcs],
-                nodes, local)
+        return (tails, heads, net.upper[arcs] - net.lower[arcs], costs[arcs],
+                np.append(nodes, net.sink), np.append(local, -local.sum()))
 
-    if len(groups) == 1:
-        flow[free] += _min_cost_flow(*job(free))
+    n_workers = workers() if free.size >= PARALLEL_MIN_ARCS else 1
+    shares = _shares(parts, n_workers)
+    if len(shares) == 1:
+        for part in parts:
+            flow[part] += _min_cost_flow(*job(part))
         return flow
-    # OR-Tools holds the GIL while it solves: independent parts go to forked processes.
+    # OR-Tools holds the GIL while it solves: the other shares go to forked processes.
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_min_cost_flow, *job(g)) for g in groups[1:]]
-        flow[groups[0]] += _min_cost_flow(*job(groups[0]))
-        for g, fut in zip(groups[1:], futures, strict=True):
-            flow[g] += fut.result()
+    with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=ctx) as pool:
+        futures = [pool.submit(_min_cost_flows, [job(parts[i]) for i in share])
+                   for share in shares[1:]]
+        for i in shares[0]:
+            flow[parts[i]] += _min_cost_flow(*job(parts[i]))
+        for share, fut in zip(shares[1:], futures, strict=True):
+            for i, part_flow in zip(share, fut.result(), strict=True):
+                flow[parts[i]] += part_flow
     return flow
 
 
