@@ -41,28 +41,38 @@ def component_labels(n: int, u: IntArray, v: IntArray) -> IntArray:
             label = up
 
 
+class Adjacency:
+    """The out-arcs of every node (compressed rows), for repeated searches on one graph."""
+
+    def __init__(self, n: int, tails: IntArray, heads: IntArray) -> None:
+        order = np.argsort(tails, kind="stable")
+        self.n = n
+        self.out = np.asarray(heads, dtype=np.int64)[order]
+        self.first = np.searchsorted(np.asarray(tails)[order], np.arange(n + 1))
+        self.degree = np.diff(self.first)
+
+    def reach(self, starts: IntArray) -> BoolArray:
+        """Per node: a directed path leads to it from one of ``starts``."""
+        seen = np.zeros(self.n, dtype=np.bool_)
+        starts = np.unique(np.asarray(starts, dtype=np.int64))
+        seen[starts] = True
+        degree, first, out = self.degree, self.first, self.out
+        frontier = starts[degree[starts] > 0]
+        while frontier.size:
+            deg = degree[frontier]
+            total = int(deg.sum())
+            # The out-arcs of every frontier node, as one index array (rows concatenated).
+            arc = np.repeat(first[frontier] - np.cumsum(deg) + deg, deg) + np.arange(total)
+            nxt = out[arc]
+            nxt = np.unique(nxt[~seen[nxt]])
+            seen[nxt] = True
+            frontier = nxt[degree[nxt] > 0]
+        return seen
+
+
 def reachable(n: int, tails: IntArray, heads: IntArray, starts: IntArray) -> BoolArray:
     """Per node ``0..n-1``: a directed path over the arcs leads to it from one of ``starts``."""
-    seen = np.zeros(n, dtype=np.bool_)
-    starts = np.unique(np.asarray(starts, dtype=np.int64))
-    seen[starts] = True
-    if tails.size == 0 or starts.size == 0:
-        return seen
-    order = np.argsort(tails, kind="stable")
-    out = np.asarray(heads, dtype=np.int64)[order]
-    first = np.searchsorted(np.asarray(tails)[order], np.arange(n + 1))
-    degree = np.diff(first)
-    frontier = starts[degree[starts] > 0]
-    while frontier.size:
-        deg = degree[frontier]
-        total = int(deg.sum())
-        # The out-arcs of every frontier node, as one index array (CSR rows concatenated).
-        arc = np.repeat(first[frontier] - np.cumsum(deg) + deg, deg) + np.arange(total)
-        nxt = out[arc]
-        nxt = np.unique(nxt[~seen[nxt]])
-        seen[nxt] = True
-        frontier = nxt[degree[nxt] > 0]
-    return seen
+    return Adjacency(n, tails, heads).reach(starts)
 
 
-__all__ = ["component_labels", "reachable"]
+__all__ = ["Adjacency", "component_labels", "reachable"]

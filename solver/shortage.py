@@ -15,7 +15,7 @@ import numpy.typing as npt
 from ortools.graph.python import max_flow
 
 from .flow import PARALLEL_MIN_ARCS, UNPLACED, workers
-from .graph import reachable
+from .graph import Adjacency, reachable
 from .model import OUTCOMPETED, ShortageCell, Unassigned
 from .network import BatchModel
 from .problem import Problem
@@ -89,6 +89,8 @@ class _Residual:
                  sources: IntArray, reach: npt.NDArray[np.bool_]) -> None:
         self.model, self.tails, self.heads, self.caps = model, tails, heads, caps
         self.sources, self.reach = sources, reach
+        # Every cell searches the same graph backwards from its seats: its rows built once.
+        self.backward = Adjacency(reach.size, heads, tails)
 
     @classmethod
     def of(cls, model: BatchModel, flow: IntArray) -> _Residual | None:
@@ -109,7 +111,7 @@ class _Residual:
 
     def _leading_to(self, seats: IntArray) -> npt.NDArray[np.bool_]:
         """Per node: a residual path leads from it to one of ``seats``."""
-        return reachable(self.reach.size, self.heads, self.tails, seats)  # arcs reversed
+        return self.backward.reach(seats)
 
     def gain(self, in_cell: npt.NDArray[np.bool_]) -> int:
         """Students newly placed if the cell's offers had unlimited extra seats."""
