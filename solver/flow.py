@@ -85,9 +85,6 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-Job = tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]
-
-
 def _min_cost_flow(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntArray,
                    nodes: IntArray, supplies: IntArray) -> IntArray:
     smcf = min_cost_flow.SimpleMinCostFlow()
@@ -97,11 +94,6 @@ def _min_cost_flow(tails: IntArray, heads: IntArray, caps: IntArray, costs: IntA
     if status != smcf.OPTIMAL:
         raise FlowError(f"min-cost flow returned status {status}")
     return np.asarray(smcf.flows(arcs), dtype=np.int64)
-
-
-def _min_cost_flows(jobs: list[Job]) -> list[IntArray]:
-    """One worker's share of a stage: its parts solved one after the other."""
-    return [_min_cost_flow(*job) for job in jobs]
 
 
 def _parts(net: Network, free: IntArray) -> list[IntArray]:
@@ -142,67 +134,147 @@ def _shares(parts: list[IntArray], n: int) -> list[list[int]]:
     return [s for s in shares if s]
 
 
-def _solve(net: Network, costs: IntArray) -> IntArray:
-    """Optimal flow for ``costs`` within the current bounds; returns the flow per arc."""
-    free = np.flatnonzero(net.upper > net.lower)
+def _balance(net: Network) -> IntArray:
+    """Node supplies once the arcs' lower bounds are sent."""
     supply = net.supply.copy()
     fixed = np.flatnonzero(net.lower > 0)
     np.subtract.at(supply, net.tail[fixed], net.lower[fixed])
     np.add.at(supply, net.head[fixed], net.lower[fixed])
+    return supply
+
+
+@dataclass
+class _Chain:
+    """What the parts of a chain of stages read: shared with forked workers, not copied."""
+
+    net: Network
+    costs: list[IntArray]
+    supply: IntArray
+    parts: list[IntArray]
+    deadline: float
+    check_first: bool
+
+
+_CHAIN: _Chain | None = None  # the chain running now (read by forked workers)
+
+
+def _solve_chain(net: Network, costs: list[IntArray], deadline: float, check_first: bool
+                 ) -> tuple[IntArray, int]:
+    """Optimise ``costs`` in order within the current bounds; returns (flow, stages done).
+
+    The free arcs fall apart into parts that only the sink joins (``_parts``). Every stage
+    only fixes arcs, so each part's later stages stay within the part: each part runs the
+    whole chain on its own (min-cost flow, duals, fixing), one after the other in a worker,
+    the workers side by side. A part stops before a stage when the deadline has passed (also
+    before the first one if ``check_first``); the flow is then optimal for the stages it
+    did. The bounds of ``net`` are left as they were.
+    """
+    global _CHAIN
+    supply = _balance(net)
     flow = net.lower.copy()
+    free = np.flatnonzero(net.upper > net.lower)
     if free.size == 0:
         if np.any(supply != 0):
             raise FlowError("fixed arcs leave unbalanced supplies")
-        return flow
+        return flow, len(costs)
     parts = _parts(net, free)
-
-    def job(arcs: IntArray) -> Job:
-        tails, heads = net.tail[arcs], net.head[arcs]
-        nodes = np.unique(np.concatenate((tails, heads)))
-        nodes = nodes[(nodes != net.sink) & (supply[nodes] != 0)]
-        local = supply[nodes]
-        return (tails, heads, net.upper[arcs] - net.lower[arcs], costs[arcs],
-                np.append(nodes, net.sink), np.append(local, -local.sum()))
-
     n_workers = workers() if free.size >= PARALLEL_MIN_ARCS else 1
     shares = _shares(parts, n_workers)
-    if len(shares) == 1:
-        for part in parts:
-            flow[part] += _min_cost_flow(*job(part))
-        return flow
-    # OR-Tools holds the GIL while it solves: the other shares go to forked processes.
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_min_cost_flows, [job(parts[i]) for i in share])
-                   for share in shares[1:]]
-        for i in shares[0]:
-            flow[parts[i]] += _min_cost_flow(*job(parts[i]))
-        for share, fut in zip(shares[1:], futures, strict=True):
-            for i, part_flow in zip(share, fut.result(), strict=True):
-                flow[parts[i]] += part_flow
-    return flow
+    _CHAIN = _Chain(net, costs, supply, parts, deadline, check_first)
+    try:
+        if len(shares) == 1:
+            results = [(shares[0], _run_parts(shares[0]))]
+        else:
+            # OR-Tools holds the GIL while it solves: the other shares go to forked
+            # processes, which read the chain from _CHAIN; only flows travel back.
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=ctx) as pool:
+                futures = [pool.submit(_run_parts, share) for share in shares[1:]]
+                results = [(shares[0], _run_parts(shares[0]))]
+                results += [(share, fut.result())
+                            for share, fut in zip(shares[1:], futures, strict=True)]
+    finally:
+        _CHAIN = None
+    done = len(costs)
+    for share, outcome in results:
+        for i, (part_flow, part_done) in zip(share, outcome, strict=True):
+            flow[parts[i]] = part_flow
+            done = min(done, part_done)
+    return flow, done
+
+
+def _run_parts(share: list[int]) -> list[tuple[IntArray, int]]:
+    chain = _CHAIN
+    assert chain is not None
+    return [_run_part(chain, chain.parts[i]) for i in share]
+
+
+def _run_part(chain: _Chain, arcs: IntArray) -> tuple[IntArray, int]:
+    """One part through every stage of the chain: (its arcs' flow, stages done)."""
+    net = chain.net
+    # Local node numbers keep every array of the part as small as the part.
+    nodes, local = np.unique(np.concatenate((net.tail[arcs], net.head[arcs])),
+                             return_inverse=True)
+    tails, heads = local[: arcs.size], local[arcs.size:]
+    sink = int(np.searchsorted(nodes, net.sink))
+    supply = chain.supply[nodes]  # already net of every lower bound: the part starts at 0
+    supply[sink] = 0
+    supply[sink] = -supply.sum()
+    base = net.lower[arcs]
+    lower = np.zeros_like(base)
+    upper = net.upper[arcs] - base
+    flow = lower.copy()
+    for i, stage_costs in enumerate(chain.costs):
+        if (i > 0 or chain.check_first) and time.monotonic() > chain.deadline:
+            return base + flow, i
+        costs = stage_costs[arcs]
+        free = np.flatnonzero(upper > lower)
+        balance = supply.copy()
+        fixed = np.flatnonzero(lower > 0)
+        np.subtract.at(balance, tails[fixed], lower[fixed])
+        np.add.at(balance, heads[fixed], lower[fixed])
+        flow = lower.copy()
+        if free.size:
+            at = np.flatnonzero(balance)
+            flow[free] += _min_cost_flow(tails[free], heads[free], upper[free] - lower[free],
+                                         costs[free], at, balance[at])
+        elif np.any(balance != 0):
+            raise FlowError("fixed arcs leave unbalanced supplies")
+        if i < len(chain.costs) - 1:
+            dist = _distances(nodes.size, tails, heads, lower, upper, flow, costs)
+            reduced = costs[free] + dist[tails[free]] - dist[heads[free]]
+            drop, fill = free[reduced > 0], free[reduced < 0]
+            upper[drop] = lower[drop]
+            lower[fill] = upper[fill]
+    return base + flow, len(chain.costs)
 
 
 def potentials(net: Network, flow: IntArray, costs: IntArray) -> IntArray:
+    """Shortest-path distances in the residual graph of the free arcs (a dual solution)."""
+    return _distances(net.n_nodes, net.tail, net.head, net.lower, net.upper, flow, costs)
+
+
+def _distances(n_nodes: int, tail: IntArray, head: IntArray, lower: IntArray,
+               upper: IntArray, flow: IntArray, costs: IntArray) -> IntArray:
     """Shortest-path distances in the residual graph of the free arcs (a dual solution).
 
     Label-correcting from a virtual root joined to every node at cost 0; only the arcs
     leaving nodes whose label changed are relaxed again, vectorised per round of relaxation.
     """
-    free = net.upper > net.lower
-    fwd = free & (flow < net.upper)
-    bwd = free & (flow > net.lower)
-    tails = np.concatenate((net.tail[fwd], net.head[bwd]))
-    heads = np.concatenate((net.head[fwd], net.tail[bwd]))
+    free = upper > lower
+    fwd = free & (flow < upper)
+    bwd = free & (flow > lower)
+    tails = np.concatenate((tail[fwd], head[bwd]))
+    heads = np.concatenate((head[fwd], tail[bwd]))
     w = np.concatenate((costs[fwd], -costs[bwd]))
     order = np.argsort(tails, kind="stable")
     tails, heads, w = tails[order], heads[order], w[order]
-    start = np.searchsorted(tails, np.arange(net.n_nodes + 1))
+    start = np.searchsorted(tails, np.arange(n_nodes + 1))
     degree = np.diff(start)
 
-    dist = np.zeros(net.n_nodes, dtype=np.int64)
+    dist = np.zeros(n_nodes, dtype=np.int64)
     active = np.flatnonzero(degree)
-    for _ in range(net.n_nodes + 1):
+    for _ in range(n_nodes + 1):
         if active.size == 0:
             return dist
         deg = degree[active]
@@ -283,23 +355,33 @@ def solve_lexicographic(
 
     The first ``placement_stages`` stages (priority placed, placed) are solved together by
     ``max_placement_flow``; their optimal faces are then fixed one by one like any other.
-    When the deadline passes between stages the flow so far is returned: optimal for the
-    stages done, valid for all constraints, but not proven optimal for the rest.
-    ``on_stage(index, name)`` is called after each stage, for progress reports.
+    The other stages run as one chain per independent part (``_solve_chain``); their
+    reports share the chain's time. When the deadline passes between stages the flow so
+    far is returned: optimal for the stages done, valid for all constraints, but not proven
+    optimal for the rest. ``on_stage(index, name)`` is called after each stage, for
+    progress reports.
     """
     reports: list[StageReport] = []
     flow = net.lower.copy()
-    for i, (name, costs) in enumerate(stages):
-        if i > 0 and time.monotonic() > deadline:
-            return flow, reports, False
+    placement = stages[:placement_stages]
+    for i, (name, costs) in enumerate(placement):
         t0 = time.monotonic()
-        if i == 0 and placement_stages:
+        if i == 0:
             flow = max_placement_flow(net)
-        elif i >= placement_stages:
-            flow = _solve(net, costs)
         reports.append(StageReport(name, int(costs @ flow), time.monotonic() - t0))
         if on_stage is not None:
             on_stage(i, name)
         if i < len(stages) - 1:
             restrict_to_optimal(net, flow, costs)
-    return flow, reports, True
+    chain = stages[placement_stages:]
+    if not chain:
+        return flow, reports, True
+    t0 = time.monotonic()
+    flow, done = _solve_chain(net, [costs for _, costs in chain], deadline,
+                              check_first=placement_stages > 0)
+    seconds = time.monotonic() - t0
+    for j, (name, costs) in enumerate(chain[:done]):
+        reports.append(StageReport(name, int(costs @ flow), seconds))
+        if on_stage is not None:
+            on_stage(placement_stages + j, name)
+    return flow, reports, done == len(chain)
