@@ -72,6 +72,9 @@ def instrument() -> None:
         _timed(where, "stage_costs", "network.stage_costs")
         _timed(where, "solve_lexicographic", "flow.solve_lexicographic (all stages)")
     _timed(flow, "_solve", "  flow._solve (OR-Tools min-cost flow, incl. forked workers)")
+    # Since issue 16 the stages after placement run per part, each with its own duals.
+    _timed(flow, "_solve_chain", "  flow._solve_chain (min-cost flow stages and duals per part, "
+                                 "incl. forked workers)")
     _timed(flow, "max_placement_flow", "  flow.max_placement_flow (max flow)")
     _timed(flow, "potentials", "  flow.potentials (duals, numpy)")
     _timed(explain, "build_result", "explain.build_result (all)")
