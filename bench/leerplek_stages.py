@@ -80,6 +80,10 @@ def instrument() -> None:
     _timed(explain, "build_result", "explain.build_result (all)")
     _timed(explain, "reasons", "  explain.reasons")
     _timed(shortage, "shortage_cells", "shortage.shortage_cells")
+    analysis = getattr(shortage, "ShortageAnalysis", None)  # since issue 16: started early
+    if analysis is not None:
+        _timed(analysis, "__init__", "shortage.ShortageAnalysis (start: cells, residuals, fork)")
+        _timed(analysis, "cells", "shortage.ShortageAnalysis.cells (waiting for the workers)")
     _timed(explain, "shortage_cells", "shortage.shortage_cells")
     _timed(explain, "assignments_from", "  problem.assignments_from")
     _timed(engine, "assignments_from", "  problem.assignments_from")

@@ -47,7 +47,7 @@ def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = N
 
     # OR-Tools and SciPy take about half a second to import; a stable round never needs them.
     from .network import solve as solve_networks
-    from .shortage import shortage_cells
+    from .shortage import ShortageAnalysis, lost_students
 
     solved = solve_networks(p, report)
     report("explaining", 0.9)
@@ -55,11 +55,17 @@ def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = N
     message = "" if solved.proven else (
         f"time limit of {rnd.policy.time_limit_s:g} s reached: the allocation is valid and "
         "optimal for the stages finished, not proven optimal for the rest")
-    result = explain.build_result(p, solved.picked, status, solved.proven, build,
-                                  solved.seconds, message)
+    # On a large round the shortage analysis runs in forked workers while this process
+    # writes the explanation: the two took a fifth of a province run one after the other.
+    analysis = (ShortageAnalysis(p, lost_students(p, solved.picked), solved.models)
+                if shortage else None)
+    try:
+        result = explain.build_result(p, solved.picked, status, solved.proven, build,
+                                      solved.seconds, message)
+    finally:
+        cells = analysis.cells() if analysis is not None else []
     if shortage:
-        result = replace(result, shortage=tuple(
-            shortage_cells(p, result.unassigned, solved.models)))
+        result = replace(result, shortage=tuple(cells))
     if any(rnd.company_rankings.values()):
         # Companies ranked students: show how far this allocation is from stable.
         blocking = blocking_pairs(rnd, result.assignments)

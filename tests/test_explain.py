@@ -189,3 +189,21 @@ def test_parallel_stages_and_shortage_give_the_same_result(monkeypatch: pytest.M
     assert parallel.assignments == sequential.assignments
     assert parallel.shortage == sequential.shortage
     assert parallel.stats.rank_profile == sequential.stats.rank_profile
+
+
+@pytest.mark.parametrize("name", ["c01-optimal-features", "c04-place-unranked", "c05-pinned",
+                                  "c06-edge-entries"])
+def test_the_shortage_starts_from_the_outcompeted_students_that_have_arcs(name: str) -> None:
+    # The analysis starts before the reasons are written, so it picks its students itself.
+    from solver.model import OUTCOMPETED
+    from solver.network import solve
+    from solver.problem import build_problem
+    from solver.shortage import lost_students
+
+    rnd = load_round(CONFORMANCE / f"{name}.json")
+    p = build_problem(rnd)
+    lost = {rnd.students[i].id for i in lost_students(p, solve(p, lambda *_: None).picked)}
+    with_arc = {rnd.students[i].id for i in set(p.arc_student.tolist())}
+    told = {u.student_id for u in allocate(rnd).unassigned if u.reason == OUTCOMPETED}
+    assert lost, "the round has outcompeted students"
+    assert lost == told & with_arc
