@@ -9,17 +9,16 @@ them and reports warnings.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
+from .gcpause import gc_paused
 from .model import (
     MAX_PREFERENCES_LIMITS,
     OBJECTIVES,
@@ -501,23 +500,6 @@ def _parse_round(r: _Reader, data: Any) -> Round:
     )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a round's objects are made.
-
-    A province round is about a million small objects, none in a reference cycle; with the
-    collector on, each new generation of them makes it walk all the earlier ones again,
-    which doubled the time to read a round.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_round(path: str | Path) -> Round:
     """Read and parse a round document file; JSON syntax errors become DocumentErrors.
 
@@ -525,7 +507,7 @@ def load_round(path: str | Path) -> Round:
     again by the careful one, which names every problem.
     """
     text = Path(path).read_bytes()
-    with _gc_paused():
+    with gc_paused():
         fast = decode_round(text)
     if fast is not None:
         return fast

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .eligibility import has_eligible_offer
+from .gcpause import gc_paused
 from .model import (
     INFEASIBLE,
     NO_ELIGIBLE_OFFER,
@@ -56,10 +57,12 @@ def build_result(p: Problem, picked: IntArray, status: str, proven: bool, build:
         build_seconds=build,
         solve_seconds=solve,
     )
-    unassigned = reasons(p, placed_student, placed_offer)
+    with gc_paused():  # a national result is a million small objects, none in a cycle
+        unassigned = reasons(p, placed_student, placed_offer)
+        assignments = assignments_from(p, picked)
     return Result(
         round_id=rnd.id, objective=rnd.policy.objective, status=status, proven=proven,
-        assignments=tuple(assignments_from(p, picked)), unassigned=tuple(unassigned),
+        assignments=tuple(assignments), unassigned=tuple(unassigned),
         stats=stats, warnings=p.warnings, shortage=(), message=message,
     )
 
@@ -139,14 +142,18 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
     order = np.lexsort((r_sel, s_sel))
     s_sel, o_sel = s_sel[order], o_sel[order]
     lost, why = seat_reasons(p, placed_student, placed_offer, s_sel, o_sel)
-    lost_by: dict[int, list[tuple[str, str]]] = {}
-    for s, o, w in zip(s_sel[lost].tolist(), o_sel[lost].tolist(),
-                       _SEAT_CODES[why[lost]].tolist(), strict=True):
-        lost_by.setdefault(s, []).append((rnd.offers[o].id, w))
+    # The lost pairs stay in student order: each student's are one slice of these lists.
+    lost_student = s_sel[lost]
+    oids = [o.id for o in rnd.offers]
+    lost_offer = [oids[o] for o in o_sel[lost].tolist()]
+    lost_why = _SEAT_CODES[why[lost]].tolist()
+    lost_text = [f"{o} ({_SEAT_WORDS[w]})" for o, w in zip(lost_offer, lost_why, strict=True)]
+    first = np.searchsorted(lost_student, idx, side="left").tolist()
+    stop = np.searchsorted(lost_student, idx, side="right").tolist()
 
     out: list[Unassigned] = []
     unranked = rnd.policy.place_unranked
-    for i in idx.tolist():
+    for j, i in enumerate(idx.tolist()):
         st = rnd.students[i]
         if not has_any[i]:
             out.append(Unassigned(st.id, NO_ELIGIBLE_OFFER,
@@ -160,12 +167,12 @@ def reasons(p: Problem, placed_student: IntArray, placed_offer: IntArray) -> lis
                                   "none of the student's counted preferences is an eligible "
                                   "offer; eligible offers exist"))
         else:
-            pairs = lost_by.get(i, [])
-            what = ", ".join(f"{o} ({_SEAT_WORDS[w]})" for o, w in pairs) if pairs else "none"
+            lo, hi = first[j], stop[j]
+            what = ", ".join(lost_text[lo:hi]) if hi > lo else "none"
             out.append(Unassigned(
                 st.id, OUTCOMPETED,
                 f"all seats the student could take went to others; full offers ranked: {what}",
-                tuple(o for o, _ in pairs), tuple(w for _, w in pairs)))
+                tuple(lost_offer[lo:hi]), tuple(lost_why[lo:hi])))
     return out
 
 
