@@ -15,6 +15,7 @@ from itertools import chain, repeat
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import unique_sorted
 from .model import PATHWAYS, Round, RoundWarning
 
 IntArray = npt.NDArray[np.int64]
@@ -96,7 +97,7 @@ def build_arrays(rnd: Round) -> RoundArrays:
         if not pairs:
             return np.empty(0, dtype=np.int64)
         a = np.asarray(pairs, dtype=np.int64)
-        return np.unique(a[:, 0] * width + a[:, 1])
+        return unique_sorted(a[:, 0] * width + a[:, 1])
 
     def coords(locs: list[object]) -> tuple[FloatArray, FloatArray]:
         lat = np.array([np.nan if loc is None else loc.lat for loc in locs])  # type: ignore[attr-defined]

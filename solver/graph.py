@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import unique_sorted
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -54,7 +56,7 @@ class Adjacency:
     def reach(self, starts: IntArray) -> BoolArray:
         """Per node: a directed path leads to it from one of ``starts``."""
         seen = np.zeros(self.n, dtype=np.bool_)
-        starts = np.unique(np.asarray(starts, dtype=np.int64))
+        starts = unique_sorted(starts)
         seen[starts] = True
         degree, first, out = self.degree, self.first, self.out
         frontier = starts[degree[starts] > 0]
@@ -64,7 +66,7 @@ class Adjacency:
             # The out-arcs of every frontier node, as one index array (rows concatenated).
             arc = np.repeat(first[frontier] - np.cumsum(deg) + deg, deg) + np.arange(total)
             nxt = out[arc]
-            nxt = np.unique(nxt[~seen[nxt]])
+            nxt = unique_sorted(nxt[~seen[nxt]])
             seen[nxt] = True
             frontier = nxt[degree[nxt] > 0]
         return seen

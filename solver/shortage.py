@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow
 
+from .arrays import unique_sorted
 from .flow import PARALLEL_MIN_ARCS, UNPLACED, workers
 from .graph import Adjacency, reachable
 from .model import ShortageCell
@@ -76,7 +77,7 @@ class ShortageAnalysis:
         n_sec, n_lvl = len(a.sectors), 5
         cell = ((a.o_region[p.arc_offer[sel]] * n_sec + a.o_sector[p.arc_offer[sel]]) * n_lvl
                 + a.s_level[p.arc_student[sel]])
-        pair = np.unique(cell * a.n_students + p.arc_student[sel])
+        pair = unique_sorted(cell * a.n_students + p.arc_student[sel])
         demand = np.bincount(pair // a.n_students, minlength=1)
         candidates = np.argsort(-demand, kind="stable")[:SHORTAGE_CELLS]
         candidates = candidates[demand[candidates] > 0]

@@ -61,3 +61,10 @@ def test_a_long_path_is_one_component_and_reached_end_to_end() -> None:
     assert np.all(component_labels(n, u, v) == 0)
     assert reachable(n, u, v, order[:1]).all()
     assert reachable(n, u, v, order[-1:]).sum() == 1
+
+
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=50))
+def test_unique_sorted_is_the_sorted_set(values: list[int]) -> None:
+    from solver.arrays import unique_sorted
+
+    assert unique_sorted(np.array(values, dtype=np.int64)).tolist() == sorted(set(values))
