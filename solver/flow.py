@@ -216,10 +216,13 @@ def _run_part(chain: _Chain, arcs: IntArray) -> tuple[IntArray, int]:
     nodes, local = np.unique(np.concatenate((net.tail[arcs], net.head[arcs])),
                              return_inverse=True)
     tails, heads = local[: arcs.size], local[arcs.size:]
-    sink = int(np.searchsorted(nodes, net.sink))
     supply = chain.supply[nodes]  # already net of every lower bound: the part starts at 0
-    supply[sink] = 0
-    supply[sink] = -supply.sum()
+    sink = int(np.searchsorted(nodes, net.sink))
+    if sink < nodes.size and nodes[sink] == net.sink:
+        # The sink is shared by every part: here it takes what this part's nodes send.
+        supply[sink] = 0
+        supply[sink] = -supply.sum()
+    # A part that never reaches the sink (students swapping full offers) is balanced already.
     base = net.lower[arcs]
     lower = np.zeros_like(base)
     upper = net.upper[arcs] - base
