@@ -149,6 +149,7 @@ class _Chain:
 
     net: Network
     costs: list[IntArray]
+    start: IntArray  # the flow so far: optimal for the stages before the chain
     supply: IntArray
     parts: list[IntArray]
     deadline: float
@@ -158,16 +159,17 @@ class _Chain:
 _CHAIN: _Chain | None = None  # the chain running now (read by forked workers)
 
 
-def _solve_chain(net: Network, costs: list[IntArray], deadline: float, check_first: bool
-                 ) -> tuple[IntArray, int]:
+def _solve_chain(net: Network, costs: list[IntArray], start: IntArray, deadline: float,
+                 check_first: bool) -> tuple[IntArray, int]:
     """Optimise ``costs`` in order within the current bounds; returns (flow, stages done).
 
     The free arcs fall apart into parts that only the sink joins (``_parts``). Every stage
     only fixes arcs, so each part's later stages stay within the part: each part runs the
     whole chain on its own (min-cost flow, duals, fixing), one after the other in a worker,
     the workers side by side. A part stops before a stage when the deadline has passed (also
-    before the first one if ``check_first``); the flow is then optimal for the stages it
-    did. The bounds of ``net`` are left as they were.
+    before the first one if ``check_first``); its flow is then that of the last stage it
+    did, or ``start`` (a flow within the current bounds) if it did none. The bounds of
+    ``net`` are left as they were.
     """
     global _CHAIN
     supply = _balance(net)
@@ -180,7 +182,7 @@ def _solve_chain(net: Network, costs: list[IntArray], deadline: float, check_fir
     parts = _parts(net, free)
     n_workers = workers() if free.size >= PARALLEL_MIN_ARCS else 1
     shares = _shares(parts, n_workers)
-    _CHAIN = _Chain(net, costs, supply, parts, deadline, check_first)
+    _CHAIN = _Chain(net, costs, start, supply, parts, deadline, check_first)
     try:
         if len(shares) == 1:
             results = [(shares[0], _run_parts(shares[0]))]
@@ -226,7 +228,7 @@ def _run_part(chain: _Chain, arcs: IntArray) -> tuple[IntArray, int]:
     base = net.lower[arcs]
     lower = np.zeros_like(base)
     upper = net.upper[arcs] - base
-    flow = lower.copy()
+    flow = chain.start[arcs] - base  # kept if the deadline stops the part before any stage
     for i, stage_costs in enumerate(chain.costs):
         if (i > 0 or chain.check_first) and time.monotonic() > chain.deadline:
             return base + flow, i
@@ -380,7 +382,7 @@ def solve_lexicographic(
     if not chain:
         return flow, reports, True
     t0 = time.monotonic()
-    flow, done = _solve_chain(net, [costs for _, costs in chain], deadline,
+    flow, done = _solve_chain(net, [costs for _, costs in chain], flow, deadline,
                               check_first=placement_stages > 0)
     seconds = time.monotonic() - t0
     for j, (name, costs) in enumerate(chain[:done]):

@@ -159,11 +159,15 @@ def test_time_limit_gives_a_valid_unproven_allocation() -> None:
     from solver import verify
 
     rnd = load_round(CONFORMANCE / "c06-edge-entries.json")
+    proven = allocate(rnd)
     rnd = replace(rnd, policy=replace(rnd.policy, time_limit_s=1e-9))
     result = allocate(rnd)
     assert result.status == "feasible" and not result.proven
     assert "time limit" in result.message
     assert verify(rnd, result) == []
+    # The placement stages always finish: a stage cut by the deadline keeps their flow.
+    assert (result.stats.placed_priority, result.stats.placed) == (
+        proven.stats.placed_priority, proven.stats.placed)
 
 
 def test_pinned_seats_over_capacity_are_an_infeasible_answer(small_doc: dict[str, Any]) -> None:

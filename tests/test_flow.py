@@ -23,6 +23,7 @@ def test_a_part_that_never_reaches_the_sink_is_solved_on_its_own() -> None:
         rank=np.array([1, 2, 2, 1, 0, 0, 0, 0]), priority=np.zeros(8, dtype=np.bool_))
     net.upper[4:6] = 0  # never unplaced
     net.lower[6:8] = 1  # both seats taken
-    flow, done = _solve_chain(net, [net.rank.copy()], time.monotonic() + 60, check_first=False)
+    flow, done = _solve_chain(net, [net.rank.copy()], net.lower.copy(), time.monotonic() + 60,
+                              check_first=False)
     assert done == 1
     assert flow.tolist() == [1, 0, 0, 1, 0, 0, 1, 1]  # each student at their first choice
