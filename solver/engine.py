@@ -7,6 +7,7 @@ the allocation into a result.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +19,12 @@ from .verify import blocking_pairs
 
 # progress(step, fraction): the step just reached and the share of the work done, 0..1.
 Progress = Callable[[str, float], None]
+
+
+# The flow stages and the shortage analysis hand their networks to forked workers through
+# module globals (solver.flow, solver.shortage): one allocation at a time per process may use
+# them, so concurrent callers (job threads, tests) wait their turn instead of swapping them.
+_FLOW_LOCK = threading.Lock()
 
 
 def _no_progress(_step: str, _fraction: float) -> None:
@@ -45,25 +52,26 @@ def allocate(rnd: Round, *, shortage: bool = True, progress: Progress | None = N
         report("done", 1.0)
         return result
 
-    # OR-Tools and SciPy take about half a second to import; a stable round never needs them.
+    # OR-Tools takes a few tenths of a second to import; a stable round never needs it.
     from .network import solve as solve_networks
     from .shortage import ShortageAnalysis, lost_students
 
-    solved = solve_networks(p, report)
-    report("explaining", 0.9)
-    status = OPTIMAL if solved.proven else FEASIBLE
-    message = "" if solved.proven else (
-        f"time limit of {rnd.policy.time_limit_s:g} s reached: the allocation is valid and "
-        "optimal for the stages finished, not proven optimal for the rest")
-    # On a large round the shortage analysis runs in forked workers while this process
-    # writes the explanation: the two took a fifth of a province run one after the other.
-    analysis = (ShortageAnalysis(p, lost_students(p, solved.picked), solved.models)
-                if shortage else None)
-    try:
-        result = explain.build_result(p, solved.picked, status, solved.proven, build,
-                                      solved.seconds, message)
-    finally:
-        cells = analysis.cells() if analysis is not None else []
+    with _FLOW_LOCK:
+        solved = solve_networks(p, report)
+        report("explaining", 0.9)
+        status = OPTIMAL if solved.proven else FEASIBLE
+        message = "" if solved.proven else (
+            f"time limit of {rnd.policy.time_limit_s:g} s reached: the allocation is valid and "
+            "optimal for the stages finished, not proven optimal for the rest")
+        # On a large round the shortage analysis runs in forked workers while this process
+        # writes the explanation: the two took a fifth of a province run one after the other.
+        analysis = (ShortageAnalysis(p, lost_students(p, solved.picked), solved.models)
+                    if shortage else None)
+        try:
+            result = explain.build_result(p, solved.picked, status, solved.proven, build,
+                                          solved.seconds, message)
+        finally:
+            cells = analysis.cells() if analysis is not None else []
     if shortage:
         result = replace(result, shortage=tuple(cells))
     if any(rnd.company_rankings.values()):

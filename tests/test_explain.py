@@ -195,6 +195,29 @@ def test_parallel_stages_and_shortage_give_the_same_result(monkeypatch: pytest.M
     assert parallel.stats.rank_profile == sequential.stats.rank_profile
 
 
+def test_allocations_in_threads_side_by_side_match_their_sequential_results(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The forked workers read the running chain and residual graphs from module globals:
+    # two threads allocating at once must not hand each other's networks to their workers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import solver.flow
+    import solver.shortage
+
+    monkeypatch.setenv("LEERPLEK_SOLVER_WORKERS", "2")
+    monkeypatch.setattr(solver.flow, "PARALLEL_MIN_ARCS", 0)
+    monkeypatch.setattr(solver.shortage, "PARALLEL_MIN_ARCS", 0)
+    names = ("c05-pinned", "c01-optimal-features")
+    rounds = [load_round(CONFORMANCE / f"{name}.json") for name in names]
+    sequential = [allocate(rnd) for rnd in rounds]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        side_by_side = list(pool.map(allocate, rounds * 3))
+    for i, result in enumerate(side_by_side):
+        expected = sequential[i % 2]
+        assert result.assignments == expected.assignments
+        assert result.shortage == expected.shortage
+
+
 @pytest.mark.parametrize("name", ["c01-optimal-features", "c04-place-unranked", "c05-pinned",
                                   "c06-edge-entries"])
 def test_the_shortage_starts_from_the_outcompeted_students_that_have_arcs(name: str) -> None:
