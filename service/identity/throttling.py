@@ -21,16 +21,60 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse
+from limits.storage import MemoryStorage
 
 from service.errors import RATE_LIMIT_HEADERS, Problem, problem_response
 from service.identity.principals import hash_token
 
 log = logging.getLogger(__name__)
+
+
+class LockedMemoryStorage(MemoryStorage):
+    """limits' in-process storage with every operation under one lock.
+
+    limits 5.8's ``MemoryStorage`` is not safe across threads: two requests at once can start
+    its expiry timer twice ("threads can only be started once") and its expiry sweep can
+    read a key another thread just dropped (KeyError). The threaded server of the embedded
+    mode (``make demo``, gthread workers without Redis) hit both as 500s. Fixed upstream in
+    alisaifee/limits#352, not yet released; a counter update is microseconds, so one lock
+    costs nothing measurable.
+    """
+
+    STORAGE_SCHEME = ["locked-memory"]  # noqa: RUF012  (limits registers schemes by this list)
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
+                 **options: str) -> None:
+        self._guard = threading.RLock()  # before super(): its __init__ starts the timer
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__expire_events(self) -> None:  # the timer's sweep, name-mangled
+        with self._guard:
+            super()._MemoryStorage__expire_events()  # type: ignore[misc]
+
+    def __getattribute__(self, name: str) -> Any:
+        attribute = super().__getattribute__(name)
+        if name in _LOCKED_OPERATIONS:
+            guard = super().__getattribute__("_guard")
+
+            def locked(*args: Any, **kwargs: Any) -> Any:
+                with guard:
+                    return attribute(*args, **kwargs)
+            return locked
+        return attribute
+
+
+# Every operation of MemoryStorage that reads or changes its counters, windows or timer.
+_LOCKED_OPERATIONS = frozenset({
+    "incr", "decr", "get", "clear", "acquire_entry", "get_expiry", "get_moving_window",
+    "acquire_sliding_window_entry", "get_sliding_window", "clear_sliding_window", "reset",
+})
 
 
 def rate_limit_key() -> str:
@@ -43,7 +87,7 @@ def rate_limit_key() -> str:
 def init_app(app: Flask) -> Limiter:
     config = app.config
     redis_url = config.get("REDIS_URL")
-    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "locked-memory://")
     if redis_url:
         # Redis down: keep limiting per process rather than failing every request.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", config["RATELIMIT_APPLICATION"])

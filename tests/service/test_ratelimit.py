@@ -6,8 +6,11 @@ against that real Redis. The test config allows 3 requests a minute per token.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,6 +19,7 @@ from sqlalchemy import create_engine
 
 from service.app import create_app
 from service.extensions import db
+from service.identity.throttling import LockedMemoryStorage
 
 from .conftest import (
     REDIS_URL,
@@ -127,3 +131,40 @@ def test_an_unreachable_redis_falls_back_to_counting_in_process(
     for _ in range(LIMIT):
         assert client.get("/api/v1/schools", headers=headers).status_code == 200
     assert_problem(client.get("/api/v1/schools", headers=headers), 429)
+
+
+def test_without_redis_the_process_counts_under_one_lock(request: pytest.FixtureRequest,
+                                                          tmp_path: Path) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL=None))
+    assert isinstance(app.extensions["rate_limiter"].storage, LockedMemoryStorage)
+
+
+def test_the_in_process_counters_let_one_thread_in_at_a_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # limits 5.8's MemoryStorage let two requests at once restart its expiry timer together
+    # ("threads can only be started once"), which reached the demo's requests as a 500.
+    # Here a second thread tries to count while the first is inside the storage (making its
+    # expiry timer): it must wait until the first is out.
+    import limits.storage.memory
+
+    storage = LockedMemoryStorage()
+    storage.timer.join()
+    time.sleep(0.02)  # the first sweep has run: the next count makes a new timer
+    other = threading.Thread(target=storage.incr, args=("other", 60))
+    seen: list[bool] = []
+    real_timer = threading.Timer
+
+    def timer_with_a_visitor(*args: Any, **kwargs: Any) -> threading.Timer:
+        if not seen:
+            other.start()
+            other.join(timeout=0.3)
+            seen.append(other.is_alive())  # still waiting for the storage
+        return real_timer(*args, **kwargs)
+
+    monkeypatch.setattr(limits.storage.memory.threading, "Timer", timer_with_a_visitor)
+    storage.incr("first", 60)
+    other.join(timeout=5)
+    assert seen == [True]
+    assert not other.is_alive()
+    assert storage.get("other") == 1 and storage.get("first") == 1
