@@ -196,8 +196,9 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
              for s, refs in zip(doc.students, ranked, strict=True)
              for j, ref in enumerate(refs, 1)]
     insert_integer_rows(session, Preference, ("round_id", "student_id", "offer_id", "rank"), prefs)
+    pinned = {pin.student_id for pin in doc.pinned}
     rank_of = {(s.id, ref): j + 1 for s, refs in zip(doc.students, ranked, strict=True)
-               for j, ref in enumerate(refs)}
+               if s.id in pinned for j, ref in enumerate(refs)}
     pins = [{"round_id": rnd.id, "student_id": sid[pin.student_id],
              "offer_id": by_offer[pin.offer_id], "pinned": True,
              "rank": rank_of.get((pin.student_id, pin.offer_id)),
@@ -259,8 +260,12 @@ def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, st
     ranked: list[list[str]] = []
     warnings: list[dict[str, str]] = []
     for i, s in enumerate(doc.students):
+        listed = s.preferences
+        if len(set(listed)) == len(listed) and offers.issuperset(listed):
+            ranked.append(list(listed))  # the usual case: nothing to drop, nothing to name
+            continue
         kept: list[str] = []
-        for j, ref in enumerate(s.preferences):
+        for j, ref in enumerate(listed):
             path = f"students[{i}].preferences[{j}]"
             if ref not in offers:
                 warnings.append({"field": path, "message": f"unknown offer {ref!r}: dropped"})
