@@ -95,7 +95,7 @@ def insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict
 
 
 @contextmanager
-def _copier(session: Session, table: Any, columns: Sequence[str]) -> Iterator[Copy[Any]]:
+def _copier(session: Session, table: Any, columns: Sequence[str]) -> Iterator[Copy]:
     """A COPY into ``table`` on the session's connection, inside its transaction."""
     driver = session.connection().connection.driver_connection
     assert driver is not None  # a checked-out connection always has its driver connection
