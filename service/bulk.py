@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from psycopg import Copy
 
 ProgressFn = Callable[[int], None]
 CHUNK = 5_000  # rows per statement: bounded statements, progress between them
@@ -60,6 +64,27 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
             progress(len(chunk))
 
 
+def insert_integer_rows(session: Session, table: Any, columns: Sequence[str],
+                        rows: Sequence[Sequence[int]]) -> None:
+    """Insert ``rows`` of integers, given as tuples in ``columns`` order: the way for the
+    largest tables (a province's 530,000 preferences), with no dict per row. On PostgreSQL
+    the COPY text is formatted here in one step per chunk (an integer needs no escaping),
+    about ten times faster than psycopg's row by row."""
+    if not rows:
+        return
+    session.flush()
+    target = getattr(table, "__table__", table)
+    if session.get_bind().dialect.name == "postgresql":
+        line = b"\t".join(b"%d" for _ in columns) + b"\n"
+        with _copier(session, target, columns) as copy:
+            for chunk in chunks(rows):
+                copy.write(b"".join([line % tuple(row) for row in chunk]))
+        return
+    for chunk in chunks(rows):
+        session.execute(insert(target), [dict(zip(columns, row, strict=True))
+                                         for row in chunk])
+
+
 def insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict[str, Any]],
                          progress: ProgressFn | None = None) -> list[int]:
     """Insert ``rows`` with reserved ids; returns the ids in row order."""
@@ -69,16 +94,23 @@ def insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict
     return ids
 
 
+@contextmanager
+def _copier(session: Session, table: Any, columns: Sequence[str]) -> Iterator[Copy]:
+    """A COPY into ``table`` on the session's connection, inside its transaction."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cursor, cursor.copy(
+            f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        yield copy
+
+
 def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]],
           progress: ProgressFn | None) -> None:
     columns = list(rows[0])
     # COPY adapts a Python list to an array; JSON columns get their text instead.
     as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    driver = session.connection().connection.driver_connection
-    assert driver is not None  # a checked-out connection always has its driver connection
-    cursor = driver.cursor()
-    names = ", ".join(f'"{c}"' for c in columns)
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    with _copier(session, table, columns) as copy:
         for chunk in chunks(rows):
             for row in chunk:
                 copy.write_row([json.dumps(row[c]) if c in as_json else row[c]

@@ -243,7 +243,11 @@ def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
     with app.app_context():
         db.engine.dispose()  # no pooled connection may cross the fork
     ctx = multiprocessing.get_context("fork")
-    workers = [ctx.Process(target=server.serve_forever, daemon=True) for _ in range(processes)]
+    # Not daemonic: a daemonic process may not start children, and at province scale the
+    # allocation job (run in a serving process) forks the engine's workers for a flow stage
+    # ("daemonic processes are not allowed to have children" failed `make demo N=60000`).
+    # They are terminated below whichever way the demo ends.
+    workers = [ctx.Process(target=server.serve_forever) for _ in range(processes)]
     for worker in workers:
         worker.start()
     try:

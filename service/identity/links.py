@@ -39,14 +39,15 @@ def link_url(base_url: str, secret: str) -> str:
 
 
 def mailed_links(base_url: str, days: int = DEFAULT_DAYS
-                 ) -> Callable[[Session, Student], str]:
+                 ) -> Callable[[Session, Sequence[Student]], list[str]]:
     """A builder for the messages feature (``messages.events.use_signin_links``): a new
-    link for each student a message goes to, made by the system in the message's own
-    transaction, so the link exists only if the message is queued."""
-    def build(session: Session, student: Student) -> str:
-        _row, secret = create_link(session, None, Role.STUDENT.value, f"student:{student.id}",
-                                   days)
-        return link_url(base_url, secret)
+    link for each student a message goes to, made by the system in the messages' own
+    transaction, so the links exist only if the messages are queued; all of an event's
+    links in one insert and one audit event (``create_links``)."""
+    def build(session: Session, students: Sequence[Student]) -> list[str]:
+        secrets_ = create_links(session, None, Role.STUDENT.value,
+                                [f"student:{s.id}" for s in students], days)
+        return [link_url(base_url, secret) for secret in secrets_]
     return build
 
 

@@ -30,7 +30,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record, record_change, snapshot
+from service.audit.log import now, record, record_bulk, record_change, snapshot
+from service.bulk import insert_rows
 from service.directory.reference import load_reference, qualification_error
 from service.errors import Problem
 from service.identity.principals import Principal
@@ -49,6 +50,7 @@ from service.models import (
     Round,
     School,
     Student,
+    mask_to_pathways,
 )
 from service.placements.assignments import assignment_filter, respond, visible_assignment
 from service.rounds.lifecycle import in_scope, natural_key
@@ -85,10 +87,16 @@ def pok_filter(p: Principal) -> ColumnElement[bool]:
 
 
 def _default_pathway(student: Student, offer: Offer) -> str | None:
-    shared = [p for p in POK_PATHWAYS if p in student.pathways and p in offer.pathways]
+    return _pathway_of(student.pathways, offer.pathways)
+
+
+def _pathway_of(student: list[str], offer: list[str]) -> str | None:
+    """The leerweg a new POK starts with: the one the student and offer share, else the
+    student's only one."""
+    shared = [p for p in POK_PATHWAYS if p in student and p in offer]
     if len(shared) == 1:
         return shared[0]
-    own = [p for p in POK_PATHWAYS if p in student.pathways]
+    own = [p for p in POK_PATHWAYS if p in student]
     return own[0] if len(own) == 1 and not shared else None
 
 
@@ -143,16 +151,49 @@ def answer(session: Session, p: Principal, assignment_id: int, response: str,
 
 def for_round(session: Session, rnd: Round) -> int:
     """Make the POKs a round's accepted placements still lack (accepted by the deadline
-    sweep, or before this feature existed); returns how many were made."""
-    missing = list(session.scalars(
-        select(Assignment).where(
-            Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.ACCEPTED,
-            ~select(Pok.id).where(Pok.student_id == Assignment.student_id,
-                                  Pok.offer_id == Assignment.offer_id).exists())
-        .order_by(Assignment.id)))
-    for a in missing:
-        for_assignment(session, a)
-    return len(missing)
+    sweep, or before this feature existed); returns how many were made.
+
+    In one insert and one audit event: reading a province round's POKs the first time makes
+    some 50,000 (one at a time, each with its look-ups, savepoint and event, took minutes).
+    Should another request make some of them meanwhile, the insert fails on the unique
+    (student, offer) pair and they are made one by one instead, as ``for_assignment`` does.
+    """
+    lacking = ((Assignment.round_id == rnd.id)
+               & (Assignment.status == AssignmentStatus.ACCEPTED)
+               & ~select(Pok.id).where(Pok.student_id == Assignment.student_id,
+                                       Pok.offer_id == Assignment.offer_id).exists())
+    missing = session.execute(
+        select(Assignment.id, Assignment.student_id, Assignment.offer_id,
+               Student.qualification, Student.pathway_mask, Offer.pathway_mask, Offer.start,
+               Offer.end)
+        .join(Student, Student.id == Assignment.student_id)
+        .join(Offer, Offer.id == Assignment.offer_id)
+        .where(lacking).order_by(Assignment.id)).all()
+    if not missing:
+        return 0
+    last: dict[int, int] = {student_id: top for student_id, top in session.execute(
+        select(Pok.student_id, func.max(Pok.sequence))
+        .where(Pok.student_id.in_(select(Assignment.student_id).where(lacking)))
+        .group_by(Pok.student_id))}
+    made = now()
+    rows = [{"assignment_id": a_id, "student_id": student_id, "offer_id": offer_id,
+             "sequence": (last.get(student_id) or 0) + 1,
+             "status": PokStatus.VOORLOPIG.value, "created_at": made, "crebo": crebo,
+             "pathway": _pathway_of(mask_to_pathways(student_mask),
+                                    mask_to_pathways(offer_mask)),
+             "start_date": start, "planned_end_date": end}
+            for a_id, student_id, offer_id, crebo, student_mask, offer_mask, start, end
+            in missing]
+    try:
+        with session.begin_nested():
+            insert_rows(session, Pok, rows)
+    except IntegrityError:
+        for a in session.scalars(select(Assignment).where(lacking).order_by(Assignment.id)):
+            for_assignment(session, a)
+        return len(rows)
+    record_bulk(session, None, "pok.create", "pok", {"poks": len(rows)}, round_id=rnd.id,
+                school_id=rnd.school_id, region=rnd.region)
+    return len(rows)
 
 
 def visible_pok(session: Session, p: Principal, assignment_id: int,

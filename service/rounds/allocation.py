@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.audit.log import record
+from service.bulk import insert_rows
 from service.identity.principals import Principal
 from service.models import (
     Assignment,
@@ -23,8 +24,9 @@ def write_allocation(session: Session, rnd: Round, result: Result,
                      actor: Principal | None = None) -> dict[str, Any]:
     """Replace the round's assignments and report with ``result``; the caller commits.
 
-    Called by the allocation job inside its one write transaction. Rows go in as one bulk
-    INSERT (executemany), which for a province round is many times faster than ORM objects.
+    Called by the allocation job inside its one write transaction. Rows go in through the
+    bulk writer (COPY on PostgreSQL): a province round's 56,000 rows took 2.7 s of Python in
+    an executemany INSERT, most of it building the statement's parameters.
     ``actor`` is who asked for the allocation (the job runs outside their request). Returns
     the job's result summary.
     """
@@ -37,8 +39,7 @@ def write_allocation(session: Session, rnd: Round, result: Result,
              "status": (AssignmentStatus.ACCEPTED if a.pinned
                         else AssignmentStatus.PROPOSED).value}
             for a in result.assignments]
-    if rows:
-        session.execute(insert(Assignment), rows)
+    insert_rows(session, Assignment, rows)
     doc = result_to_dict(result)
     report = {key: doc[key] for key in
               ("status", "proven", "message", "stats", "unassigned", "shortage")}

@@ -6,7 +6,12 @@ the writes run as bulk INSERTs inside the caller's one transaction.
 
 from __future__ import annotations
 
+import gc
+import json
+import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from seeds.generator import load_reference
 from service.audit.log import record_bulk
-from service.bulk import chunks, insert_returning_ids, insert_rows
+from service.bulk import chunks, insert_integer_rows, insert_returning_ids, insert_rows
 from service.directory.imports import (
     KVK_ID,
     IdMode,
@@ -50,6 +55,7 @@ from service.rounds.participation import participants
 from service.schemas import text_error
 from solver import model as m
 from solver.document import DocumentError, parse_round
+from solver.schema import decode_round
 
 # A round document ------------------------------------------------------------------------
 
@@ -78,6 +84,55 @@ def _too_long(errors: ImportErrors, path: str, name: str, value: str | None) -> 
         errors.add(path, f"at most {_WIDTHS[name]} characters")
 
 
+def read_document(data: bytes | Any) -> m.Round:
+    """A round document (the request's bytes, or already decoded) as the engine's Round.
+
+    Bytes go to the compiled reader first (``solver.schema``: parse and check in C, about a
+    tenth of decoding to dicts, walking every string and reading them again). It is used only
+    when the bytes cannot hold a control character: a raw DEL or C1 character, or a ``\\u``
+    escape of one or of a surrogate (raw C0 characters are not JSON inside strings). Anything
+    else, and every document it refuses, takes the careful path, which names each problem.
+    """
+    if isinstance(data, bytes | bytearray):
+        if not _MAYBE_CONTROL.search(data):
+            with _gc_paused():
+                fast = decode_round(bytes(data))
+            if fast is not None:
+                return fast
+        try:
+            data = json.loads(data)
+        except ValueError:
+            data = None
+        if data is None:
+            raise Problem(400, "the body must be a leerplek-round/1 document as JSON")
+    control = ImportErrors()
+    _check_text(data, "", control)
+    control.raise_if_any("the document was not imported")
+    try:
+        return parse_round(data)
+    except DocumentError as exc:
+        raise Problem(422, str(exc), [{"field": e.path, "location": "json",
+                                       "message": e.message} for e in exc.errors]) from None
+
+
+# Bytes that may spell a control character or surrogate in a JSON text (a superset: an
+# escaped backslash before "u00" matches too, and then the careful path decides).
+_MAYBE_CONTROL = re.compile(rb"\\u(?:00[0-1]|007[fF]|00[89]|[dD][89a-fA-F])|\x7f|\xc2[\x80-\x9f]")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic collection while a province's million objects are made (it doubles the
+    time: every few thousand allocations it walks all of them); none of them form cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "external",
                  school_id: int | None = None, region: str | None = None) -> RoundImport:
     """Create a round, its offers, environments and preferences from a round document.
@@ -89,14 +144,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     them, and must all exist. Offers and environments are always created for the new round.
     """
     p.require(*STAFF)
-    control = ImportErrors()
-    _check_text(data, "", control)
-    control.raise_if_any("the document was not imported")
-    try:
-        doc = parse_round(data)
-    except DocumentError as exc:
-        raise Problem(422, str(exc), [{"field": e.path, "location": "json",
-                                       "message": e.message} for e in exc.errors]) from None
+    doc = read_document(data)
     errors = ImportErrors()
     if doc.company_rankings:
         errors.add("company_rankings", "the service does not store company rankings; "
@@ -105,7 +153,7 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     _too_long(errors, "round.name", "name", doc.name or doc.id)
     _check_reference(load_known_values(session), doc, errors)
     schools = _resolve_schools(session, p, doc, ids, errors)
-    companies, new_companies = _resolve_companies(session, doc, ids, errors)
+    companies = _resolve_companies(session, doc, ids, errors)
     errors.raise_if_any("the document was not imported")
     rnd = create_round(session, p, {"name": doc.name or doc.id or "imported round",
                                     "school_id": school_id, "region": region, **policy})
@@ -122,9 +170,8 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     student_ids = _resolve_students(session, p, doc, ids, schools, errors)
     errors.raise_if_any("the document was not imported")
 
-    summary = RoundImport(rnd, companies_created=new_companies)
-    company_ids = {ref: c.id for ref, c in companies.items()}
-    session.flush()
+    summary = RoundImport(rnd, companies_created=len(companies.new))
+    company_ids = companies.write(session)
     env_ids = _write_environments(session, doc, company_ids)
     offer_ids = insert_returning_ids(session, Offer, offer_rows(session, [{
             "company_id": company_ids[o.company_id], "round_id": rnd.id,
@@ -144,12 +191,14 @@ def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "exter
     sid.update((doc.students[i].id, db_id) for i, (db_id, _) in
                zip(student_ids.changed_index, changed, strict=True))
     _check_membership(session, rnd, doc, sid)
-    prefs = [{"round_id": rnd.id, "student_id": sid[s.id], "offer_id": by_offer[ref],
-              "rank": j + 1} for s, refs in zip(doc.students, ranked, strict=True)
-             for j, ref in enumerate(refs)]
-    insert_rows(session, Preference, prefs)
+    round_id = rnd.id
+    prefs = [(round_id, sid[s.id], by_offer[ref], j)
+             for s, refs in zip(doc.students, ranked, strict=True)
+             for j, ref in enumerate(refs, 1)]
+    insert_integer_rows(session, Preference, ("round_id", "student_id", "offer_id", "rank"), prefs)
+    pinned = {pin.student_id for pin in doc.pinned}
     rank_of = {(s.id, ref): j + 1 for s, refs in zip(doc.students, ranked, strict=True)
-               for j, ref in enumerate(refs)}
+               if s.id in pinned for j, ref in enumerate(refs)}
     pins = [{"round_id": rnd.id, "student_id": sid[pin.student_id],
              "offer_id": by_offer[pin.offer_id], "pinned": True,
              "rank": rank_of.get((pin.student_id, pin.offer_id)),
@@ -211,8 +260,12 @@ def _clean_preferences(doc: m.Round) -> tuple[list[list[str]], list[dict[str, st
     ranked: list[list[str]] = []
     warnings: list[dict[str, str]] = []
     for i, s in enumerate(doc.students):
+        listed = s.preferences
+        if len(set(listed)) == len(listed) and offers.issuperset(listed):
+            ranked.append(list(listed))  # the usual case: nothing to drop, nothing to name
+            continue
         kept: list[str] = []
-        for j, ref in enumerate(s.preferences):
+        for j, ref in enumerate(listed):
             path = f"students[{i}].preferences[{j}]"
             if ref not in offers:
                 warnings.append({"field": path, "message": f"unknown offer {ref!r}: dropped"})
@@ -257,46 +310,76 @@ def _reference_schools() -> dict[str, dict[str, str]]:
             for s in schools}
 
 
+@dataclass
+class _Companies:
+    """The document's companies: stored ones by id, and the rows of those to register."""
+
+    known: dict[str, int] = field(default_factory=dict)
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a second reference to a company registered here ("kvk-12345678" after "12345678")
+    alias: dict[str, str] = field(default_factory=dict)
+
+    def write(self, session: Session) -> dict[str, int]:
+        """Register the new ones in one bulk insert (a province names ~10,000 leerbedrijven);
+        every company's id by the document's reference."""
+        refs = list(self.new)
+        ids = dict(zip(refs, insert_returning_ids(session, Company,
+                                                  [self.new[r] for r in refs]), strict=True))
+        return {**self.known, **ids, **{ref: ids[first] for ref, first in self.alias.items()}}
+
+
 def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: ImportErrors
-                       ) -> tuple[dict[str, Company], int]:
-    """The document's company ids as companies, and how many were registered here."""
+                       ) -> _Companies:
+    """The document's company ids as stored companies, or the rows of those to register."""
     offers_of: dict[str, list[int]] = {}
     for i, o in enumerate(doc.offers):
         offers_of.setdefault(o.company_id, []).append(i)
     kvk = {ref: mt.group(1) for ref in offers_of
            if ids == "external" and (mt := KVK_ID.match(ref))}
-    known = {c.kvk_number: c for c in session.scalars(
-        select(Company).where(Company.kvk_number.in_(set(kvk.values()))))} if kvk else {}
-    found: dict[str, Company] = {}
-    created = 0
+    known = {number: (ident, set(qualifications)) for ident, number, qualifications in
+             session.execute(select(Company.id, Company.kvk_number, Company.qualifications)
+                             .where(Company.kvk_number.in_(set(kvk.values()))))} if kvk else {}
+    out = _Companies()
+    registering: dict[str, str] = {}  # KvK number -> the first reference registering it
     for ref, indexes in offers_of.items():
-        company = known.get(kvk.get(ref, ""))
+        first = registering.get(kvk.get(ref, ""))
+        if first is not None:
+            out.alias[ref] = first
+            _check_recognised(doc, indexes, set(out.new[first]["qualifications"]), errors)
+            continue
+        found = known.get(kvk.get(ref, ""))
         ident = decimal_id(ref)
-        if company is None and ident is not None and ref not in kvk:
+        if found is None and ident is not None and ref not in kvk:
             company = session.get(Company, ident)
-        if company is None and ref in kvk:
+            if company is not None:
+                found = (company.id, set(company.qualifications))
+        if found is None and ref in kvk:
             offers = [doc.offers[i] for i in indexes]
-            company = Company(
-                name=f"Leerbedrijf {kvk[ref]}", kvk_number=kvk[ref],
-                qualifications=sorted({q for o in offers for q in o.qualifications}),
-                region=Counter(o.region for o in offers).most_common(1)[0][0])
-            known[kvk[ref]] = company
-            session.add(company)
-            created += 1
-        if company is None:
+            out.new[ref] = {
+                "name": f"Leerbedrijf {kvk[ref]}", "kvk_number": kvk[ref],
+                "qualifications": sorted({q for o in offers for q in o.qualifications}),
+                "region": Counter(o.region for o in offers).most_common(1)[0][0]}
+            registering[kvk[ref]] = ref
+            continue
+        if found is None:
             how = ("an existing company id" if ids == "database"
                    else "a KvK number (8 digits, or kvk-<8 digits>) or an existing company id")
             errors.add(f"offers[{indexes[0]}].company_id",
                        f"unknown company {ref!r}: expected {how}")
             continue
-        found[ref] = company
-        recognised = set(company.qualifications)
-        for i in indexes:
-            missing = sorted(set(doc.offers[i].qualifications) - recognised)
-            if missing:
-                errors.add(f"offers[{i}].qualifications",
-                           "the company is not recognised (erkend) for " + ", ".join(missing))
-    return found, created
+        out.known[ref] = found[0]
+        _check_recognised(doc, indexes, found[1], errors)
+    return out
+
+
+def _check_recognised(doc: m.Round, indexes: list[int], recognised: set[str],
+                      errors: ImportErrors) -> None:
+    """A company's offers may name only the qualifications it is recognised for."""
+    for i in indexes:
+        missing = sorted(set(doc.offers[i].qualifications) - recognised)
+        if missing:
+            errors.add(f"offers[{i}].qualifications",
+                       "the company is not recognised (erkend) for " + ", ".join(missing))
 
 
 def _check_membership(session: Session, rnd: Round, doc: m.Round, sid: dict[str, int]

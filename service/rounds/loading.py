@@ -7,6 +7,8 @@ written as their decimal form (offer 17 is ``"17"``) and read back the same way.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -21,6 +23,7 @@ from service.models import (
     Round,
     Student,
     StudentRegion,
+    mask_to_levels,
     mask_to_pathways,
 )
 from service.rounds.participation import participants
@@ -60,43 +63,73 @@ def round_offer_filter(round_ids: int | Collection[int]) -> ColumnElement[bool]:
     return which & (Offer.status != OfferStatus.DRAFT.value)
 
 
-def round_offers(session: Session, rnd: Round) -> list[Offer]:
-    return list(session.scalars(select(Offer).where(round_offer_filter(rnd.id))
-                                .order_by(Offer.id)))
+def _pathways_of(mask: int, cache: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    found = cache.get(mask)
+    if found is None:
+        found = cache[mask] = tuple(mask_to_pathways(mask))
+    return found
+
+
+def round_offer_models(session: Session, rnd: Round) -> tuple[m.Offer, ...]:
+    """The round's offers as engine records, from plain rows (a province has 25,000)."""
+    levels: dict[int, tuple[int, ...]] = {}
+    pathways: dict[int, tuple[str, ...]] = {}
+    out = []
+    for r in session.execute(select(Offer.__table__).where(round_offer_filter(rnd.id))
+                             .order_by(Offer.id)):
+        lv = levels.get(r.level_mask)
+        if lv is None:
+            lv = levels[r.level_mask] = tuple(mask_to_levels(r.level_mask))
+        out.append(m.Offer(
+            id=str(r.id), company_id=str(r.company_id), title=r.title, levels=lv,
+            pathways=_pathways_of(r.pathway_mask, pathways),
+            qualifications=tuple(r.qualifications), sector=r.sector, region=r.region,
+            location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
+            capacity=r.capacity, reserved_priority=r.reserved_priority,
+            environment_id=None if r.environment_id is None else str(r.environment_id),
+            start=r.start, end=r.end))
+    return tuple(out)
 
 
 def round_student_models(session: Session, rnd: Round,
-                         ranked: dict[int, list[int]]) -> tuple[m.Student, ...]:
+                         ranked: dict[int, tuple[str, ...]]) -> tuple[m.Student, ...]:
     """The round's students as engine records, read as plain rows rather than ORM objects:
-    a province round has 60,000 of them, and building ORM objects would triple the load."""
+    a province round has 60,000 of them, and building ORM objects would triple the load.
+    ``ranked``: each student's list, offer ids already as the engine's strings."""
     members = participants(rnd)
-    regions: dict[int, list[str]] = {}
-    for student_id, region in session.execute(
-            select(StudentRegion.student_id, StudentRegion.region)
-            .join(Student, Student.id == StudentRegion.student_id).where(members)
-            .order_by(StudentRegion.student_id, StudentRegion.position)):
-        regions.setdefault(student_id, []).append(region)
+    regions: dict[int, tuple[str, ...]] = {}
+    interned: dict[tuple[str, ...], tuple[str, ...]] = {}  # a few hundred distinct lists
+    region_rows = session.execute(
+        select(StudentRegion.student_id, StudentRegion.region)
+        .join(Student, Student.id == StudentRegion.student_id).where(members)
+        .order_by(StudentRegion.student_id, StudentRegion.position))
+    for student_id, group in groupby(region_rows, key=itemgetter(0)):
+        names = tuple(r[1] for r in group)
+        regions[student_id] = interned.setdefault(names, names)
+    pathways: dict[int, tuple[str, ...]] = {}
     rows = session.execute(select(Student.__table__).where(members).order_by(Student.id))
     return tuple(m.Student(
         id=str(r.id), school_id=str(r.school_id), level=r.level,
-        pathways=tuple(mask_to_pathways(r.pathway_mask)), qualification=r.qualification,
-        sector=r.sector, regions=tuple(regions.get(r.id, ())),
+        pathways=_pathways_of(r.pathway_mask, pathways), qualification=r.qualification,
+        sector=r.sector, regions=regions.get(r.id, ()),
         location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
         max_travel_km=r.max_travel_km, priority=r.priority, available_from=r.available_from,
         available_until=r.available_until,
-        preferences=tuple(str(o) for o in ranked.get(r.id, ()))) for r in rows)
+        preferences=ranked.get(r.id, ())) for r in rows)
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:
-    offers = round_offers(session, rnd)
-    ranked: dict[int, list[int]] = {}
-    # Plain rows, not ORM objects: a province round has some 400,000 preferences.
-    for student_id, offer_id in session.execute(
-            select(Preference.student_id, Preference.offer_id)
-            .where(Preference.round_id == rnd.id)
-            .order_by(Preference.student_id, Preference.rank)):
-        ranked.setdefault(student_id, []).append(offer_id)
-    env_ids = sorted({o.environment_id for o in offers if o.environment_id is not None})
+    offers = round_offer_models(session, rnd)
+    # Offer ids as the engine's strings once per offer, not once per preference.
+    name = {int(o.id): o.id for o in offers}
+    ranked: dict[int, tuple[str, ...]] = {}
+    # Plain rows, not ORM objects: a province round has some 500,000 preferences.
+    rows = session.execute(select(Preference.student_id, Preference.offer_id)
+                           .where(Preference.round_id == rnd.id)
+                           .order_by(Preference.student_id, Preference.rank))
+    for student_id, group in groupby(rows, key=itemgetter(0)):
+        ranked[student_id] = tuple(name.get(r[1]) or str(r[1]) for r in group)
+    env_ids = sorted({int(o.environment_id) for o in offers if o.environment_id is not None})
     environments = list(session.scalars(select(Environment).where(Environment.id.in_(env_ids))
                                         .order_by(Environment.id))) if env_ids else []
     policy = m.Policy(**{k: getattr(rnd, k) for k in m.POLICY_FIELDS})
@@ -107,8 +140,7 @@ def round_model(session: Session, rnd: Round) -> m.Round:
         id=str(rnd.id), name=rnd.name, policy=policy, pinned=pins,
         environments=tuple(m.Environment(str(e.id), e.name, e.capacity)
                            for e in environments if e is not None),
-        offers=tuple(offer_model(o) for o in offers),
-        students=round_student_models(session, rnd, ranked))
+        offers=offers, students=round_student_models(session, rnd, ranked))
 
 
 def round_document(session: Session, rnd: Round) -> dict[str, Any]:

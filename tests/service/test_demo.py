@@ -11,8 +11,10 @@ import email
 import email.policy
 import io
 import json
+import multiprocessing
 import re
 import threading
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from service.demo import (
     render_report,
     request_allocation,
     run_demo,
+    serve,
 )
 from service.pok.records import COLUMNS as POK_COLUMNS
 from solver.document import parse_round
@@ -344,3 +347,17 @@ def test_the_demo_leaves_the_first_rounds_praktijkovereenkomsten_as_csv(
     assert len(rows) == accepted > 0
     statuses = Counter(dict(zip(header, r, strict=True))["status"] for r in rows)
     assert statuses["definitief"] == 2 and statuses["volledig"] >= 1
+
+
+def test_the_demo_server_processes_may_fork_the_engines_workers(app: Flask) -> None:
+    """At province scale the allocation job, which runs in a serving process, forks worker
+    processes for a flow stage; a daemonic process may not."""
+    @app.get("/fork-probe")
+    def probe() -> str:
+        child = multiprocessing.get_context("fork").Process(target=int)
+        child.start()
+        child.join()
+        return str(child.exitcode)
+
+    with serve(app, processes=1) as url, urllib.request.urlopen(f"{url}/fork-probe") as r:
+        assert r.read() == b"0"

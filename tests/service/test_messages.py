@@ -378,7 +378,8 @@ def test_the_export_holds_the_address_and_erasure_removes_it_with_the_messages(
 def test_a_registered_sign_in_link_goes_into_the_round_opened_message(
         app: Flask, client: FlaskClient, make: Factory) -> None:
     from service.messages.events import use_signin_links
-    use_signin_links(app, lambda _session, s: f"https://leerplek.test/in/{s.id}")
+    use_signin_links(app, lambda _session, students: [f"https://leerplek.test/in/{s.id}"
+                                                      for s in students])
     r = open_round(client, make, ["an@example.org"])
     (m,) = messages(app)
     link = f"https://leerplek.test/in/{r['students'][0]}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+
+from seeds.generator import generate_round
 
 from .conftest import Factory, assert_problem, offer_body, student_body
 
@@ -161,6 +164,20 @@ def test_a_round_document_with_a_control_character_is_refused(client: FlaskClien
     make.school(code="roc")
     response = client.post("/api/v1/rounds/import", headers=make.admin(), json=doc)
     assert_problem(response, 422, "students[0].id")
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x1f"])
+def test_a_valid_round_with_a_control_character_is_refused_as_bytes(
+        client: FlaskClient, make: Factory, char: str, ascii_only: bool) -> None:
+    """The compiled reader takes valid documents; one that spells a control character in
+    an offer's title, escaped or raw, must still be named, not stored."""
+    doc = generate_round(12, seed=2)
+    doc["offers"][1]["title"] = f"kok{char}"
+    body = json.dumps(doc, ensure_ascii=ascii_only).encode()
+    response = client.post("/api/v1/rounds/import", headers=make.admin(), data=body,
+                           content_type="application/json")
+    assert_problem(response, 422, "offers[1].title")
 
 
 def test_csv_cells_are_typed_by_their_column(client: FlaskClient, make: Factory) -> None:

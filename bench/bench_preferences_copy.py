@@ -1,0 +1,70 @@
+"""What PostgreSQL spends storing a province's preferences, with and without their foreign keys.
+
+Run after ``bench/bench_api_allocate.py`` (it leaves the imported round in the schema
+``leerplek_bench``). Copies the stored preferences out, then COPYs them back into the emptied
+table in a transaction that is rolled back, once per variant: as the schema has it, without
+the redundant ``ix_preferences_round_id`` index, without the round's foreign key, without all
+three foreign keys. Prints the backend's CPU seconds (the server is on this machine) and the
+wall time of each; the DDL of a variant is rolled back with it.
+
+    PYTHONPATH=. python bench/bench_preferences_copy.py \\
+        postgresql://postgres@127.0.0.1:5432/test_jobs --repeat 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import time
+
+import psycopg
+
+VARIANTS = {
+    "as the schema has it": [],
+    "without ix_preferences_round_id": ["DROP INDEX ix_preferences_round_id"],
+    "without the round's foreign key": [
+        "ALTER TABLE preferences DROP CONSTRAINT fk_preferences_round_id_rounds"],
+    "without its three foreign keys": [
+        f"ALTER TABLE preferences DROP CONSTRAINT fk_preferences_{c}"
+        for c in ("round_id_rounds", "offer_id_offers", "student_id_students")],
+}
+COLUMNS = "round_id, student_id, offer_id, rank"
+
+
+def backend_cpu_s(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    with psycopg.connect(args.url, options="-csearch_path=leerplek_bench") as conn:
+        data = io.BytesIO()
+        with conn.cursor().copy(f"COPY preferences ({COLUMNS}) TO STDOUT") as copy:
+            for block in copy:
+                data.write(block)
+        conn.commit()
+        rows = data.getvalue().count(b"\n")
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+        print(f"{rows} preferences, load average {os.getloadavg()[0]:.1f}")
+        for _ in range(args.repeat):
+            for name, ddl in VARIANTS.items():
+                conn.execute("TRUNCATE preferences")
+                for statement in ddl:
+                    conn.execute(statement)
+                cpu0, t0 = backend_cpu_s(pid), time.monotonic()
+                with conn.cursor().copy(f"COPY preferences ({COLUMNS}) FROM STDIN") as copy:
+                    copy.write(data.getvalue())
+                print(f"  {name:34s} backend CPU {backend_cpu_s(pid) - cpu0:6.2f} s, wall "
+                      f"{time.monotonic() - t0:6.2f} s (load {os.getloadavg()[0]:.1f})",
+                      flush=True)
+                conn.rollback()
+
+
+if __name__ == "__main__":
+    main()
