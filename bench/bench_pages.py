@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -100,15 +101,34 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL to use (emptied first); default a temporary SQLite")
     parser.add_argument("--result", action="store_true",
                         help="also allocate and publish, and time the placement page")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="SQLite only: the imported, opened province is copied to this "
+                             "file, and a later run with the same file starts from a copy "
+                             "of it instead of generating and importing again")
     args = parser.parse_args(argv)
+    if args.keep and args.database_url:
+        parser.error("--keep is for SQLite only")
 
     tmp = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite'}"
-    if args.database_url:
-        empty_postgres(url)
-    upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
-    round_id, import_s = seed(app, args.students, args.seed)
+    path = Path(tmp.name) / "bench.sqlite"
+    url = args.database_url or f"sqlite:///{path}"
+    if args.keep and args.keep.exists():
+        # The kept file is never written to: each run changes its copy (lists, --result).
+        shutil.copyfile(args.keep, path)
+        upgrade(url)  # a migration added since the file was kept
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
+        with app.app_context():
+            round_id, import_s = db.session.scalar(select(func.max(Round.id))) or 0, 0.0
+    else:
+        if args.database_url:
+            empty_postgres(url)
+        upgrade(url)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
+        round_id, import_s = seed(app, args.students, args.seed)
+        if args.keep:
+            with app.app_context():
+                db.engine.dispose()  # every connection closed: the file is whole
+            shutil.copyfile(path, args.keep)
     rng = random.Random(args.seed)
     with app.app_context():
         session = db.session

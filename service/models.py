@@ -384,14 +384,19 @@ class Preference(Base):
                                           index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
                                             index=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"),
-                                          index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
     rank: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("round_id", "student_id", "rank"),
         UniqueConstraint("round_id", "student_id", "offer_id"),
         CheckConstraint("rank >= 1", name="rank"),
+        # How many students listed an offer in its round (the company pages) is read from
+        # this index alone. With only an index on offer_id, SQLite without statistics chose
+        # the round's unique index and read all of a round's preferences (530,000 at 60,000
+        # students: 0.2 s a page); both columns of the condition make this one the
+        # cheapest plan. It also serves everything that looked offer_id up alone.
+        Index("ix_preferences_offer_round", "offer_id", "round_id", "student_id"),
     )
 
 
