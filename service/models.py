@@ -251,7 +251,10 @@ class Round(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
     # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
-    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Loaded only when read: at 60,000 students it is 1.4 MB of JSON, which every page
+    # that merely names a round (a company's offers, a student's rounds) would otherwise
+    # fetch and decode, 40 ms and more a page once a round has been allocated.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     # When the round was finished: the retention period of its students' data starts here.
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The answer deadline of its proposals, and what an unanswered one becomes then.
