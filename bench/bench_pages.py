@@ -10,8 +10,10 @@ cookie holds the hash of a student token, as the sign-in leaves it): the time is
 whole answer (queries, template), without a browser. List changes are timed as posts. With
 ``--result`` the round is then closed, allocated, published and the placement page timed.
 The company pages are timed the same way for the ``--students-timed`` companies with the most
-offers (home with its offer list, an offer with its listed count, the offer form, the profile,
-and with ``--result`` the offer's proposed students and the POK list).
+offers while the round is open (home with its offer list and listed counts, an offer with its
+listed count, the offer form, the profile) and, with ``--result``, once it is published (home,
+an offer with its proposed students, the POK list). ``--keep FILE`` (SQLite) keeps the imported
+province and starts later runs from a copy of it.
 Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
@@ -110,11 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--keep is for SQLite only")
 
     tmp = tempfile.TemporaryDirectory()
-    path = Path(tmp.name) / "bench.sqlite"
-    url = args.database_url or f"sqlite:///{path}"
+    db_file = Path(tmp.name) / "bench.sqlite"
+    url = args.database_url or f"sqlite:///{db_file}"
     if args.keep and args.keep.exists():
         # The kept file is never written to: each run changes its copy (lists, --result).
-        shutil.copyfile(args.keep, path)
+        shutil.copyfile(args.keep, db_file)
         upgrade(url)  # a migration added since the file was kept
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
         with app.app_context():
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             with app.app_context():
                 db.engine.dispose()  # every connection closed: the file is whole
-            shutil.copyfile(path, args.keep)
+            shutil.copyfile(db_file, args.keep)
     rng = random.Random(args.seed)
     with app.app_context():
         session = db.session
@@ -185,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault(name, []).extend(times)
             sizes[name] = size
             failed |= not ok
+    failed |= company_pages(app, args, rows, sizes, published=False)
     if args.result:
         with app.app_context():
             with db.transaction() as session:
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault("placement (round page, published)", []).extend(times)
             sizes["placement (round page, published)"] = size
             failed |= not ok
-    failed |= company_pages(app, args, rows, sizes)
+        failed |= company_pages(app, args, rows, sizes, published=True)
     print("| page | median s | max s | bytes |\n|---|---:|---:|---:|")
     for name, times in rows.items():
         print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
@@ -213,21 +216,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def company_pages(app: Any, args: argparse.Namespace, rows: dict[str, list[float]],
-                  sizes: dict[str, int]) -> bool:
-    """Time the company pages for the companies with the most offers; True if one failed."""
+                  sizes: dict[str, int], published: bool) -> bool:
+    """Time the company pages for the companies with the most offers; True if one failed.
+
+    While the round is open the home page and an offer page show how many students listed
+    each offer; once it is published, the proposed students (and the POK list exists)."""
     with app.app_context():
         busiest = list(db.session.execute(
             select(Offer.company_id, func.min(Offer.id)).group_by(Offer.company_id)
-            .order_by(func.count().desc()).limit(args.students_timed)))
+            # company_id breaks ties, so SQLite and PostgreSQL time the same companies
+            .order_by(func.count().desc(), Offer.company_id).limit(args.students_timed)))
     failed = False
     for company_id, offer_id in busiest:
         client = signed_in(app, company_id, "company")
-        pages = {"company: home (offers)": "/bedrijf",
-                 "company: offer (listed count / proposals)": f"/bedrijf/aanbod/{offer_id}",
-                 "company: offer form": f"/bedrijf/aanbod/{offer_id}/wijzigen",
-                 "company: profile": "/bedrijf/profiel"}
-        if args.result:
-            pages["company: POK list"] = "/bedrijf/praktijkovereenkomsten"
+        if published:
+            pages = {"company: home (published)": "/bedrijf",
+                     "company: offer (proposed students)": f"/bedrijf/aanbod/{offer_id}",
+                     "company: POK list": "/bedrijf/praktijkovereenkomsten"}
+        else:
+            pages = {"company: home (listed counts)": "/bedrijf",
+                     "company: offer (listed count)": f"/bedrijf/aanbod/{offer_id}",
+                     "company: offer form": f"/bedrijf/aanbod/{offer_id}/wijzigen",
+                     "company: profile": "/bedrijf/profiel"}
         for name, path in pages.items():
             times, size, ok = timed(client, "GET", path, args.repeat, 200)
             rows.setdefault(name, []).extend(times)
