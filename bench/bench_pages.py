@@ -13,7 +13,8 @@ The company pages are timed the same way for the ``--students-timed`` companies 
 offers while the round is open (home with its offer list and listed counts, an offer with its
 listed count, the offer form, the profile) and, with ``--result``, once it is published (home,
 an offer with its proposed students, the POK list). ``--keep FILE`` (SQLite) keeps the imported
-province and starts later runs from a copy of it.
+province and starts later runs from a copy of it. The templates are compiled before the first
+request, as the served worker does (``--cold`` leaves that to each page's first request).
 Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
@@ -48,6 +49,7 @@ from service.rounds.choosing import offer_choices
 from service.rounds.imports import import_round
 from service.rounds.lifecycle import transition
 from service.seeding import seed_reference
+from service.serving import compile_templates
 
 ADMIN = Principal(Role.ADMIN, "")
 
@@ -107,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="SQLite only: the imported, opened province is copied to this "
                              "file, and a later run with the same file starts from a copy "
                              "of it instead of generating and importing again")
+    parser.add_argument("--cold", action="store_true",
+                        help="leave the templates to be compiled by each page's first request "
+                             "(the served worker compiles them as it starts)")
     args = parser.parse_args(argv)
     if args.keep and args.database_url:
         parser.error("--keep is for SQLite only")
@@ -131,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():
                 db.engine.dispose()  # every connection closed: the file is whole
             shutil.copyfile(db_file, args.keep)
+    if not args.cold:
+        compile_templates(app)  # as gunicorn's worker does (service.serving.ProblemWorker)
     rng = random.Random(args.seed)
     with app.app_context():
         session = db.session
