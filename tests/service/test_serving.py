@@ -79,7 +79,7 @@ def test_the_worker_compiles_every_page_template_as_it_loads_the_app(
     worker.app = SimpleNamespace(wsgi=lambda: flask_app)
     worker.load_wsgi()
     assert worker.wsgi is flask_app
-    cached = {name for _loader, name in flask_app.jinja_env.cache.keys()}
+    cached = {name for _loader, name in flask_app.jinja_env.cache}
     assert cached >= pages
 
 
