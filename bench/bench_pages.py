@@ -15,7 +15,8 @@ listed count, the offer form, the profile) and, with ``--result``, once it is pu
 an offer with its proposed students, the POK list). ``--keep FILE`` (SQLite) keeps the imported
 province and starts later runs from a copy of it. The templates are compiled before the first
 request, as the served worker does (``--cold`` leaves that to each page's first request).
-Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
+Every answer must be 200 (302 for a post); the script exits non-zero otherwise. Answers over
+300 ms are listed after the table, each with its statement count and slowest statement.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
 """
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from bench.bench_dashboard import empty_postgres
 from seeds.generator import generate_round
@@ -80,14 +81,39 @@ def signed_in(app: Any, student_id: int, role: str = "student") -> FlaskClient:
     return client
 
 
+# Answers over the 300 ms target, each with its slowest statement: what to look at first.
+TARGET_S = 0.3
+SLOW: list[str] = []
+_statements: list[tuple[float, str]] = []
+
+
+def watch_statements(app: Any) -> None:
+    """Record how long each SQL statement of a request takes (for the slow answers' list)."""
+    started: list[float] = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute",
+                 lambda *_a: started.append(time.perf_counter()))
+    event.listen(engine, "after_cursor_execute",
+                 lambda _c, _cur, statement, *_a: _statements.append(
+                     (time.perf_counter() - started.pop(), statement)))
+
+
 def timed(client: FlaskClient, method: str, path: str, repeat: int, expect: int,
           data: Any = None) -> tuple[list[float], int, bool]:
     times, size, ok = [], 0, True
     for i in range(repeat):
         body = data(i) if callable(data) else data
+        _statements.clear()
         t0 = time.perf_counter()
         response = client.open(path, method=method, data=body)
         times.append(time.perf_counter() - t0)
+        if times[-1] > TARGET_S:
+            sql_s = sum(d for d, _ in _statements)
+            slowest = max(_statements, default=(0.0, ""))
+            SLOW.append(f"{method} {path} (#{i + 1}): {times[-1]:.3f} s, {len(_statements)} "
+                        f"statements {sql_s:.3f} s, slowest {slowest[0]:.3f} s: "
+                        f"{' '.join(slowest[1].split())[:160]}")
         size = len(response.get_data())
         if response.status_code != expect:
             print(f"{path}: HTTP {response.status_code}", file=sys.stderr)
@@ -136,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():
                 db.engine.dispose()  # every connection closed: the file is whole
             shutil.copyfile(db_file, args.keep)
+    watch_statements(app)
     if not args.cold:
         compile_templates(app)  # as gunicorn's worker does (service.serving.ProblemWorker)
     rng = random.Random(args.seed)
@@ -218,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, times in rows.items():
         print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
               f"{sizes[name]:,} |")
+    print(f"# answers over {TARGET_S:.3f} s: {len(SLOW)} of "
+          f"{sum(len(t) for t in rows.values())}")
+    for line in SLOW:
+        print(f"#   {line}")
     tmp.cleanup()
     return 1 if failed else 0
 
