@@ -12,9 +12,10 @@ whole answer (queries, template), without a browser. List changes are timed as p
 The company pages are timed the same way for the ``--students-timed`` companies with the most
 offers while the round is open (home with its offer list and listed counts, an offer with its
 listed count, the offer form, the profile) and, with ``--result``, once it is published (home,
-an offer with its proposed students, the POK list). ``--keep FILE`` (SQLite) keeps the imported
-province and starts later runs from a copy of it. The templates are compiled before the first
-request, as the served worker does (``--cold`` leaves that to each page's first request).
+an offer with its proposed students, the POK list). ``--big-company N`` also times the home
+pages of a company given N offers. ``--keep FILE`` (SQLite) keeps the imported province and
+starts later runs from a copy of it. The templates are compiled before the first request, as
+the served worker does (``--cold`` leaves that to each page's first request).
 Every answer must be 200 (302 for a post); the script exits non-zero otherwise. Answers over
 300 ms are listed after the table, each with its statement count and slowest statement.
 
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, update
 
 from bench.bench_dashboard import empty_postgres
 from seeds.generator import generate_round
@@ -45,7 +46,7 @@ from service.identity.signin import SESSION_TOKEN
 from service.identity.tokens import issue_token
 from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
-from service.models import JobKind, Offer, Preference, Role, Round, Student
+from service.models import Company, JobKind, Offer, Preference, Role, Round, Student
 from service.rounds.choosing import offer_choices
 from service.rounds.imports import import_round
 from service.rounds.lifecycle import transition
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="SQLite only: the imported, opened province is copied to this "
                              "file, and a later run with the same file starts from a copy "
                              "of it instead of generating and importing again")
+    parser.add_argument("--big-company", type=int, default=0, metavar="N",
+                        help="also time the home pages of one large company: the company "
+                             "with the highest id is given the N offers with the highest ids")
     parser.add_argument("--cold", action="store_true",
                         help="leave the templates to be compiled by each page's first request "
                              "(the served worker compiles them as it starts)")
@@ -221,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault(name, []).extend(times)
             sizes[name] = size
             failed |= not ok
-    failed |= company_pages(app, args, rows, sizes, published=False)
+    big = make_big_company(app, args.big_company) if args.big_company else None
+    failed |= company_pages(app, args, rows, sizes, published=False, big=big)
     if args.result:
         with app.app_context():
             with db.transaction() as session:
@@ -240,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault("placement (round page, published)", []).extend(times)
             sizes["placement (round page, published)"] = size
             failed |= not ok
-        failed |= company_pages(app, args, rows, sizes, published=True)
+        failed |= company_pages(app, args, rows, sizes, published=True, big=big)
     print("| page | median s | max s | bytes |\n|---|---:|---:|---:|")
     for name, times in rows.items():
         print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
@@ -253,18 +258,42 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def make_big_company(app: Any, n: int) -> int:
+    """Give the company with the highest id the ``n`` offers with the highest ids: a large
+    employer (a hospital group, a retail chain) whose home page shows 50 offers a page, each
+    with its listed count. The generator's companies have three offers at most."""
+    with app.app_context(), db.transaction() as session:
+        company_id = int(session.scalar(select(func.max(Company.id))) or 0)
+        ids = list(session.scalars(select(Offer.id).order_by(Offer.id.desc()).limit(n)))
+        session.execute(update(Offer).where(Offer.id.in_(ids)).values(company_id=company_id))
+    return company_id
+
+
 def company_pages(app: Any, args: argparse.Namespace, rows: dict[str, list[float]],
-                  sizes: dict[str, int], published: bool) -> bool:
-    """Time the company pages for the companies with the most offers; True if one failed.
+                  sizes: dict[str, int], published: bool, big: int | None) -> bool:
+    """Time the company pages for the companies with the most offers (and the large company
+    ``big``, if any); True if one failed.
 
     While the round is open the home page and an offer page show how many students listed
     each offer; once it is published, the proposed students (and the POK list exists)."""
     with app.app_context():
         busiest = list(db.session.execute(
-            select(Offer.company_id, func.min(Offer.id)).group_by(Offer.company_id)
+            select(Offer.company_id, func.min(Offer.id)).where(Offer.company_id != (big or 0))
+            .group_by(Offer.company_id)
             # company_id breaks ties, so SQLite and PostgreSQL time the same companies
             .order_by(func.count().desc(), Offer.company_id).limit(args.students_timed)))
     failed = False
+    if big is not None:
+        phase = "published" if published else "listed counts"
+        client = signed_in(app, big, "company")
+        for name, path in {
+                f"company with {args.big_company} offers: home, page 1 ({phase})": "/bedrijf",
+                f"company with {args.big_company} offers: home, last page ({phase})":
+                    f"/bedrijf?page={-(-args.big_company // 50)}"}.items():
+            times, size, ok = timed(client, "GET", path, args.repeat, 200)
+            rows.setdefault(name, []).extend(times)
+            sizes[name] = size
+            failed |= not ok
     for company_id, offer_id in busiest:
         client = signed_in(app, company_id, "company")
         if published:
