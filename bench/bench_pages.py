@@ -10,9 +10,14 @@ cookie holds the hash of a student token, as the sign-in leaves it): the time is
 whole answer (queries, template), without a browser. List changes are timed as posts. With
 ``--result`` the round is then closed, allocated, published and the placement page timed.
 The company pages are timed the same way for the ``--students-timed`` companies with the most
-offers (home with its offer list, an offer with its listed count, the offer form, the profile,
-and with ``--result`` the offer's proposed students and the POK list).
-Every answer must be 200 (302 for a post); the script exits non-zero otherwise.
+offers while the round is open (home with its offer list and listed counts, an offer with its
+listed count, the offer form, the profile) and, with ``--result``, once it is published (home,
+an offer with its proposed students, the POK list). ``--big-company N`` also times the home
+pages of a company given N offers. ``--keep FILE`` (SQLite) keeps the imported province and
+starts later runs from a copy of it. The templates are compiled before the first request, as
+the served worker does (``--cold`` leaves that to each page's first request).
+Every answer must be 200 (302 for a post); the script exits non-zero otherwise. Answers over
+300 ms are listed after the table, each with its statement count and slowest statement.
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_pages.py --students 60000``
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -29,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select, update
 
 from bench.bench_dashboard import empty_postgres
 from seeds.generator import generate_round
@@ -40,11 +46,12 @@ from service.identity.signin import SESSION_TOKEN
 from service.identity.tokens import issue_token
 from service.jobs.runner import execute, request_job
 from service.migrate import upgrade
-from service.models import JobKind, Offer, Preference, Role, Round, Student
+from service.models import Company, JobKind, Offer, Preference, Role, Round, Student
 from service.rounds.choosing import offer_choices
 from service.rounds.imports import import_round
 from service.rounds.lifecycle import transition
 from service.seeding import seed_reference
+from service.serving import compile_templates
 
 ADMIN = Principal(Role.ADMIN, "")
 
@@ -75,14 +82,39 @@ def signed_in(app: Any, student_id: int, role: str = "student") -> FlaskClient:
     return client
 
 
+# Answers over the 300 ms target, each with its slowest statement: what to look at first.
+TARGET_S = 0.3
+SLOW: list[str] = []
+_statements: list[tuple[float, str]] = []
+
+
+def watch_statements(app: Any) -> None:
+    """Record how long each SQL statement of a request takes (for the slow answers' list)."""
+    started: list[float] = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute",
+                 lambda *_a: started.append(time.perf_counter()))
+    event.listen(engine, "after_cursor_execute",
+                 lambda _c, _cur, statement, *_a: _statements.append(
+                     (time.perf_counter() - started.pop(), statement)))
+
+
 def timed(client: FlaskClient, method: str, path: str, repeat: int, expect: int,
           data: Any = None) -> tuple[list[float], int, bool]:
     times, size, ok = [], 0, True
     for i in range(repeat):
         body = data(i) if callable(data) else data
+        _statements.clear()
         t0 = time.perf_counter()
         response = client.open(path, method=method, data=body)
         times.append(time.perf_counter() - t0)
+        if times[-1] > TARGET_S:
+            sql_s = sum(d for d, _ in _statements)
+            slowest = max(_statements, default=(0.0, ""))
+            SLOW.append(f"{method} {path} (#{i + 1}): {times[-1]:.3f} s, {len(_statements)} "
+                        f"statements {sql_s:.3f} s, slowest {slowest[0]:.3f} s: "
+                        f"{' '.join(slowest[1].split())[:160]}")
         size = len(response.get_data())
         if response.status_code != expect:
             print(f"{path}: HTTP {response.status_code}", file=sys.stderr)
@@ -100,15 +132,43 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL to use (emptied first); default a temporary SQLite")
     parser.add_argument("--result", action="store_true",
                         help="also allocate and publish, and time the placement page")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="SQLite only: the imported, opened province is copied to this "
+                             "file, and a later run with the same file starts from a copy "
+                             "of it instead of generating and importing again")
+    parser.add_argument("--big-company", type=int, default=0, metavar="N",
+                        help="also time the home pages of one large company: the company "
+                             "with the highest id is given the N offers with the highest ids")
+    parser.add_argument("--cold", action="store_true",
+                        help="leave the templates to be compiled by each page's first request "
+                             "(the served worker compiles them as it starts)")
     args = parser.parse_args(argv)
+    if args.keep and args.database_url:
+        parser.error("--keep is for SQLite only")
 
     tmp = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite'}"
-    if args.database_url:
-        empty_postgres(url)
-    upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
-    round_id, import_s = seed(app, args.students, args.seed)
+    db_file = Path(tmp.name) / "bench.sqlite"
+    url = args.database_url or f"sqlite:///{db_file}"
+    if args.keep and args.keep.exists():
+        # The kept file is never written to: each run changes its copy (lists, --result).
+        shutil.copyfile(args.keep, db_file)
+        upgrade(url)  # a migration added since the file was kept
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
+        with app.app_context():
+            round_id, import_s = db.session.scalar(select(func.max(Round.id))) or 0, 0.0
+    else:
+        if args.database_url:
+            empty_postgres(url)
+        upgrade(url)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_MODE": "eager"})
+        round_id, import_s = seed(app, args.students, args.seed)
+        if args.keep:
+            with app.app_context():
+                db.engine.dispose()  # every connection closed: the file is whole
+            shutil.copyfile(db_file, args.keep)
+    watch_statements(app)
+    if not args.cold:
+        compile_templates(app)  # as gunicorn's worker does (service.serving.ProblemWorker)
     rng = random.Random(args.seed)
     with app.app_context():
         session = db.session
@@ -165,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault(name, []).extend(times)
             sizes[name] = size
             failed |= not ok
+    big = make_big_company(app, args.big_company) if args.big_company else None
+    failed |= company_pages(app, args, rows, sizes, published=False, big=big)
     if args.result:
         with app.app_context():
             with db.transaction() as session:
@@ -183,31 +245,66 @@ def main(argv: list[str] | None = None) -> int:
             rows.setdefault("placement (round page, published)", []).extend(times)
             sizes["placement (round page, published)"] = size
             failed |= not ok
-    failed |= company_pages(app, args, rows, sizes)
+        failed |= company_pages(app, args, rows, sizes, published=True, big=big)
     print("| page | median s | max s | bytes |\n|---|---:|---:|---:|")
     for name, times in rows.items():
         print(f"| {name} | {statistics.median(times):.3f} | {max(times):.3f} | "
               f"{sizes[name]:,} |")
+    print(f"# answers over {TARGET_S:.3f} s: {len(SLOW)} of "
+          f"{sum(len(t) for t in rows.values())}")
+    for line in SLOW:
+        print(f"#   {line}")
     tmp.cleanup()
     return 1 if failed else 0
 
 
+def make_big_company(app: Any, n: int) -> int:
+    """Give the company with the highest id the ``n`` offers with the highest ids: a large
+    employer (a hospital group, a retail chain) whose home page shows 50 offers a page, each
+    with its listed count. The generator's companies have three offers at most."""
+    with app.app_context(), db.transaction() as session:
+        company_id = int(session.scalar(select(func.max(Company.id))) or 0)
+        ids = list(session.scalars(select(Offer.id).order_by(Offer.id.desc()).limit(n)))
+        session.execute(update(Offer).where(Offer.id.in_(ids)).values(company_id=company_id))
+    return company_id
+
+
 def company_pages(app: Any, args: argparse.Namespace, rows: dict[str, list[float]],
-                  sizes: dict[str, int]) -> bool:
-    """Time the company pages for the companies with the most offers; True if one failed."""
+                  sizes: dict[str, int], published: bool, big: int | None) -> bool:
+    """Time the company pages for the companies with the most offers (and the large company
+    ``big``, if any); True if one failed.
+
+    While the round is open the home page and an offer page show how many students listed
+    each offer; once it is published, the proposed students (and the POK list exists)."""
     with app.app_context():
         busiest = list(db.session.execute(
-            select(Offer.company_id, func.min(Offer.id)).group_by(Offer.company_id)
-            .order_by(func.count().desc()).limit(args.students_timed)))
+            select(Offer.company_id, func.min(Offer.id)).where(Offer.company_id != (big or 0))
+            .group_by(Offer.company_id)
+            # company_id breaks ties, so SQLite and PostgreSQL time the same companies
+            .order_by(func.count().desc(), Offer.company_id).limit(args.students_timed)))
     failed = False
+    if big is not None:
+        phase = "published" if published else "listed counts"
+        client = signed_in(app, big, "company")
+        for name, path in {
+                f"company with {args.big_company} offers: home, page 1 ({phase})": "/bedrijf",
+                f"company with {args.big_company} offers: home, last page ({phase})":
+                    f"/bedrijf?page={-(-args.big_company // 50)}"}.items():
+            times, size, ok = timed(client, "GET", path, args.repeat, 200)
+            rows.setdefault(name, []).extend(times)
+            sizes[name] = size
+            failed |= not ok
     for company_id, offer_id in busiest:
         client = signed_in(app, company_id, "company")
-        pages = {"company: home (offers)": "/bedrijf",
-                 "company: offer (listed count / proposals)": f"/bedrijf/aanbod/{offer_id}",
-                 "company: offer form": f"/bedrijf/aanbod/{offer_id}/wijzigen",
-                 "company: profile": "/bedrijf/profiel"}
-        if args.result:
-            pages["company: POK list"] = "/bedrijf/praktijkovereenkomsten"
+        if published:
+            pages = {"company: home (published)": "/bedrijf",
+                     "company: offer (proposed students)": f"/bedrijf/aanbod/{offer_id}",
+                     "company: POK list": "/bedrijf/praktijkovereenkomsten"}
+        else:
+            pages = {"company: home (listed counts)": "/bedrijf",
+                     "company: offer (listed count)": f"/bedrijf/aanbod/{offer_id}",
+                     "company: offer form": f"/bedrijf/aanbod/{offer_id}/wijzigen",
+                     "company: profile": "/bedrijf/profiel"}
         for name, path in pages.items():
             times, size, ok = timed(client, "GET", path, args.repeat, 200)
             rows.setdefault(name, []).extend(times)

@@ -5,12 +5,17 @@ gunicorn refuses some requests before the app sees them: a request line over its
 those with a small HTML page; this worker answers them as RFC 7807 problem+json instead, with
 ``Connection: close`` as gunicorn does. Run gunicorn with
 ``--worker-class service.serving.ProblemWorker``.
+
+The worker also compiles every page template as it starts (``compile_templates``), so the
+first person to open a page after a restart does not wait for it: compiling a page and the
+layouts it extends took 50 to 140 ms on the 2-core machine (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
 import json
 import socket
+from typing import Any
 
 from gunicorn import util
 from gunicorn.workers.sync import SyncWorker
@@ -25,8 +30,27 @@ def write_problem(sock: socket.socket, status: int, reason: str, message: str) -
     util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
+def compile_templates(app: Any) -> int:
+    """Compile every HTML template of ``app`` into its Jinja cache; returns how many.
+
+    Jinja compiles a template on its first use and keeps it for the process; doing it at
+    start moves that cost off the first request of each page (and a template that does not
+    compile stops the worker at start, not a person at that page)."""
+    env = getattr(app, "jinja_env", None)
+    if env is None:  # not a Flask app: nothing to compile
+        return 0
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 class ProblemWorker(SyncWorker):  # type: ignore[misc]
     def init_process(self) -> None:
         # The worker's error path calls util.write_error; this process has no other use for it.
         util.write_error = write_problem
         super().init_process()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        compile_templates(self.wsgi)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.directory.places import locate
@@ -111,15 +111,22 @@ def seats_taken(session: Session, round_id: int | None, where: ColumnElement[boo
 def listed_counts(session: Session, offers: list[Offer]) -> dict[int, int]:
     """How many students listed each offer in its own round: all a company learns about the
     students before the round is published (never who they are)."""
-    if not offers:
-        return {}
-    rows = session.execute(
-        select(Preference.offer_id, func.count(distinct(Preference.student_id)))
-        .join(Offer, Offer.id == Preference.offer_id)
-        .where(Preference.offer_id.in_([o.id for o in offers]),
-               Preference.round_id == Offer.round_id)
-        .group_by(Preference.offer_id))
-    counts = {int(offer_id): int(n) for offer_id, n in rows}
+    by_round: dict[int, list[int]] = {}
+    for o in offers:
+        if o.round_id is not None:  # an offer outside every round has no listings
+            by_round.setdefault(o.round_id, []).append(o.id)
+    counts: dict[int, int] = {}
+    if by_round:
+        # Each offer's round is known here, so the condition names it rather than joining
+        # offers: both columns lead ix_preferences_offer_round, read alone (a join made
+        # PostgreSQL hash all of the offers table; SQLite without statistics read the
+        # round's every preference through its unique index).
+        rows = session.execute(
+            select(Preference.offer_id, func.count(distinct(Preference.student_id)))
+            .where(or_(*(and_(Preference.round_id == round_id, Preference.offer_id.in_(ids))
+                         for round_id, ids in by_round.items())))
+            .group_by(Preference.offer_id))
+        counts = {int(offer_id): int(n) for offer_id, n in rows}
     return {o.id: counts.get(o.id, 0) for o in offers}
 
 

@@ -320,6 +320,26 @@ def test_before_publishing_only_the_number_of_students_who_listed_it_shows(
     assert "2 studenten hebben hem op hun lijst" in html(signed_in.get("/bedrijf"))
 
 
+def test_the_listed_count_is_of_the_offers_own_round_only(
+        signed_in: FlaskClient, make: Factory, app: Flask, company: int) -> None:
+    # The offer took part in an earlier round and now in a new one: a list of the earlier
+    # round is not a list for the new one. Another offer, in the earlier round, still
+    # counts its own.
+    earlier = add(app, Round(name="Najaar", status="closed"))
+    rid = add(app, Round(name="Voorjaar", status="open"))
+    oid = make.offer(company, round_id=rid)
+    other = make.offer(company, round_id=earlier)
+    for number, round_id, offer_id in (("a", earlier, oid), ("b", rid, oid),
+                                       ("c", earlier, other), ("d", earlier, other)):
+        sid = make.student(student_number=f"geheim-{number}")
+        add(app, Preference(round_id=round_id, student_id=sid, offer_id=offer_id, rank=1))
+    assert "1 student heeft deze plek op de lijst." in html(signed_in.get(
+        f"/bedrijf/aanbod/{oid}"))
+    home = html(signed_in.get("/bedrijf"))
+    assert "1 student heeft hem op de lijst" in home
+    assert "2 studenten hebben hem op hun lijst" in home
+
+
 def test_after_publishing_the_proposed_student_shows_only_what_the_company_needs(
         signed_in: FlaskClient, make: Factory, app: Flask, company: int) -> None:
     oid = make.offer(company, pathways=["BBL"], start=dt.date(2027, 2, 1))

@@ -10,8 +10,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from service.app import create_app
+from service.serving import ProblemWorker, compile_templates
 
 from .servers import free_port
 
@@ -61,3 +65,23 @@ def test_the_apps_own_answers_pass_unchanged(gunicorn_port: int) -> None:
     response, body = _get(gunicorn_port, "/api/v1/offers?q=a")
     assert response.status == 401
     assert json.loads(body)["status"] == 401
+
+
+def test_the_worker_compiles_every_page_template_as_it_loads_the_app(
+        tmp_path: Path) -> None:
+    # As gunicorn builds the worker's app: ProblemWorker.load_wsgi with the app loader's
+    # wsgi(); the first request of a page then finds its template compiled.
+    flask_app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+                            "SECRET_KEY": "test"})
+    pages = {n for n in flask_app.jinja_env.list_templates() if n.endswith(".html")}
+    assert {"company/home.html", "company/offer.html", "student/offers.html"} <= pages
+    worker = ProblemWorker.__new__(ProblemWorker)  # no sockets or signals: only loading
+    worker.app = SimpleNamespace(wsgi=lambda: flask_app)
+    worker.load_wsgi()
+    assert worker.wsgi is flask_app
+    cached = {name for _loader, name in flask_app.jinja_env.cache}
+    assert cached >= pages
+
+
+def test_compile_templates_leaves_a_plain_wsgi_callable_alone() -> None:
+    assert compile_templates(lambda environ, start_response: []) == 0
