@@ -51,7 +51,7 @@ from service.rounds.choosing import offer_choices
 from service.rounds.imports import import_round
 from service.rounds.lifecycle import transition
 from service.seeding import seed_reference
-from service.serving import compile_templates
+from service.serving import settle
 
 ADMIN = Principal(Role.ADMIN, "")
 
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(db_file, args.keep)
     watch_statements(app)
     if not args.cold:
-        compile_templates(app)  # as gunicorn's worker does (service.serving.ProblemWorker)
+        settle(app)  # as gunicorn's worker does (service.serving.ProblemWorker)
     rng = random.Random(args.seed)
     with app.app_context():
         session = db.session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -81,6 +82,19 @@ def test_the_worker_compiles_every_page_template_as_it_loads_the_app(
     assert worker.wsgi is flask_app
     cached = {name for _loader, name in flask_app.jinja_env.cache}
     assert cached >= pages
+
+
+def test_the_worker_freezes_the_loaded_app_out_of_later_collections(tmp_path: Path) -> None:
+    flask_app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+                            "SECRET_KEY": "test"})
+    worker = ProblemWorker.__new__(ProblemWorker)
+    worker.app = SimpleNamespace(wsgi=lambda: flask_app)
+    gc.unfreeze()
+    try:
+        worker.load_wsgi()
+        assert gc.get_freeze_count() > 10_000  # the app and all it loaded
+    finally:
+        gc.unfreeze()
 
 
 def test_compile_templates_leaves_a_plain_wsgi_callable_alone() -> None:
