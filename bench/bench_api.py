@@ -6,10 +6,10 @@
    wrote are counted back.
 3. **Preference submissions**: the round is opened and ``PUT /rounds/{id}/preferences/{sid}``
    is sent by ``--clients`` keep-alive connections, each request with its own student's
-   token, the generated list as the body. The run is bounded by ``--requests`` and by
-   ``--seconds``, whichever comes first; requests per second, latency percentiles and status
-   counts are printed, and the stored preference rows are checked against the acknowledged
-   submissions (every 200 stored exactly once).
+   token, the generated list in reverse as the body (a change, so each is audited). The run
+   is bounded by ``--requests`` and by ``--seconds``, whichever comes first; requests per
+   second, latency percentiles and status counts are printed, and the stored preference rows
+   are checked against the acknowledged submissions (every 200 stored exactly once).
 4. **Baseline, same process**: the same kind of submission through the plain function
    (``service.rounds.lifecycle.submit_preferences``, one transaction each) with no HTTP and no
    gunicorn, so the ratio shows what the web layer costs.
@@ -259,8 +259,10 @@ def main() -> int:
         assert status == 200, status
         students = [s for s in exported["students"] if s["preferences"]][:args.requests]
         student_tokens = tokens(url, "student", [f"student:{s['id']}" for s in students])
+        # Each student sends their list in reverse: a real change, so every accepted
+        # submission also writes its audit event, as on a deadline day.
         jobs = [(f"/api/v1/rounds/{round_id}/preferences/{s['id']}", token,
-                 {"offers": [int(o) for o in s["preferences"]]})
+                 {"offers": [int(o) for o in reversed(s["preferences"])]})
                 for s, token in zip(students, student_tokens, strict=True)]
         result = load(port, jobs, args.clients, args.seconds, args.idempotency_keys)
         # Every acknowledged list is stored exactly once; the rest kept their imported list.
