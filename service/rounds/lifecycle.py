@@ -327,7 +327,7 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
     if offer_ids:
         # One multi-row INSERT through Core: no ORM objects to build, track and flush.
-        session.execute(insert(Preference.__table__).values(
+        session.execute(insert(Preference).values(
             [{"round_id": rnd.id, "student_id": student.id, "offer_id": oid, "rank": i + 1}
              for i, oid in enumerate(offer_ids)]))
     # A student's values never enter the log: the event says the list changed, not to what.
