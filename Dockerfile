@@ -21,7 +21,10 @@ EXPOSE 8000
 # The access log shows the path without its query string (%(U)s, not %(r)s): a filter such
 # as ?student_number= must not land in the logs.
 # gunicorn's own refusals (a request line over its limit: 414) answer problem+json too.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "service.serving.ProblemWorker", \
+# Threads (gthread) keep connections alive and overlap one request's database waits with
+# another's work (docs/PERFORMANCE.md, "The fast path"); add processes with --workers.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "service.serving.ProblemThreadWorker", \
+     "--threads", "4", \
      "--access-logfile", "-", \
      "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s", \
      "service.app:create_app()"]

@@ -56,7 +56,7 @@ lint: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/leerplek db upgrade
 	$(VENV)/bin/leerplek seed reference
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 --worker-class service.serving.ProblemWorker 'service.app:create_app()'
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 --threads 4 --worker-class service.serving.ProblemThreadWorker 'service.app:create_app()'
 
 # Reference data plus an open provincial demo round in DATABASE_URL's database.
 seed: $(STAMP)

@@ -6,10 +6,10 @@
    wrote are counted back.
 3. **Preference submissions**: the round is opened and ``PUT /rounds/{id}/preferences/{sid}``
    is sent by ``--clients`` keep-alive connections, each request with its own student's
-   token, the generated list as the body. The run is bounded by ``--requests`` and by
-   ``--seconds``, whichever comes first; requests per second, latency percentiles and status
-   counts are printed, and the stored preference rows are checked against the acknowledged
-   submissions (every 200 stored exactly once).
+   token, the generated list in reverse as the body (a change, so each is audited). The run
+   is bounded by ``--requests`` and by ``--seconds``, whichever comes first; requests per
+   second, latency percentiles and status counts are printed, and the stored preference rows
+   are checked against the acknowledged submissions (every 200 stored exactly once).
 4. **Baseline, same process**: the same kind of submission through the plain function
    (``service.rounds.lifecycle.submit_preferences``, one transaction each) with no HTTP and no
    gunicorn, so the ratio shows what the web layer costs.
@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None = None,
-                   timeout: int = 900) -> subprocess.Popen[bytes]:
+                   timeout: int = 900, worker_class: str = "service.serving.ProblemWorker",
+                   threads: int = 1) -> subprocess.Popen[bytes]:
     """gunicorn serving the app on ``url``, once ``/readyz`` answers 200; ``env`` adds to (or,
     with REDIS_URL, restores) the environment: by default no Redis."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -64,7 +66,7 @@ def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None
     child.update(env or {})
     proc = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "service.serving.ProblemWorker",
+         "--worker-class", worker_class, "--threads", str(threads),
          "--timeout", str(timeout), "--log-level", "warning", "service.app:create_app()"],
         env=child, cwd=ROOT)
     deadline = time.monotonic() + 60
@@ -81,9 +83,11 @@ def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None
 
 
 def call(conn: http.client.HTTPConnection, method: str, path: str, token: str,
-         body: Any = None) -> tuple[int, Any]:
+         body: Any = None, key: str | None = None) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
     conn.request(method, path, body=data, headers=headers)
     response = conn.getresponse()
     raw = response.read()
@@ -109,9 +113,10 @@ def seed_reference_data(url: str) -> None:
         seed_reference(session)
 
 
-def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float
-         ) -> dict[str, Any]:
-    """Send ``jobs`` (path, token, body) as PUTs over ``clients`` connections."""
+def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float,
+         idempotency_keys: bool = False) -> dict[str, Any]:
+    """Send ``jobs`` (path, token, body) as PUTs over ``clients`` connections; with
+    ``idempotency_keys`` each with its own ``Idempotency-Key``, as a careful client sends."""
     lock = threading.Lock()
     position = 0
     latencies: list[float] = []
@@ -129,7 +134,8 @@ def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: flo
                 path, token, body = jobs[position]
                 position += 1
             start = time.perf_counter()
-            status, reply = call(conn, "PUT", path, token, body)
+            status, reply = call(conn, "PUT", path, token, body,
+                                 uuid.uuid4().hex if idempotency_keys else None)
             elapsed = time.perf_counter() - start
             with lock:
                 latencies.append(elapsed)
@@ -198,7 +204,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="leerplek_bench")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="service.serving.ProblemWorker",
+                        help="gunicorn worker class (the default is the sync worker)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn threads per worker (for a threaded worker class)")
+    parser.add_argument("--redis", default=None,
+                        help="REDIS_URL for gunicorn (rate limits, idempotency records); "
+                             "default none: both live in each process")
+    parser.add_argument("--idempotency-keys", action="store_true",
+                        help="send every submission with its own Idempotency-Key")
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -215,7 +230,13 @@ def main() -> int:
     doc = generate_round(args.students, seed=args.seed)
     body = json.dumps(doc).encode()
     port = free_port()
-    server = start_gunicorn(url, port, args.workers)
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()  # no counters or keys of an earlier run
+    server = start_gunicorn(url, port, args.workers,
+                            env={"REDIS_URL": args.redis} if args.redis else None,
+                            worker_class=args.worker_class, threads=args.threads)
     try:
         (admin,) = tokens(url, "admin", [""])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
@@ -238,10 +259,12 @@ def main() -> int:
         assert status == 200, status
         students = [s for s in exported["students"] if s["preferences"]][:args.requests]
         student_tokens = tokens(url, "student", [f"student:{s['id']}" for s in students])
+        # Each student sends their list in reverse: a real change, so every accepted
+        # submission also writes its audit event, as on a deadline day.
         jobs = [(f"/api/v1/rounds/{round_id}/preferences/{s['id']}", token,
-                 {"offers": [int(o) for o in s["preferences"]]})
+                 {"offers": [int(o) for o in reversed(s["preferences"])]})
                 for s, token in zip(students, student_tokens, strict=True)]
-        result = load(port, jobs, args.clients, args.seconds)
+        result = load(port, jobs, args.clients, args.seconds, args.idempotency_keys)
         # Every acknowledged list is stored exactly once; the rest kept their imported list.
         acknowledged = {path: reply["offers"] for path, reply in result.pop("acknowledged")}
         expected = imported["preferences"] - sum(
@@ -250,7 +273,9 @@ def main() -> int:
         ) + sum(len(v) for v in acknowledged.values())
         stored = count_preferences(url, round_id)
         print(f"preferences: {result['requests']} PUTs by {args.clients} clients against "
-              f"{args.workers} gunicorn workers in {result['seconds']:.1f} s: "
+              f"{args.workers} gunicorn workers ({args.worker_class}, {args.threads} "
+              f"thread(s), Redis {args.redis or 'none'}, Idempotency-Key "
+              f"{'yes' if args.idempotency_keys else 'no'}) in {result['seconds']:.1f} s: "
               f"{result['per_second']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}; "
               f"stored rows {stored}, expected {expected}")

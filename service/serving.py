@@ -4,9 +4,12 @@ gunicorn refuses some requests before the app sees them: a request line over its
 (414, e.g. a 10,000-character query), malformed or too many headers (400, 431). It answers
 those with a small HTML page; this worker answers them as RFC 7807 problem+json instead, with
 ``Connection: close`` as gunicorn does. Run gunicorn with
-``--worker-class service.serving.ProblemWorker``.
+``--worker-class service.serving.ProblemWorker`` (sync), or
+``--worker-class service.serving.ProblemThreadWorker --threads N`` (gthread: keeps client
+connections alive and overlaps one request's database waits with another's work; see
+docs/PERFORMANCE.md, "The fast path").
 
-The worker also compiles every page template as it starts (``compile_templates``), so the
+Either worker also compiles every page template as it starts (``compile_templates``), so the
 first person to open a page after a restart does not wait for it: compiling a page and the
 layouts it extends took 50 to 140 ms on the 2-core machine (docs/PERFORMANCE.md). Then it
 moves the loaded app out of the garbage collector's way (``settle``): a full collection
@@ -22,6 +25,7 @@ import socket
 from typing import Any
 
 from gunicorn import util
+from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
 
 
@@ -64,6 +68,18 @@ def settle(app: Any) -> int:
 class ProblemWorker(SyncWorker):  # type: ignore[misc]
     def init_process(self) -> None:
         # The worker's error path calls util.write_error; this process has no other use for it.
+        util.write_error = write_problem
+        super().init_process()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        settle(self.wsgi)
+
+
+class ProblemThreadWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker with the same problem+json refusals and start."""
+
+    def init_process(self) -> None:
         util.write_error = write_problem
         super().init_process()
 

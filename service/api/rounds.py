@@ -163,9 +163,8 @@ class RoundPreferences(MethodView):
                     raise Problem(404, f"no round with id {round_id}")
             else:
                 rnd = visible_round(session, p, round_id)
-            prefs = submit_preferences(session, p, rnd, student_id, data["offers"])
-            return {"round_id": rnd.id, "student_id": student_id,
-                    "offers": [pref.offer_id for pref in prefs]}
+            offers = submit_preferences(session, p, rnd, student_id, data["offers"])
+            return {"round_id": rnd.id, "student_id": student_id, "offers": offers}
 
 
 @blp.route("/<int:round_id>/export")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
+from service.extensions import db
 from solver import allocate, parse_round
 
 from .conftest import Factory, assert_problem
@@ -47,6 +49,34 @@ def test_a_refused_list_keeps_the_previous_one(client: FlaskClient, make: Factor
     client.put(url, json={"offers": [r["far"]]}, headers=r["me"])
     doc = client.get(f"/api/v1/rounds/{r['rid']}/export", headers=r["staff"]).get_json()
     assert doc["students"][0]["preferences"] == [str(r["good"])]
+
+
+def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list(
+        client: FlaskClient, make: Factory) -> None:
+    """The deadline-day path (docs/PERFORMANCE.md, "The fast path"): the token, the round,
+    the student (locked, with their regions and whether they take part), the listed offers,
+    the old list deleted and returned, the new list in one INSERT, the audit event. Nothing
+    per listed offer."""
+    r = _open_round(client, make)
+    more = [make.offer(round_id=r["rid"]) for _ in range(2)]
+    url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
+    with client.application.app_context():
+        engine = db.engine
+    counts = []
+    for offers in ([r["good"]], [*more, r["good"]]):
+        statements: list[str] = []
+
+        def count(*args: Any, into: list[str] = statements) -> None:
+            into.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = client.put(url, json={"offers": offers}, headers=r["me"])
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200 and response.get_json()["offers"] == offers
+        counts.append(len(statements))
+    assert counts == [7, 7]
 
 
 def test_preferences_outside_an_open_round_are_409(client: FlaskClient,

@@ -1,0 +1,95 @@
+"""One preference submission, counted: SQL statements and Python CPU per PUT, in process.
+
+Sends ``--requests`` ``PUT /rounds/{id}/preferences/{sid}`` through the Flask test client
+(no gunicorn, no sockets of its own) to the newest round of an existing database, each with
+its own new student token and the student's stored list in reverse (a change, so each is
+audited). Prints requests, statuses, SQL statements per PUT (a ``before_cursor_execute``
+listener) and the process's CPU time per PUT, which the machine's load moves far less than
+wall time. ``--profile FILE`` also writes a cProfile (CPU time) of the same work.
+
+Use the database ``bench/bench_api.py`` leaves behind (its round is open), e.g.
+``PYTHONPATH=. .venv/bin/python bench/profile_submit.py --database
+postgresql://postgres@127.0.0.1:5432/leerplek_bench_submit16 --redis
+redis://127.0.0.1:6379/11``. Its lists change: run it on a bench database only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a bench database")
+    parser.add_argument("--redis", default=None, help="REDIS_URL (default: none)")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--skip", type=int, default=3000, help="students to skip first")
+    parser.add_argument("--profile", default=None, help="write a CPU-time cProfile here")
+    args = parser.parse_args()
+
+    from sqlalchemy import event, select
+
+    from service.app import create_app
+    from service.extensions import db
+    from service.identity.tokens import issue_tokens
+    from service.models import Preference, Round
+
+    config: dict[str, Any] = {"DATABASE_URL": args.database}
+    if args.redis:
+        config["REDIS_URL"] = args.redis
+    app = create_app(config)
+    warm = 20
+    with app.app_context():
+        round_id = db.session.scalar(select(Round.id).order_by(Round.id.desc()))
+        lists: dict[int, list[int]] = {}
+        for student_id, offer_id in db.session.execute(
+                select(Preference.student_id, Preference.offer_id)
+                .where(Preference.round_id == round_id)
+                .order_by(Preference.student_id, Preference.rank)):
+            lists.setdefault(student_id, []).append(offer_id)
+        chosen = list(lists.items())[args.skip:args.skip + warm + 2 * args.requests]
+        with db.transaction() as session:
+            tokens = issue_tokens(session, "student", [f"student:{s}" for s, _ in chosen])
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *a: statements.append(a[2]))
+    work = [(f"/api/v1/rounds/{round_id}/preferences/{s}", token,
+             json.dumps({"offers": offers[::-1]}))
+            for (s, offers), token in zip(chosen, tokens, strict=True)]
+    client = app.test_client()
+
+    def run(part: list[tuple[str, str, str]]) -> dict[int, int]:
+        statuses: dict[int, int] = {}
+        for path, token, body in part:
+            response = client.put(path, data=body, headers={
+                "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        return statuses
+
+    run(work[:warm])
+    statements.clear()
+    measured = work[warm:warm + args.requests]
+    cpu, wall = time.process_time(), time.perf_counter()
+    statuses = run(measured)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    n = len(measured)
+    print(f"{n} PUTs, statuses {statuses}: {len(statements) / n:.1f} SQL statements and "
+          f"{1000 * cpu / n:.1f} ms of CPU each, {1000 * wall / n:.1f} ms wall each")
+    if args.profile:
+        profile = cProfile.Profile(time.process_time)
+        profile.runcall(run, work[warm + args.requests:])
+        profile.dump_stats(args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
