@@ -65,24 +65,24 @@ def settle(app: Any) -> int:
     return compiled
 
 
-class ProblemWorker(SyncWorker):  # type: ignore[misc]
+class _ProblemWorkerStart:
+    """What both worker classes add to gunicorn's: problem+json refusals, a settled app."""
+
+    wsgi: Any
+
     def init_process(self) -> None:
         # The worker's error path calls util.write_error; this process has no other use for it.
         util.write_error = write_problem
-        super().init_process()
+        super().init_process()  # type: ignore[misc]
 
     def load_wsgi(self) -> None:
-        super().load_wsgi()
+        super().load_wsgi()  # type: ignore[misc]
         settle(self.wsgi)
 
 
-class ProblemThreadWorker(ThreadWorker):  # type: ignore[misc]
+class ProblemWorker(_ProblemWorkerStart, SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker with the problem+json refusals and a settled app."""
+
+
+class ProblemThreadWorker(_ProblemWorkerStart, ThreadWorker):  # type: ignore[misc]
     """gunicorn's threaded worker with the same problem+json refusals and start."""
-
-    def init_process(self) -> None:
-        util.write_error = write_problem
-        super().init_process()
-
-    def load_wsgi(self) -> None:
-        super().load_wsgi()
-        settle(self.wsgi)

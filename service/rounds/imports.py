@@ -6,12 +6,9 @@ the writes run as bulk INSERTs inside the caller's one transaction.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +52,7 @@ from service.rounds.participation import participants
 from service.schemas import text_error
 from solver import model as m
 from solver.document import DocumentError, parse_round
+from solver.gcpause import gc_paused
 from solver.schema import decode_round
 
 # A round document ------------------------------------------------------------------------
@@ -95,7 +93,7 @@ def read_document(data: bytes | Any) -> m.Round:
     """
     if isinstance(data, bytes | bytearray):
         if not _MAYBE_CONTROL.search(data):
-            with _gc_paused():
+            with gc_paused():
                 fast = decode_round(bytes(data))
             if fast is not None:
                 return fast
@@ -118,19 +116,6 @@ def read_document(data: bytes | Any) -> m.Round:
 # Bytes that may spell a control character or surrogate in a JSON text (a superset: an
 # escaped backslash before "u00" matches too, and then the careful path decides).
 _MAYBE_CONTROL = re.compile(rb"\\u(?:00[0-1]|007[fF]|00[89]|[dD][89a-fA-F])|\x7f|\xc2[\x80-\x9f]")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic collection while a province's million objects are made (it doubles the
-    time: every few thousand allocations it walks all of them); none of them form cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "external",
