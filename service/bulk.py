@@ -10,11 +10,12 @@ new rows' ids, they are reserved first and sent with the rows, so no RETURNING i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy import JSON, Integer, func, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -92,6 +93,47 @@ def insert_returning_ids(session: Session, model: type[Any], rows: Sequence[dict
     insert_rows(session, model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)],
                 progress)
     return ids
+
+
+def may_skip_row_triggers(session: Session) -> bool:
+    """Whether this session's transaction may switch PostgreSQL's row triggers off
+    (``session_replication_role``): a superuser, or on PostgreSQL 15 and later a role granted
+    ``SET ON PARAMETER session_replication_role``. Never on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    version = session.connection().dialect.server_version_info or (0,)
+    query = ("SELECT has_parameter_privilege('session_replication_role', 'SET')"
+             if version >= (15,) else
+             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(session.scalar(text(query)))
+
+
+@contextmanager
+def row_triggers_off(session: Session) -> Iterator[None]:
+    """PostgreSQL's ordinary row triggers (the foreign keys' checks among them) off for the
+    statements inside, and on again after them: the caller has checked, set-wise, what the
+    triggers would have checked row by row. Constraints that are not triggers (primary and
+    unique keys, CHECK, NOT NULL) still hold. ``SET LOCAL``, so an error inside, which rolls
+    the transaction back, also ends the setting; only the caller's session is affected."""
+    before = session.scalar(text("SELECT current_setting('session_replication_role')"))
+    session.execute(text("SET LOCAL session_replication_role = replica"))
+    yield
+    session.execute(text("SELECT set_config('session_replication_role', :v, true)"),
+                    {"v": before})
+
+
+def lock_existing(session: Session, model: type[Any], ids: Collection[int]) -> set[int]:
+    """Those of ``ids`` that are not rows of ``model``; the others are locked ``FOR KEY
+    SHARE`` until the transaction ends (as a foreign key's check locks the row it finds),
+    so nobody deletes them or changes their key meanwhile. One statement for all of them."""
+    if not ids:
+        return set()
+    table = model.__table__
+    wanted = sorted(set(ids))
+    locked = select(table.c.id).where(table.c.id == func.any_(literal(wanted, ARRAY(Integer)))
+                                      ).with_for_update(key_share=True)
+    found = set(session.scalars(locked))
+    return set(wanted) - found
 
 
 @contextmanager
