@@ -478,3 +478,16 @@ def test_a_student_deleted_during_the_import_is_named_and_nothing_is_written(
     body = assert_problem(response, 409)
     assert [e["field"] for e in body["errors"]] == ["students[1].id"]
     assert (count(app, Round), count(app, Student), count(app, Preference)) == (0, 0, 0)
+
+
+def test_one_unknown_value_among_a_rounds_known_ones_is_named(client: FlaskClient,
+                                                              make: Factory) -> None:
+    # The distinct values are checked first; one unknown sends every record through the
+    # record-by-record check, which names it.
+    doc = small_round()
+    doc["students"][-1]["regions"] = [*doc["students"][-1]["regions"], "twnete"]
+    body = assert_problem(client.post("/api/v1/rounds/import", json=doc,
+                                      headers=make.admin()), 422)
+    last = len(doc["students"]) - 1
+    assert [e["field"] for e in body["errors"]] == [
+        f"students[{last}].regions[{len(doc['students'][-1]['regions']) - 1}]"]
