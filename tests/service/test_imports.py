@@ -454,8 +454,13 @@ def test_the_set_wise_check_locks_what_it_finds_and_names_what_it_does_not(
     student = make.student()
     with app.app_context():
         assert lock_existing(db.session, Student, [student, student + 1000]) == {student + 1000}
-        # Locked FOR KEY SHARE as a foreign key's check would: a deletion must wait.
+        # Locked FOR KEY SHARE as a foreign key's check would: a deletion must wait, an
+        # update of its other columns need not (nor another round's list naming it).
         with db.engine.connect() as other:
+            other.execute(text("SET lock_timeout = '200ms'"))
+            other.execute(text("UPDATE students SET level = 3 WHERE id = :id"),
+                          {"id": student})
+            other.rollback()
             other.execute(text("SET lock_timeout = '200ms'"))
             with pytest.raises(OperationalError, match="lock timeout"):
                 other.execute(text("DELETE FROM students WHERE id = :id"), {"id": student})
