@@ -482,7 +482,32 @@ def test_a_student_deleted_during_the_import_is_named_and_nothing_is_written(
     response = client.post("/api/v1/rounds/import", json=doc, headers=make.admin())
     body = assert_problem(response, 409)
     assert [e["field"] for e in body["errors"]] == ["students[1].id"]
+    assert body["errors"][0]["message"] == (f"student {doc['students'][1]['id']!r} was "
+                                            "deleted during the import")
     assert (count(app, Round), count(app, Student), count(app, Preference)) == (0, 0, 0)
+
+
+def test_a_company_deleted_before_its_offers_are_written_is_named(
+        client: FlaskClient, make: Factory, app: Flask,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    postgresql_only(app)
+    doc = small_round()
+    ref = doc["offers"][2]["company_id"]  # a KvK number: registered, unless stored
+    theirs = [i for i, o in enumerate(doc["offers"]) if o["company_id"] == ref]
+    company = make.company(kvk_number=ref.removeprefix("kvk-"), qualifications=sorted(
+        {q for i in theirs for q in doc["offers"][i]["qualifications"]}))
+    first = theirs[0]
+    real = imports.lock_existing
+
+    def stored_company_gone(session: Session, model: type[Any], ids: Any) -> set[int]:
+        missing = real(session, model, ids)
+        return missing | {company} if model is Company else missing
+
+    monkeypatch.setattr(imports, "lock_existing", stored_company_gone)
+    body = assert_problem(client.post("/api/v1/rounds/import", json=doc,
+                                      headers=make.admin()), 409)
+    assert [e["field"] for e in body["errors"]] == [f"offers[{first}].company_id"]
+    assert (count(app, Round), count(app, Offer), count(app, Preference)) == (0, 0, 0)
 
 
 def test_one_unknown_value_among_a_rounds_known_ones_is_named(client: FlaskClient,
