@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import JSON, ColumnElement, any_, bindparam, func, insert, literal, select, text
@@ -62,12 +64,14 @@ def _insert(session: Session, table: Any, rows: Sequence[dict[str, Any]],
         return
     session.flush()  # the rows may refer to what the ORM still holds
     target = getattr(table, "__table__", table)
-    keys = [k for k in dict.fromkeys(k for row in rows for k in row)
-            if ids is None or k != "id"]
+    union = list(dict.fromkeys(chain.from_iterable(rows)))
+    keys = [k for k in union if ids is None or k != "id"]
     defaults = [c.default.arg if c.default is not None and c.default.is_scalar else None
                 for c in (target.c[k] for k in keys)]
     if session.get_bind().dialect.name == "postgresql":
-        _copy(session, target, keys, defaults, rows, ids, progress)
+        # The usual case, every row with every key: one C call per row picks its values.
+        complete = len(keys) == len(union) and all(len(row) == len(keys) for row in rows)
+        _copy(session, target, keys, defaults, rows, ids, complete, progress)
         return
     base = dict(zip(keys, defaults, strict=True))
     for lo in range(0, len(rows), CHUNK):
@@ -178,17 +182,19 @@ def _copier(session: Session, table: Any, columns: Sequence[str]) -> Iterator[Co
 
 
 def _copy(session: Session, table: Any, keys: Sequence[str], defaults: Sequence[Any],
-          rows: Sequence[dict[str, Any]], ids: Sequence[int] | None,
+          rows: Sequence[dict[str, Any]], ids: Sequence[int] | None, complete: bool,
           progress: ProgressFn | None) -> None:
     # COPY adapts a Python list to an array; JSON columns get their text instead.
     as_json = [isinstance(table.c[k].type, JSON) for k in keys]
     pairs = list(zip(keys, defaults, strict=True))
     columns = [*keys, "id"] if ids is not None else list(keys)
+    whole = itemgetter(*keys) if complete and len(keys) > 1 else None
     with _copier(session, table, columns) as copy:
         for lo in range(0, len(rows), CHUNK):
             chunk = rows[lo:lo + CHUNK]
             for i, row in enumerate(chunk, lo):
-                values = [row.get(k, d) for k, d in pairs]
+                values = list(whole(row)) if whole is not None else \
+                    [row.get(k, d) for k, d in pairs]
                 for j, is_json in enumerate(as_json):
                     if is_json:
                         values[j] = json.dumps(values[j])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -450,7 +449,7 @@ def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: Impo
             out.new[ref] = {
                 "name": f"Leerbedrijf {kvk[ref]}", "kvk_number": kvk[ref],
                 "qualifications": sorted({q for o in offers for q in o.qualifications}),
-                "region": Counter(o.region for o in offers).most_common(1)[0][0]}
+                "region": _most_common([o.region for o in offers])}
             registering[kvk[ref]] = ref
             continue
         if found is None:
@@ -462,6 +461,15 @@ def _resolve_companies(session: Session, doc: m.Round, ids: IdMode, errors: Impo
         out.known[ref] = found[0]
         _check_recognised(doc, indexes, found[1], errors)
     return out
+
+
+def _most_common(values: list[str]) -> str:
+    """The most frequent value, the first seen among equals (as ``Counter.most_common``,
+    whose construction costs ~30 µs a call: half a second for a province's companies)."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 def _check_recognised(doc: m.Round, indexes: list[int], recognised: set[str],
