@@ -129,6 +129,16 @@ _MAYBE_CONTROL = re.compile(rb"\\u(?:00[0-1]|007[fF]|00[89]|[dD][89a-fA-F])|\x7f
 
 def import_round(session: Session, p: Principal, data: Any, ids: IdMode = "external",
                  school_id: int | None = None, region: str | None = None) -> RoundImport:
+    """``_import_round`` with the cyclic garbage collector paused: a province's import makes
+    a few million small objects (the document, the students' values and column rows, the
+    preference rows), none in a cycle, and each generation of them made the collector walk
+    all the earlier ones again (the profile charged ~1 s of it to whatever ran then)."""
+    with gc_paused():
+        return _import_round(session, p, data, ids, school_id, region)
+
+
+def _import_round(session: Session, p: Principal, data: Any, ids: IdMode,
+                  school_id: int | None, region: str | None) -> RoundImport:
     """Create a round, its offers, environments and preferences from a round document.
 
     ``ids="external"``: schools are named by code, companies by KvK number (unknown ones are
