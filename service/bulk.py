@@ -134,6 +134,7 @@ def row_triggers_off(session: Session) -> Iterator[None]:
     triggers would have checked row by row. Constraints that are not triggers (primary and
     unique keys, CHECK, NOT NULL) still hold. ``SET LOCAL``, so an error inside, which rolls
     the transaction back, also ends the setting; only the caller's session is affected."""
+    session.flush()  # whatever the ORM still holds is written before, with its triggers
     before = session.scalar(text("SELECT current_setting('session_replication_role')"))
     session.execute(text("SET LOCAL session_replication_role = replica"))
     yield
