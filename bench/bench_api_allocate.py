@@ -10,12 +10,14 @@ phases and the share of the job spent outside the solver.
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_jobs \\
         python bench/bench_api_allocate.py --students 60000 --seed 1
 
+``--import-only`` stops after the import; ``--profile FILE`` writes a cProfile of it.
 The schema ``leerplek_bench`` is dropped and rebuilt with the Alembic migrations each run.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import sys
@@ -116,6 +118,10 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--import-only", action="store_true",
+                        help="stop after the import (no allocation job)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the import (the importing process) to FILE")
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgres"):
         print("bench: a PostgreSQL --database-url (or TEST_DATABASE_URL) is needed",
@@ -135,16 +141,28 @@ def main() -> int:
         body = json.dumps(doc).encode()
         cpu0, server0 = own_cpu_s(), server_cpu_s()
         t0 = time.monotonic()
+        profile = cProfile.Profile() if args.profile else None
         with db.transaction() as session:
+            if profile is not None:
+                profile.enable()
             imported = import_round(session, admin, body)
             round_id = imported.round.id
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(args.profile)
         import_s = time.monotonic() - t0
         import_cpu = (own_cpu_s() - cpu0, server_cpu_s() - server0)
         print(f"import: {imported.students_in_round} students, {imported.offers} offers, "
               f"{imported.preferences} preferences in {import_s:.2f} s "
               f"({len(body) / 1e6:.1f} MB, committed; {dropped} repeated or unknown "
               "entries dropped first)")
-        print(f"  CPU: this process {import_cpu[0]:.2f} s, PostgreSQL {import_cpu[1]:.2f} s")
+        print(f"  CPU: this process {import_cpu[0]:.2f} s, PostgreSQL {import_cpu[1]:.2f} s "
+              f"(load average {os.getloadavg()[0]:.1f})")
+        if args.import_only:
+            print(json.dumps({"students": args.students, "import_s": round(import_s, 3),
+                              "import_cpu_s": [round(x, 2) for x in import_cpu],
+                              "loadavg_1min": os.getloadavg()[0]}))
+            return 0
         with db.transaction() as session:
             rnd = session.get(Round, round_id)
             assert rnd is not None

@@ -383,8 +383,9 @@ class Preference(Base):
     __tablename__ = "preferences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
-                                          index=True)
+    # No index of its own: round_id leads both unique constraints below, which serve every
+    # lookup by round (an index more would cost a B-tree insert per imported preference).
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
                                             index=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))

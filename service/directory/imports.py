@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.audit.log import record_bulk
-from service.bulk import chunks, insert_returning_ids, insert_rows
+from service.bulk import among, chunks, insert_returning_ids, insert_rows
 from service.directory.offers import offer_rule_errors
 from service.directory.places import PlacePoints, settled_location
 from service.directory.reference import load_reference, record_errors
@@ -219,7 +219,8 @@ def existing_students(session: Session, keys: Iterable[tuple[int, str]]
         for chunk in chunks(numbers):
             found.update(((school_id, n), ident) for ident, n in session.execute(
                 select(Student.id, Student.student_number).where(
-                    Student.school_id == school_id, Student.student_number.in_(chunk))))
+                    Student.school_id == school_id,
+                    among(session, Student.student_number, chunk))))
     return found
 
 
