@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
+    Table,
+    bindparam,
     delete,
     exists,
     false,
@@ -21,9 +24,17 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from service.audit.log import audit_query, now, record, record_change, snapshot, utc
+from service.audit.log import (
+    audit_query,
+    now,
+    record,
+    record_change,
+    record_student_change,
+    snapshot,
+    utc,
+)
 from service.directory.places import (
     nearest_place,
     places_by_region,
@@ -50,9 +61,14 @@ from service.models import (
     RoundStatus,
     School,
     Student,
+    StudentRegion,
     mask_to_pathways,
 )
-from service.rounds.loading import offer_model, round_offer_filter, student_model
+from service.rounds.loading import (
+    offer_row_model,
+    round_offer_filter,
+    student_row_model,
+)
 from service.rounds.participation import participants, takes_part
 from service.webhooks import events as webhook_events
 from solver.model import POLICY_FIELDS
@@ -279,18 +295,22 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     # One submission per student at a time: concurrent ones queue on the student's row, so
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
-    # The row is read under the lock (populate_existing), so the rules below judge the
-    # student as they are while the list is written.
-    found = session.execute(
-        select(Student, participants(rnd).label("takes_part"))
-        .options(joinedload(Student.region_rows))
+    # The row is read under the lock, so the rules below judge the student as they are
+    # while the list is written. Plain rows through Core, no ORM objects: each statement's
+    # compiled form is cached, and there is nothing for the commit's flush to look at.
+    conn = session.connection()
+    rows = conn.execute(
+        select(*_STUDENT_COLUMNS, participants(rnd).label("takes_part"),
+               StudentRegion.region)
+        .outerjoin(StudentRegion, StudentRegion.student_id == Student.id)
         .where(Student.id == student_id)
-        .with_for_update(of=Student.__table__)
-        .execution_options(populate_existing=True)).unique().first()
-    if found is None or not can_see_student(p, found[0]):
+        .order_by(StudentRegion.position)
+        .with_for_update(of=Student.__table__)).all()
+    regions = tuple(r.region for r in rows if r.region is not None)
+    found = _ListingStudent(rows[0].id, rows[0].school_id, regions) if rows else None
+    if found is None or not can_see_student(p, found):
         raise Problem(404, f"no student with id {student_id}")
-    student, takes_part_now = found
-    if not takes_part_now:
+    if not rows[0].takes_part:
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "
@@ -300,17 +320,17 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
                                     "this round")
     if len(set(offer_ids)) != len(offer_ids):
         raise field_error("offers", "an offer is listed twice")
-    offers = {o.id: o for o in session.scalars(select(Offer).where(
+    offers = {o.id: o for o in conn.execute(select(Offer.__table__).where(
         Offer.round_id == rnd.id, Offer.id.in_(offer_ids)))} if offer_ids else {}
     errors = []
-    me = student_model(student)
+    me = student_row_model(rows[0], regions)
     for i, oid in enumerate(offer_ids):
         offer = offers.get(oid)
         if offer is None or offer.status != OfferStatus.OPEN:
             errors.append({"field": f"offers.{i}", "location": "json",
                            "message": f"offer {oid} is not an open offer of this round"})
             continue
-        broken = ineligibility(me, offer_model(offer))
+        broken = ineligibility(me, offer_row_model(offer))
         if broken:
             errors.append({"field": f"offers.{i}", "location": "json",
                            "message": f"offer {oid}: not eligible, rule "
@@ -318,22 +338,37 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
     # The old list comes back from its own DELETE: one statement instead of a read and a
-    # delete. No Preference object is kept in the session, so there is nothing to sync.
-    removed = session.execute(
-        delete(Preference).where(Preference.round_id == rnd.id,
-                                 Preference.student_id == student.id)
-        .returning(Preference.offer_id, Preference.rank)
-        .execution_options(synchronize_session=False)).all()
+    # delete.
+    removed = conn.execute(_DELETE_LIST, {"round_id": rnd.id, "student_id": student_id}).all()
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
     if offer_ids:
-        # One multi-row INSERT through Core: no ORM objects to build, track and flush.
-        session.execute(insert(Preference).values(
-            [{"round_id": rnd.id, "student_id": student.id, "offer_id": oid, "rank": i + 1}
-             for i, oid in enumerate(offer_ids)]))
+        # One executemany of a statement built once (the driver sends it as one batch).
+        conn.execute(_INSERT_PREFERENCE, [
+            {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
+            for i, oid in enumerate(offer_ids)])
     # A student's values never enter the log: the event says the list changed, not to what.
-    record_change(session, p, "preferences.submit", student, {"offers": old},
-                  {"offers": list(offer_ids)})
+    record_student_change(session, p, "preferences.submit", student_id, found.school_id,
+                          regions, {"offers": old}, {"offers": list(offer_ids)})
     return list(offer_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListingStudent:
+    """The student a list is submitted for, as the scope rule reads them."""
+
+    id: int
+    school_id: int
+    regions: tuple[str, ...]
+
+
+# The student's columns the scope rule and the eligibility rules read.
+_STUDENT_COLUMNS = tuple(c for c in Student.__table__.c)
+# Built once and executed with plain parameters: compiled once per process.
+_DELETE_LIST = (delete(cast(Table, Preference.__table__))
+                .where(Preference.round_id == bindparam("round_id"),
+                       Preference.student_id == bindparam("student_id"))
+                .returning(Preference.offer_id, Preference.rank))
+_INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
 
 
 def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
