@@ -4,6 +4,8 @@ and which shared rounds a coordinator sees."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 
 from service.models import Round, Student, StudentRegion
@@ -20,6 +22,17 @@ def participants(rnd: Round) -> ColumnElement[bool]:
         return Student.id.in_(select(StudentRegion.student_id).where(
             StudentRegion.region == rnd.region))
     return true()
+
+
+def takes_part_as_read(rnd: Round, school_id: int, regions: Sequence[str]) -> bool:
+    """`participants` for one student already read (their school and regions): the same
+    rule in Python, so the preference submission's hot path can read the student with a
+    statement that does not change with the round (compiled once, docs/PERFORMANCE.md)."""
+    if rnd.school_id is not None:
+        return school_id == rnd.school_id
+    if rnd.region is not None:
+        return rnd.region in regions
+    return True
 
 
 def takes_part() -> ColumnElement[bool]:

@@ -172,3 +172,33 @@ def test_a_province_wide_round_takes_the_students_of_every_school(client: FlaskC
     assert response.status_code == 200
     students = client.get(f"/api/v1/rounds/{rid}/export", headers=admin).get_json()["students"]
     assert {s["id"] for s in students} == {str(twente), str(zwolle)}
+
+
+def test_only_a_rounds_participants_submit_to_it(client: FlaskClient, make: Factory) -> None:
+    """The participation rule on the submission path (read with the student, as plain
+    values): a school's round takes its own students only, a regional round those who
+    accept the region."""
+    r = _open_round(client, make)
+    outsider = make.student(make.school())
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{outsider}",
+                          json={"offers": [r["good"]]},
+                          headers=make.token("student", f"student:{outsider}"))
+    assert_problem(response, 404)
+    assert "does not take part" in response.get_json()["detail"]
+
+    regional = make.token("coordinator", "region:twente")
+    rid = client.post("/api/v1/rounds", json={"name": "Twente"},
+                      headers=regional).get_json()["id"]
+    offer = make.offer(round_id=rid)
+    inside = make.student(make.school(), regions=["regio-zwolle", "twente"])
+    outside = make.student(make.school(), regions=["regio-zwolle"])
+    client.post(f"/api/v1/rounds/{rid}/open", headers=regional)
+    accepted = client.put(f"/api/v1/rounds/{rid}/preferences/{inside}",
+                          json={"offers": [offer]},
+                          headers=make.token("student", f"student:{inside}"))
+    assert accepted.status_code == 200, accepted.get_json()
+    refused = client.put(f"/api/v1/rounds/{rid}/preferences/{outside}",
+                         json={"offers": [offer]},
+                         headers=make.token("student", f"student:{outside}"))
+    assert_problem(refused, 404)
+    assert "does not take part" in refused.get_json()["detail"]
