@@ -79,6 +79,51 @@ _LOCKED_OPERATIONS = frozenset({
 })
 
 
+class WindowRedisStorage(RedisStorage):
+    """limits' Redis storage whose counter increment also answers the counter's time to live.
+
+    The RateLimit headers need the count and the window's reset after every hit; with this
+    the hit's own round trip brings both (kept for this thread, for ``window``), where
+    reading them afterwards cost a second round trip on every API request (the deadline-day
+    hot path, docs/PERFORMANCE.md). Counting, keys and expiry are limits' own: the script is
+    its ``incr_expire.lua`` with the TTL added to the answer. Used for ``leerplek+redis://``
+    (and ``leerplek+rediss://``) storage URIs, which ``init_app`` makes of ``REDIS_URL``.
+    """
+
+    STORAGE_SCHEME = ["leerplek+redis", "leerplek+rediss"]  # noqa: RUF012  (as limits')
+    SCRIPT_INCR_WINDOW = b"""
+local amount = tonumber(ARGV[2])
+local current = redis.call("incrby", KEYS[1], amount)
+if tonumber(current) == amount then
+    redis.call("expire", KEYS[1], ARGV[1])
+end
+return {current, redis.call("ttl", KEYS[1])}
+"""
+
+    def __init__(self, uri: str, **options: Any) -> None:
+        super().__init__(uri.removeprefix("leerplek+"), **options)
+        self.last_hit = threading.local()
+
+    def initialize_storage(self, uri: str) -> None:
+        super().initialize_storage(uri)
+        self.lua_incr_window = self.get_connection().register_script(self.SCRIPT_INCR_WINDOW)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        key = self.prefixed_key(key)
+        current, ttl = self.lua_incr_window([key], [expiry, amount])
+        self.last_hit.window = (key, int(current), int(ttl), time.time())
+        return int(current)
+
+    def take_window(self, key: str) -> tuple[int, int, float] | None:
+        """The count and TTL this thread's last increment of ``key`` answered (and when),
+        once: None when its last increment was of another key, or already taken."""
+        found = getattr(self.last_hit, "window", None)
+        self.last_hit.window = None
+        if found is None or found[0] != key:
+            return None
+        return found[1], found[2], found[3]
+
+
 def rate_limit_key() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -89,7 +134,7 @@ def rate_limit_key() -> str:
 def init_app(app: Flask) -> Limiter:
     config = app.config
     redis_url = config.get("REDIS_URL")
-    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "locked-memory://")
+    config.setdefault("RATELIMIT_STORAGE_URI", _storage_uri(redis_url))
     if redis_url:
         # Redis down: keep limiting per process rather than failing every request.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", config["RATELIMIT_APPLICATION"])
@@ -99,6 +144,16 @@ def init_app(app: Flask) -> Limiter:
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
     app.after_request(announce_limit)
     return limiter
+
+
+def _storage_uri(redis_url: str | None) -> str:
+    """The counters' storage: Redis through ``WindowRedisStorage`` where it can, limits' own
+    storage for the other Redis schemes (a socket path), the locked memory without Redis."""
+    if not redis_url:
+        return "locked-memory://"
+    if redis_url.startswith(("redis://", "rediss://")):
+        return f"leerplek+{redis_url}"
+    return redis_url
 
 
 def rate_limiter() -> Limiter:
@@ -149,6 +204,11 @@ def window(limit: RequestLimit) -> tuple[float, int]:
         reset_at, remaining = limit.window
         return reset_at, remaining
     key = storage.prefixed_key(limit.limit.key_for(*limit.request_args))
+    if isinstance(storage, WindowRedisStorage):
+        hit = storage.take_window(key)
+        if hit is not None:  # this request's own hit brought them: no round trip
+            count, ttl, at = hit
+            return (max(ttl, 0) + at, max(0, limit.limit.amount - count))
     client = cast("redis.Redis", storage.get_connection())
     pipe = client.pipeline(transaction=False)
     pipe.get(key)
