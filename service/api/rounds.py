@@ -20,10 +20,12 @@ from service.placements.assignments import start_follow_up
 from service.rounds.imports import RoundImport, import_round
 from service.rounds.lifecycle import (
     ASSIGNMENT_COLUMNS,
+    ListingRound,
     assignment_query,
     assignments_csv,
     change_policy,
     create_round,
+    listing_round,
     managed_round,
     round_query,
     scoped_report,
@@ -157,8 +159,9 @@ class RoundPreferences(MethodView):
         p = current_principal()
         p.require(*STAFF, Role.STUDENT)
         with db.transaction() as session:
+            rnd: ListingRound | None
             if p.role == Role.STUDENT:
-                rnd = session.get(Round, round_id)
+                rnd = listing_round(session, round_id)
                 if rnd is None:
                     raise Problem(404, f"no round with id {round_id}")
             else:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -69,7 +69,12 @@ from service.rounds.loading import (
     round_offer_filter,
     student_row_model,
 )
-from service.rounds.participation import participants, takes_part, takes_part_as_read
+from service.rounds.participation import (
+    RoundScope,
+    participants,
+    takes_part,
+    takes_part_as_read,
+)
 from service.webhooks import events as webhook_events
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
@@ -280,7 +285,38 @@ def round_offer_rows() -> Subquery:
     return union_all(kept, live).subquery("round_offer_rows")
 
 
-def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: int,
+class ListingRound(RoundScope, Protocol):
+    """What a submission reads of its round: an ORM ``Round`` or ``listing_round``'s values."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def max_preferences(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _ListingRoundRow:
+    id: int
+    school_id: int | None
+    region: str | None
+    status: str
+    max_preferences: int
+
+
+_LISTING_ROUND = select(Round.id, Round.school_id, Round.region, Round.status,
+                        Round.max_preferences).where(Round.id == bindparam("round_id"))
+
+
+def listing_round(session: Session, round_id: int) -> ListingRound | None:
+    """The round a student submits a list to, as plain values by a statement built once
+    (no ORM object: the deadline-day hot path), or None when there is no such round."""
+    row = session.connection().execute(_LISTING_ROUND, {"round_id": round_id}).first()
+    return None if row is None else _ListingRoundRow(*row)
+
+
+def submit_preferences(session: Session, p: Principal, rnd: ListingRound, student_id: int,
                        offer_ids: list[int]) -> list[int]:
     """Replace a student's ranked list while the round is open; refuse ineligible choices.
 
@@ -336,7 +372,9 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     removed = conn.execute(_DELETE_LIST, {"round_id": rnd.id, "student_id": student_id}).all()
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
     if offer_ids:
-        # One executemany of a statement built once (the driver sends it as one batch).
+        # One executemany of a statement built once: psycopg sends the rows as one pipeline
+        # of a prepared statement. (A multi-row INSERT built per list length was measured
+        # dearer both here and in PostgreSQL: docs/PERFORMANCE.md.)
         conn.execute(_INSERT_PREFERENCE, [
             {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
             for i, oid in enumerate(offer_ids)])

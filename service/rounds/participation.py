@@ -5,6 +5,7 @@ and which shared rounds a coordinator sees."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 
@@ -24,7 +25,16 @@ def participants(rnd: Round) -> ColumnElement[bool]:
     return true()
 
 
-def takes_part_as_read(rnd: Round, school_id: int, regions: Sequence[str]) -> bool:
+class RoundScope(Protocol):
+    """What the participation rule reads of a round: an ORM ``Round`` or plain values."""
+
+    @property
+    def school_id(self) -> int | None: ...
+    @property
+    def region(self) -> str | None: ...
+
+
+def takes_part_as_read(rnd: RoundScope, school_id: int, regions: Sequence[str]) -> bool:
     """`participants` for one student already read (their school and regions): the same
     rule in Python, so the preference submission's hot path can read the student with a
     statement that does not change with the round (compiled once, docs/PERFORMANCE.md)."""
