@@ -311,7 +311,7 @@ _LISTING_ROUND = select(Round.id, Round.school_id, Round.region, Round.status,
 
 def listing_round(session: Session, round_id: int) -> ListingRound | None:
     """The round a student submits a list to, as plain values by a statement built once
-    (no ORM object: the deadline-day hot path), or None when there is no such round."""
+    (no ORM object), or None when there is no such round."""
     row = session.connection().execute(_LISTING_ROUND, {"round_id": round_id}).first()
     return None if row is None else _ListingRoundRow(*row)
 
@@ -325,9 +325,25 @@ def submit_preferences(session: Session, p: Principal, rnd: ListingRound, studen
 
     This is the deadline-day hot path (docs/PERFORMANCE.md, "The fast path"), so it asks the
     database as little as it can: one statement reads and locks the student with their
-    regions and whether they take part, one reads the listed offers, one deletes the old
-    list and returns it (for the audit event), one inserts the new list.
+    regions (and the round's values), one reads the listed offers, one deletes the old list
+    and returns it (for the audit event), one inserts the new list.
     """
+    return _submit(session, p, rnd.id, rnd, student_id, offer_ids)
+
+
+def submit_preferences_to(session: Session, p: Principal, round_id: int, student_id: int,
+                          offer_ids: list[int]) -> tuple[ListingRound, list[int]]:
+    """``submit_preferences`` to a round known by its id only (a student's own list through
+    the API): the round is read with the student, in the same statement. 404 when there is
+    no such round. Returns the round and the stored list."""
+    found: list[ListingRound] = []
+    stored = _submit(session, p, round_id, None, student_id, offer_ids, found)
+    return found[0], stored
+
+
+def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | None,
+            student_id: int, offer_ids: list[int],
+            found_round: list[ListingRound] | None = None) -> list[int]:
     # One submission per student at a time: concurrent ones queue on the student's row, so
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
@@ -335,11 +351,20 @@ def submit_preferences(session: Session, p: Principal, rnd: ListingRound, studen
     # while the list is written. Plain rows through Core, no ORM objects: each statement's
     # compiled form is cached, and there is nothing for the commit's flush to look at.
     conn = session.connection()
-    rows = conn.execute(_LOCK_STUDENT, {"student_id": student_id}).all()
+    rows = conn.execute(_LOCK_STUDENT, {"student_id": student_id, "round_id": round_id}).all()
+    if not rows and rnd is None and listing_round(session, round_id) is None:
+        # No row: no such student, or no such round (told apart only on this error path).
+        raise Problem(404, f"no round with id {round_id}")
     regions = tuple(r.region for r in rows if r.region is not None)
     found = _ListingStudent(rows[0].id, rows[0].school_id, regions) if rows else None
     if found is None or not can_see_student(p, found):
         raise Problem(404, f"no student with id {student_id}")
+    if rnd is None:
+        first = rows[0]
+        rnd = _ListingRoundRow(first.round_id, first.round_school_id, first.round_region,
+                               first.round_status, first.round_max_preferences)
+    if found_round is not None:
+        found_round.append(rnd)
     if not takes_part_as_read(rnd, found.school_id, regions):
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
@@ -396,7 +421,14 @@ class _ListingStudent:
 # Built once and executed with plain parameters: compiled once per process (building a
 # statement per request cost more CPU than PostgreSQL spends running it).
 # The student, locked, with their regions in order: one row per region (or one without).
-_LOCK_STUDENT = (select(*Student.__table__.c, StudentRegion.region)
+# The round's values come along (an inner join on its key: no row without the round), so a
+# student's PUT needs no statement of its own for the round.
+_LOCK_STUDENT = (select(*Student.__table__.c, StudentRegion.region,
+                        Round.id.label("round_id"), Round.school_id.label("round_school_id"),
+                        Round.region.label("round_region"), Round.status.label("round_status"),
+                        Round.max_preferences.label("round_max_preferences"))
+                 .select_from(Student)
+                 .join(Round, Round.id == bindparam("round_id"))
                  .outerjoin(StudentRegion, StudentRegion.student_id == Student.id)
                  .where(Student.id == bindparam("student_id"))
                  .order_by(StudentRegion.position)
