@@ -113,6 +113,71 @@ def seed_reference_data(url: str) -> None:
         seed_reference(session)
 
 
+def proc_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far, 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (gunicorn's workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by every process a submission touches, read from /proc before and
+    after the load: gunicorn (master and workers), the PostgreSQL backends of the bench's
+    database, the Redis server (shared with whoever else uses it) and this process (the load
+    generator). On a loaded machine wall time is mostly waiting for a core; CPU seconds are
+    what a quiet one would spend."""
+
+    def __init__(self, url: str, server: subprocess.Popen[bytes], redis_url: str | None):
+        self.url, self.server, self.redis_pid = url, server, None
+        if redis_url:
+            import redis
+
+            self.redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
+
+    def backends(self) -> list[int]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return [pid for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")]
+
+    def read(self) -> dict[str, dict[int, float]]:
+        workers = [self.server.pid, *children(self.server.pid)]
+        return {"gunicorn": {pid: proc_cpu_s(pid) for pid in workers},
+                "postgresql": {pid: proc_cpu_s(pid) for pid in self.backends()},
+                "redis": {} if self.redis_pid is None
+                else {self.redis_pid: proc_cpu_s(self.redis_pid)},
+                "generator": {os.getpid(): time.process_time()}}
+
+    @staticmethod
+    def spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]
+              ) -> dict[str, float]:
+        """CPU seconds per part between two readings; a process that started in between
+        counts from zero (a backend the pool opened during the load)."""
+        return {part: sum(cpu - before[part].get(pid, 0.0) for pid, cpu in pids.items())
+                for part, pids in after.items()}
+
+
 def load(port: int, jobs: list[tuple[str, str, Any]], clients: int, seconds: float,
          idempotency_keys: bool = False) -> dict[str, Any]:
     """Send ``jobs`` (path, token, body) as PUTs over ``clients`` connections; with
@@ -264,7 +329,10 @@ def main() -> int:
         jobs = [(f"/api/v1/rounds/{round_id}/preferences/{s['id']}", token,
                  {"offers": [int(o) for o in reversed(s["preferences"])]})
                 for s, token in zip(students, student_tokens, strict=True)]
+        meter = CpuMeter(url, server, args.redis)
+        cpu_before = meter.read()
         result = load(port, jobs, args.clients, args.seconds, args.idempotency_keys)
+        cpu = CpuMeter.spent(cpu_before, meter.read())
         # Every acknowledged list is stored exactly once; the rest kept their imported list.
         acknowledged = {path: reply["offers"] for path, reply in result.pop("acknowledged")}
         expected = imported["preferences"] - sum(
@@ -279,6 +347,11 @@ def main() -> int:
               f"{result['per_second']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}; "
               f"stored rows {stored}, expected {expected}")
+        per_request = {part: 1000 * seconds / max(1, result["requests"])
+                       for part, seconds in cpu.items()}
+        print("CPU per PUT (ms): " + ", ".join(
+            f"{part} {ms:.2f}" for part, ms in per_request.items())
+            + f"; total {sum(per_request.values()):.2f} (Redis server shared)")
         ok = stored == expected
     finally:
         server.terminate()

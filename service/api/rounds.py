@@ -28,6 +28,7 @@ from service.rounds.lifecycle import (
     round_query,
     scoped_report,
     submit_preferences,
+    submit_preferences_to,
     transition,
     visible_round,
 )
@@ -157,14 +158,13 @@ class RoundPreferences(MethodView):
         p = current_principal()
         p.require(*STAFF, Role.STUDENT)
         with db.transaction() as session:
-            if p.role == Role.STUDENT:
-                rnd = session.get(Round, round_id)
-                if rnd is None:
-                    raise Problem(404, f"no round with id {round_id}")
+            if p.role == Role.STUDENT:  # the round is read with the student
+                _, offers = submit_preferences_to(session, p, round_id, student_id,
+                                                  data["offers"])
             else:
-                rnd = visible_round(session, p, round_id)
-            offers = submit_preferences(session, p, rnd, student_id, data["offers"])
-            return {"round_id": rnd.id, "student_id": student_id, "offers": offers}
+                offers = submit_preferences(session, p, visible_round(session, p, round_id),
+                                            student_id, data["offers"])
+            return {"round_id": round_id, "student_id": student_id, "offers": offers}
 
 
 @blp.route("/<int:round_id>/export")

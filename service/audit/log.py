@@ -15,10 +15,10 @@ where they live, so erasing a student's personal data leaves nothing personal he
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, false, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.identity.principals import Principal
@@ -166,16 +166,44 @@ def _write(session: Session, actor: Principal | None, action: str, entity_type: 
            entity_id: int | None, before: Mapping[str, Any] | None,
            after: Mapping[str, Any] | None, *, round_id: int | None, school_id: int | None,
            region: str | None) -> AuditEvent:
-    token_id, role, scope, surface = _actor(actor)
-    event = AuditEvent(
-        at=now(), actor_token_id=token_id, actor_role=role, actor_scope=scope,
-        actor_surface=surface, action=action,
-        entity_type=entity_type, entity_id=entity_id, round_id=round_id,
-        school_id=school_id, region=region,
-        before=jsonable(dict(before)) if before else None,
-        after=jsonable(dict(after)) if after else None)
+    event = AuditEvent(**_event_values(actor, action, entity_type, entity_id, before, after,
+                                       round_id=round_id, school_id=school_id, region=region))
     session.add(event)
     return event
+
+
+def _event_values(actor: Principal | None, action: str, entity_type: str,
+                  entity_id: int | None, before: Mapping[str, Any] | None,
+                  after: Mapping[str, Any] | None, *, round_id: int | None,
+                  school_id: int | None, region: str | None) -> dict[str, Any]:
+    token_id, role, scope, surface = _actor(actor)
+    return {"at": now(), "actor_token_id": token_id, "actor_role": role,
+            "actor_scope": scope, "actor_surface": surface, "action": action,
+            "entity_type": entity_type, "entity_id": entity_id, "round_id": round_id,
+            "school_id": school_id, "region": region,
+            "before": jsonable(dict(before)) if before else None,
+            "after": jsonable(dict(after)) if after else None}
+
+
+# Built once: executed with plain parameters, its compiled form is cached by SQLAlchemy.
+_INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))
+
+
+def record_student_change(session: Session, actor: Principal | None, action: str,
+                          student_id: int, school_id: int, regions: Sequence[str],
+                          before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """``record_change`` for a student known by plain values, written at once as one INSERT
+    (no ORM object, nothing left for the commit's flush): the same event, placed and
+    redacted as ``record`` places and redacts a ``Student``'s. For the preference
+    submission's hot path (docs/PERFORMANCE.md). False when nothing changed (no event)."""
+    old, new = changes(before, after)
+    if not old and not new:
+        return False
+    session.connection().execute(_INSERT_EVENT, _event_values(
+        actor, action, ENTITY_TYPES[Student], student_id,
+        {k: REDACTED for k in old}, {k: REDACTED for k in new},
+        round_id=None, school_id=school_id, region=regions[0] if regions else None))
+    return True
 
 
 def record_change(session: Session, actor: Principal | None, action: str, entity: Base,

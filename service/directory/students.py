@@ -6,7 +6,8 @@ A student outside the caller's scope is reported missing (404).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, exists, false, select, true
 from sqlalchemy.orm import Session
@@ -45,7 +46,19 @@ def student_filter(p: Principal) -> ColumnElement[bool]:
 
 
 
-def can_see_student(p: Principal, student: Student) -> bool:
+class StudentScope(Protocol):
+    """What the scope rule reads of a student: an ORM ``Student`` or a plain row's fields
+    (the preference submission's hot path reads no ORM objects)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def school_id(self) -> int: ...
+    @property
+    def regions(self) -> Sequence[str]: ...
+
+
+def can_see_student(p: Principal, student: StudentScope) -> bool:
     if p.role == Role.ADMIN:
         return True
     if p.role == Role.COORDINATOR:

@@ -11,8 +11,11 @@ the audit log says who acted and where.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol
+
 from flask import Request, g, request, session
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from service.audit.log import now, utc
 from service.errors import Problem
@@ -47,7 +50,10 @@ def principal_for(request: Request, surface: str = API) -> Principal:
 def admit(token_hash: str, surface: str) -> Principal:
     """The principal of the token with this hash, if it may act; counted when it may not."""
     refuse_if_failing_auth()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+    # A plain row through a statement built once (compiled once per process), not an ORM
+    # object: this runs before every API request. Still read on every request, so a revoked
+    # token is refused at once.
+    row = db.session.connection().execute(_TOKEN, {"token_hash": token_hash}).first()
     if (row is None or row.revoked_at is not None or expired(row)
             or (surface == API and row.purpose == TOKEN_SESSION)):
         # A revoked or expired token is refused like an unknown one, and counts as a failure
@@ -61,7 +67,17 @@ def admit(token_hash: str, surface: str) -> Principal:
     return principal
 
 
-def expired(row: ApiToken) -> bool:
+_TOKEN = (select(ApiToken.id, ApiToken.role, ApiToken.scope, ApiToken.revoked_at,
+                 ApiToken.expires_at, ApiToken.purpose)
+          .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
+class _Expiring(Protocol):
+    @property
+    def expires_at(self) -> dt.datetime | None: ...
+
+
+def expired(row: _Expiring) -> bool:
     return row.expires_at is not None and utc(row.expires_at) <= now()
 
 

@@ -23,10 +23,11 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import redis
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from limits import parse
 from limits.storage import MemoryStorage, RedisStorage
@@ -79,6 +80,77 @@ _LOCKED_OPERATIONS = frozenset({
 })
 
 
+class WindowRedisStorage(RedisStorage):
+    """limits' Redis storage whose counter increment also answers the counter's time to live
+    and, when asked, one more counter's value, in the same round trip.
+
+    The RateLimit headers need the count and the window's reset after every hit, and the
+    failed-authentication check reads the address's failure counter right after it (the
+    limiter's hook runs before authentication). With this the hit's own round trip brings
+    all three (kept for this thread until taken), where reading them afterwards cost two
+    more round trips on every API request (the deadline-day hot path, docs/PERFORMANCE.md).
+    Counting, keys and expiry are limits' own: the script is its ``incr_expire.lua`` with
+    the answers added. Used for ``leerplek+redis://`` (and ``leerplek+rediss://``) storage
+    URIs, which ``init_app`` makes of ``REDIS_URL``.
+    """
+
+    STORAGE_SCHEME = ["leerplek+redis", "leerplek+rediss"]  # noqa: RUF012  (as limits')
+    SCRIPT_INCR_WINDOW = b"""
+local amount = tonumber(ARGV[2])
+local current = redis.call("incrby", KEYS[1], amount)
+if tonumber(current) == amount then
+    redis.call("expire", KEYS[1], ARGV[1])
+end
+local also = false
+if KEYS[2] then
+    also = redis.call("get", KEYS[2]) or "0"
+end
+return {current, redis.call("ttl", KEYS[1]), also}
+"""
+
+    def __init__(self, uri: str, **options: Any) -> None:
+        super().__init__(uri.removeprefix("leerplek+"), **options)
+        self.last_hit = threading.local()
+        # Set by init_app: the (unprefixed) key of a counter to read with each increment,
+        # for the request being served (None: none).
+        self.read_along: Callable[[], str | None] = lambda: None
+
+    def initialize_storage(self, uri: str) -> None:
+        super().initialize_storage(uri)
+        self.lua_incr_window = self.get_connection().register_script(self.SCRIPT_INCR_WINDOW)
+
+    def forget(self) -> None:
+        """Drop what this thread's last increment answered (at the start of a request)."""
+        self.last_hit.window = self.last_hit.along = None
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        key = self.prefixed_key(key)
+        along = self.read_along()
+        keys = [key] if along is None else [key, self.prefixed_key(along)]
+        current, ttl, value = self.lua_incr_window(keys, [expiry, amount])
+        self.last_hit.window = (key, int(current), int(ttl), time.time())
+        self.last_hit.along = None if along is None else (along, int(value))
+        return int(current)
+
+    def take_window(self, key: str) -> tuple[int, int, float] | None:
+        """The count and TTL this thread's last increment of ``key`` answered (and when),
+        once: None when its last increment was of another key, or already taken."""
+        found = getattr(self.last_hit, "window", None)
+        self.last_hit.window = None
+        if found is None or found[0] != key:
+            return None
+        return found[1], found[2], found[3]
+
+    def take_along(self, key: str) -> int | None:
+        """The value of ``key`` (unprefixed) read with this thread's last increment, once:
+        None when that increment read no such key, or it was already taken."""
+        found = getattr(self.last_hit, "along", None)
+        self.last_hit.along = None
+        if found is None or found[0] != key:
+            return None
+        return int(found[1])
+
+
 def rate_limit_key() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -89,16 +161,32 @@ def rate_limit_key() -> str:
 def init_app(app: Flask) -> Limiter:
     config = app.config
     redis_url = config.get("REDIS_URL")
-    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "locked-memory://")
+    config.setdefault("RATELIMIT_STORAGE_URI", _storage_uri(redis_url))
     if redis_url:
         # Redis down: keep limiting per process rather than failing every request.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", config["RATELIMIT_APPLICATION"])
     limiter = Limiter(rate_limit_key)
+    # Registered before the limiter's own hook, so it runs first: nothing a previous request
+    # on this thread left in the storage is taken for this one's.
+    app.before_request(_forget_last_hit)
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
+    storage = limiter.limiter.storage if limiter.limiter is not None else None
+    if isinstance(storage, WindowRedisStorage):
+        storage.read_along = _auth_failure_key_in_request
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
     app.after_request(announce_limit)
     return limiter
+
+
+def _storage_uri(redis_url: str | None) -> str:
+    """The counters' storage: Redis through ``WindowRedisStorage`` where it can, limits' own
+    storage for the other Redis schemes (a socket path), the locked memory without Redis."""
+    if not redis_url:
+        return "locked-memory://"
+    if redis_url.startswith(("redis://", "rediss://")):
+        return f"leerplek+{redis_url}"
+    return redis_url
 
 
 def rate_limiter() -> Limiter:
@@ -149,6 +237,11 @@ def window(limit: RequestLimit) -> tuple[float, int]:
         reset_at, remaining = limit.window
         return reset_at, remaining
     key = storage.prefixed_key(limit.limit.key_for(*limit.request_args))
+    if isinstance(storage, WindowRedisStorage):
+        hit = storage.take_window(key)
+        if hit is not None:  # this request's own hit brought them: no round trip
+            count, ttl, at = hit
+            return (max(ttl, 0) + at, max(0, limit.limit.amount - count))
     client = cast("redis.Redis", storage.get_connection())
     pipe = client.pipeline(transaction=False)
     pipe.get(key)
@@ -168,13 +261,34 @@ def _auth_failure_args() -> tuple[str, ...]:
     return prefix, "auth-failures", request.remote_addr or "unknown"
 
 
+def _forget_last_hit() -> None:
+    storage = rate_limiter().limiter.storage
+    if isinstance(storage, WindowRedisStorage):
+        storage.forget()
+
+
+def _auth_failure_key_in_request() -> str | None:
+    """The failure counter's key of the request being served, for the limiter's hit to read
+    along (None outside a request)."""
+    if not has_request_context():
+        return None
+    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
+    return limit.key_for(*_auth_failure_args())
+
+
 def refuse_if_failing_auth() -> None:
     """Before a token is looked up: an address that failed too often waits (429)."""
     limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
     strategy = rate_limiter().limiter
     args = _auth_failure_args()
     try:
-        allowed = strategy.test(limit, *args)
+        storage = strategy.storage
+        failures = (storage.take_along(limit.key_for(*args))
+                    if isinstance(storage, WindowRedisStorage)
+                    and type(strategy) is FixedWindowRateLimiter else None)
+        # Read with this request's hit, the test is limits' FixedWindowRateLimiter.test.
+        allowed = (strategy.test(limit, *args) if failures is None
+                   else failures < limit.amount)
     except Exception as exc:  # counters unreachable: authentication itself must go on
         log.warning("auth failure counter unavailable: %s", exc)
         return

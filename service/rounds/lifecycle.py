@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
+    Table,
+    bindparam,
     delete,
     exists,
     false,
@@ -21,9 +24,17 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from service.audit.log import audit_query, now, record, record_change, snapshot, utc
+from service.audit.log import (
+    audit_query,
+    now,
+    record,
+    record_change,
+    record_student_change,
+    snapshot,
+    utc,
+)
 from service.directory.places import (
     nearest_place,
     places_by_region,
@@ -50,10 +61,20 @@ from service.models import (
     RoundStatus,
     School,
     Student,
+    StudentRegion,
     mask_to_pathways,
 )
-from service.rounds.loading import offer_model, round_offer_filter, student_model
-from service.rounds.participation import participants, takes_part
+from service.rounds.loading import (
+    offer_row_model,
+    round_offer_filter,
+    student_row_model,
+)
+from service.rounds.participation import (
+    RoundScope,
+    participants,
+    takes_part,
+    takes_part_as_read,
+)
 from service.webhooks import events as webhook_events
 from solver.model import POLICY_FIELDS
 from solver.verify import ineligibility
@@ -264,7 +285,38 @@ def round_offer_rows() -> Subquery:
     return union_all(kept, live).subquery("round_offer_rows")
 
 
-def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: int,
+class ListingRound(RoundScope, Protocol):
+    """What a submission reads of its round: an ORM ``Round`` or ``listing_round``'s values."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def max_preferences(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _ListingRoundRow:
+    id: int
+    school_id: int | None
+    region: str | None
+    status: str
+    max_preferences: int
+
+
+_LISTING_ROUND = select(Round.id, Round.school_id, Round.region, Round.status,
+                        Round.max_preferences).where(Round.id == bindparam("round_id"))
+
+
+def listing_round(session: Session, round_id: int) -> ListingRound | None:
+    """The round a student submits a list to, as plain values by a statement built once
+    (no ORM object), or None when there is no such round."""
+    row = session.connection().execute(_LISTING_ROUND, {"round_id": round_id}).first()
+    return None if row is None else _ListingRoundRow(*row)
+
+
+def submit_preferences(session: Session, p: Principal, rnd: ListingRound, student_id: int,
                        offer_ids: list[int]) -> list[int]:
     """Replace a student's ranked list while the round is open; refuse ineligible choices.
 
@@ -273,24 +325,47 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
 
     This is the deadline-day hot path (docs/PERFORMANCE.md, "The fast path"), so it asks the
     database as little as it can: one statement reads and locks the student with their
-    regions and whether they take part, one reads the listed offers, one deletes the old
-    list and returns it (for the audit event), one inserts the new list.
+    regions (and the round's values), one reads the listed offers, one deletes the old list
+    and returns it (for the audit event), one inserts the new list.
     """
+    return _submit(session, p, rnd.id, rnd, student_id, offer_ids)
+
+
+def submit_preferences_to(session: Session, p: Principal, round_id: int, student_id: int,
+                          offer_ids: list[int]) -> tuple[ListingRound, list[int]]:
+    """``submit_preferences`` to a round known by its id only (a student's own list through
+    the API): the round is read with the student, in the same statement. 404 when there is
+    no such round. Returns the round and the stored list."""
+    found: list[ListingRound] = []
+    stored = _submit(session, p, round_id, None, student_id, offer_ids, found)
+    return found[0], stored
+
+
+def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | None,
+            student_id: int, offer_ids: list[int],
+            found_round: list[ListingRound] | None = None) -> list[int]:
     # One submission per student at a time: concurrent ones queue on the student's row, so
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
-    # The row is read under the lock (populate_existing), so the rules below judge the
-    # student as they are while the list is written.
-    found = session.execute(
-        select(Student, participants(rnd).label("takes_part"))
-        .options(joinedload(Student.region_rows))
-        .where(Student.id == student_id)
-        .with_for_update(of=Student.__table__)
-        .execution_options(populate_existing=True)).unique().first()
-    if found is None or not can_see_student(p, found[0]):
+    # The row is read under the lock, so the rules below judge the student as they are
+    # while the list is written. Plain rows through Core, no ORM objects: each statement's
+    # compiled form is cached, and there is nothing for the commit's flush to look at.
+    conn = session.connection()
+    rows = conn.execute(_LOCK_STUDENT, {"student_id": student_id, "round_id": round_id}).all()
+    if not rows and rnd is None and listing_round(session, round_id) is None:
+        # No row: no such student, or no such round (told apart only on this error path).
+        raise Problem(404, f"no round with id {round_id}")
+    regions = tuple(r.region for r in rows if r.region is not None)
+    found = _ListingStudent(rows[0].id, rows[0].school_id, regions) if rows else None
+    if found is None or not can_see_student(p, found):
         raise Problem(404, f"no student with id {student_id}")
-    student, takes_part_now = found
-    if not takes_part_now:
+    if rnd is None:
+        first = rows[0]
+        rnd = _ListingRoundRow(first.round_id, first.round_school_id, first.round_region,
+                               first.round_status, first.round_max_preferences)
+    if found_round is not None:
+        found_round.append(rnd)
+    if not takes_part_as_read(rnd, found.school_id, regions):
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
         raise Problem(409, f"round {rnd.id} is {rnd.status}: preferences are taken while it "
@@ -300,17 +375,17 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
                                     "this round")
     if len(set(offer_ids)) != len(offer_ids):
         raise field_error("offers", "an offer is listed twice")
-    offers = {o.id: o for o in session.scalars(select(Offer).where(
-        Offer.round_id == rnd.id, Offer.id.in_(offer_ids)))} if offer_ids else {}
+    offers = {o.id: o for o in conn.execute(
+        _LISTED_OFFERS, {"round_id": rnd.id, "offer_ids": offer_ids})} if offer_ids else {}
     errors = []
-    me = student_model(student)
+    me = student_row_model(rows[0], regions)
     for i, oid in enumerate(offer_ids):
         offer = offers.get(oid)
         if offer is None or offer.status != OfferStatus.OPEN:
             errors.append({"field": f"offers.{i}", "location": "json",
                            "message": f"offer {oid} is not an open offer of this round"})
             continue
-        broken = ineligibility(me, offer_model(offer))
+        broken = ineligibility(me, offer_row_model(offer))
         if broken:
             errors.append({"field": f"offers.{i}", "location": "json",
                            "message": f"offer {oid}: not eligible, rule "
@@ -318,22 +393,54 @@ def submit_preferences(session: Session, p: Principal, rnd: Round, student_id: i
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
     # The old list comes back from its own DELETE: one statement instead of a read and a
-    # delete. No Preference object is kept in the session, so there is nothing to sync.
-    removed = session.execute(
-        delete(Preference).where(Preference.round_id == rnd.id,
-                                 Preference.student_id == student.id)
-        .returning(Preference.offer_id, Preference.rank)
-        .execution_options(synchronize_session=False)).all()
+    # delete.
+    removed = conn.execute(_DELETE_LIST, {"round_id": rnd.id, "student_id": student_id}).all()
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
     if offer_ids:
-        # One multi-row INSERT through Core: no ORM objects to build, track and flush.
-        session.execute(insert(Preference).values(
-            [{"round_id": rnd.id, "student_id": student.id, "offer_id": oid, "rank": i + 1}
-             for i, oid in enumerate(offer_ids)]))
+        # One executemany of a statement built once: psycopg sends the rows as one pipeline
+        # of a prepared statement. (A multi-row INSERT built per list length was measured
+        # dearer both here and in PostgreSQL: docs/PERFORMANCE.md.)
+        conn.execute(_INSERT_PREFERENCE, [
+            {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
+            for i, oid in enumerate(offer_ids)])
     # A student's values never enter the log: the event says the list changed, not to what.
-    record_change(session, p, "preferences.submit", student, {"offers": old},
-                  {"offers": list(offer_ids)})
+    record_student_change(session, p, "preferences.submit", student_id, found.school_id,
+                          regions, {"offers": old}, {"offers": list(offer_ids)})
     return list(offer_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListingStudent:
+    """The student a list is submitted for, as the scope rule reads them."""
+
+    id: int
+    school_id: int
+    regions: tuple[str, ...]
+
+
+# Built once and executed with plain parameters: compiled once per process (building a
+# statement per request cost more CPU than PostgreSQL spends running it).
+# The student, locked, with their regions in order: one row per region (or one without).
+# The round's values come along (an inner join on its key: no row without the round), so a
+# student's PUT needs no statement of its own for the round.
+_LOCK_STUDENT = (select(*Student.__table__.c, StudentRegion.region,
+                        Round.id.label("round_id"), Round.school_id.label("round_school_id"),
+                        Round.region.label("round_region"), Round.status.label("round_status"),
+                        Round.max_preferences.label("round_max_preferences"))
+                 .select_from(Student)
+                 .join(Round, Round.id == bindparam("round_id"))
+                 .outerjoin(StudentRegion, StudentRegion.student_id == Student.id)
+                 .where(Student.id == bindparam("student_id"))
+                 .order_by(StudentRegion.position)
+                 .with_for_update(of=Student.__table__))
+_LISTED_OFFERS = select(Offer.__table__).where(
+    Offer.round_id == bindparam("round_id"),
+    Offer.id.in_(bindparam("offer_ids", expanding=True)))
+_DELETE_LIST = (delete(cast(Table, Preference.__table__))
+                .where(Preference.round_id == bindparam("round_id"),
+                       Preference.student_id == bindparam("student_id"))
+                .returning(Preference.offer_id, Preference.rank))
+_INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
 
 
 def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]

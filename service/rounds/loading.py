@@ -77,18 +77,26 @@ def round_offer_models(session: Session, rnd: Round) -> tuple[m.Offer, ...]:
     out = []
     for r in session.execute(select(Offer.__table__).where(round_offer_filter(rnd.id))
                              .order_by(Offer.id)):
-        lv = levels.get(r.level_mask)
-        if lv is None:
-            lv = levels[r.level_mask] = tuple(mask_to_levels(r.level_mask))
-        out.append(m.Offer(
-            id=str(r.id), company_id=str(r.company_id), title=r.title, levels=lv,
-            pathways=_pathways_of(r.pathway_mask, pathways),
-            qualifications=tuple(r.qualifications), sector=r.sector, region=r.region,
-            location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
-            capacity=r.capacity, reserved_priority=r.reserved_priority,
-            environment_id=None if r.environment_id is None else str(r.environment_id),
-            start=r.start, end=r.end))
+        out.append(offer_row_model(r, levels, pathways))
     return tuple(out)
+
+
+def offer_row_model(r: Any, levels: dict[int, tuple[int, ...]] | None = None,
+                    pathways: dict[int, tuple[str, ...]] | None = None) -> m.Offer:
+    """An offer as the engine's record from a plain row of the offers table (``offer_model``
+    without an ORM object); ``levels`` and ``pathways`` share the decoded masks across rows."""
+    levels = {} if levels is None else levels
+    lv = levels.get(r.level_mask)
+    if lv is None:
+        lv = levels[r.level_mask] = tuple(mask_to_levels(r.level_mask))
+    return m.Offer(
+        id=str(r.id), company_id=str(r.company_id), title=r.title, levels=lv,
+        pathways=_pathways_of(r.pathway_mask, {} if pathways is None else pathways),
+        qualifications=tuple(r.qualifications), sector=r.sector, region=r.region,
+        location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
+        capacity=r.capacity, reserved_priority=r.reserved_priority,
+        environment_id=None if r.environment_id is None else str(r.environment_id),
+        start=r.start, end=r.end)
 
 
 def round_student_models(session: Session, rnd: Round,
@@ -108,14 +116,21 @@ def round_student_models(session: Session, rnd: Round,
         regions[student_id] = interned.setdefault(names, names)
     pathways: dict[int, tuple[str, ...]] = {}
     rows = session.execute(select(Student.__table__).where(members).order_by(Student.id))
-    return tuple(m.Student(
+    return tuple(student_row_model(r, regions.get(r.id, ()), ranked.get(r.id, ()), pathways)
+                 for r in rows)
+
+
+def student_row_model(r: Any, regions: tuple[str, ...], preferences: tuple[str, ...] = (),
+                      pathways: dict[int, tuple[str, ...]] | None = None) -> m.Student:
+    """A student as the engine's record from a plain row of the students table
+    (``student_model`` without an ORM object)."""
+    return m.Student(
         id=str(r.id), school_id=str(r.school_id), level=r.level,
-        pathways=_pathways_of(r.pathway_mask, pathways), qualification=r.qualification,
-        sector=r.sector, regions=regions.get(r.id, ()),
+        pathways=_pathways_of(r.pathway_mask, {} if pathways is None else pathways),
+        qualification=r.qualification, sector=r.sector, regions=regions,
         location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
         max_travel_km=r.max_travel_km, priority=r.priority, available_from=r.available_from,
-        available_until=r.available_until,
-        preferences=ranked.get(r.id, ())) for r in rows)
+        available_until=r.available_until, preferences=preferences)
 
 
 def round_model(session: Session, rnd: Round) -> m.Round:

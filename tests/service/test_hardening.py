@@ -126,3 +126,24 @@ def test_successful_logins_are_not_counted(client: FlaskClient, make: Factory) -
     headers = make.admin()
     for _ in range(5):
         assert client.get("/api/v1/schools", headers=headers).status_code == 200
+
+
+def test_with_redis_the_failure_count_comes_with_the_rate_limit_hit(
+        client: FlaskClient, make: Factory, store_url: str | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address's failure counter is read in the rate limit's own round trip, so an API
+    request makes no Redis call of its own for it (docs/PERFORMANCE.md, issue 16); the
+    throttling itself is unchanged (the test above, on both stores)."""
+    if store_url is None:
+        pytest.skip("the counters are in Redis only with REDIS_URL")
+    headers = make.admin()
+    bad = {"Authorization": "Bearer lp_guess"}
+    connection = client.application.extensions["rate_limiter"].storage.get_connection()
+    reads: list[object] = []
+    real_get = connection.get
+    monkeypatch.setattr(connection, "get", lambda *a: reads.append(a) or real_get(*a))
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    for _ in range(3):
+        assert_problem(client.get("/api/v1/schools", headers=bad), 401)
+    assert reads == []
+    assert_problem(client.get("/api/v1/schools", headers=headers), 429)

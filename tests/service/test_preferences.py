@@ -53,10 +53,10 @@ def test_a_refused_list_keeps_the_previous_one(client: FlaskClient, make: Factor
 
 def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list(
         client: FlaskClient, make: Factory) -> None:
-    """The deadline-day path (docs/PERFORMANCE.md, "The fast path"): the token, the round,
-    the student (locked, with their regions and whether they take part), the listed offers,
-    the old list deleted and returned, the new list in one INSERT, the audit event. Nothing
-    per listed offer."""
+    """The deadline-day path (docs/PERFORMANCE.md, "The fast path"): the token, the student
+    (locked, with their regions and, for a student's own list, the round in the same
+    statement), the listed offers, the old list deleted and returned, the new list in one
+    INSERT (one executemany), the audit event. Nothing per listed offer."""
     r = _open_round(client, make)
     more = [make.offer(round_id=r["rid"]) for _ in range(2)]
     url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
@@ -76,7 +76,7 @@ def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list
             event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200 and response.get_json()["offers"] == offers
         counts.append(len(statements))
-    assert counts == [7, 7]
+    assert counts == [6, 6]
 
 
 def test_preferences_outside_an_open_round_are_409(client: FlaskClient,
@@ -172,3 +172,44 @@ def test_a_province_wide_round_takes_the_students_of_every_school(client: FlaskC
     assert response.status_code == 200
     students = client.get(f"/api/v1/rounds/{rid}/export", headers=admin).get_json()["students"]
     assert {s["id"] for s in students} == {str(twente), str(zwolle)}
+
+
+def test_only_a_rounds_participants_submit_to_it(client: FlaskClient, make: Factory) -> None:
+    """The participation rule on the submission path (read with the student, as plain
+    values): a school's round takes its own students only, a regional round those who
+    accept the region."""
+    r = _open_round(client, make)
+    outsider = make.student(make.school())
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{outsider}",
+                          json={"offers": [r["good"]]},
+                          headers=make.token("student", f"student:{outsider}"))
+    assert_problem(response, 404)
+    assert "does not take part" in response.get_json()["detail"]
+
+    regional = make.token("coordinator", "region:twente")
+    rid = client.post("/api/v1/rounds", json={"name": "Twente"},
+                      headers=regional).get_json()["id"]
+    offer = make.offer(round_id=rid)
+    inside = make.student(make.school(), regions=["regio-zwolle", "twente"])
+    outside = make.student(make.school(), regions=["regio-zwolle"])
+    client.post(f"/api/v1/rounds/{rid}/open", headers=regional)
+    accepted = client.put(f"/api/v1/rounds/{rid}/preferences/{inside}",
+                          json={"offers": [offer]},
+                          headers=make.token("student", f"student:{inside}"))
+    assert accepted.status_code == 200, accepted.get_json()
+    refused = client.put(f"/api/v1/rounds/{rid}/preferences/{outside}",
+                         json={"offers": [offer]},
+                         headers=make.token("student", f"student:{outside}"))
+    assert_problem(refused, 404)
+    assert "does not take part" in refused.get_json()["detail"]
+
+
+def test_a_student_submitting_to_a_missing_round_gets_404(client: FlaskClient,
+                                                          make: Factory) -> None:
+    """The round is read with the student: no row tells no round from no student, and the
+    answer still names the round."""
+    r = _open_round(client, make)
+    response = client.put(f"/api/v1/rounds/{r['rid'] + 1000}/preferences/{r['student']}",
+                          json={"offers": [r["good"]]}, headers=r["me"])
+    assert_problem(response, 404)
+    assert "no round" in response.get_json()["detail"]
