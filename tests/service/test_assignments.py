@@ -199,3 +199,31 @@ def test_a_finished_rounds_offers_and_seats_stay_after_its_follow_up(
     assert (rows["finished"].offers, rows["finished"].capacity) == (1, 3)
     assert (rows["open"].offers, rows["open"].capacity) == (1, 5)
     assert fill[2][("twente", "gastvrijheid")] == (2, 3)
+
+
+def test_counting_the_seats_taken_reads_the_offers_index_not_the_round() -> None:
+    """Each accept counts the seats taken at its offer (and environment). The count must
+    look up the offers' assignments by ``ix_assignments_offer_round``: a plan that starts
+    from the round's assignments reads all of them (56,000 in a province round) at every
+    accept. Checked on SQLite without statistics, as the demo runs it."""
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.orm import Session
+
+    from service.directory.offers import seats_taken
+    from service.models import Base, Offer
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    with Session(engine) as session:
+        for where in (Offer.id == 1, Offer.environment_id == 1):
+            seen.clear()
+            assert seats_taken(session, 1, where) == 0
+            (sql,) = seen
+            plan = " / ".join(row[-1] for row in session.execute(
+                text("EXPLAIN QUERY PLAN " + sql.replace("?", "1"))))
+            assert "ix_assignments_offer_round (offer_id=? AND round_id=? AND status=?)" in (
+                plan), plan
+            assert "ix_assignments_round_id" not in plan, plan
+    engine.dispose()
