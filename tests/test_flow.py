@@ -11,6 +11,7 @@ from solver.flow import (
     STRUCTURE,
     UNPLACED,
     Network,
+    _shares,
     _solve_chain,
     close_dead_arcs,
     solve_lexicographic,
@@ -68,3 +69,13 @@ def test_closing_dead_arcs_keeps_the_optimum() -> None:
     assert proven
     assert int(unplaced @ flow) == 1 and int(rank @ flow) == 3
     assert flow[[0, 1, 3, 4, 8, 9, 11]].tolist() == [0] * 7
+
+
+def test_parts_are_dealt_by_more_than_their_arcs() -> None:
+    # The 60k round's parts: the one of 151,831 arcs costs more than its share of arcs, so
+    # its worker gets fewer arcs besides it (by arcs alone the two shares were 249,439 and
+    # 247,856 arcs, and the first took a quarter longer).
+    sizes = [151831, 96557, 89935, 57526, 41571, 32266, 19793, 7816]
+    shares = _shares([np.zeros(n, dtype=np.int64) for n in sizes], 2)
+    assert [[sizes[i] for i in share] for share in shares] == [
+        [151831, 41571, 32266, 7816], [96557, 89935, 57526, 19793]]
