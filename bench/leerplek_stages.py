@@ -5,7 +5,9 @@ the engine's internal functions with timers, by rebinding module attributes at r
 nothing in ``solver/`` is changed. Run as its own process by the bench; its timings are for
 the breakdown only, the targets are judged on the plain ``leerplek solve`` process.
 
-Usage: ``python bench/leerplek_stages.py ROUND.json -o OUT.json [--objective stable]``.
+Usage: ``python bench/leerplek_stages.py ROUND.json -o OUT.json [--objective stable] [--cpu]``;
+``--cpu`` times each part by the CPU of this (the main) process instead of the wall clock,
+which is steadier on a shared machine; forked workers' CPU is then not in the figures.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _module(name: str) -> Any:
 network, shortage = _module("network"), _module("shortage")
 
 SECONDS: dict[str, float] = defaultdict(float)
+CLOCK = time.monotonic  # time.process_time with --cpu
 CALLS: dict[str, int] = defaultdict(int)
 
 
@@ -53,11 +56,11 @@ def _timed(module: Any, name: str, label: str) -> None:
 
     @functools.wraps(inner)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.monotonic()
+        t0 = CLOCK()
         try:
             return inner(*args, **kwargs)
         finally:
-            SECONDS[label] += time.monotonic() - t0
+            SECONDS[label] += CLOCK() - t0
             CALLS[label] += 1
 
     setattr(module, name, wrapper)
@@ -77,6 +80,11 @@ def instrument() -> None:
                                  "incl. forked workers)")
     _timed(flow, "max_placement_flow", "  flow.max_placement_flow (max flow)")
     _timed(flow, "potentials", "  flow.potentials (duals, numpy)")
+    _timed(flow, "close_dead_arcs", "  flow.close_dead_arcs")
+    problem = _module("problem")
+    if problem is not None:
+        _timed(problem, "build_arrays", "  eligibility.build_arrays")
+        _timed(problem, "preference_arcs", "  eligibility.preference_arcs")
     _timed(explain, "build_result", "explain.build_result (all)")
     _timed(explain, "reasons", "  explain.reasons")
     _timed(shortage, "shortage_cells", "shortage.shortage_cells")
@@ -98,30 +106,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--objective", choices=("optimal", "rank_maximal", "stable"))
     parser.add_argument("--result", help="where to write the result document "
                                          "(default: OUT.result.json)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="CPU seconds of this process instead of wall seconds")
     args = parser.parse_args(argv)
+    global CLOCK
+    if args.cpu:
+        CLOCK = time.process_time
     instrument()
     _timed(engine, "blocking_pairs", "verify.blocking_pairs (company rankings only)")
 
-    t_all = time.monotonic()
-    t0 = time.monotonic()
+    t_all = CLOCK()
+    t0 = CLOCK()
     rnd = document.load_round(args.round)
-    SECONDS["load_round (read + parse JSON + validate)"] = time.monotonic() - t0
-    if "gc.freeze()" in inspect.getsource(cli.cmd_solve):
+    SECONDS["load_round (read + parse JSON + validate)"] = CLOCK() - t0
+    solve_source = inspect.getsource(cli.cmd_solve)
+    if "gc_paused()" in solve_source:
+        gc.disable()  # as this version's `leerplek solve` does, for the whole command
+    if "gc.freeze()" in solve_source:
         gc.freeze()  # as this version's `leerplek solve` does
     if args.objective:
         rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
-    t0 = time.monotonic()
+    t0 = CLOCK()
     result = engine.allocate(rnd)
-    SECONDS["allocate (all)"] = time.monotonic() - t0
-    t0 = time.monotonic()
+    SECONDS["allocate (all)"] = CLOCK() - t0
+    t0 = CLOCK()
     target = Path(args.result) if args.result else Path(args.output + ".result.json")
     # As this version's `leerplek solve` writes it.
     if hasattr(document, "result_to_json"):
         cli.write_bytes(document.result_to_json(result), str(target))
     else:
         cli._write_json(document.result_to_dict(result), str(target))
-    SECONDS["result_to_json + write (as the CLI)"] = time.monotonic() - t0
-    total = time.monotonic() - t_all
+    SECONDS["result_to_json + write (as the CLI)"] = CLOCK() - t0
+    total = CLOCK() - t_all
     out = {
         "total_in_process_seconds": round(total, 4),
         "stats_build_seconds": round(result.stats.build_seconds, 4),

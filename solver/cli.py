@@ -16,6 +16,7 @@ import msgspec
 from .compare import compare
 from .document import DocumentError, load_result, load_round, result_to_json
 from .engine import allocate
+from .gcpause import gc_paused
 from .model import OBJECTIVES, Result
 from .verify import verify
 
@@ -74,17 +75,22 @@ def _report(result: Result) -> str:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    rnd = load_round(args.round)
-    # The round's objects live until the command ends: keep the garbage collector from
-    # walking them again on every collection while the engine runs (and at exit). Frozen
-    # objects are still freed when their last reference goes; none of them is in a cycle.
-    gc.freeze()
-    if args.objective:
-        rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
-    result = allocate(rnd, shortage=not args.no_shortage)
-    if args.compare:
-        result = replace(result, comparison=compare(rnd))
-    write_bytes(result_to_json(result), args.output)
+    # One command, then the process ends: no cyclic garbage collection at all while it runs.
+    # Pausing only the reading (as load_round does) still left the round's million objects in
+    # the youngest generation, and the first collections after it walked them all again:
+    # 0.12-0.16 of 2.8 CPU s of a 60k solve (docs/PERFORMANCE.md, issue 16). The round, the
+    # result and the engine's objects hold no reference cycles; they are freed as before
+    # when their last reference goes.
+    with gc_paused():
+        rnd = load_round(args.round)
+        # Frozen, the round is not walked by the collection at exit either.
+        gc.freeze()
+        if args.objective:
+            rnd = replace(rnd, policy=replace(rnd.policy, objective=args.objective))
+        result = allocate(rnd, shortage=not args.no_shortage)
+        if args.compare:
+            result = replace(result, comparison=compare(rnd))
+        write_bytes(result_to_json(result), args.output)
     if args.output not in (None, "-"):
         print(_report(result), file=sys.stderr)
     return 0

@@ -143,3 +143,26 @@ def test_no_shortage_skips_only_the_shortage_analysis(tmp_path: Path) -> None:
     a, b = json.loads(with_it.read_text()), json.loads(without.read_text())
     assert a["shortage"] and b["shortage"] == []
     assert a["assignments"] == b["assignments"] and a["unassigned"] == b["unassigned"]
+
+
+def test_solve_runs_without_cyclic_garbage_collection(tmp_path: Path,
+                                                      monkeypatch: Any) -> None:
+    # The round's objects would otherwise be walked again by the first collections after
+    # reading (docs/PERFORMANCE.md, issue 16); the collector is back on afterwards.
+    import gc
+
+    import solver.cli
+
+    seen: list[bool] = []
+    real = solver.cli.allocate
+
+    def watching(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solver.cli, "allocate", watching)
+    enabled = gc.isenabled()
+    out = tmp_path / "result.json"
+    assert main(["solve", str(CONFORMANCE / "c01-optimal-features.json"), "-o", str(out)]) == 0
+    assert seen == [False]
+    assert gc.isenabled() == enabled
