@@ -250,11 +250,6 @@ class Round(Base):
     time_limit_s: Mapped[float] = mapped_column(Float, default=POLICY_DEFAULTS.time_limit_s)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
                                                     server_default=func.now())
-    # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
-    # Loaded only when read: at 60,000 students it is 1.4 MB of JSON, which every page
-    # that merely names a round (a company's offers, a student's rounds) would otherwise
-    # fetch and decode, 40 ms and more a page once a round has been allocated.
-    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     # When the round was finished: the retention period of its students' data starts here.
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The answer deadline of its proposals, and what an unanswered one becomes then.
@@ -263,6 +258,13 @@ class Round(Base):
                                              server_default=NO_RESPONSE[0])
     # The list deadline: students without a list are reminded two days before it.
     lists_by: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last allocation's explanation (stats, unplaced reasons, shortage), as reported.
+    # Loaded only when read: at 60,000 students it is 1.4 MB of JSON, which every page
+    # that merely names a round (a company's offers, a student's rounds) would otherwise
+    # fetch and decode, 40 ms and more a page once a round has been allocated. The last
+    # column: SQLite keeps it in a chain of overflow pages and reads through that chain to
+    # reach any column stored after it (migration 0017).
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     __table_args__ = (
         CheckConstraint(_enum_check("status", [s.value for s in RoundStatus]), name="status"),

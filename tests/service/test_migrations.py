@@ -64,3 +64,34 @@ def test_upgrade_head_creates_every_table(empty_engine: Engine) -> None:
 def test_the_suite_runs_on_postgresql_when_asked() -> None:
     # CI sets TEST_DATABASE_URL; then the PostgreSQL variant must exist (and fail if down).
     assert ("postgresql" in BACKENDS) == bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+def test_an_allocated_rounds_report_is_moved_after_its_other_columns_on_sqlite(
+        tmp_path: Path) -> None:
+    # SQLite reads through a large value's overflow pages to reach any column stored after
+    # it: the report (1.4 MB at 60,000 students) must come last, with the data kept, and the
+    # rows that refer to the round must survive the table's rebuild.
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    upgrade(url, revision="0016")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO rounds (id, name, status, objective, priority_first, place_unranked,"
+            " max_preferences, seed, time_limit_s, report, no_response, respond_by)"
+            " VALUES (7, 'BPV', 'published', 'optimal', 1, 0, 10, 1, 60.0, :report,"
+            " 'accept', '2027-01-15 12:00:00')"), {"report": '{"stats": {"placed": 3}}'})
+        conn.execute(text(
+            "INSERT INTO jobs (id, kind, round_id, status, phase, percent, requested_by,"
+            " created_at) VALUES (1, 'allocate', 7, 'finished', 'done', 100, 'admin',"
+            " '2027-01-10 09:00:00')"))
+    upgrade(url)
+    columns = [c["name"] for c in inspect(engine).get_columns("rounds")]
+    assert columns[-1] == "report"
+    assert {"finished_at", "respond_by", "no_response", "lists_by"} <= set(columns[:-1])
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT report, no_response, respond_by FROM rounds "
+                                "WHERE id = 7")).one()
+        jobs = conn.execute(text("SELECT count(*) FROM jobs WHERE round_id = 7")).scalar()
+    engine.dispose()
+    assert row == ('{"stats": {"placed": 3}}', "accept", "2027-01-15 12:00:00")
+    assert jobs == 1
