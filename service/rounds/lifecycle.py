@@ -21,6 +21,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
 )
@@ -393,13 +394,16 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
     # The old list comes back from its own DELETE: one statement instead of a read and a
-    # delete.
-    removed = conn.execute(_DELETE_LIST, {"round_id": rnd.id, "student_id": student_id}).all()
+    # delete. On PostgreSQL the new list goes in with it (one statement, one round trip).
+    keys = {"round_id": rnd.id, "student_id": student_id}
+    if conn.dialect.name == "postgresql":
+        removed = conn.execute(_REPLACE_LIST_PG, {**keys, "offer_ids": list(offer_ids)}).all()
+    else:
+        removed = conn.execute(_DELETE_LIST, keys).all()
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
-    if offer_ids:
-        # One executemany of a statement built once: psycopg sends the rows as one pipeline
-        # of a prepared statement. (A multi-row INSERT built per list length was measured
-        # dearer both here and in PostgreSQL: docs/PERFORMANCE.md.)
+    if offer_ids and conn.dialect.name != "postgresql":
+        # Elsewhere (SQLite) one executemany of a statement built once. (A multi-row INSERT
+        # built per list length was measured dearer on PostgreSQL: docs/PERFORMANCE.md.)
         conn.execute(_INSERT_PREFERENCE, [
             {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
             for i, oid in enumerate(offer_ids)])
@@ -441,6 +445,22 @@ _DELETE_LIST = (delete(cast(Table, Preference.__table__))
                        Preference.student_id == bindparam("student_id"))
                 .returning(Preference.offer_id, Preference.rank))
 _INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
+# PostgreSQL: the DELETE ... RETURNING and the INSERT of the new list (ranked by position)
+# in one statement. The INSERT's rows wait for the DELETE to finish (its count is read
+# first), so a kept offer or rank never meets its own old row in the unique constraints;
+# rows the same statement deleted do not count for them.
+_REPLACE_LIST_PG = text("""
+WITH old AS (
+    DELETE FROM preferences WHERE round_id = :round_id AND student_id = :student_id
+    RETURNING offer_id, rank
+), new AS (
+    INSERT INTO preferences (round_id, student_id, offer_id, rank)
+    SELECT :round_id, :student_id, listed.offer_id, listed.rank
+    FROM unnest(CAST(:offer_ids AS integer[])) WITH ORDINALITY AS listed(offer_id, rank)
+    WHERE (SELECT count(*) FROM old) >= 0
+)
+SELECT offer_id, rank FROM old
+""")
 
 
 def filter_assignments(stmt: Select[Assignment], filters: dict[str, Any]
