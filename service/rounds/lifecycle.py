@@ -427,7 +427,14 @@ class _ListingStudent:
 # The student, locked, with their regions in order: one row per region (or one without).
 # The round's values come along (an inner join on its key: no row without the round), so a
 # student's PUT needs no statement of its own for the round.
-_LOCK_STUDENT = (select(*Student.__table__.c, StudentRegion.region,
+# Only the columns the scope rule and the engine's record (``student_row_model``,
+# ``offer_row_model``) read: each column more is a column description psycopg builds and a
+# value SQLAlchemy processes on every submission (an offer's description is free text).
+_STUDENT_READ = tuple(c for c in Student.__table__.c
+                      if c.name not in {"student_number", "home_place", "email", "erased_at"})
+_OFFER_READ = tuple(c for c in Offer.__table__.c if c.name not in {
+    "round_id", "place", "days_per_week", "hours_per_week", "description"})
+_LOCK_STUDENT = (select(*_STUDENT_READ, StudentRegion.region,
                         Round.id.label("round_id"), Round.school_id.label("round_school_id"),
                         Round.region.label("round_region"), Round.status.label("round_status"),
                         Round.max_preferences.label("round_max_preferences"))
@@ -437,7 +444,7 @@ _LOCK_STUDENT = (select(*Student.__table__.c, StudentRegion.region,
                  .where(Student.id == bindparam("student_id"))
                  .order_by(StudentRegion.position)
                  .with_for_update(of=Student.__table__))
-_LISTED_OFFERS = select(Offer.__table__).where(
+_LISTED_OFFERS = select(*_OFFER_READ).where(
     Offer.round_id == bindparam("round_id"),
     Offer.id.in_(bindparam("offer_ids", expanding=True)))
 _DELETE_LIST = (delete(cast(Table, Preference.__table__))
