@@ -96,12 +96,16 @@ def _headers(response: Response) -> Response:
         # (Werkzeug's server closes it without a word otherwise; gunicorn's sync workers
         # close every connection anyway).
         response.headers["Connection"] = "close"
-    # setdefault: a view that needs other values (a dashboard page's CSP) sets its own.
+    # Only where unset: a view that needs other values (a dashboard page's CSP) sets its
+    # own. The names present are read once (Headers.setdefault scans the list for each).
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
     for name, value in current_app.config["SECURITY_HEADERS"].items():
-        response.headers.setdefault(name, value)
-    if request.path.startswith("/api/"):
+        if name.lower() not in present:
+            headers.add(name, value)
+    if request.path.startswith("/api/") and "cache-control" not in present:
         # Personal data: no shared cache may keep it.
-        response.headers.setdefault("Cache-Control", "no-store")
+        headers.add("Cache-Control", "no-store")
     origin = _allowed_origin()
     if origin is not None:
         response.headers["Access-Control-Allow-Origin"] = origin
