@@ -38,6 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.proccpu import proc_cpu_s  # noqa: E402  (the checkout, put on the path above)
+
 
 def fresh_database(server: str, name: str) -> str:
     import psycopg
@@ -111,16 +113,6 @@ def seed_reference_data(url: str) -> None:
 
     with create_app({"DATABASE_URL": url}).app_context(), db.transaction() as session:
         seed_reference(session)
-
-
-def proc_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of one process so far, 0 when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from bench.proccpu import total_cpu_s
 from seeds.generator import generate_round
 from service.app import create_app
 from service.config import normalise_database_url
@@ -64,15 +65,7 @@ def server_cpu_s() -> float:
     with db.engine.connect() as conn:
         pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity "
                                       "WHERE datname = current_database()")))
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # not on this machine, or gone
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return total_cpu_s(pids)
 
 
 def own_cpu_s() -> float:

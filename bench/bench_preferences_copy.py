@@ -21,6 +21,8 @@ import time
 
 import psycopg
 
+from bench.proccpu import proc_cpu_s
+
 VARIANTS = {
     "as the schema has it": [],
     "without the round's foreign key": [
@@ -33,12 +35,6 @@ VARIANTS = {
     "replica, ids given (no nextval)": ["SET LOCAL session_replication_role = replica"],
 }
 COLUMNS = "round_id, student_id, offer_id, rank"
-
-
-def backend_cpu_s(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -62,13 +58,13 @@ def main() -> None:
                 conn.execute("TRUNCATE preferences")
                 for statement in ddl:
                     conn.execute(statement)
-                cpu0, t0 = backend_cpu_s(pid), time.monotonic()
+                cpu0, t0 = proc_cpu_s(pid), time.monotonic()
                 given = "ids given" in name
                 body = data.getvalue() if given else without_ids
                 columns = f"id, {COLUMNS}" if given else COLUMNS
                 with conn.cursor().copy(f"COPY preferences ({columns}) FROM STDIN") as copy:
                     copy.write(body)
-                print(f"  {name:34s} backend CPU {backend_cpu_s(pid) - cpu0:6.2f} s, wall "
+                print(f"  {name:34s} backend CPU {proc_cpu_s(pid) - cpu0:6.2f} s, wall "
                       f"{time.monotonic() - t0:6.2f} s (load {os.getloadavg()[0]:.1f})",
                       flush=True)
                 conn.rollback()

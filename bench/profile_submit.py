@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.proccpu import total_cpu_s  # noqa: E402  (the checkout, put on the path above)
 
 
 def backends_cpu_s(url: str) -> float:
@@ -39,15 +40,7 @@ def backends_cpu_s(url: str) -> float:
         pids = [pid for (pid,) in conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()")]
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return total_cpu_s(pids)
 
 
 def main() -> int:
