@@ -68,6 +68,19 @@ def server_cpu_s() -> float:
     return total_cpu_s(pids)
 
 
+def close_and_request_allocation(admin: Principal, round_id: int) -> int:
+    """Close the imported round (its lists are in) and queue its allocation job; the job's
+    id. In the app's context."""
+    with db.transaction() as session:
+        rnd = session.get(Round, round_id)
+        assert rnd is not None
+        rnd.status = RoundStatus.CLOSED.value
+    with db.transaction() as session:
+        rnd = session.get(Round, round_id)
+        assert rnd is not None
+        return request_job(session, admin, rnd, JobKind.ALLOCATE).id
+
+
 def own_cpu_s() -> float:
     """CPU seconds of this process and its waited-for children (the engine's workers)."""
     t = os.times()
@@ -156,14 +169,7 @@ def main() -> int:
                               "import_cpu_s": [round(x, 2) for x in import_cpu],
                               "loadavg_1min": os.getloadavg()[0]}))
             return 0
-        with db.transaction() as session:
-            rnd = session.get(Round, round_id)
-            assert rnd is not None
-            rnd.status = RoundStatus.CLOSED.value
-        with db.transaction() as session:
-            rnd = session.get(Round, round_id)
-            assert rnd is not None
-            job_id = request_job(session, admin, rnd, JobKind.ALLOCATE).id
+        job_id = close_and_request_allocation(admin, round_id)
 
     # Wrapped where the job looks them up; the write phase's CPU includes its commit only
     # as far as the backends' share goes.

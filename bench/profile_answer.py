@@ -42,13 +42,13 @@ def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def build(app: Any, students: int, seed: int) -> int:
     """A published round of ``students`` in the app's empty database; returns its id."""
-    from bench.bench_api_allocate import storable
+    from bench.bench_api_allocate import close_and_request_allocation, storable
     from seeds.generator import generate_round
     from service.extensions import db
     from service.identity.principals import Principal
     from service.identity.tokens import issue_token
-    from service.jobs.runner import execute, request_job
-    from service.models import JobKind, Role, Round, RoundStatus
+    from service.jobs.runner import execute
+    from service.models import Role
     from service.rounds.imports import import_round
     from service.seeding import seed_reference
 
@@ -60,14 +60,7 @@ def build(app: Any, students: int, seed: int) -> int:
             seed_reference(session)
         with db.transaction() as session:
             round_id = import_round(session, admin, json.dumps(doc).encode()).round.id
-        with db.transaction() as session:
-            rnd = session.get(Round, round_id)
-            assert rnd is not None
-            rnd.status = RoundStatus.CLOSED.value
-        with db.transaction() as session:
-            rnd = session.get(Round, round_id)
-            assert rnd is not None
-            job_id = request_job(session, admin, rnd, JobKind.ALLOCATE).id
+        job_id = close_and_request_allocation(admin, round_id)
     with app.app_context():
         execute(job_id, "bench")
     with app.app_context(), db.transaction() as session:
