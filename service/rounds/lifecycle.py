@@ -326,10 +326,10 @@ def submit_preferences(session: Session, p: Principal, rnd: ListingRound, studen
 
     This is the deadline-day hot path (docs/PERFORMANCE.md, "The fast path"), so it asks the
     database as little as it can: one statement reads and locks the student with their
-    regions (and the round's values), one reads the listed offers, one deletes the old list
-    and returns it (for the audit event), one inserts the new list.
+    regions (and the round's values), one reads the listed offers, one replaces the old list
+    by the new and returns the old (for the audit event; SQLite deletes, then inserts).
     """
-    return _submit(session, p, rnd.id, rnd, student_id, offer_ids)
+    return _submit(session, p, rnd.id, rnd, student_id, offer_ids)[1]
 
 
 def submit_preferences_to(session: Session, p: Principal, round_id: int, student_id: int,
@@ -337,14 +337,13 @@ def submit_preferences_to(session: Session, p: Principal, round_id: int, student
     """``submit_preferences`` to a round known by its id only (a student's own list through
     the API): the round is read with the student, in the same statement. 404 when there is
     no such round. Returns the round and the stored list."""
-    found: list[ListingRound] = []
-    stored = _submit(session, p, round_id, None, student_id, offer_ids, found)
-    return found[0], stored
+    return _submit(session, p, round_id, None, student_id, offer_ids)
 
 
 def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | None,
-            student_id: int, offer_ids: list[int],
-            found_round: list[ListingRound] | None = None) -> list[int]:
+            student_id: int, offer_ids: list[int]) -> tuple[ListingRound, list[int]]:
+    """Both of the above: ``rnd`` given, or read with the student when None; returns the
+    round and the stored list."""
     # One submission per student at a time: concurrent ones queue on the student's row, so
     # each replaces the list whole and the last to commit wins, instead of two interleaved
     # delete-then-insert runs colliding (or, without the unique constraints, mixing lists).
@@ -364,8 +363,6 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         first = rows[0]
         rnd = _ListingRoundRow(first.round_id, first.round_school_id, first.round_region,
                                first.round_status, first.round_max_preferences)
-    if found_round is not None:
-        found_round.append(rnd)
     if not takes_part_as_read(rnd, found.school_id, regions):
         raise Problem(404, f"student {student_id} does not take part in round {rnd.id}")
     if rnd.status != RoundStatus.OPEN:
@@ -400,17 +397,18 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         removed = conn.execute(_REPLACE_LIST_PG, {**keys, "offer_ids": list(offer_ids)}).all()
     else:
         removed = conn.execute(_DELETE_LIST, keys).all()
+        if offer_ids:
+            # Elsewhere (SQLite) one executemany of a statement built once. (A multi-row
+            # INSERT built per list length was measured dearer on PostgreSQL:
+            # docs/PERFORMANCE.md.)
+            conn.execute(_INSERT_PREFERENCE, [
+                {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
+                for i, oid in enumerate(offer_ids)])
     old = [offer_id for offer_id, _rank in sorted(removed, key=lambda row: row[1])]
-    if offer_ids and conn.dialect.name != "postgresql":
-        # Elsewhere (SQLite) one executemany of a statement built once. (A multi-row INSERT
-        # built per list length was measured dearer on PostgreSQL: docs/PERFORMANCE.md.)
-        conn.execute(_INSERT_PREFERENCE, [
-            {"round_id": rnd.id, "student_id": student_id, "offer_id": oid, "rank": i + 1}
-            for i, oid in enumerate(offer_ids)])
     # A student's values never enter the log: the event says the list changed, not to what.
     record_student_change(session, p, "preferences.submit", student_id, found.school_id,
                           regions, {"offers": old}, {"offers": list(offer_ids)})
-    return list(offer_ids)
+    return rnd, list(offer_ids)
 
 
 @dataclass(frozen=True, slots=True)
