@@ -2,7 +2,7 @@
 
 Takes a database with a published round (``bench/profile_answer.py --requests 1`` leaves
 one; copy it first, each run answers placements), serves the app as ``make demo`` does
-(``service.demo.serve``: ``--processes`` forked werkzeug servers, SQLite in WAL mode) and
+(``service.demo.serve``: ``--processes`` gunicorn's gthread workers, SQLite in WAL mode) and
 answers ``--requests`` placements from ``--threads`` client threads with the demo's
 ``Client``, as ``service.demo._answer`` does (the company answers too where BBL). Prints
 requests per second and the CPU seconds per request of the client and of the servers
@@ -71,7 +71,10 @@ def main() -> int:
     with demo.serve(app, processes) as base:
         client = demo.Client(base)
         me = psutil.Process()
-        servers = [p for p in me.children() if p.is_running()]
+        for _ in range(4 * threads):  # every worker has started (gunicorn forks them)
+            client.ok("GET", "/healthz", "none")
+        # gunicorn's arbiter and its workers (children of the arbiter)
+        servers = [p for p in me.children(recursive=True) if p.is_running()]
 
         def answer(job: tuple[Any, str]) -> str:
             (a_id, _s, company), token = job

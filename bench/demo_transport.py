@@ -1,7 +1,7 @@
 """What the demo's HTTP transport costs per request, apart from the app's own work.
 
-Serves the real app the way ``make demo`` does (``service.demo.serve``: forked werkzeug
-servers on one socket, a fresh SQLite database) and sends ``--requests`` ``GET /healthz``
+Serves the real app the way ``make demo`` does (``service.demo.serve``: gunicorn's gthread
+workers on one socket, a fresh SQLite database) and sends ``--requests`` ``GET /healthz``
 (no database, no token: next to nothing of the app) from ``--threads`` threads with the
 demo's ``Client``. Prints the wall time and the CPU seconds of the client process and of
 the serving processes per request (``psutil``: user + sys, children included), so the
@@ -55,8 +55,10 @@ def main() -> int:
         with demo.serve(app, processes) as base:
             client = demo.Client(base)
             me = psutil.Process()
-            servers = [p for p in me.children() if p.is_running()]
-            client.ok("GET", args.path, "none")  # warm up each side
+            for _ in range(4 * threads):  # warm up each side (every worker has started)
+                client.ok("GET", args.path, "none")
+            # gunicorn's arbiter and its workers (children of the arbiter)
+            servers = [p for p in me.children(recursive=True) if p.is_running()]
             c0, s0, t0 = cpu(me), sum(cpu(p) for p in servers), time.monotonic()
             with ThreadPoolExecutor(threads) as pool:
                 statuses = list(pool.map(

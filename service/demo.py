@@ -15,17 +15,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import http.client
 import io
 import json
 import multiprocessing
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,8 +40,8 @@ from babel.numbers import format_decimal, format_percent
 from flask import Flask, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from gunicorn.app.base import BaseApplication
 from sqlalchemy import event, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from seeds.generator import generate_round, load_reference
 from service import texts
@@ -176,25 +176,75 @@ class ApiError(RuntimeError):
         self.status, self.body = status, body
 
 
+# A client connection idle this long is opened anew rather than reused: the server (KEEPALIVE_S)
+# closes idle connections, and a request sent into one it is closing would be lost.
+CLIENT_IDLE_S = 20.0
+KEEPALIVE_S = 30
+# Threads per serving process (gunicorn's gthread worker): enough to overlap one request's
+# SQLite wait with another's work; the client sends from WORKERS threads in all.
+SERVER_THREADS = 4
+
+
 @dataclass
 class Client:
-    """A tiny JSON client for the API (urllib: no dependency for a demo)."""
+    """A tiny JSON client for the API (the standard library: no dependency for a demo).
+
+    Each thread keeps one connection alive across its requests: a new TCP connection per
+    request cost the client and the server more than some of the API's own requests."""
 
     base: str
+    _local: threading.local = field(default_factory=threading.local, repr=False,
+                                    compare=False)
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's connection, and whether it was used before."""
+        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+        if conn is not None and time.monotonic() - self._local.used > CLIENT_IDLE_S:
+            conn.close()
+            conn = None
+        if conn is None:
+            parts = urllib.parse.urlsplit(self.base)
+            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port,
+                                              timeout=600)
+            self._local.conn, self._local.used = conn, time.monotonic()
+            return conn, False
+        return conn, True
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+        self._local.conn = None
+
+    def _send(self, method: str, url: str, data: bytes | None, headers: dict[str, str]
+              ) -> tuple[int, bytes, dict[str, str]]:
+        while True:
+            conn, reused = self._connection()
+            try:
+                conn.request(method, url, body=data, headers=headers)
+                resp = conn.getresponse()
+                raw = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._drop()
+                if not reused:
+                    raise
+                # The server closed this kept-alive connection before reading the request
+                # (it was idle); nothing was done: send it on a new one.
+                continue
+            self._local.used = time.monotonic()
+            if resp.will_close:
+                self._drop()
+            return resp.status, raw, dict(resp.headers)
 
     def call(self, method: str, path: str, token: str, body: Any = None,
              accept: str = "application/json") -> tuple[int, Any, dict[str, str]]:
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {token}", "Accept": accept,
-            **({"Content-Type": "application/json"} if data is not None else {})})
+        url = urllib.parse.urlsplit(self.base).path + path
+        request_headers = {"Authorization": f"Bearer {token}", "Accept": accept,
+                           **({"Content-Type": "application/json"} if data is not None
+                              else {})}
         while True:
-            try:
-                with urllib.request.urlopen(req, timeout=600) as resp:
-                    raw = resp.read()
-                    status, headers = resp.status, dict(resp.headers)
-            except urllib.error.HTTPError as err:
-                raw, status, headers = err.read(), err.code, dict(err.headers)
+            status, raw, headers = self._send(method, url, data, request_headers)
             if status != 429:
                 break
             # Over the token's rate limit (the admin reads many pages at 60,000 students):
@@ -228,35 +278,53 @@ class Client:
             page += 1
 
 
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn serving an app object that already exists (no import string, no argv)."""
+
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.application, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
 @contextmanager
 def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
-    """The app on a free local port, served by ``processes`` forked workers sharing one
-    listening socket (the pre-fork model), so the server does not share the client's GIL;
-    yields the base URL."""
-
-
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            pass  # thousands of request lines would drown the progress bars
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    """The app on a free local port, served as ``make serve`` serves it: gunicorn with
+    ``processes`` forked gthread workers (so the server does not share the client's GIL, and
+    connections stay open between requests); yields the base URL."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+    listener.set_inheritable(True)
+    port = listener.getsockname()[1]
     with app.app_context():
         db.engine.dispose()  # no pooled connection may cross the fork
-    ctx = multiprocessing.get_context("fork")
-    # Not daemonic: a daemonic process may not start children, and at province scale the
-    # allocation job (run in a serving process) forks the engine's workers for a flow stage
-    # ("daemonic processes are not allowed to have children" failed `make demo N=60000`).
-    # They are terminated below whichever way the demo ends.
-    workers = [ctx.Process(target=server.serve_forever) for _ in range(processes)]
-    for worker in workers:
-        worker.start()
+    server = _Gunicorn(app, {
+        "bind": [f"fd://{listener.fileno()}"], "workers": processes,
+        "worker_class": "service.serving.ProblemThreadWorker", "threads": SERVER_THREADS,
+        "keepalive": KEEPALIVE_S,
+        # An allocation job runs in a serving process's thread; the worker's heartbeat
+        # must not kill it at province scale.
+        "timeout": int(JOB_TIMEOUT_S), "graceful_timeout": 10,
+        "accesslog": None, "loglevel": "warning"})
+    # Not daemonic: a daemonic process may not start children (gunicorn's workers, and at
+    # province scale the allocation job's engine workers). Stopped below whichever way the
+    # demo ends: SIGTERM is gunicorn's graceful stop.
+    arbiter = multiprocessing.get_context("fork").Process(target=server.run)
+    arbiter.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        for worker in workers:
-            worker.terminate()
-            worker.join()
-        server.server_close()
+        arbiter.terminate()
+        arbiter.join(30)
+        if arbiter.is_alive():
+            arbiter.kill()
+            arbiter.join()
+        listener.close()
         with app.app_context():
             db.engine.dispose()
 

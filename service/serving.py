@@ -19,8 +19,10 @@ in the middle of whichever request triggers it.
 
 from __future__ import annotations
 
+import concurrent.futures.thread
 import gc
 import json
+import os
 import socket
 from typing import Any
 
@@ -65,6 +67,15 @@ def settle(app: Any) -> int:
     return compiled
 
 
+def _forget_request_threads() -> None:
+    """In a process forked from a request thread of a gthread worker: forget the worker's
+    thread pool. Its threads do not exist in the child, and at the child's exit
+    ``concurrent.futures`` would join each of them, the current one included ("cannot join
+    current thread"), so a child that did its work exited with status 1 (the engine's
+    forked workers of an allocation job run in the service, for one)."""
+    concurrent.futures.thread._threads_queues.clear()  # type: ignore[attr-defined]
+
+
 class _ProblemWorkerStart:
     """What both worker classes add to gunicorn's: problem+json refusals, a settled app."""
 
@@ -73,6 +84,7 @@ class _ProblemWorkerStart:
     def init_process(self) -> None:
         # The worker's error path calls util.write_error; this process has no other use for it.
         util.write_error = write_problem
+        os.register_at_fork(after_in_child=_forget_request_threads)
         super().init_process()  # type: ignore[misc]
 
     def load_wsgi(self) -> None:

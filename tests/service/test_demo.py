@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -361,3 +361,16 @@ def test_the_demo_server_processes_may_fork_the_engines_workers(app: Flask) -> N
 
     with serve(app, processes=1) as url, urllib.request.urlopen(f"{url}/fork-probe") as r:
         assert r.read() == b"0"
+
+
+def test_the_client_keeps_its_connection_between_requests(app: Flask) -> None:
+    """One connection per client thread: a new TCP connection per request cost the demo's
+    client and servers more than some of the API's own requests."""
+    @app.get("/peer-port")
+    def peer_port() -> str:
+        return str(request.environ["REMOTE_PORT"])
+
+    with serve(app, processes=1) as url:
+        client = Client(url)
+        ports = {client.ok("GET", "/peer-port", "none") for _ in range(5)}
+    assert len(ports) == 1
