@@ -68,8 +68,8 @@ def main() -> int:
         db.session.close()
     threads = args.threads or demo.WORKERS
     processes = args.processes or demo.SERVERS
-    with demo.serve(app, processes) as base:
-        client = demo.Client(base)
+    with demo.serve(app, processes) as bases:
+        client = demo.Client(bases)
         me = psutil.Process()
         for _ in range(4 * threads):  # every worker has started (gunicorn forks them)
             client.ok("GET", "/healthz", "none")

@@ -52,8 +52,8 @@ def main() -> int:
         url = f"sqlite:///{tmp}/transport.sqlite"
         upgrade(url)
         app = create_app({"DATABASE_URL": url, "REDIS_URL": None, "MESSAGES_SWEEP_S": 0})
-        with demo.serve(app, processes) as base:
-            client = demo.Client(base)
+        with demo.serve(app, processes) as bases:
+            client = demo.Client(bases)
             me = psutil.Process()
             for _ in range(4 * threads):  # warm up each side (every worker has started)
                 client.ok("GET", args.path, "none")

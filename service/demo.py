@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import http.client
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -190,11 +191,20 @@ class Client:
     """A tiny JSON client for the API (the standard library: no dependency for a demo).
 
     Each thread keeps one connection alive across its requests: a new TCP connection per
-    request cost the client and the server more than some of the API's own requests."""
+    request cost the client and the server more than some of the API's own requests.
+    ``base`` is one server's URL or several (``serve``'s, one per serving process): each
+    thread's connection goes to the next in turn, so the threads' requests are spread evenly
+    over the processes (kept-alive connections to one shared socket all went to whichever
+    process accepted first, leaving the other core idle)."""
 
-    base: str
+    base: str | Sequence[str]
     _local: threading.local = field(default_factory=threading.local, repr=False,
                                     compare=False)
+    _turn: Iterator[int] = field(default_factory=itertools.count, repr=False, compare=False)
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        return (self.base,) if isinstance(self.base, str) else tuple(self.base)
 
     def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
         """This thread's connection, and whether it was used before."""
@@ -203,7 +213,10 @@ class Client:
             conn.close()
             conn = None
         if conn is None:
-            parts = urllib.parse.urlsplit(self.base)
+            if not hasattr(self._local, "base"):
+                bases = self.bases
+                self._local.base = bases[next(self._turn) % len(bases)]
+            parts = urllib.parse.urlsplit(self._local.base)
             conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port,
                                               timeout=600)
             self._local.conn, self._local.used = conn, time.monotonic()
@@ -239,7 +252,7 @@ class Client:
     def call(self, method: str, path: str, token: str, body: Any = None,
              accept: str = "application/json") -> tuple[int, Any, dict[str, str]]:
         data = None if body is None else json.dumps(body).encode()
-        url = urllib.parse.urlsplit(self.base).path + path
+        url = urllib.parse.urlsplit(self.bases[0]).path + path
         request_headers = {"Authorization": f"Bearer {token}", "Accept": accept,
                            **({"Content-Type": "application/json"} if data is not None
                               else {})}
@@ -294,37 +307,44 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 @contextmanager
-def serve(app: Any, processes: int = SERVERS) -> Iterator[str]:
-    """The app on a free local port, served as ``make serve`` serves it: gunicorn with
-    ``processes`` forked gthread workers (so the server does not share the client's GIL, and
-    connections stay open between requests); yields the base URL."""
-    listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
-    listener.set_inheritable(True)
-    port = listener.getsockname()[1]
+def serve(app: Any, processes: int = SERVERS) -> Iterator[list[str]]:
+    """The app served as ``make serve`` serves it, by gunicorn's gthread worker, in
+    ``processes`` forked processes (so the server does not share the client's GIL), each on
+    a free local port of its own; yields their base URLs (give them all to ``Client``)."""
     with app.app_context():
         db.engine.dispose()  # no pooled connection may cross the fork
-    server = _Gunicorn(app, {
-        "bind": [f"fd://{listener.fileno()}"], "workers": processes,
-        "worker_class": "service.serving.ProblemThreadWorker", "threads": SERVER_THREADS,
-        "keepalive": KEEPALIVE_S,
-        # An allocation job runs in a serving process's thread; the worker's heartbeat
-        # must not kill it at province scale.
-        "timeout": int(JOB_TIMEOUT_S), "graceful_timeout": 10,
-        "accesslog": None, "loglevel": "warning"})
-    # Not daemonic: a daemonic process may not start children (gunicorn's workers, and at
-    # province scale the allocation job's engine workers). Stopped below whichever way the
-    # demo ends: SIGTERM is gunicorn's graceful stop.
-    arbiter = multiprocessing.get_context("fork").Process(target=server.run)
-    arbiter.start()
+    listeners: list[socket.socket] = []
+    arbiters: list[multiprocessing.process.BaseProcess] = []
     try:
-        yield f"http://127.0.0.1:{port}"
+        for _ in range(processes):
+            listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+            listener.set_inheritable(True)
+            listeners.append(listener)
+            server = _Gunicorn(app, {
+                "bind": [f"fd://{listener.fileno()}"], "workers": 1,
+                "worker_class": "service.serving.ProblemThreadWorker",
+                "threads": SERVER_THREADS, "keepalive": KEEPALIVE_S,
+                # An allocation job runs in a serving process's thread; the worker's
+                # heartbeat must not kill it at province scale.
+                "timeout": int(JOB_TIMEOUT_S), "graceful_timeout": 10,
+                "accesslog": None, "loglevel": "warning"})
+            # Not daemonic: a daemonic process may not start children (gunicorn's worker,
+            # and at province scale the allocation job's engine workers). SIGTERM below is
+            # gunicorn's graceful stop.
+            arbiter = multiprocessing.get_context("fork").Process(target=server.run)
+            arbiter.start()
+            arbiters.append(arbiter)
+        yield [f"http://127.0.0.1:{listener.getsockname()[1]}" for listener in listeners]
     finally:
-        arbiter.terminate()
-        arbiter.join(30)
-        if arbiter.is_alive():
-            arbiter.kill()
-            arbiter.join()
-        listener.close()
+        for running in arbiters:
+            running.terminate()
+        for running in arbiters:
+            running.join(30)
+            if running.is_alive():
+                running.kill()
+                running.join()
+        for listener in listeners:
+            listener.close()
         with app.app_context():
             db.engine.dispose()
 
@@ -428,8 +448,8 @@ def run_demo(students: int, seed: int, output: Path, *, stream: TextIO | None = 
                   **_issue_tokens(app, "coordinator", "school", directory.schools.values()),
                   **_issue_tokens(app, "company", "company", directory.companies.values())}
 
-    with serve(app) as base:
-        demo = Demo(Client(base), tokens, doc)
+    with serve(app) as bases:
+        demo = Demo(Client(bases), tokens, doc)
         report = _drive(demo, app, directory, out)
     with Progress("berichten versturen (als .eml-bestanden)", None, out) as step, \
             app.app_context():

@@ -12,10 +12,12 @@ import email.policy
 import io
 import json
 import multiprocessing
+import os
 import re
 import threading
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -359,7 +361,7 @@ def test_the_demo_server_processes_may_fork_the_engines_workers(app: Flask) -> N
         child.join()
         return str(child.exitcode)
 
-    with serve(app, processes=1) as url, urllib.request.urlopen(f"{url}/fork-probe") as r:
+    with serve(app, processes=1) as [url], urllib.request.urlopen(f"{url}/fork-probe") as r:
         assert r.read() == b"0"
 
 
@@ -370,7 +372,25 @@ def test_the_client_keeps_its_connection_between_requests(app: Flask) -> None:
     def peer_port() -> str:
         return str(request.environ["REMOTE_PORT"])
 
-    with serve(app, processes=1) as url:
+    with serve(app, processes=1) as [url]:
         client = Client(url)
         ports = {client.ok("GET", "/peer-port", "none") for _ in range(5)}
     assert len(ports) == 1
+
+
+def test_the_clients_threads_are_spread_evenly_over_the_serving_processes(app: Flask
+                                                                          ) -> None:
+    """With connections kept alive, each serving process must get its share of the
+    client's threads, or one process (one core, its GIL) serves them all."""
+    @app.get("/pid")
+    def pid() -> str:
+        return str(os.getpid())
+
+    with serve(app, processes=2) as urls:
+        client = Client(urls)
+        with ThreadPoolExecutor(4) as pool:
+            served = list(pool.map(lambda _: (threading.get_ident(),
+                                              client.ok("GET", "/pid", "none")), range(200)))
+    by_thread = dict(served)
+    assert len(by_thread) == 4  # every thread got requests (200 over 4 threads)
+    assert sorted(Counter(by_thread.values()).values()) == [2, 2]
