@@ -4,9 +4,9 @@ again from the row as it is, on SQLite as on PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-import threading
 from typing import Any
 
 import pytest
