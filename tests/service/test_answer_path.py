@@ -262,3 +262,61 @@ def test_the_seat_counts_read_the_offers_index() -> None:
     assert plan.count("ix_assignments_offer_round (offer_id=? AND round_id=? AND status=?)"
                       ) == 2, plan
     assert "ix_assignments_round_id" not in plan, plan
+
+
+def _environment_round(make: Factory, capacity: int, in_environment: bool
+                       ) -> tuple[int, list[int], list[int], list[dict[str, str]]]:
+    """A published round with two offers, each proposed to one student; both offers in one
+    learning environment of ``capacity`` seats if ``in_environment`` (else none yet).
+    Returns the environment, the offers, the assignments and the students' tokens."""
+    from service.models import Environment, Round
+
+    school = make.school()
+    env = make._add(Environment(name="Leerwerkplaats", capacity=capacity))
+    rid = make._add(Round(name="R", school_id=school, status="published"))
+    offers = [make.offer(round_id=rid, capacity=5,
+                         environment_id=env if in_environment else None) for _ in range(2)]
+    students = [make.student(school) for _ in range(2)]
+    ids = [make._add(Assignment(round_id=rid, student_id=s, offer_id=o, rank=1))
+           for s, o in zip(students, offers, strict=True)]
+    return env, offers, ids, [make.token("student", f"student:{s}") for s in students]
+
+
+def test_an_accept_beyond_the_environments_seats_is_409(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    """Two offers share an environment's one seat: the second accept (at the other offer,
+    which has seats of its own left) is refused, and leaves nothing behind."""
+    env, _offers, ids, tokens = _environment_round(make, 1, in_environment=True)
+    assert client.post(f"/api/v1/assignments/{ids[0]}/accept",
+                       headers=tokens[0]).get_json()["status"] == "accepted"
+    refused = assert_problem(client.post(f"/api/v1/assignments/{ids[1]}/accept",
+                                         headers=tokens[1]), 409)
+    assert refused["detail"] == (f"learning environment {env} has no seat left: all 1 are "
+                                 "taken by accepted placements")
+    with app.app_context():
+        row = db.session.get(Assignment, ids[1])
+        assert row is not None and (row.status, row.student_response) == ("proposed", None)
+        assert db.session.scalars(select(Pok.assignment_id)).all() == [ids[0]]
+    assert _events(app, ids[1]) == []
+
+
+def test_an_offer_moved_into_a_full_environment_before_the_write_is_409(
+        app: Flask, client: FlaskClient, make: Factory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer read the offer outside every environment; before its write the offer
+    joins one with no seat: the seats are counted as they are under the lock."""
+    from service.models import Offer
+
+    env, offers, ids, tokens = _environment_round(make, 0, in_environment=False)
+
+    def move() -> None:
+        with app.app_context(), db.transaction() as session:
+            offer = session.get(Offer, offers[0])
+            assert offer is not None
+            offer.environment_id = env
+
+    _between_read_and_write(monkeypatch, move)
+    refused = assert_problem(client.post(f"/api/v1/assignments/{ids[0]}/accept",
+                                         headers=tokens[0]), 409)
+    assert refused["detail"] == (f"learning environment {env} has no seat left: all 0 are "
+                                 "taken by accepted placements")
