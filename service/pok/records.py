@@ -3,7 +3,8 @@ its rules and its status.
 
 A POK is made when its placement is accepted (``for_assignment``, called by every way an
 acceptance reaches the service, and idempotent: reading a round's POKs makes any that an
-accepted placement still lacks, such as those the deadline sweep accepted). The company
+accepted placement still lacks, such as those the deadline sweep accepted; an API answer
+makes the same row in one statement, ``_create_for_answer``). The company
 completes its part, the school's coordinator the school's; the status follows the fields:
 ``voorlopig`` while any required field is empty, ``volledig`` when both parts are filled in
 (``ready``: the moment a POK can be signed), ``definitief`` when a coordinator records that
