@@ -155,7 +155,7 @@ class Answered:
 # An answer's statements, built once and executed with plain parameters through Core: each
 # is compiled once per process, and no ORM object is loaded, flushed or checked at commit
 # (the ORM's flush, unit of work and per-request statement building were most of an
-# answer's CPU: docs/PERFORMANCE.md "Answers").
+# answer's CPU: docs/PERFORMANCE.md "Answers: read first, write last").
 #
 # Everything an answer needs that no lock guards, in one statement read before the first
 # write: the placement, its round's status and deadline, the pathway masks of student and
