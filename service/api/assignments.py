@@ -15,6 +15,7 @@ from service.pagination import page
 from service.placements.assignments import (
     ACCEPT,
     DECLINE,
+    Answered,
     assignment_list,
     visible_assignment,
 )
@@ -53,7 +54,7 @@ class AssignmentItem(MethodView):
 class AssignmentAccept(MethodView):
     @blp.arguments(AnswerSchema, required=False, example=examples.ANSWER)
     @blp.response(200, AssignmentSchema)
-    def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
+    def post(self, data: dict[str, Any], assignment_id: int) -> Answered:
         """Accept a placement (the student, or staff on their behalf with a reason; for BBL
         also the company). After the round's deadline, 409."""
         with db.transaction() as session:
@@ -65,7 +66,7 @@ class AssignmentAccept(MethodView):
 class AssignmentDecline(MethodView):
     @blp.arguments(AnswerSchema, required=False, example=examples.ANSWER)
     @blp.response(200, AssignmentSchema)
-    def post(self, data: dict[str, Any], assignment_id: int) -> Assignment:
+    def post(self, data: dict[str, Any], assignment_id: int) -> Answered:
         """Decline a placement (the student or the company, or staff on the student's
         behalf with a reason). After the round's deadline, 409."""
         with db.transaction() as session:

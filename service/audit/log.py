@@ -206,6 +206,19 @@ def record_student_change(session: Session, actor: Principal | None, action: str
     return True
 
 
+def write_event(session: Session, actor: Principal | None, action: str, entity_type: str,
+                entity_id: int, before: Mapping[str, Any] | None,
+                after: Mapping[str, Any] | None, *, round_id: int | None,
+                school_id: int | None, region: str | None) -> None:
+    """``record`` for a record known by plain values (its type's name, id and placement),
+    written at once as one INSERT: no ORM object, nothing left for the commit's flush. The
+    caller places the event as ``record`` would (``_placement``) and keeps a student's
+    values out; for the answers' hot path (docs/PERFORMANCE.md)."""
+    session.connection().execute(_INSERT_EVENT, _event_values(
+        actor, action, entity_type, entity_id, before, after, round_id=round_id,
+        school_id=school_id, region=region))
+
+
 def record_change(session: Session, actor: Principal | None, action: str, entity: Base,
                   before: Mapping[str, Any], after: Mapping[str, Any]) -> AuditEvent | None:
     """Record an update with its changed fields; an update that changed nothing is none."""

@@ -219,10 +219,10 @@ def delete_offer(session: Session, actor: Principal | None, offer: Offer) -> Non
 
 def consent_needed(offer: Offer, student: Student) -> bool:
     """A BBL placement is a job: the company must accept it too."""
-    return _consent_needed(offer.pathway_mask, student.pathway_mask)
+    return masks_need_consent(offer.pathway_mask, student.pathway_mask)
 
 
-def _consent_needed(offer_mask: int, student_mask: int) -> bool:
+def masks_need_consent(offer_mask: int, student_mask: int) -> bool:
     """``consent_needed`` on the pathway masks: the pathways both share are BBL alone."""
     return offer_mask & student_mask == pathways_to_mask(["BBL"])
 
@@ -236,4 +236,4 @@ def needs_company(session: Session, a: Assignment) -> bool:
     row = session.execute(select(Offer.pathway_mask, Student.pathway_mask).select_from(Offer)
                           .join(Student, Student.id == a.student_id)
                           .where(Offer.id == a.offer_id)).one()
-    return _consent_needed(row[0], row[1])
+    return masks_need_consent(row[0], row[1])

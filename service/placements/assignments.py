@@ -4,13 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    exists,
+    false,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record_change, snapshot, utc
-from service.directory.offers import consent_needed, needs_company, seats_taken
+from service.audit.log import (
+    ENTITY_TYPES,
+    changes,
+    now,
+    record_change,
+    snapshot,
+    utc,
+    write_event,
+)
+from service.directory.offers import (
+    consent_needed,
+    masks_need_consent,
+    needs_company,
+    seats_taken,
+)
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -105,43 +131,234 @@ def overdue(rnd: Round, at: dt.datetime) -> bool:
     return rnd.respond_by is not None and utc(rnd.respond_by) <= at
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A placement as an answer left it: ``AssignmentSchema``'s fields, plus what the POK
+    made at its acceptance starts from (the two pathway masks) and where the events about it
+    belong (its round's school and region), all read with the placement in one statement."""
+
+    id: int
+    round_id: int
+    student_id: int
+    offer_id: int
+    rank: int | None
+    pinned: bool
+    status: str
+    student_response: str | None
+    company_response: str | None
+    student_mask: int
+    offer_mask: int
+    round_school_id: int | None
+    round_region: str | None
+
+
+# An answer's statements, built once and executed with plain parameters through Core: each
+# is compiled once per process, and no ORM object is loaded, flushed or checked at commit
+# (the ORM's flush, unit of work and per-request statement building were most of an
+# answer's CPU: docs/PERFORMANCE.md "Answers: read first, write last").
+#
+# Everything an answer needs that no lock guards, in one statement read before the first
+# write: the placement, its round's status and deadline, the pathway masks of student and
+# offer (whether the company must consent), the offer's company and environment, the
+# student's school, and whether any webhook endpoint listens.
+_READ = (select(Assignment.id, Assignment.round_id, Assignment.student_id, Assignment.offer_id,
+                Assignment.rank, Assignment.pinned, Assignment.status,
+                Assignment.student_response, Assignment.company_response,
+                Round.status.label("round_status"), Round.respond_by, Round.no_response,
+                Round.school_id.label("round_school_id"), Round.region.label("round_region"),
+                Offer.company_id, Offer.environment_id, Offer.pathway_mask.label("offer_mask"),
+                Student.pathway_mask.label("student_mask"), Student.school_id,
+                webhook_events.LISTENING.label("listening"))
+         .join(Round, Round.id == Assignment.round_id)
+         .join(Offer, Offer.id == Assignment.offer_id)
+         .join(Student, Student.id == Assignment.student_id)
+         .where(Assignment.id == bindparam("assignment_id")))
+# ``assignment_filter`` on the joined rows, per role (the coordinator's, rarer and built
+# from their scope, is added per request): a party sees its own, once published.
+_PUBLISHED_FOR_PARTIES = Round.status.in_(VISIBLE_TO_PARTIES)
+_READ_AS = {
+    Role.ADMIN: _READ,
+    Role.STUDENT: _READ.where(Assignment.student_id == bindparam("party_id"),
+                              _PUBLISHED_FOR_PARTIES),
+    Role.COMPANY: _READ.where(Offer.company_id == bindparam("party_id"),
+                              _PUBLISHED_FOR_PARTIES),
+}
+# The first write: the answer, and the status it settles, on condition that the placement
+# and its round are as they were read (still proposed, the same answers, the round still
+# published). That condition is checked under the lock the statement takes (PostgreSQL: the
+# row's; SQLite: the database's write lock), so an answer, the other party's answer and the
+# deadline sweep cannot overwrite each other: a placement changed meanwhile updates no row,
+# and the answer is judged again from the locked row (``_LOCKED``).
+_ASSIGNMENTS = cast(Table, Assignment.__table__)
+_WRITE = (update(_ASSIGNMENTS)
+          .where(Assignment.id == bindparam("assignment_id"),
+                 Assignment.status == AssignmentStatus.PROPOSED.value,
+                 Assignment.student_response.is_not_distinct_from(bindparam("seen_student")),
+                 Assignment.company_response.is_not_distinct_from(bindparam("seen_company")),
+                 exists(select(Round.id).where(Round.id == Assignment.round_id,
+                                               Round.status == RoundStatus.PUBLISHED.value)))
+          .values(status=bindparam("new_status"), student_response=bindparam("new_student"),
+                  company_response=bindparam("new_company")))
+_LOCKED = (select(Assignment.status, Assignment.student_response, Assignment.company_response,
+                  Round.status.label("round_status"))
+           .join(Round, Round.id == Assignment.round_id)
+           .where(Assignment.id == bindparam("assignment_id"))
+           .with_for_update(of=_ASSIGNMENTS))
+# The seats, once the placement is written as accepted (so the counts include it): the
+# offer's capacity and accepted placements in the round, and its environment's. The offer's
+# count reads ``ix_assignments_offer_round`` for the one offer, the environment's for each
+# of its offers (as ``seats_taken``); without an environment the second count finds no
+# offer. On PostgreSQL the offer's row (and the environment's) is locked first, as
+# ``claim_seat`` does, so two accepts of the last seat take turns: the second counts the
+# first's.
+_ACCEPTED_IN_ROUND = ((Assignment.round_id == bindparam("round_id"))
+                      & (Assignment.status == AssignmentStatus.ACCEPTED.value))
+_SEATS = (select(Offer.capacity, Offer.environment_id,
+                 select(func.count()).select_from(Assignment).where(
+                     Assignment.offer_id == bindparam("offer_id"), _ACCEPTED_IN_ROUND)
+                 .scalar_subquery().label("offer_taken"),
+                 select(Environment.capacity).where(
+                     Environment.id == bindparam("environment_id"))
+                 .scalar_subquery().label("environment_capacity"),
+                 select(func.count()).select_from(Assignment).where(
+                     Assignment.offer_id.in_(select(Offer.id).where(
+                         Offer.environment_id == bindparam("environment_id"))),
+                     _ACCEPTED_IN_ROUND)
+                 .scalar_subquery().label("environment_taken"))
+          .where(Offer.id == bindparam("offer_id")))
+_LOCK_OFFER = (select(Offer.environment_id).where(Offer.id == bindparam("offer_id"))
+               .with_for_update())
+_LOCK_ENVIRONMENT = (select(Environment.id).where(Environment.id == bindparam("environment_id"))
+                     .with_for_update())
+
+
+def count_seats(conn: Connection, round_id: int, offer_id: int,
+                environment_id: int | None) -> Row[Any]:
+    """``_SEATS`` for one offer (its own statement: the concurrency tests wait here)."""
+    return conn.execute(_SEATS, {"round_id": round_id, "offer_id": offer_id,
+                                 "environment_id": environment_id}).one()
+
+
+def _check_seats(conn: Connection, round_id: int, offer_id: int,
+                 environment_id: int | None) -> None:
+    """409 unless the placement just written as accepted fits its offer's capacity and its
+    environment's: ``claim_seat``'s rule, counted with the placement included."""
+    if conn.dialect.name == "postgresql":
+        # SQLite has held its one write lock since the answer's UPDATE: no one else writes.
+        environment_id = conn.execute(_LOCK_OFFER, {"offer_id": offer_id}).scalar_one()
+        if environment_id is not None:
+            conn.execute(_LOCK_ENVIRONMENT, {"environment_id": environment_id})
+    seats = count_seats(conn, round_id, offer_id, environment_id)
+    if seats.environment_id != environment_id:
+        # SQLite: the offer moved to another environment since it was read (the count is
+        # exact now, under the lock): count again for that one.
+        seats = count_seats(conn, round_id, offer_id, seats.environment_id)
+    if seats.offer_taken > seats.capacity:
+        raise Problem(409, f"offer {offer_id} has no seat left: all {seats.capacity} are "
+                           "taken by accepted placements")
+    if seats.environment_id is not None and (
+            seats.environment_taken > seats.environment_capacity):
+        raise Problem(409, f"learning environment {seats.environment_id} has no seat left: "
+                           f"all {seats.environment_capacity} are taken by accepted "
+                           "placements")
+
+
+def _settled(student: str | None, company: str | None, needs_company: bool) -> str:
+    """``_settle``'s rule on plain values (the seat is checked after the write)."""
+    if DECLINE in (student, company):
+        return AssignmentStatus.DECLINED.value
+    if student == ACCEPT and (company == ACCEPT or not needs_company):
+        return AssignmentStatus.ACCEPTED.value
+    return AssignmentStatus.PROPOSED.value
+
+
 def respond(session: Session, p: Principal, assignment_id: int, answer: str,
-            reason: str | None = None) -> Assignment:
+            reason: str | None = None) -> Answered:
     """Record a student's or company's answer; the placement is settled when both agree.
 
     Staff (a coordinator for the students in scope, an admin) answer on the student's
-    behalf, with a required ``reason`` that the audit event keeps beside the actor. The
-    assignment's row is locked, so a student and a company answering at once see each
-    other's answer (a BBL placement accepted by both is accepted, never left proposed).
+    behalf, with a required ``reason`` that the audit event keeps beside the actor.
+
+    Read first, write last: everything is read in one statement before the first write,
+    which writes the answer only if the placement is still as read (``_WRITE``); from then
+    on (SQLite: the database's write lock; PostgreSQL: the row's) only the seat count, the
+    audit event and the webhook's rows follow before the commit. A student and a company
+    answering at once thus see each other's answer (a BBL placement accepted by both is
+    accepted, never left proposed), on SQLite as on PostgreSQL.
     """
     p.require(Role.STUDENT, Role.COMPANY, *STAFF)
     if p.role in STAFF and not (reason or "").strip():
         raise field_error("reason", "answering on a student's behalf needs a reason")
-    a = visible_assignment(session, p, assignment_id, lock=True)
-    rnd = session.get(Round, a.round_id)
-    if rnd is None or rnd.status != RoundStatus.PUBLISHED:
+    conn = session.connection()
+    stmt = _READ_AS.get(p.role)
+    if stmt is None:
+        stmt = _READ.where(assignment_filter(p))
+    found = conn.execute(stmt, {"assignment_id": assignment_id, "party_id": (
+        p.student_id if p.role == Role.STUDENT else p.company_id)}).one_or_none()
+    if found is None:
+        raise Problem(404, f"no assignment with id {assignment_id}")
+    if found.round_status != RoundStatus.PUBLISHED:
         raise Problem(409, "assignments are answered while their round is published")
-    if a.status == AssignmentStatus.PROPOSED and overdue(rnd, now()):
+    if found.status == AssignmentStatus.PROPOSED and found.respond_by is not None and utc(
+            found.respond_by) <= now():
         # The sweep (or the follow-up) settles it by the round's rule; an answer now would
         # race it, so the deadline is the deadline.
-        raise Problem(409, f"the answer deadline of round {rnd.id} has passed: unanswered "
-                           f"proposals are settled as {rnd.no_response}")
-    if a.status != AssignmentStatus.PROPOSED:
-        raise Problem(409, f"assignment {a.id} is already {a.status}")
-    before = snapshot(a, FIELDS)
-    if p.role == Role.COMPANY:
-        a.company_response = answer
-    else:
-        a.student_response = answer
-    _settle(session, a)
-    session.flush()
-    after = snapshot(a, FIELDS)
+        raise Problem(409, f"the answer deadline of round {found.round_id} has passed: "
+                           f"unanswered proposals are settled as {found.no_response}")
+    if found.status != AssignmentStatus.PROPOSED:
+        raise Problem(409, f"assignment {assignment_id} is already {found.status}")
+    needs = masks_need_consent(found.offer_mask, found.student_mask)
+    before = (found.status, found.student_response, found.company_response)
+    after = _answered(p, answer, before, needs)
+    written = conn.execute(_WRITE, {
+        "assignment_id": assignment_id, "seen_student": before[1], "seen_company": before[2],
+        "new_status": after[0], "new_student": after[1], "new_company": after[2]}).rowcount
+    if not written:
+        # Changed since it was read (the other party answered, the sweep settled it, the
+        # round moved on): judged again from the row as it is now, locked.
+        now_row = conn.execute(_LOCKED, {"assignment_id": assignment_id}).one()
+        if now_row.round_status != RoundStatus.PUBLISHED:
+            raise Problem(409, "assignments are answered while their round is published")
+        if now_row.status != AssignmentStatus.PROPOSED:
+            raise Problem(409, f"assignment {assignment_id} is already {now_row.status}")
+        before = (now_row.status, now_row.student_response, now_row.company_response)
+        after = _answered(p, answer, before, needs)
+        written = conn.execute(_WRITE, {
+            "assignment_id": assignment_id, "seen_student": before[1],
+            "seen_company": before[2], "new_status": after[0], "new_student": after[1],
+            "new_company": after[2]}).rowcount
+        assert written == 1, "the row is locked: it is as just read"
+    if after[0] == AssignmentStatus.ACCEPTED:
+        _check_seats(conn, found.round_id, found.offer_id, found.environment_id)
+    old, new = changes(dict(zip(FIELDS, before, strict=True)),
+                       dict(zip(FIELDS, after, strict=True)))
     if p.role in STAFF:
-        after = {**after, "on_behalf_of": "student", "reason": (reason or "").strip()}
-    record_change(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}", a,
-                  before, after)
-    webhook_events.assignment_answered(session, a)
-    return a
+        new = {**new, "on_behalf_of": "student", "reason": (reason or "").strip()}
+    if old or new:
+        write_event(session, p, f"assignment.{'accept' if answer == ACCEPT else 'decline'}",
+                    ENTITY_TYPES[Assignment], assignment_id, old, new,
+                    round_id=found.round_id, school_id=found.round_school_id,
+                    region=found.round_region)
+    event = {AssignmentStatus.ACCEPTED.value: webhook_events.ASSIGNMENT_ACCEPTED,
+             AssignmentStatus.DECLINED.value: webhook_events.ASSIGNMENT_DECLINED}.get(after[0])
+    if event is not None and found.listening:
+        webhook_events.placement_settled(session, event, assignment_id, found.round_id,
+                                         found.offer_id, found.company_id, found.school_id)
+    return Answered(assignment_id, found.round_id, found.student_id, found.offer_id,
+                    found.rank, found.pinned, after[0], after[1], after[2], found.student_mask,
+                    found.offer_mask, found.round_school_id, found.round_region)
+
+
+def _answered(p: Principal, answer: str, before: tuple[str, str | None, str | None],
+              needs_company: bool) -> tuple[str, str | None, str | None]:
+    """(status, student_response, company_response) after ``p``'s answer to a proposed
+    placement whose fields were ``before``."""
+    student, company = before[1], before[2]
+    if p.role == Role.COMPANY:
+        company = answer
+    else:
+        student = answer
+    return _settled(student, company, needs_company), student, company
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@ its rules and its status.
 
 A POK is made when its placement is accepted (``for_assignment``, called by every way an
 acceptance reaches the service, and idempotent: reading a round's POKs makes any that an
-accepted placement still lacks, such as those the deadline sweep accepted). The company
+accepted placement still lacks, such as those the deadline sweep accepted; an API answer
+makes the same row in one statement, ``_create_for_answer``). The company
 completes its part, the school's coordinator the school's; the status follows the fields:
 ``voorlopig`` while any required field is empty, ``volledig`` when both parts are filled in
 (``ready``: the moment a POK can be signed), ``definitief`` when a coordinator records that
@@ -24,13 +25,23 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Integer, String, Table, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.audit.log import now, record, record_bulk, record_change, snapshot
+from service.audit.log import (
+    ENTITY_TYPES,
+    now,
+    record,
+    record_bulk,
+    record_change,
+    snapshot,
+    write_event,
+)
 from service.bulk import insert_rows
 from service.directory.reference import load_reference, qualification_error
 from service.errors import Problem
@@ -52,7 +63,12 @@ from service.models import (
     Student,
     mask_to_pathways,
 )
-from service.placements.assignments import assignment_filter, respond, visible_assignment
+from service.placements.assignments import (
+    Answered,
+    assignment_filter,
+    respond,
+    visible_assignment,
+)
 from service.rounds.lifecycle import in_scope, natural_key
 from service.webhooks import events as webhook_events
 
@@ -141,13 +157,52 @@ def _existing(session: Session, a: Assignment) -> Pok | None:
 
 
 def answer(session: Session, p: Principal, assignment_id: int, response: str,
-           reason: str | None = None) -> Assignment:
+           reason: str | None = None) -> Answered:
     """A party's answer to a placement (``placements.assignments.respond``); the placement
     it accepts gets its POK in the same transaction."""
     a = respond(session, p, assignment_id, response, reason)
     if a.status == AssignmentStatus.ACCEPTED:
-        for_assignment(session, a)
+        _create_for_answer(session, a)
     return a
+
+
+# ``for_assignment``'s POK as one statement, for an answer's hot path: the student's crebo
+# and the offer's dates read by the INSERT itself, the sequence counted in it (on SQLite
+# under the write lock the answer holds), and a POK already there for the same student and
+# offer (a pinned placement's, or one another request just made) left as it is instead of a
+# savepoint's failed insert. Built once per dialect (their ON CONFLICT clauses differ).
+_POK_ROW = select(
+    bindparam("assignment_id", type_=Integer), Student.id, Offer.id,
+    func.coalesce(select(func.max(Pok.sequence)).where(Pok.student_id == Student.id)
+                  .scalar_subquery(), 0) + 1,
+    literal(PokStatus.VOORLOPIG.value, String), bindparam("created_at", type_=Pok.created_at.type),
+    Student.qualification, bindparam("pathway", type_=String), Offer.start, Offer.end,
+).select_from(Student).join(Offer, Offer.id == bindparam("offer_id")).where(
+    Student.id == bindparam("student_id"))
+_POK_INTO = ["assignment_id", "student_id", "offer_id", "sequence", "status", "created_at",
+             "crebo", "pathway", "start_date", "planned_end_date"]
+_INSERT_POK = {
+    name: dialect_insert(cast(Table, Pok.__table__)).from_select(_POK_INTO, _POK_ROW)
+    .on_conflict_do_nothing(index_elements=["student_id", "offer_id"])
+    .returning(Pok.id, Pok.sequence)
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def _create_for_answer(session: Session, a: Answered) -> None:
+    """``for_assignment`` for a placement just accepted by an answer: the POK and its
+    ``pok.create`` event, unless the student already has one at this offer."""
+    conn = session.connection()
+    made = conn.execute(_INSERT_POK[conn.dialect.name], {
+        "assignment_id": a.id, "student_id": a.student_id, "offer_id": a.offer_id,
+        "created_at": now(), "pathway": _pathway_of(mask_to_pathways(a.student_mask),
+                                                     mask_to_pathways(a.offer_mask)),
+    }).one_or_none()
+    if made is None:
+        return
+    write_event(session, None, "pok.create", ENTITY_TYPES[Pok], made.id, None,
+                {"assignment_id": a.id, "sequence": made.sequence,
+                 "status": PokStatus.VOORLOPIG.value},
+                round_id=a.round_id, school_id=a.round_school_id, region=a.round_region)
 
 
 def for_round(session: Session, rnd: Round) -> int:

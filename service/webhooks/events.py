@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from service.models import (
@@ -95,6 +95,11 @@ def emit(session: Session, event: str, data: dict[str, Any],
 # token (so the API's scope rules decide what it sees), and no personal data is copied out.
 
 
+# Whether any endpoint is active, as a column another statement can read along (``listening``
+# in the statement an answer reads its placement with).
+LISTENING = exists(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True)))
+
+
 def listening(session: Session) -> bool:
     """Whether any endpoint is active: without one, an event costs this one query, not the
     look-ups of who it concerns."""
@@ -166,8 +171,15 @@ def assignment_answered(session: Session, a: Assignment) -> None:
         return
     company_id = session.scalar(select(Offer.company_id).where(Offer.id == a.offer_id))
     school_id = session.scalar(select(Student.school_id).where(Student.id == a.student_id))
-    emit(session, event, {"assignment_id": a.id, "round_id": a.round_id,
-                          "offer_id": a.offer_id},
+    placement_settled(session, event, a.id, a.round_id, a.offer_id, company_id, school_id)
+
+
+def placement_settled(session: Session, event: str, assignment_id: int, round_id: int,
+                      offer_id: int, company_id: int | None, school_id: int | None) -> None:
+    """``assignment_answered`` for a placement known by plain values (an answer read them
+    with the placement, and asked ``LISTENING`` there too)."""
+    emit(session, event, {"assignment_id": assignment_id, "round_id": round_id,
+                          "offer_id": offer_id},
          [company_id] if company_id is not None else [],
          [school_id] if school_id is not None else [])
 

@@ -84,14 +84,14 @@ if PG_URL:
         ids = [make._add(Assignment(round_id=rid, student_id=s, offer_id=offer, rank=1))
                for s in students]
         tokens = [make.token("student", f"student:{s}") for s in students]
-        meet, real_count = rendezvous(2), placements.seats_taken
+        meet, real_count = rendezvous(2), placements.count_seats
 
-        def counted(*args: Any) -> int:
-            n = real_count(*args)
+        def counted(*args: Any) -> Any:
+            seats = real_count(*args)
             meet()  # both accepts have counted the free seat, unless the offer lock queued one
-            return n
+            return seats
 
-        monkeypatch.setattr(placements, "seats_taken", counted)
+        monkeypatch.setattr(placements, "count_seats", counted)
         responses = race(app, [
             lambda c, i=i: c.post(f"/api/v1/assignments/{ids[i]}/accept", headers=tokens[i])
             for i in range(2)])
@@ -115,13 +115,16 @@ if PG_URL:
         aid = make._add(Assignment(round_id=rid, student_id=student, offer_id=offer, rank=1))
         parties = [make.token("student", f"student:{student}"),
                    make.token("company", f"company:{company}")]
-        meet, real_needs = rendezvous(2), placements.needs_company
+        meet, real_needs = rendezvous(2), placements.masks_need_consent
 
         def needs(*args: Any) -> bool:
-            meet()  # reached by whoever answers first; both at once without the row lock
+            # Reached by both after reading the placement (no answers yet) and before either
+            # writes: both then write at once, and the row lock queues the second write,
+            # which must find the first's answer (not write over it on a stale read).
+            meet()
             return real_needs(*args)
 
-        monkeypatch.setattr(placements, "needs_company", needs)
+        monkeypatch.setattr(placements, "masks_need_consent", needs)
         responses = race(app, [
             lambda c, h=h: c.post(f"/api/v1/assignments/{aid}/accept", headers=h)
             for h in parties])
