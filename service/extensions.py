@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
 from flask_babel import Babel
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ClauseElement, Connection, Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import normalise_database_url
@@ -80,6 +81,50 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# The dialect the PostgreSQL statements below are compiled for, once, at import.
+_PG = pg_psycopg.dialect()  # type: ignore[no-untyped-call]
+
+
+def pg_sql(statement: ClauseElement) -> str:
+    """A Core statement as psycopg's SQL text (``%(name)s`` placeholders), compiled once, for
+    ``driver_rows``: the statement keeps one definition for both databases."""
+    return str(statement.compile(dialect=_PG))
+
+
+def driver_rows(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[Any]:
+    """Run ``sql`` on ``conn``'s own DBAPI (psycopg) connection, in its transaction, and
+    return every row as a tuple: for the few statements of the deadline-day hot path
+    (docs/PERFORMANCE.md, "The fast path, fifth round").
+
+    SQLAlchemy's per-statement work (cache key, execution context, result set-up and
+    per-value processing) cost more CPU than psycopg spends on the statement itself; here
+    psycopg prepares the statement on the server at its first use (no parse or plan after
+    that) and returns plain tuples. What SQLAlchemy would do around it is kept: its
+    ``before_cursor_execute`` and ``after_cursor_execute`` listeners hear the statement
+    (the statement counts of tests and benches), and a driver error is handled by the
+    connection as its own are (wrapped as ``sqlalchemy.exc`` errors, so the error handlers
+    answer as before; a lost connection invalidated). PostgreSQL only: every statement must
+    return rows; values come back as psycopg loads them (for these statements the same
+    types as through SQLAlchemy: no column needs a result processor on psycopg).
+    """
+    dispatch = conn.dispatch
+    listening = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        if listening:
+            dispatch.before_cursor_execute(conn, cursor, sql, params, None, False)
+        cursor.execute(sql, params, prepare=True)
+        if listening:
+            dispatch.after_cursor_execute(conn, cursor, sql, params, None, False)
+        rows: list[Any] = cursor.fetchall()
+    except Exception as exc:  # handled as SQLAlchemy handles its own
+        conn._handle_dbapi_exception(exc, sql, params, cursor, None)
+    finally:
+        cursor.close()
+    return rows
 
 
 db = Database()
