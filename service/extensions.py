@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+import select
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from flask import Flask, current_app, g
 from flask_babel import Babel
-from sqlalchemy import ClauseElement, Connection, Engine, create_engine, event
+from psycopg import pq as psycopg_pq
+from sqlalchemy import ClauseElement, Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import normalise_database_url
@@ -29,11 +33,17 @@ class Database:
         # Statement parameters hold student numbers and token hashes: keep them out of
         # SQLAlchemy's log (echo) and out of the text of database errors.
         options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
-        if url.startswith("postgresql"):
+        postgres = url.startswith("postgresql")
+        if postgres:
             # An unreachable server answers 503 within seconds instead of holding the request.
             options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT_S}
+            # The test before use without a round trip when the connection is quiet
+            # (``ping_if_stirred``); a statement of its own on every request otherwise.
+            options["pool_pre_ping"] = False
         options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         engine = create_engine(url, **options)
+        if postgres:
+            event.listen(engine, "checkout", ping_if_stirred(engine.dialect))
         logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -68,6 +78,46 @@ class Database:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def stirred(dbapi_connection: Any) -> bool:
+    """Whether an idle psycopg connection may have been closed under us: closed or broken
+    already, inside a transaction (never so when pooled), or anything waiting on its socket.
+    A server that stops or restarts, or a backend that is terminated, says so on the
+    socket (an error message and the end of the stream); an idle connection of ours is
+    otherwise sent nothing (no LISTEN, no asynchronous notices in practice)."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    if dbapi_connection.info.transaction_status != psycopg_pq.TransactionStatus.IDLE:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def ping_if_stirred(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
+    """A pool ``checkout`` listener for PostgreSQL: what ``pool_pre_ping`` does (a ping; if
+    the server is gone, this connection and every older one are replaced and the request
+    never sees it), but only when ``stirred`` says the connection may be dead.
+
+    The plain pre-ping cost every request a round trip of its own to the server (one in
+    seven of a preference submission's, docs/PERFORMANCE.md); the socket's state tells the
+    same on a quiet connection with one system call. A connection lost without a word (a
+    network cut, no FIN) is not seen here, nor by the ping until its TCP timeout; a request
+    on it fails with 503 and the connection is invalidated, as any statement's failure
+    does."""
+
+    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not stirred(dbapi_connection):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except psycopg.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):  # type: ignore[arg-type]
+                raise InvalidatePoolError() from exc
+            raise
+
+    return checkout
 
 
 def _no_rows(record: logging.LogRecord) -> bool:

@@ -387,9 +387,12 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
     if len(set(offer_ids)) != len(offer_ids):
         raise field_error("offers", "an offer is listed twice")
     listed = {"round_id": rnd.id, "offer_ids": offer_ids}
-    offers: dict[int, Any] = ({} if not offer_ids else
-              {r[0]: _OfferRow._make(r) for r in driver_rows(conn, _LISTED_OFFERS_PG, listed)}
-              if pg else {o.id: o for o in conn.execute(_LISTED_OFFERS, listed)})
+    offers: dict[int, Any] = {}
+    if offer_ids and pg:
+        offers = {r[0]: _OfferRow._make(r)
+                  for r in driver_rows(conn, _LISTED_OFFERS_PG, listed)}
+    elif offer_ids:
+        offers = {o.id: o for o in conn.execute(_LISTED_OFFERS, listed)}
     errors = []
     me = student_row_model(rows[0], regions)
     for i, oid in enumerate(offer_ids):
