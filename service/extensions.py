@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import select
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.config import normalise_database_url
 
 DATABASE_CONNECT_TIMEOUT_S = 5
+# A pooled PostgreSQL connection unused for longer than this is pinged before use even when
+# its socket is quiet (``ping_if_stirred``): firewalls drop idle connections after minutes.
+PING_AFTER_IDLE_S = 10.0
 
 
 class Database:
@@ -43,7 +47,11 @@ class Database:
         options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         engine = create_engine(url, **options)
         if postgres:
-            event.listen(engine, "checkout", ping_if_stirred(engine.dialect))
+            checkout, used = ping_if_stirred(
+                engine.dialect, app.config.get("DATABASE_PING_AFTER_IDLE_S", PING_AFTER_IDLE_S))
+            event.listen(engine, "checkout", checkout)
+            event.listen(engine, "checkin", used)
+            event.listen(engine, "connect", used)
         logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -95,20 +103,26 @@ def stirred(dbapi_connection: Any) -> bool:
     return bool(poller.poll(0))
 
 
-def ping_if_stirred(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
-    """A pool ``checkout`` listener for PostgreSQL: what ``pool_pre_ping`` does (a ping; if
-    the server is gone, this connection and every older one are replaced and the request
-    never sees it), but only when ``stirred`` says the connection may be dead.
+def ping_if_stirred(dialect: Dialect, idle_s: float = PING_AFTER_IDLE_S
+                    ) -> tuple[Callable[[Any, Any, Any], None], Callable[[Any, Any], None]]:
+    """Pool listeners for PostgreSQL (``checkout``; ``checkin`` and ``connect``): what
+    ``pool_pre_ping`` does (a ping; if the server is gone, this connection and every older
+    one are replaced and the request never sees it), but only when the connection may be
+    dead: ``stirred`` says so, or it lay unused for more than ``idle_s`` seconds.
 
     The plain pre-ping cost every request a round trip of its own to the server (one in
-    seven of a preference submission's, docs/PERFORMANCE.md); the socket's state tells the
-    same on a quiet connection with one system call. A connection lost without a word (a
-    network cut, no FIN) is not seen here, nor by the ping until its TCP timeout; a request
-    on it fails with 503 and the connection is invalidated, as any statement's failure
-    does."""
+    seven of a preference submission's, docs/PERFORMANCE.md); on a busy service every
+    connection is reused within moments, and the socket's state tells what the ping would
+    with one system call. A connection that lay idle longer is pinged as before: a firewall
+    or NAT may have dropped it without a word, which only a use of it shows. (A connection
+    cut without a word while in use is not seen here, nor was it by the ping until its TCP
+    timeout: a request on it fails with 503 and the connection is invalidated, as any
+    statement's failure does.)"""
 
-    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        if not stirred(dbapi_connection):
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if (idle_since is not None and time.monotonic() - idle_since <= idle_s
+                and not stirred(dbapi_connection)):
             return
         try:
             dialect.do_ping(dbapi_connection)
@@ -117,7 +131,15 @@ def ping_if_stirred(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
                 raise InvalidatePoolError() from exc
             raise
 
-    return checkout
+    def used(_dbapi_connection: Any, record: Any) -> None:
+        # As it is returned to the pool, and as it is made (a new connection is alive).
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    return checkout, used
+
+
+# Where the pool's record of a connection keeps when it was last returned to the pool.
+_IDLE_SINCE = "leerplek_idle_since"
 
 
 def _no_rows(record: logging.LogRecord) -> bool:

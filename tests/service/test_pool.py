@@ -1,9 +1,11 @@
 """The database connection pool on PostgreSQL: a pooled connection is tested before use
-without a round trip of its own while it is quiet (service.extensions.ping_if_stirred), and
-one whose server side ended is still replaced before a request uses it."""
+without a round trip of its own while it is quiet and was used moments ago
+(service.extensions.ping_if_stirred); one whose server side ended, or one that lay idle
+longer, is pinged and, if dead, replaced before a request uses it."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
@@ -11,10 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.app import create_app
 from service.config import normalise_database_url
 from service.extensions import db, stirred
 
-from .conftest import PG_URL, Factory
+from .conftest import PG_URL, Factory, app_config
 
 
 def _pings(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -72,6 +75,25 @@ def test_a_connection_whose_server_process_ended_is_replaced_before_use(
     assert _backend_pid(client.application) != pid
     assert client.get("/api/v1/schools", headers=headers).status_code == 200
     assert len(pings) == 1
+
+
+def test_a_connection_idle_for_longer_than_the_setting_is_pinged_before_use(
+        app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A firewall may drop an idle connection without a word, which its socket does not
+    show: one unused for longer than DATABASE_PING_AFTER_IDLE_S is pinged as before."""
+    headers = make.admin()
+    idle = create_app(app_config(DATABASE_URL=app.config["DATABASE_URL"],
+                                 DATABASE_PING_AFTER_IDLE_S=0.2))
+    client = idle.test_client()
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    pings = _pings(idle, monkeypatch)
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert pings == []  # reused at once
+    time.sleep(0.3)
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert len(pings) == 1
+    with idle.app_context():
+        db.engine.dispose()
 
 
 def test_only_a_connection_with_something_on_its_socket_counts_as_stirred() -> None:
