@@ -179,7 +179,8 @@ def driver_rows(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[A
     connection as its own are (wrapped as ``sqlalchemy.exc`` errors, so the error handlers
     answer as before; a lost connection invalidated). PostgreSQL only: every statement must
     return rows; values come back as psycopg loads them (for these statements the same
-    types as through SQLAlchemy: no column needs a result processor on psycopg).
+    types as through SQLAlchemy: no column needs a result processor on psycopg). Not in
+    SQLAlchemy's own statement log (``echo``), whose parameters are hidden anyway.
     """
     dispatch = conn.dispatch
     listening = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)

@@ -334,7 +334,8 @@ def submit_preferences(session: Session, p: Principal, rnd: ListingRound, studen
     This is the deadline-day hot path (docs/PERFORMANCE.md, "The fast path"), so it asks the
     database as little as it can: one statement reads and locks the student with their
     regions (and the round's values), one reads the listed offers, one replaces the old list
-    by the new and returns the old (for the audit event; SQLite deletes, then inserts).
+    by the new and, when the list changed, writes the audit event (PostgreSQL; SQLite
+    deletes and returns the old list, inserts, then writes the event).
     """
     return _submit(session, p, rnd.id, rnd, student_id, offer_ids)[1]
 
@@ -409,7 +410,8 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
     # The old list comes back from its own DELETE: one statement instead of a read and a
-    # delete. On PostgreSQL the new list goes in with it (one statement, one round trip).
+    # delete. On PostgreSQL the new list and the audit event go in with it (one statement,
+    # one round trip); the old list is compared with the new there.
     keys = {"round_id": rnd.id, "student_id": student_id}
     if pg:
         # One statement replaces the list and, when it changed, writes the audit event:
