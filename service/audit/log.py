@@ -219,6 +219,18 @@ def write_event(session: Session, actor: Principal | None, action: str, entity_t
         school_id=school_id, region=region))
 
 
+def student_change_event(actor: Principal | None, action: str, student_id: int,
+                         school_id: int, regions: Sequence[str], fields: Iterable[str]
+                         ) -> dict[str, Any]:
+    """The row ``record_student_change`` writes when ``fields`` changed, for a caller that
+    writes it in a statement of its own (the preference submission on PostgreSQL writes it
+    in the statement that replaces the list, when the list changed)."""
+    redacted = {k: REDACTED for k in fields}
+    return _event_values(actor, action, ENTITY_TYPES[Student], student_id, redacted,
+                         redacted, round_id=None, school_id=school_id,
+                         region=regions[0] if regions else None)
+
+
 def record_change(session: Session, actor: Principal | None, action: str, entity: Base,
                   before: Mapping[str, Any], after: Mapping[str, Any]) -> AuditEvent | None:
     """Record an update with its changed fields; an update that changed nothing is none."""

@@ -12,14 +12,15 @@ the audit log says who acted and where.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from collections import namedtuple
+from typing import Any, Protocol
 
 from flask import Request, g, request, session
 from sqlalchemy import bindparam, select
 
 from service.audit.log import now, utc
 from service.errors import Problem
-from service.extensions import db
+from service.extensions import db, driver_rows, pg_sql
 from service.identity.principals import Principal, hash_token
 from service.identity.throttling import count_auth_failure, refuse_if_failing_auth
 from service.models import TOKEN_SESSION, ApiToken, Role
@@ -53,7 +54,14 @@ def admit(token_hash: str, surface: str) -> Principal:
     # A plain row through a statement built once (compiled once per process), not an ORM
     # object: this runs before every API request. Still read on every request, so a revoked
     # token is refused at once.
-    row = db.session.connection().execute(_TOKEN, {"token_hash": token_hash}).first()
+    conn = db.session.connection()
+    params = {"token_hash": token_hash}
+    if conn.dialect.name == "postgresql":
+        # On psycopg's cursor, prepared once per connection (extensions.driver_rows).
+        found = driver_rows(conn, _TOKEN_PG, params)
+        row: Any = _TokenRow._make(found[0]) if found else None
+    else:
+        row = conn.execute(_TOKEN, params).first()
     if (row is None or row.revoked_at is not None or expired(row)
             or (surface == API and row.purpose == TOKEN_SESSION)):
         # A revoked or expired token is refused like an unknown one, and counts as a failure
@@ -70,6 +78,8 @@ def admit(token_hash: str, surface: str) -> Principal:
 _TOKEN = (select(ApiToken.id, ApiToken.role, ApiToken.scope, ApiToken.revoked_at,
                  ApiToken.expires_at, ApiToken.purpose)
           .where(ApiToken.token_hash == bindparam("token_hash")))
+_TOKEN_PG = pg_sql(_TOKEN)
+_TokenRow = namedtuple("_TokenRow", _TOKEN.selected_columns.keys())  # type: ignore[misc]
 
 
 class _Expiring(Protocol):

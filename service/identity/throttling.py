@@ -19,6 +19,7 @@ surface alike.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
@@ -29,7 +30,7 @@ from typing import Any, cast
 import redis
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter
 
@@ -256,6 +257,17 @@ def _too_many_requests(exc: RateLimitExceeded) -> Response:
                             headers={"Retry-After": str(retry_after_seconds())})
 
 
+def auth_failure_limit() -> RateLimitItem:
+    """``AUTH_FAILURE_LIMIT`` as a limit, parsed once per text (twice per API request
+    otherwise: the hit reads the failure counter along, then the check tests it)."""
+    return _parsed_limit(current_app.config["AUTH_FAILURE_LIMIT"])
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_limit(text: str) -> RateLimitItem:
+    return parse(text)
+
+
 def _auth_failure_args() -> tuple[str, ...]:
     prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
     return prefix, "auth-failures", request.remote_addr or "unknown"
@@ -272,13 +284,13 @@ def _auth_failure_key_in_request() -> str | None:
     along (None outside a request)."""
     if not has_request_context():
         return None
-    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
+    limit = auth_failure_limit()
     return limit.key_for(*_auth_failure_args())
 
 
 def refuse_if_failing_auth() -> None:
     """Before a token is looked up: an address that failed too often waits (429)."""
-    limit = parse(current_app.config["AUTH_FAILURE_LIMIT"])
+    limit = auth_failure_limit()
     strategy = rate_limiter().limiter
     args = _auth_failure_args()
     try:
@@ -301,7 +313,7 @@ def refuse_if_failing_auth() -> None:
 
 def count_auth_failure() -> None:
     try:
-        rate_limiter().limiter.hit(parse(current_app.config["AUTH_FAILURE_LIMIT"]),
+        rate_limiter().limiter.hit(auth_failure_limit(),
                                    *_auth_failure_args())
     except Exception as exc:
         log.warning("auth failure counter unavailable: %s", exc)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from service.extensions import db
+from service.models import ApiToken, AuditEvent, Student
 from solver import allocate, parse_round
 
 from .conftest import Factory, assert_problem
@@ -77,7 +78,36 @@ def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list
             event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200 and response.get_json()["offers"] == offers
         counts.append(len(statements))
-    assert counts == ([5, 5] if engine.dialect.name == "postgresql" else [6, 6])
+    assert counts == ([4, 4] if engine.dialect.name == "postgresql" else [6, 6])
+
+
+def test_a_submission_is_audited_once_when_the_list_changes_and_not_otherwise(
+        client: FlaskClient, make: Factory) -> None:
+    """On PostgreSQL the event is written by the statement that replaces the list: the same
+    event as elsewhere (redacted, placed by the student's school and first region, naming
+    the token), and none when the list stays the same (an empty list again included)."""
+    r = _open_round(client, make)
+    more = make.offer(round_id=r["rid"])
+    url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
+    sends = ([], [r["good"]], [r["good"]], [r["good"], more], [more, r["good"]],
+             [more, r["good"]], [], [])
+    for offers in sends:
+        assert client.put(url, json={"offers": offers}, headers=r["me"]).status_code == 200
+    with client.application.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "preferences.submit").order_by(AuditEvent.id)).all()
+        token_id = db.session.scalar(select(ApiToken.id).where(
+            ApiToken.scope == f"student:{r['student']}"))
+        school_id = db.session.scalar(select(Student.school_id).where(
+            Student.id == r["student"]))
+    assert len(events) == 4  # [] -> [good], -> [good, more], reordered, -> []
+    for e in events:
+        assert (e.actor_token_id, e.actor_role, e.actor_scope, e.actor_surface) == (
+            token_id, "student", f"student:{r['student']}", "api")
+        assert (e.entity_type, e.entity_id, e.round_id, e.school_id, e.region) == (
+            "student", r["student"], None, school_id, "twente")
+        assert e.before == {"offers": "[redacted]"} and e.after == {"offers": "[redacted]"}
+        assert e.at is not None
 
 
 def test_a_list_reordered_shortened_and_emptied_is_stored_as_sent(
