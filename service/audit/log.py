@@ -199,11 +199,22 @@ def record_student_change(session: Session, actor: Principal | None, action: str
     old, new = changes(before, after)
     if not old and not new:
         return False
-    session.connection().execute(_INSERT_EVENT, _event_values(
-        actor, action, ENTITY_TYPES[Student], student_id,
-        {k: REDACTED for k in old}, {k: REDACTED for k in new},
-        round_id=None, school_id=school_id, region=regions[0] if regions else None))
+    insert_event(session, actor, action, ENTITY_TYPES[Student], student_id,
+                 {k: REDACTED for k in old}, {k: REDACTED for k in new},
+                 round_id=None, school_id=school_id, region=regions[0] if regions else None)
     return True
+
+
+def insert_event(session: Session, actor: Principal | None, action: str, entity_type: str,
+                 entity_id: int | None, before: Mapping[str, Any] | None,
+                 after: Mapping[str, Any] | None, *, round_id: int | None,
+                 school_id: int | None, region: str | None) -> None:
+    """The event ``record`` would add, placed by the caller (who knows the round, school
+    and region already), written at once as one INSERT: no ORM object, no look-up of its
+    round, nothing for the commit's flush. For the hot paths (docs/PERFORMANCE.md)."""
+    session.connection().execute(_INSERT_EVENT, _event_values(
+        actor, action, entity_type, entity_id, before, after,
+        round_id=round_id, school_id=school_id, region=region))
 
 
 def record_change(session: Session, actor: Principal | None, action: str, entity: Base,
