@@ -115,14 +115,6 @@ def record_errors(ref: Reference, data: Mapping[str, Any]) -> list[tuple[str, st
     return errors
 
 
-def _raise_errors(session: Session, data: Mapping[str, Any]) -> None:
-    """The 503 or the 422 of ``data`` from the whole tables (nothing when all is known)."""
-    errors = record_errors(load_reference(session), data)
-    if errors:
-        raise Problem(422, "; ".join(f"{f}: {m}" for f, m in errors[:5]),
-                      [{"field": f, "location": "json", "message": m} for f, m in errors])
-
-
 # Where each kind of check looks a value up, in the order of ``Reference``'s fields.
 _KINDS: tuple[tuple[Callable[[Reference, str], str | None], InstrumentedAttribute[str]], ...] = (
     (region_error, RefRegion.id), (place_error, RefPlace.name), (sector_error, RefSector.id),
@@ -185,18 +177,35 @@ class ReferenceCheck:
     def params(self) -> dict[str, list[str]]:
         return {f"ref_{i}": sorted(v) for i, v in enumerate(self.values) if v}
 
-    def settle(self, session: Session, found: Sequence[Any]) -> None:
-        """503 or 422 as ``check_record`` answers, judged from ``found``: the values of
-        ``columns`` in the caller's row."""
+    def errors(self, session: Session, found: Sequence[Any]) -> list[tuple[str, str]]:
+        """``record_errors`` of the record, judged from ``found`` (the values of ``columns``
+        in the caller's row): none when every named value is there, else read from the
+        whole tables (503 when one is empty)."""
         for named, value in zip(self.values, found, strict=True):
             if not (value == len(named) if named else value):
-                _raise_errors(session, self.data)
-                return
+                return record_errors(load_reference(session), self.data)
+        return []
+
+    def settle(self, session: Session, found: Sequence[Any]) -> None:
+        """503 or 422 as ``check_record`` answers, judged from ``found`` as ``errors``."""
+        if errors := self.errors(session, found):
+            raise Problem(422, "; ".join(f"{f}: {m}" for f, m in errors[:5]),
+                          [{"field": f, "location": "json", "message": m} for f, m in errors])
 
 
 @cache
 def _check_statement(columns: tuple[ColumnElement[Any], ...]) -> Select[Any]:
     return select(*columns)
+
+
+def reference_errors(session: Session, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``record_errors`` of one record, asking only about the values it names: one
+    statement when all are known (none when it names none); 503 without reference data."""
+    check = ReferenceCheck.of(data)
+    if not check.needed:
+        return []  # nothing to check: no need for the reference tables either
+    row: Row[Any] = session.execute(_check_statement(check.columns), check.params).one()
+    return check.errors(session, row)
 
 
 def check_record(session: Session, data: Mapping[str, Any]) -> None:
