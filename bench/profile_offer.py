@@ -7,9 +7,9 @@ mode with ``synchronous=NORMAL``, as the demo's). Then sends ``--requests`` of t
 offers through the Flask test client (no sockets), each with its company's token and the
 body ``service.seeding.offer_record`` makes, as ``service.demo`` posts them. Prints
 statuses, SQL statements per POST (a ``before_cursor_execute`` listener) with the most
-frequent ones, and this process's CPU per POST; ``--profile FILE`` also writes a cProfile
-(CPU time) of as many further POSTs (after the measured ones, so the profiler's own cost
-stays out of the figures).
+frequent ones, and this process's CPU per POST (on PostgreSQL also its backends' CPU);
+``--profile FILE`` also writes a cProfile (CPU time) of as many further POSTs (after the
+measured ones, so the profiler's own cost stays out of the figures).
 
     PYTHONPATH=. .venv/bin/python bench/profile_offer.py --database /tmp/offers.sqlite
     PYTHONPATH=. .venv/bin/python bench/profile_offer.py \\
@@ -33,6 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.profile_submit import backends_cpu_s  # noqa: E402  (the checkout, put on the path above)
 
 
 def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -132,9 +134,11 @@ def main() -> int:
     run(bodies[:warm])
     statements.clear()
     measured = bodies[warm:warm + args.requests]
+    server = backends_cpu_s(url)
     cpu0, t0 = time.process_time(), time.monotonic()
     statuses = run(measured)
     cpu, wall = time.process_time() - cpu0, time.monotonic() - t0
+    server = backends_cpu_s(url) - server
     counted = list(statements)
     if args.profile:
         profiler = cProfile.Profile(time.process_time)
@@ -143,7 +147,8 @@ def main() -> int:
     n = len(measured)
     print(f"{n} offer POSTs on {url.split(':')[0]}, statuses {dict(statuses)}")
     print(f"  CPU {cpu:.2f} s = {1000 * cpu / n:.2f} ms per POST "
-          f"(wall {1000 * wall / n:.2f} ms each, load {os.getloadavg()[0]:.2f})")
+          f"(PostgreSQL backends {1000 * server / n:.2f} ms; wall {1000 * wall / n:.2f} ms "
+          f"each, load {os.getloadavg()[0]:.2f})")
     print(f"  SQL statements: {len(counted)} = {len(counted) / n:.1f} per POST")
     for sql, count in Counter(counted).most_common(20):
         print(f"    {count:6d}  {' '.join(sql.split())[:150]}")
