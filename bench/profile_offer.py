@@ -53,6 +53,10 @@ def fresh_url(database: str) -> str:
         with psycopg.connect(database, autocommit=True) as conn:
             conn.execute("DROP SCHEMA public CASCADE")
             conn.execute("CREATE SCHEMA public")
+            # As a new database has it (PostgreSQL 15): tests that switch to a plain role
+            # need to see the tables.
+            conn.execute("ALTER SCHEMA public OWNER TO pg_database_owner")
+            conn.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
         return database
     path = Path(database.removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm"):
