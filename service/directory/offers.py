@@ -33,7 +33,7 @@ from service.directory.records import (
     contains_words,
     delete_record,
 )
-from service.directory.reference import ReferenceCheck
+from service.directory.reference import ReferenceCheck, shape_columns
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -181,16 +181,17 @@ def _is_taken(session: Session, offer_id: int) -> bool:
 
 
 @cache
-def _facts_statement(reference: tuple[ColumnElement[Any], ...]) -> Select[Any]:
+def _facts_statement(shape: tuple[bool, ...]) -> Select[Any]:
     """What a save needs to know besides the offer, in one statement built once per shape:
     the reference check's columns, then the company (id, recognised codes), the round (id,
     school: the audit event's placement), whether the environment exists and whether any
-    webhook endpoint listens. Scalar subqueries on primary keys, each NULL when its row is
-    missing; before, these were nine statements (docs/PERFORMANCE.md, "The offer POST")."""
+    webhook endpoint listens. Scalar subqueries (those of records on their primary key, NULL
+    when the row is missing); before, these were up to nine statements (docs/PERFORMANCE.md,
+    "The offer POST")."""
     company = bindparam("company_id", type_=Integer)
     round_id = bindparam("round_id", type_=Integer)
     return select(
-        *reference,
+        *shape_columns(shape),
         select(Company.id).where(Company.id == company).scalar_subquery(),
         select(Company.qualifications).where(Company.id == company).scalar_subquery(),
         select(Round.id).where(Round.id == round_id).scalar_subquery(),
@@ -208,7 +209,7 @@ def save_offer(session: Session, actor: Principal | None,
     # audit event's placement either way.
     round_id = data.get("round_id", offer.round_id)
     reference = ReferenceCheck.of(data)
-    row = session.execute(_facts_statement(reference.columns), {
+    row = session.execute(_facts_statement(reference.shape), {
         **reference.params, "company_id": company_id, "round_id": round_id,
         "environment_id": data.get("environment_id")}).one()
     n = len(row) - 6

@@ -138,8 +138,8 @@ def reference_columns(named: tuple[bool, ...]) -> tuple[ColumnElement[Any], ...]
 
 @dataclass(frozen=True)
 class ReferenceCheck:
-    """The reference values one record names, looked up by ``columns`` (bound with
-    ``params``) in the caller's statement; ``settle`` then judges that statement's row.
+    """The reference values one record names, looked up by ``shape_columns(shape)`` (bound
+    with ``params``) in the caller's statement; ``settle`` then judges that statement's row.
 
     Only the named values are looked up: reading the four tables whole cost four
     statements on every write (docs/PERFORMANCE.md, "The offer POST"). They are read only
@@ -166,20 +166,18 @@ class ReferenceCheck:
         return bool(self.values)
 
     @property
-    def columns(self) -> tuple[ColumnElement[Any], ...]:
-        """The statement's columns: none when nothing is to be checked, else one per
-        table."""
-        if not self.values:
-            return ()
-        return reference_columns(tuple(bool(v) for v in self.values))
+    def shape(self) -> tuple[bool, ...]:
+        """Which tables the record names values of (empty when nothing is to be checked):
+        the key of the statements built once per shape."""
+        return tuple(bool(v) for v in self.values)
 
     @property
     def params(self) -> dict[str, list[str]]:
         return {f"ref_{i}": sorted(v) for i, v in enumerate(self.values) if v}
 
     def errors(self, session: Session, found: Sequence[Any]) -> list[tuple[str, str]]:
-        """``record_errors`` of the record, judged from ``found`` (the values of ``columns``
-        in the caller's row): none when every named value is there, else read from the
+        """``record_errors`` of the record, judged from ``found`` (the values of the shape's
+        columns in the caller's row): none when every named value is there, else read from the
         whole tables (503 when one is empty)."""
         for named, value in zip(self.values, found, strict=True):
             if not (value == len(named) if named else value):
@@ -193,9 +191,15 @@ class ReferenceCheck:
                           [{"field": f, "location": "json", "message": m} for f, m in errors])
 
 
+def shape_columns(shape: tuple[bool, ...]) -> tuple[ColumnElement[Any], ...]:
+    """The columns of a check of ``shape`` (``ReferenceCheck.shape``): none for an empty
+    shape, else one per table (``reference_columns``)."""
+    return reference_columns(shape) if shape else ()
+
+
 @cache
-def _check_statement(columns: tuple[ColumnElement[Any], ...]) -> Select[Any]:
-    return select(*columns)
+def _check_statement(shape: tuple[bool, ...]) -> Select[Any]:
+    return select(*reference_columns(shape))
 
 
 def reference_errors(session: Session, data: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -204,7 +208,7 @@ def reference_errors(session: Session, data: Mapping[str, Any]) -> list[tuple[st
     check = ReferenceCheck.of(data)
     if not check.needed:
         return []  # nothing to check: no need for the reference tables either
-    row: Row[Any] = session.execute(_check_statement(check.columns), check.params).one()
+    row: Row[Any] = session.execute(_check_statement(check.shape), check.params).one()
     return check.errors(session, row)
 
 
@@ -214,5 +218,5 @@ def check_record(session: Session, data: Mapping[str, Any]) -> None:
     check = ReferenceCheck.of(data)
     if not check.needed:
         return  # nothing to check: no need for the reference tables either
-    row: Row[Any] = session.execute(_check_statement(check.columns), check.params).one()
+    row: Row[Any] = session.execute(_check_statement(check.shape), check.params).one()
     check.settle(session, row)
