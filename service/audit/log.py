@@ -199,21 +199,21 @@ def record_student_change(session: Session, actor: Principal | None, action: str
     old, new = changes(before, after)
     if not old and not new:
         return False
-    session.connection().execute(_INSERT_EVENT, _event_values(
-        actor, action, ENTITY_TYPES[Student], student_id,
-        {k: REDACTED for k in old}, {k: REDACTED for k in new},
-        round_id=None, school_id=school_id, region=regions[0] if regions else None))
+    write_event(session, actor, action, ENTITY_TYPES[Student], student_id,
+                {k: REDACTED for k in old}, {k: REDACTED for k in new},
+                round_id=None, school_id=school_id, region=regions[0] if regions else None)
     return True
 
 
 def write_event(session: Session, actor: Principal | None, action: str, entity_type: str,
-                entity_id: int, before: Mapping[str, Any] | None,
+                entity_id: int | None, before: Mapping[str, Any] | None,
                 after: Mapping[str, Any] | None, *, round_id: int | None,
                 school_id: int | None, region: str | None) -> None:
     """``record`` for a record known by plain values (its type's name, id and placement),
-    written at once as one INSERT: no ORM object, nothing left for the commit's flush. The
-    caller places the event as ``record`` would (``_placement``) and keeps a student's
-    values out; for the answers' hot path (docs/PERFORMANCE.md)."""
+    written at once as one INSERT: no ORM object, no look-up of its round, nothing left for
+    the commit's flush. The caller places the event as ``record`` would (``_placement``)
+    and keeps a student's values out; for the hot paths, an answer and an offer POST
+    (docs/PERFORMANCE.md)."""
     session.connection().execute(_INSERT_EVENT, _event_values(
         actor, action, entity_type, entity_id, before, after, round_id=round_id,
         school_id=school_id, region=region))

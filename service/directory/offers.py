@@ -6,21 +6,34 @@ caller's scope is reported missing (404) so its existence does not leak.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    distinct,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, make_transient_to_detached
 
+from service.audit.log import ENTITY_TYPES, changes, snapshot, write_event
 from service.directory.places import locate
 from service.directory.records import (
     assign,
-    audit_save,
     before_change,
     contains_words,
     delete_record,
-    must_exist,
 )
-from service.directory.reference import check_record
+from service.directory.reference import ReferenceCheck, shape_columns
 from service.errors import Problem, field_error
 from service.identity.principals import Principal
 from service.models import (
@@ -167,18 +180,49 @@ def _is_taken(session: Session, offer_id: int) -> bool:
                is not None for model in (Preference, Assignment))
 
 
+@cache
+def _facts_statement(shape: tuple[bool, ...]) -> Select[Any]:
+    """What a save needs to know besides the offer, in one statement built once per shape:
+    the reference check's columns, then the company (id, recognised codes), the round (id,
+    school: the audit event's placement), whether the environment exists and whether any
+    webhook endpoint listens. Scalar subqueries (those of records on their primary key, NULL
+    when the row is missing); before, these were up to nine statements (docs/PERFORMANCE.md,
+    "The offer POST")."""
+    company = bindparam("company_id", type_=Integer)
+    round_id = bindparam("round_id", type_=Integer)
+    return select(
+        *shape_columns(shape),
+        select(Company.id).where(Company.id == company).scalar_subquery(),
+        select(Company.qualifications).where(Company.id == company).scalar_subquery(),
+        select(Round.id).where(Round.id == round_id).scalar_subquery(),
+        select(Round.school_id).where(Round.id == round_id).scalar_subquery(),
+        select(Environment.id).where(Environment.id == bindparam(
+            "environment_id", type_=Integer)).exists(),
+        webhook_events.LISTENING)
+
+
 def save_offer(session: Session, actor: Principal | None,
                offer: Offer, data: dict[str, Any]) -> Offer:
     """Create or update an offer; checks the rules that span fields and records."""
-    check_record(session, data)
     company_id = data.get("company_id", offer.company_id)
+    # The round the offer is in after the save: checked when the save names one, and the
+    # audit event's placement either way.
+    round_id = data.get("round_id", offer.round_id)
+    reference = ReferenceCheck.of(data)
+    row = session.execute(_facts_statement(reference.shape), {
+        **reference.params, "company_id": company_id, "round_id": round_id,
+        "environment_id": data.get("environment_id")}).one()
+    n = len(row) - 6
+    reference.settle(session, row[:n])
+    found_company, recognised, found_round, round_school, environment, heard = row[n:]
     if company_id is None:
         raise field_error("company_id", "is required")
-    company = session.get(Company, company_id)
-    if company is None:
+    if found_company is None:
         raise field_error("company_id", f"no company with id {company_id}")
-    must_exist(session, Round, data.get("round_id"), "round_id")
-    must_exist(session, Environment, data.get("environment_id"), "environment_id")
+    if data.get("round_id") is not None and found_round is None:
+        raise field_error("round_id", f"no round with id {data['round_id']}")
+    if data.get("environment_id") is not None and not environment:
+        raise field_error("environment_id", f"no environment with id {data['environment_id']}")
     if (offer.id is not None and data.get("status") == OfferStatus.DRAFT.value
             and offer.status != OfferStatus.DRAFT.value and _is_taken(session, offer.id)):
         # A draft is outside every round: one with preferences or placements cannot go back.
@@ -194,7 +238,7 @@ def save_offer(session: Session, actor: Principal | None,
     for name, message in offer_rule_errors(
             {"qualifications": offer.qualifications, "capacity": offer.capacity,
              "reserved_priority": offer.reserved_priority, "start": offer.start,
-             "end": offer.end}, company.qualifications):
+             "end": offer.end}, recognised or []):
         raise field_error(name, message)
     if offer.id is not None and "capacity" in data:
         # The offer's current round only: a follow-up carries accepted placements along as
@@ -202,12 +246,53 @@ def save_offer(session: Session, actor: Principal | None,
         accepted = seats_taken(session, offer.round_id, Offer.id == offer.id)
         if offer.capacity < accepted:
             raise field_error("capacity", f"{accepted} placements are already accepted", 409)
-    session.add(offer)
-    session.flush()
-    audit_save(session, actor, offer, before, list(audited))
+    _store(session, offer)
+    _audit_save(session, actor, offer, before, audited, round_school)
     if offer.status == OfferStatus.OPEN and not was_open:
-        webhook_events.offers_listed(session, offer.company_id, 1, offer.capacity)
+        webhook_events.offers_listed(session, offer.company_id, 1, offer.capacity, heard)
     return offer
+
+
+# Each column of an offer as (attribute, column) key, and its INSERT, built once.
+_COLUMNS = tuple((attr.key, attr.columns[0].key) for attr in Offer.__mapper__.column_attrs
+                 if attr.key != "id")
+_INSERT_OFFER = insert(cast(Table, Offer.__table__))
+
+
+def _store(session: Session, offer: Offer) -> None:
+    """Write the offer now. A new offer with every column given (an API POST: the schema
+    gives each field or its default) is one Core INSERT, then joins the session as the
+    stored row it is (no INSERT at flush): the ORM's unit of work for one row cost more
+    CPU than the statement (docs/PERFORMANCE.md, "The offer POST"). Anything else (an
+    update, a form that leaves a column to its default) goes through the ORM's flush."""
+    given = offer.__dict__
+    if offer.id is not None or any(key not in given for key, _ in _COLUMNS):
+        session.add(offer)
+        session.flush()
+        return
+    result = session.connection().execute(
+        _INSERT_OFFER, {column: given[key] for key, column in _COLUMNS})
+    offer.id = result.inserted_primary_key[0]
+    make_transient_to_detached(offer)
+    session.add(offer)
+
+
+def _audit_save(session: Session, actor: Principal | None, offer: Offer,
+                before: dict[str, Any] | None, audited: dict[str, Any],
+                round_school: int | None) -> None:
+    """``records.audit_save``'s event, as ``audit.log.record`` places an offer's (its
+    round, that round's school, its own region), written as one INSERT."""
+    after = snapshot(offer, list(audited))
+    if before is None:
+        action, old, new = "offer.create", None, after
+    else:
+        action, (old, new) = "offer.update", changes(before, after)
+        if not old and not new:
+            return  # an update that changed nothing is no event
+    write_event(session, actor, action, ENTITY_TYPES[Offer], offer.id, old, new,
+                round_id=offer.round_id,
+                school_id=round_school if offer.round_id is not None else None,
+                region=offer.region)
 
 
 def delete_offer(session: Session, actor: Principal | None, offer: Offer) -> None:

@@ -43,7 +43,7 @@ from service.audit.log import (
     write_event,
 )
 from service.bulk import insert_rows
-from service.directory.reference import load_reference, qualification_error
+from service.directory.reference import reference_errors
 from service.errors import Problem
 from service.identity.principals import Principal
 from service.messages.events import notify_pok_ready
@@ -297,8 +297,9 @@ def errors_of(session: Session, pok: Pok, values: Mapping[str, Any]) -> list[tup
     assert student is not None
     crebo = values.get("crebo")
     if crebo is not None:
-        if message := qualification_error(load_reference(session), crebo):
-            errors.append(("crebo", message))
+        # Only this code is looked up (the tables are read whole for an unknown one's hint).
+        if unknown := reference_errors(session, {"qualification": crebo}):
+            errors.extend(("crebo", message) for _field, message in unknown)
         else:
             qualification = session.get(RefQualification, crebo)
             if qualification is not None and student.level not in qualification.levels:

@@ -95,8 +95,9 @@ def emit(session: Session, event: str, data: dict[str, Any],
 # token (so the API's scope rules decide what it sees), and no personal data is copied out.
 
 
-# Whether any endpoint is active, as a column another statement can read along (``listening``
-# in the statement an answer reads its placement with).
+# Whether any endpoint is active, as a column a caller puts into a statement it runs anyway
+# (an answer's read of its placement, an offer POST's look-up): the answer is read from the
+# database in every request, so an endpoint registered by any process hears the next event.
 LISTENING = exists(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True)))
 
 
@@ -125,9 +126,11 @@ def _round_schools(session: Session, rnd: Round) -> set[int]:
     return schools | ({rnd.school_id} if rnd.school_id is not None else set())
 
 
-def offers_listed(session: Session, company_id: int, offers: int, seats: int) -> None:
-    """A company's offers were opened to students (saved open, or imported): counts only."""
-    if not listening(session):
+def offers_listed(session: Session, company_id: int, offers: int, seats: int,
+                  heard: bool | None = None) -> None:
+    """A company's offers were opened to students (saved open, or imported): counts only.
+    ``heard``: ``LISTENING`` as the caller read it in this transaction (None: ask)."""
+    if not (listening(session) if heard is None else heard):
         return
     if offers:
         emit(session, OFFER_LISTED, {"company_id": company_id, "offers": offers,

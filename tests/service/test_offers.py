@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from service.extensions import db
+from service.models import AuditEvent
 
 from .conftest import Factory, assert_problem
 
@@ -175,3 +179,81 @@ def test_a_page_size_over_the_limit_is_named(client: FlaskClient, make: Factory)
 def test_an_unknown_filter_value_is_named(client: FlaskClient, make: Factory) -> None:
     assert_problem(client.get("/api/v1/offers?pathway=stage", headers=make.admin()), 422,
                    "pathway")
+
+
+def _statements(client: FlaskClient, send: Any) -> tuple[Any, list[str]]:
+    """The response of ``send()`` and the SQL statements it ran."""
+    with client.application.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        return send(), seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_company_posts_an_offer_in_four_statements(client: FlaskClient,
+                                                    make: Factory) -> None:
+    """The demo's and an integration's hot write (docs/PERFORMANCE.md, "The offer POST"):
+    the token; one look-up of the named reference values, the company, the round, the
+    environment and whether a webhook listens; the offer; its audit event. (Before: the
+    four reference tables read whole, the company, the round twice, the webhook check on
+    their own, eleven in all.)"""
+    school = make.school()
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"}, headers=make.token(
+        "coordinator", f"school:{school}")).get_json()["id"]
+    company = make.company()
+    env = client.post("/api/v1/environments", headers=make.admin(), json={
+        "name": "E", "capacity": 2, "region": "twente"}).get_json()["id"]
+    me = make.token("company", f"company:{company}")
+    body = new_offer(round_id=rid, environment_id=env, status="open",
+                     qualifications=["25180", "25603"])
+    response, seen = _statements(client, lambda: client.post("/api/v1/offers", json=body,
+                                                             headers=me))
+    assert response.status_code == 201, response.get_json()
+    assert len(seen) == 4, seen
+    with client.application.app_context():
+        [created] = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "offer.create")).all()
+        # Placed as the ORM's record() places an offer: its round, that round's school,
+        # its own region.
+        assert (created.entity_id, created.round_id, created.school_id, created.region) == (
+            response.get_json()["id"], rid, school, "twente")
+        assert created.after is not None and created.after["status"] == "open"
+        assert created.before is None and created.actor_role == "company"
+
+
+def test_a_changed_offer_records_only_what_changed(client: FlaskClient,
+                                                   make: Factory) -> None:
+    """A PATCH's event holds the changed fields; one that changes nothing records none."""
+    offer = make.offer(region="twente")
+    admin = make.admin()
+    got = client.get(f"/api/v1/offers/{offer}", headers=admin)
+    response = client.patch(f"/api/v1/offers/{offer}", json={"title": "Kok", "capacity": 2},
+                            headers={**admin, "If-Match": got.headers["ETag"]})
+    assert response.status_code == 200, response.get_json()
+    response = client.patch(f"/api/v1/offers/{offer}", json={"capacity": 3},
+                            headers={**admin, "If-Match": response.headers["ETag"]})
+    assert response.status_code == 200, response.get_json()
+    with client.application.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "offer.update")).all()
+        assert [(e.entity_id, e.before, e.after, e.round_id, e.school_id, e.region)
+                for e in events] == [(offer, {"capacity": 2}, {"capacity": 3}, None, None,
+                                      "twente")]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"round_id": 999}, "round_id"), ({"environment_id": 999}, "environment_id"),
+    ({"company_id": 999, "sector": "economy"}, "sector")])
+def test_missing_records_are_named_in_order(client: FlaskClient, make: Factory,
+                                            change: dict[str, Any], field: str) -> None:
+    """A missing round or environment is named; an unknown reference value comes first."""
+    body = assert_problem(client.post("/api/v1/offers", headers=make.admin(), json={
+        **new_offer(make.company()), **change}), 422, field)
+    assert [e["field"] for e in body["errors"]] == [field]

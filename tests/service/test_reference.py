@@ -6,6 +6,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import delete, event, select
+
+from service.extensions import db
+from service.models import RefPlace, RefQualification
+from service.seeding import seed_reference
 
 from .conftest import Factory, assert_problem, offer_body, student_body
 
@@ -109,6 +114,67 @@ def test_a_round_document_is_checked(client: FlaskClient, make: Factory) -> None
     fields = {e["field"] for e in body["errors"]}
     assert {"offers[0].region", "students[0].sector", "students[0].regions[1]"} <= fields
     assert client.get("/api/v1/rounds", headers=make.admin()).get_json() == []
+
+
+def test_known_values_are_checked_in_one_statement(client: FlaskClient,
+                                                   make: Factory) -> None:
+    """Only the values a record names are looked up, all kinds in one statement; the
+    tables are not read whole (before: four statements, each a whole table)."""
+    with client.application.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.post("/api/v1/students", headers=make.admin(), json=student_body(
+            make.school(), regions=["twente", "regio-zwolle"], home_place="Hengelo",
+            location={"lat": 52.26, "lon": 6.79}, qualification="25180"))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 201, response.get_json()
+    reading = [s for s in seen if "ref_" in s]
+    assert len(reading) == 1 and all(
+        table in reading[0] for table in ("ref_regions", "ref_places", "ref_sectors",
+                                          "ref_qualifications")), reading
+
+
+@pytest.mark.parametrize("emptied", [RefPlace, RefQualification])
+def test_a_table_left_empty_is_503_even_when_the_values_named_are_known(
+        client: FlaskClient, make: Factory, emptied: type[Any]) -> None:
+    """As when the tables were read whole: one reference table without rows means the
+    reference data is missing, whichever values the record names."""
+    school = make.school()
+    with client.application.app_context(), db.transaction() as session:
+        session.execute(delete(emptied))
+    try:
+        response = client.post("/api/v1/rounds", headers=make.admin(),
+                               json={"name": "R", "region": "twente"})
+        assert "leerplek seed reference" in assert_problem(response, 503)["detail"]
+        response = client.post("/api/v1/students", headers=make.admin(),
+                               json=student_body(school))
+        assert_problem(response, 503)
+    finally:  # PostgreSQL keeps the reference tables from test to test
+        with client.application.app_context(), db.transaction() as session:
+            seed_reference(session, schools=False)
+
+
+def test_a_place_of_two_regions_counts_once(client: FlaskClient, make: Factory) -> None:
+    """A place name several regions share is one known value, not two."""
+    with client.application.app_context(), db.transaction() as session:
+        place = session.scalars(select(RefPlace).where(RefPlace.name == "Hengelo")).one()
+        twin = RefPlace(region_id="regio-zwolle", name="Hengelo", province=place.province,
+                        lat=place.lat, lon=place.lon)
+        session.add(twin)
+    try:
+        response = client.post("/api/v1/offers", headers=make.admin(),
+                               json=offer_body(make.company(), place="Hengelo"))
+        assert response.status_code == 201, response.get_json()
+    finally:  # PostgreSQL keeps the reference tables from test to test
+        with client.application.app_context(), db.transaction() as session:
+            session.execute(delete(RefPlace).where(RefPlace.id == twin.id))
 
 
 class TestWithoutReferenceData:

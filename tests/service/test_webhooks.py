@@ -15,13 +15,14 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
+from service.app import create_app
 from service.extensions import db
 from service.jobs.runner import QUEUE
 from service.models import Assignment, WebhookDelivery
 from service.webhooks.delivery import claim, deliver, deliver_due
 from service.webhooks.events import POK_READY, emit, pok_ready
 
-from .conftest import REDIS_URL, Factory, assert_problem, offer_body
+from .conftest import REDIS_URL, Factory, app_config, assert_problem, offer_body
 from .webhook_receiver import Receiver, running_receiver
 
 
@@ -170,6 +171,28 @@ def test_a_posted_offer_reaches_the_receiver_signed(client: FlaskClient, make: F
     assert not got.signed_by(register(client, make.admin(), receiver.url)["secret"])
     assert got.json["type"] == "offer.listed"
     assert got.json["data"] == {"company_id": company, "offers": 1, "seats": 2}
+
+
+def test_an_endpoint_another_process_registers_hears_the_next_offer(
+        app: Flask, client: FlaskClient, make: Factory, receiver: Receiver) -> None:
+    """Whether any endpoint listens is read from the database in the offer's own statement
+    (no answer a process keeps): an endpoint registered through another app on the same
+    database gets the very next offer; before it, an offer leaves no delivery."""
+    company = make.company()
+    post_open_offer(client, make, company)
+    assert deliveries(app) == []
+    other = create_app(app_config(DATABASE_URL=app.config["DATABASE_URL"],
+                                  WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOW_PRIVATE=True,
+                                  WEBHOOK_SWEEP_S=0))
+    try:
+        register(other.test_client(), make.token("company", f"company:{company}"),
+                 receiver.url, events=["offer.listed"])
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    post_open_offer(client, make, company)
+    assert [d.event for d in deliveries(app)] == ["offer.listed"]
+    assert [r.json["type"] for r in receiver.requests] == ["offer.listed"]
 
 
 def test_an_endpoint_gets_only_its_companys_events(client: FlaskClient, make: Factory,
