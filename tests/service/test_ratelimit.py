@@ -168,3 +168,23 @@ def test_the_in_process_counters_let_one_thread_in_at_a_time(
     assert seen == [True]
     assert not other.is_alive()
     assert storage.get("other") == 1 and storage.get("first") == 1
+
+
+def test_the_in_process_counters_are_swept_seconds_apart_not_after_every_count() -> None:
+    # limits sweeps every counter 10 ms after each count; with a counter per token that
+    # walked thousands of keys a hundred times a second in each serving process.
+    storage = LockedMemoryStorage()
+    storage.timer.join()  # the sweep its start schedules
+    storage.incr("token:a", 60)
+    assert storage.timer.interval == LockedMemoryStorage.SWEEP_S >= 1
+    assert storage.timer.daemon  # a pending sweep does not hold up the process's exit
+
+
+def test_an_in_process_counter_past_its_window_reads_zero_before_any_sweep() -> None:
+    storage = LockedMemoryStorage()
+    storage.timer.join()
+    storage.incr("token:b", 0.05)
+    assert storage.get("token:b") == 1
+    time.sleep(0.1)
+    assert storage.timer.is_alive()  # no sweep has run since the count
+    assert storage.get("token:b") == 0
