@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import threading
+import time
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -394,3 +395,30 @@ def test_the_clients_threads_are_spread_evenly_over_the_serving_processes(app: F
     by_thread = dict(served)
     assert len(by_thread) == 4  # every thread got requests (200 over 4 threads)
     assert sorted(Counter(by_thread.values()).values()) == [2, 2]
+
+
+def test_all_pages_reads_every_page_once_and_keeps_their_order() -> None:
+    """The pages after the first are read by several threads at once (spread over the
+    serving processes); the items still come back whole and in the list's order."""
+    app = Flask("paged")
+    asked: list[int] = []
+
+    @app.get("/items")
+    def items() -> Any:
+        page = int(request.args["page"])
+        asked.append(page)
+        time.sleep(0.01 * (page % 3))  # later pages may be answered first
+        return [page * 10 + i for i in range(3)], 200, {
+            "X-Pagination": json.dumps({"total_pages": 7})}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        got = Client(f"http://127.0.0.1:{server.server_port}").all_pages("/items", "t",
+                                                                          threads=4)
+    finally:
+        server.shutdown()
+        thread.join()
+    assert got == [p * 10 + i for p in range(1, 8) for i in range(3)]
+    assert sorted(asked) == list(range(1, 8))
