@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import re
+import sqlite3
 import threading
 import time
 import urllib.request
@@ -31,6 +32,7 @@ from seeds.generator import generate_round, load_reference
 from service.demo import (
     Client,
     Progress,
+    RetryingConnection,
     render_html,
     render_markdown,
     render_report,
@@ -422,3 +424,47 @@ def test_all_pages_reads_every_page_once_and_keeps_their_order() -> None:
         thread.join()
     assert got == [p * 10 + i for p in range(1, 8) for i in range(3)]
     assert sorted(asked) == list(range(1, 8))
+
+
+def _locked_pair(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    holder = sqlite3.connect(path, timeout=0, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE t (v INTEGER)")
+    holder.commit()
+    waiter = sqlite3.connect(path, timeout=0, factory=RetryingConnection,
+                             check_same_thread=False)
+    return holder, waiter
+
+
+def test_a_demo_write_waits_for_the_lock_in_short_steps(tmp_path: Path) -> None:
+    """SQLite's own busy handler sleeps up to tens of ms between tries; the demo's
+    connections try again within a few ms of the lock's release."""
+    holder, waiter = _locked_pair(tmp_path / "lock.sqlite")
+    holder.execute("INSERT INTO t VALUES (1)")  # holds the write lock until its commit
+    released: list[float] = []
+
+    def release() -> None:
+        time.sleep(0.2)
+        holder.commit()
+        released.append(time.monotonic())
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    waiter.execute("INSERT INTO t VALUES (2)")
+    got_it = time.monotonic()
+    waiter.commit()
+    thread.join()
+    assert 0 <= got_it - released[0] < 0.05
+    assert [v for (v,) in waiter.execute("SELECT v FROM t ORDER BY v")] == [1, 2]
+
+
+def test_a_demo_write_on_an_outdated_snapshot_fails_at_once(tmp_path: Path) -> None:
+    holder, waiter = _locked_pair(tmp_path / "lock.sqlite")
+    waiter.execute("SAVEPOINT s")  # a transaction that reads first
+    waiter.execute("SELECT count(*) FROM t").fetchone()
+    holder.execute("INSERT INTO t VALUES (1)")
+    holder.commit()  # the waiter's snapshot is now older than the last write
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError):
+        waiter.execute("INSERT INTO t VALUES (2)")
+    assert time.monotonic() - started < 1
