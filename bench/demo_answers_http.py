@@ -51,7 +51,7 @@ def main() -> int:
                       "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}},
                       "MESSAGES_SWEEP_S": 0})
     with app.app_context():
-        event.listen(db.engine, "connect", demo._fast_sqlite)
+        event.listen(db.engine, "connect", demo.fast_sqlite)
         round_id = db.session.scalar(select(Round.id).where(
             Round.status == RoundStatus.PUBLISHED.value).order_by(Round.id.desc()))
         rows = db.session.execute(

@@ -33,13 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def build(app: Any, students: int, seed: int) -> int:
     """A published round of ``students`` in the app's empty database; returns its id."""
     from bench.bench_api_allocate import close_and_request_allocation, storable
@@ -86,6 +79,7 @@ def main() -> int:
     from sqlalchemy import event, func, select, text
 
     from service.app import create_app
+    from service.demo import fast_sqlite
     from service.extensions import db
     from service.identity.tokens import issue_tokens
     from service.migrate import upgrade
@@ -103,7 +97,7 @@ def main() -> int:
                       "MESSAGES_SWEEP_S": 0,
                       "DATABASE_ENGINE_OPTIONS": {"connect_args": {"timeout": 60}}})
     with app.app_context():
-        event.listen(db.engine, "connect", _fast_sqlite)
+        event.listen(db.engine, "connect", fast_sqlite)
     if fresh:
         t0 = time.monotonic()
         build(app, args.students, args.seed)

@@ -37,13 +37,6 @@ sys.path.insert(0, str(ROOT))
 from bench.profile_submit import backends_cpu_s  # noqa: E402  (the checkout, put on the path above)
 
 
-def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def fresh_url(database: str) -> str:
     """The database's URL after emptying it: a SQLite file deleted, a PostgreSQL schema
     dropped and made again."""
@@ -80,6 +73,7 @@ def main() -> int:
 
     from seeds.generator import generate_round
     from service.app import create_app
+    from service.demo import fast_sqlite
     from service.extensions import db
     from service.identity.principals import Principal
     from service.identity.tokens import issue_tokens
@@ -99,7 +93,7 @@ def main() -> int:
     warm = 20
     with app.app_context():
         if url.startswith("sqlite"):
-            event.listen(db.engine, "connect", _fast_sqlite)
+            event.listen(db.engine, "connect", fast_sqlite)
             db.engine.dispose()
         with db.transaction() as session:
             seed_reference(session)

@@ -45,13 +45,6 @@ def backends_cpu_s(url: str) -> float:
     return total_cpu_s(pids)
 
 
-def _fast_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", required=True, help="DATABASE_URL of a bench database")
@@ -64,6 +57,7 @@ def main() -> int:
     from sqlalchemy import event, select
 
     from service.app import create_app
+    from service.demo import fast_sqlite
     from service.extensions import db
     from service.identity.tokens import issue_tokens
     from service.models import Preference, Round
@@ -73,10 +67,10 @@ def main() -> int:
         config["REDIS_URL"] = args.redis
     app = create_app(config)
     if args.database.startswith("sqlite"):
-        # As ``make demo`` runs SQLite (service.demo._fast_sqlite): the write-ahead log
+        # As ``make demo`` runs SQLite (service.demo.fast_sqlite): the write-ahead log
         # without a disk flush per commit, so the figures are the demo's PUTs.
         with app.app_context():
-            event.listen(db.engine, "connect", _fast_sqlite)
+            event.listen(db.engine, "connect", fast_sqlite)
     warm = 20
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).order_by(Round.id.desc()))
