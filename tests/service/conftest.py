@@ -14,13 +14,14 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from service.app import create_app
@@ -208,6 +209,24 @@ class Factory:
 @pytest.fixture
 def make(app: Flask) -> Factory:
     return Factory(app)
+
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs inside the block, whitespace collapsed."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(" ".join(args[2].split()))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def assert_problem(response: Any, status: int, field: str | None = None) -> dict[str, Any]:

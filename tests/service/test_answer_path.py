@@ -5,38 +5,19 @@ again from the row as it is, on SQLite as on PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Assignment, AuditEvent, Pok
 
-from .conftest import Factory, assert_problem
+from .conftest import Factory, assert_problem, statements
 from .test_assignments import _published
 from .test_concurrency import race, rendezvous
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine runs inside the block."""
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(" ".join(args[2].split()))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _dialect(app: Flask) -> str:

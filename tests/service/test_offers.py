@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from service.extensions import db
 from service.models import AuditEvent
 
-from .conftest import Factory, assert_problem
+from .conftest import Factory, assert_problem, statements
 
 
 def new_offer(company_id: int | None = None, **kw: Any) -> dict[str, Any]:
@@ -181,22 +181,6 @@ def test_an_unknown_filter_value_is_named(client: FlaskClient, make: Factory) ->
                    "pathway")
 
 
-def _statements(client: FlaskClient, send: Any) -> tuple[Any, list[str]]:
-    """The response of ``send()`` and the SQL statements it ran."""
-    with client.application.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        return send(), seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_a_company_posts_an_offer_in_four_statements(client: FlaskClient,
                                                     make: Factory) -> None:
     """The demo's and an integration's hot write (docs/PERFORMANCE.md, "The offer POST"):
@@ -213,8 +197,8 @@ def test_a_company_posts_an_offer_in_four_statements(client: FlaskClient,
     me = make.token("company", f"company:{company}")
     body = new_offer(round_id=rid, environment_id=env, status="open",
                      qualifications=["25180", "25603"])
-    response, seen = _statements(client, lambda: client.post("/api/v1/offers", json=body,
-                                                             headers=me))
+    with statements(client.application) as seen:
+        response = client.post("/api/v1/offers", json=body, headers=me)
     assert response.status_code == 201, response.get_json()
     assert len(seen) == 4, seen
     with client.application.app_context():

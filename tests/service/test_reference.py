@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 
 from service.extensions import db
 from service.models import RefPlace, RefQualification
 from service.seeding import seed_reference
 
-from .conftest import Factory, assert_problem, offer_body, student_body
+from .conftest import Factory, assert_problem, offer_body, statements, student_body
 
 
 def message(body: dict[str, Any], field: str) -> str:
@@ -120,20 +120,10 @@ def test_known_values_are_checked_in_one_statement(client: FlaskClient,
                                                    make: Factory) -> None:
     """Only the values a record names are looked up, all kinds in one statement; the
     tables are not read whole (before: four statements, each a whole table)."""
-    with client.application.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(client.application) as seen:
         response = client.post("/api/v1/students", headers=make.admin(), json=student_body(
             make.school(), regions=["twente", "regio-zwolle"], home_place="Hengelo",
             location={"lat": 52.26, "lon": 6.79}, qualification="25180"))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 201, response.get_json()
     reading = [s for s in seen if "ref_" in s]
     assert len(reading) == 1 and all(
