@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from service.extensions import db
-from service.models import Assignment, AuditEvent, Pok
+from service.models import Assignment, AuditEvent, Base, Environment, Offer, Pok, Round
+from service.placements import assignments as placements
+from service.placements.assignments import _SEATS
 
 from .conftest import Factory, assert_problem, statements
 from .test_assignments import _published
@@ -63,8 +65,6 @@ def test_a_decline_and_a_first_bbl_accept_write_once(
 def _between_read_and_write(monkeypatch: pytest.MonkeyPatch, act: Any) -> None:
     """Run ``act`` once, in its own request and transaction, after the next answer has read
     its placement and before it writes (where it asks whether the company must consent)."""
-    from service.placements import assignments as placements
-
     real, done = placements.masks_need_consent, []
 
     def needs(*args: Any) -> bool:
@@ -142,8 +142,6 @@ def test_the_round_moving_on_between_the_read_and_the_write_is_409(
     a = _published(client, make)
 
     def finish() -> None:
-        from service.models import Round
-
         with app.app_context(), db.transaction() as session:
             rnd = session.get(Round, session.get(Assignment, a["id"]).round_id)  # type: ignore[union-attr]
             assert rnd is not None
@@ -165,8 +163,6 @@ def test_a_student_and_a_company_answering_at_once_settle_it(
     answer). test_concurrency.py runs the same race on PostgreSQL."""
     if _dialect(app) != "sqlite":
         pytest.skip("test_concurrency.py races this on PostgreSQL")
-    from service.placements import assignments as placements
-
     client = app.test_client()
     a = _published(client, make, pathway="BBL")
     meet, real = rendezvous(2), placements.masks_need_consent
@@ -193,13 +189,9 @@ def test_two_accepts_of_the_last_seat_on_sqlite_let_exactly_one_win(
     write, under SQLite's write lock, so the second counts the first's acceptance."""
     if _dialect(app) != "sqlite":
         pytest.skip("test_concurrency.py races this on PostgreSQL")
-    from service.placements import assignments as placements
-
     client = app.test_client()
     a = _published(client, make, students=2, capacity=2)
     with app.app_context(), db.transaction() as session:
-        from service.models import Offer
-
         offer = session.get(Offer, a["offer"])
         assert offer is not None
         offer.capacity = 1  # both were placed; one seat is left to accept
@@ -228,11 +220,6 @@ def test_the_seat_counts_read_the_offers_index() -> None:
     """The answer's seat count (``_SEATS``) looks the offer's and the environment's accepted
     placements up by ``ix_assignments_offer_round``, never through the round's (all 56,000
     of a province round). Checked on SQLite without statistics, as the demo runs it."""
-    from sqlalchemy import create_engine, text
-
-    from service.models import Base
-    from service.placements.assignments import _SEATS
-
     engine = create_engine("sqlite://")
     Base.metadata.create_all(engine)
     with engine.connect() as conn:
@@ -250,8 +237,6 @@ def _environment_round(make: Factory, capacity: int, in_environment: bool
     """A published round with two offers, each proposed to one student; both offers in one
     learning environment of ``capacity`` seats if ``in_environment`` (else none yet).
     Returns the environment, the offers, the assignments and the students' tokens."""
-    from service.models import Environment, Round
-
     school = make.school()
     env = make._add(Environment(name="Leerwerkplaats", capacity=capacity))
     rid = make._add(Round(name="R", school_id=school, status="published"))
@@ -286,8 +271,6 @@ def test_an_offer_moved_into_a_full_environment_before_the_write_is_409(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The answer read the offer outside every environment; before its write the offer
     joins one with no seat: the seats are counted as they are under the lock."""
-    from service.models import Offer
-
     env, offers, ids, tokens = _environment_round(make, 0, in_environment=False)
 
     def move() -> None:
