@@ -187,8 +187,13 @@ class ReferenceCheck:
     def settle(self, session: Session, found: Sequence[Any]) -> None:
         """503 or 422 as ``check_record`` answers, judged from ``found`` as ``errors``."""
         if errors := self.errors(session, found):
-            raise Problem(422, "; ".join(f"{f}: {m}" for f, m in errors[:5]),
-                          [{"field": f, "location": "json", "message": m} for f, m in errors])
+            raise _refused(errors)
+
+
+def _refused(errors: list[tuple[str, str]]) -> Problem:
+    """The 422 naming every unknown reference value of a record."""
+    return Problem(422, "; ".join(f"{f}: {m}" for f, m in errors[:5]),
+                   [{"field": f, "location": "json", "message": m} for f, m in errors])
 
 
 def shape_columns(shape: tuple[bool, ...]) -> tuple[ColumnElement[Any], ...]:
@@ -215,8 +220,5 @@ def reference_errors(session: Session, data: Mapping[str, Any]) -> list[tuple[st
 def check_record(session: Session, data: Mapping[str, Any]) -> None:
     """422 naming every unknown reference value of one record written through the API; 503
     without reference data. One statement (none when the record names no such value)."""
-    check = ReferenceCheck.of(data)
-    if not check.needed:
-        return  # nothing to check: no need for the reference tables either
-    row: Row[Any] = session.execute(_check_statement(check.shape), check.params).one()
-    check.settle(session, row)
+    if errors := reference_errors(session, data):
+        raise _refused(errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -117,13 +118,13 @@ FIELDS = ("status", "student_response", "company_response")
 
 def _settle(session: Session, a: Assignment) -> None:
     """The placement's status from its answers: declined by either party, accepted when the
-    student (and for BBL the company) accepted and a seat is free."""
-    if DECLINE in (a.student_response, a.company_response):
-        a.status = AssignmentStatus.DECLINED.value
-    elif a.student_response == ACCEPT and (
-            a.company_response == ACCEPT or not needs_company(session, a)):
+    student (and for BBL the company) accepted and a seat is free (``_settled``'s rule)."""
+    status = _settled(a.student_response, a.company_response,
+                      lambda: needs_company(session, a))
+    if status == AssignmentStatus.ACCEPTED:
         claim_seat(session, a)
-        a.status = AssignmentStatus.ACCEPTED.value
+    if status != AssignmentStatus.PROPOSED:
+        a.status = status
 
 
 def overdue(rnd: Round, at: dt.datetime) -> bool:
@@ -263,11 +264,14 @@ def _check_seats(conn: Connection, round_id: int, offer_id: int,
                            "placements")
 
 
-def _settled(student: str | None, company: str | None, needs_company: bool) -> str:
-    """``_settle``'s rule on plain values (the seat is checked after the write)."""
+def _settled(student: str | None, company: str | None,
+             needs_company: Callable[[], bool]) -> str:
+    """A placement's status from its answers, the seat aside: declined by either party,
+    accepted when the student (and for BBL the company) accepted. ``needs_company`` is
+    asked only when it decides."""
     if DECLINE in (student, company):
         return AssignmentStatus.DECLINED.value
-    if student == ACCEPT and (company == ACCEPT or not needs_company):
+    if student == ACCEPT and (company == ACCEPT or not needs_company()):
         return AssignmentStatus.ACCEPTED.value
     return AssignmentStatus.PROPOSED.value
 
@@ -358,7 +362,7 @@ def _answered(p: Principal, answer: str, before: tuple[str, str | None, str | No
         company = answer
     else:
         student = answer
-    return _settled(student, company, needs_company), student, company
+    return _settled(student, company, lambda: needs_company), student, company
 
 
 @dataclass(frozen=True, slots=True)

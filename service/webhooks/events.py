@@ -104,8 +104,7 @@ LISTENING = exists(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(T
 def listening(session: Session) -> bool:
     """Whether any endpoint is active: without one, an event costs this one query, not the
     look-ups of who it concerns."""
-    return session.scalar(select(WebhookEndpoint.id).where(
-        WebhookEndpoint.active.is_(True)).limit(1)) is not None
+    return bool(session.scalar(select(LISTENING)))
 
 
 def _round_companies(session: Session, round_id: int) -> dict[int, list[int]]:
