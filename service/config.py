@@ -191,13 +191,11 @@ DEFAULTS: dict[str, Any] = {
         },
         "security": [{"bearerAuth": []}],
     },
-    # Rate limits per token (per client address without one), in Flask-Limiter's syntax:
+    # Rate limits per token (per client address without one), in `limits`' syntax:
     # RATELIMIT_APPLICATION is shared by every endpoint, RATELIMIT_DEFAULT applies to each
     # endpoint separately. Counters live in Redis when REDIS_URL is set, else in the process.
     "RATELIMIT_APPLICATION": "600 per minute",
     "RATELIMIT_DEFAULT": None,
-    # Off: Flask-Limiter would put Retry-After on every response; ours goes on the 429 only.
-    "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_KEY_PREFIX": "leerplek",
     # Idempotency-Key: a finished response is replayed for this long (24 h); a request still
     # running holds its key for at most IDEMPOTENCY_LOCK_SECONDS, so a crashed worker's key

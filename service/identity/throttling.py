@@ -1,16 +1,22 @@
 """Throttling: rate limits per token, and failed sign-ins per address, answered with 429.
 
-Flask-Limiter counts requests per bearer token (its SHA-256, as stored), and per client address
-for requests without one. The limits come from the config (``RATELIMIT_APPLICATION`` across all
-endpoints, ``RATELIMIT_DEFAULT`` per endpoint); counters live in Redis when ``REDIS_URL`` is
-set, so every API process shares them, and in the process otherwise. Health checks are exempt:
-a load balancer probing often must never be throttled into declaring the service dead.
+Every request counts per bearer token (its SHA-256, as stored), or per client address when it
+has none. The limits come from the config in ``limits``' syntax (``RATELIMIT_APPLICATION``
+across all endpoints, ``RATELIMIT_DEFAULT`` per endpoint); counters live in Redis when
+``REDIS_URL`` is set, so every API process shares them, and in the process otherwise (also
+while Redis is unreachable: ``RATELIMIT_IN_MEMORY_FALLBACK``). Exempt: health checks (a load
+balancer probing often must never be throttled into declaring the service dead), static files
+and requests that match no route (404).
+
+``RateLimits`` is the counting itself, with ``limits``' fixed-window strategy; it replaced
+Flask-Limiter, whose per-request resolution of which limits apply (decorated, per blueprint,
+per method, meta limits: none of which this service uses) cost about a tenth of a preference
+submission's CPU in the worker (docs/PERFORMANCE.md, "The fast path, sixth round"). The
+counters' keys are the ones Flask-Limiter wrote.
 
 Every API answer announces the limit it counts against (IETF draft "RateLimit header fields
 for HTTP"): ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` (seconds) and
-``RateLimit-Policy`` (``600;w=60``); a 429 adds ``Retry-After``. Flask-Limiter's own headers
-stay off (``RATELIMIT_HEADERS_ENABLED``): they are the older ``X-RateLimit-*`` names and put
-Retry-After on every response.
+``RateLimit-Policy`` (``600;w=60``); a 429 adds ``Retry-After``.
 
 Failed authentications (an unknown or revoked token, by bearer header or on a sign-in form)
 are counted per client address; past ``AUTH_FAILURE_LIMIT`` the address waits, on every
@@ -25,16 +31,16 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
-from flask import Flask, Response, current_app, has_request_context, request
-from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
-from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, RedisStorage
+from flask import Flask, Response, current_app, g, has_request_context, request
+from limits import RateLimitItem, parse, parse_many
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from service.errors import RATE_LIMIT_HEADERS, Problem, problem_response
+from service.errors import RATE_LIMIT_HEADERS, Problem
 from service.identity.principals import hash_token
 
 log = logging.getLogger(__name__)
@@ -171,23 +177,150 @@ def rate_limit_key() -> str:
     return "address:" + (request.remote_addr or "unknown")
 
 
-def init_app(app: Flask) -> Limiter:
+@dataclass(frozen=True, slots=True)
+class CountedLimit:
+    """A limit a request was counted against: the limit, its counter's arguments and the
+    strategy that counted it (the fallback's, while Redis is out)."""
+
+    limit: RateLimitItem
+    request_args: tuple[str, ...]
+    strategy: FixedWindowRateLimiter
+
+    @property
+    def window(self) -> tuple[float, int]:
+        """When the window resets (a moment) and how many requests it has left."""
+        stats = self.strategy.get_window_stats(self.limit, *self.request_args)
+        return stats.reset_time, stats.remaining
+
+
+class RateLimits:
+    """The app's rate limits, counted before every request that is not exempt.
+
+    One counter per key (token or address) for ``RATELIMIT_APPLICATION`` (scope
+    ``global``), and one per key and endpoint for ``RATELIMIT_DEFAULT``; every limit is hit,
+    smallest window first, and the first one spent answers 429. A storage that fails (Redis
+    down) is left for the in-process fallback, when configured, and asked again after
+    1, 2, 4 … 32 seconds, as Flask-Limiter did.
+    """
+
+    APPLICATION_SCOPE = "global"
+    RECHECK_MAX_EXPONENT = 5
+
+    def __init__(self, app: Flask) -> None:
+        config = app.config
+        self.prefix: str = config["RATELIMIT_KEY_PREFIX"]
+        self.application = self._limits(config.get("RATELIMIT_APPLICATION"))
+        self.per_endpoint = self._limits(config.get("RATELIMIT_DEFAULT"))
+        self.storage = cast(Storage, storage_from_string(config["RATELIMIT_STORAGE_URI"]))
+        self._primary = FixedWindowRateLimiter(self.storage)
+        fallback = self._limits(config.get("RATELIMIT_IN_MEMORY_FALLBACK"))
+        # The fallback counts the configured fallback limits in place of every limit, in
+        # the locked in-process storage (limits' own is not thread-safe: LockedMemoryStorage).
+        self._fallback_limits = fallback
+        self._fallback = (FixedWindowRateLimiter(LockedMemoryStorage("locked-memory://"))
+                          if fallback else None)
+        self._storage_dead = False
+        self._recheck_at = 0.0
+        self._rechecks = 0
+        self._exempt_blueprints: set[str] = set()
+
+    @staticmethod
+    def _limits(text: str | None) -> tuple[RateLimitItem, ...]:
+        # Smallest window first: the one to breach soonest is hit (and reported) first.
+        return tuple(sorted(parse_many(text))) if text else ()
+
+    def exempt(self, blueprint: Any) -> None:
+        """No limit applies to this blueprint's endpoints (the health checks)."""
+        self._exempt_blueprints.add(blueprint.name)
+
+    @property
+    def limiter(self) -> FixedWindowRateLimiter:
+        """The strategy counting now: the fallback's while the storage is out."""
+        if self._storage_dead and self._fallback is not None:
+            return self._fallback
+        return self._primary
+
+    @property
+    def current_limit(self) -> CountedLimit | None:
+        """The limit this request was counted against (None: exempt, or not yet counted)."""
+        counted: CountedLimit | None = g.get("_rate_limit")
+        return counted
+
+    def check(self) -> None:
+        """Before a request: count it; 429 (a ``Problem``) once a limit is spent."""
+        # ``g`` outlives the request where a test holds the app context open.
+        g._rate_limit = None
+        endpoint = request.endpoint
+        if (not endpoint or endpoint.rpartition(".")[2] == "static"
+                or request.blueprint in self._exempt_blueprints):
+            return
+        key = rate_limit_key()
+        if self._storage_dead and self._storage_back():
+            self._storage_dead = False
+        try:
+            self._count(endpoint, key)
+        except Problem:
+            raise
+        except Exception as exc:
+            if self._fallback is None or self._storage_dead:
+                raise
+            log.warning("rate limit storage unreachable, counting in this process: %s", exc)
+            self._storage_dead = True
+            self._recheck_at, self._rechecks = time.monotonic() + 1, 0
+            self._count(endpoint, key)
+
+    def _count(self, endpoint: str, key: str) -> None:
+        strategy = self.limiter
+        if strategy is self._fallback:
+            counted = [(limit, (self.prefix, key, self.APPLICATION_SCOPE))
+                       for limit in self._fallback_limits]
+        else:
+            counted = [(limit, (self.prefix, key, self.APPLICATION_SCOPE))
+                       for limit in self.application]
+            counted += [(limit, (self.prefix, key, endpoint)) for limit in self.per_endpoint]
+            counted.sort(key=lambda pair: pair[0])
+        for n, (limit, args) in enumerate(counted):
+            this = CountedLimit(limit, args, strategy)
+            if n == 0:
+                # The first (smallest window) is announced unless another is breached.
+                g._rate_limit = this
+            if not strategy.hit(limit, *args):
+                g._rate_limit = this
+                log.info("rate limit %s exceeded by %s at %s", limit, key, endpoint)
+                raise Problem(429, f"rate limit exceeded: {limit}; retry later",
+                              headers={"Retry-After": str(retry_after_seconds())})
+
+    def _storage_back(self) -> bool:
+        """Whether the failed storage answers again: asked 1, 2, 4 … 32 s apart."""
+        if time.monotonic() < self._recheck_at:
+            return False
+        self._rechecks = min(self._rechecks + 1, self.RECHECK_MAX_EXPONENT)
+        self._recheck_at = time.monotonic() + 2 ** self._rechecks
+        try:
+            back = bool(self.storage.check())
+        except Exception:
+            back = False
+        if back:
+            log.info("rate limit storage reachable again")
+        return back
+
+
+def init_app(app: Flask) -> RateLimits:
     config = app.config
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", _storage_uri(redis_url))
     if redis_url:
         # Redis down: keep limiting per process rather than failing every request.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", config["RATELIMIT_APPLICATION"])
-    limiter = Limiter(rate_limit_key)
-    # Registered before the limiter's own hook, so it runs first: nothing a previous request
-    # on this thread left in the storage is taken for this one's.
-    app.before_request(_forget_last_hit)
-    limiter.init_app(app)
+    limiter = RateLimits(app)
     app.extensions["rate_limiter"] = limiter
-    storage = limiter.limiter.storage if limiter.limiter is not None else None
+    # First: nothing a previous request on this thread left in the storage is taken for
+    # this one's.
+    app.before_request(_forget_last_hit)
+    app.before_request(limiter.check)
+    storage = limiter.storage
     if isinstance(storage, WindowRedisStorage):
         storage.read_along = _auth_failure_key_in_request
-    app.register_error_handler(RateLimitExceeded, _too_many_requests)
     app.after_request(announce_limit)
     return limiter
 
@@ -202,8 +335,8 @@ def _storage_uri(redis_url: str | None) -> str:
     return redis_url
 
 
-def rate_limiter() -> Limiter:
-    limiter: Limiter = current_app.extensions["rate_limiter"]
+def rate_limiter() -> RateLimits:
+    limiter: RateLimits = current_app.extensions["rate_limiter"]
     return limiter
 
 
@@ -212,7 +345,7 @@ def retry_after_seconds() -> int:
     limit = rate_limiter().current_limit
     if limit is None:
         return 1
-    reset_at, _remaining = limit.window  # RequestLimit.reset_at rounds a second up again
+    reset_at, _remaining = limit.window
     return max(1, math.ceil(reset_at - time.time()))
 
 
@@ -235,7 +368,7 @@ def announce_limit(response: Response) -> Response:
     return response
 
 
-def window(limit: RequestLimit) -> tuple[float, int]:
+def window(limit: CountedLimit) -> tuple[float, int]:
     """When the limit's window resets (a moment) and how many requests it has left.
 
     With the default fixed-window counters in Redis this is one round trip: the counter and
@@ -243,7 +376,7 @@ def window(limit: RequestLimit) -> tuple[float, int]:
     request that is one round trip fewer (the deadline-day hot path, docs/PERFORMANCE.md).
     The values are the ones ``FixedWindowRateLimiter.get_window_stats`` computes.
     """
-    strategy = rate_limiter().limiter
+    strategy = limit.strategy
     storage = strategy.storage
     if not (isinstance(storage, RedisStorage)
             and type(strategy) is FixedWindowRateLimiter):
@@ -262,11 +395,6 @@ def window(limit: RequestLimit) -> tuple[float, int]:
     count, ttl = pipe.execute()
     return (max(int(ttl), 0) + time.time(),
             max(0, limit.limit.amount - int(count or 0)))
-
-
-def _too_many_requests(exc: RateLimitExceeded) -> Response:
-    return problem_response(429, f"rate limit exceeded: {exc.description}; retry later",
-                            headers={"Retry-After": str(retry_after_seconds())})
 
 
 def auth_failure_limit() -> RateLimitItem:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
@@ -95,6 +95,37 @@ def test_health_checks_are_exempt(client: FlaskClient, path: str) -> None:
         assert client.get(path).status_code == 200
 
 
+def test_a_path_that_matches_no_route_is_not_counted(client: FlaskClient, make: Factory
+                                                      ) -> None:
+    headers = make.admin()
+    for _ in range(LIMIT * 2):
+        assert_problem(client.get("/api/v1/no-such-thing", headers=headers), 404)
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+
+
+def test_static_files_are_not_counted(app: Flask, client: FlaskClient) -> None:
+    with app.test_request_context():
+        stylesheet = url_for("web.static", filename="dashboard.css")
+    for _ in range(LIMIT * 2):
+        assert client.get(stylesheet).status_code == 200
+    assert_problem(client.get("/api/v1/schools"), 401)  # the address's budget is untouched
+
+
+def test_a_per_endpoint_limit_counts_each_endpoint_apart(
+        request: pytest.FixtureRequest, tmp_path: Path, store_url: str | None) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL=store_url, RATELIMIT_APPLICATION="100 per minute",
+                                RATELIMIT_DEFAULT="2 per minute"))
+    client, headers = app.test_client(), Factory(app).admin()
+    for _ in range(2):
+        assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    response = client.get("/api/v1/schools", headers=headers)
+    assert_problem(response, 429)
+    # The spent limit is the one announced, and the other endpoint has its own budget.
+    assert response.headers["RateLimit-Policy"] == "2;w=60"
+    assert client.get("/api/v1/companies", headers=headers).status_code == 200
+
+
 def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
                                               request: pytest.FixtureRequest,
                                               tmp_path: Path) -> None:
@@ -131,6 +162,30 @@ def test_an_unreachable_redis_falls_back_to_counting_in_process(
     for _ in range(LIMIT):
         assert client.get("/api/v1/schools", headers=headers).status_code == 200
     assert_problem(client.get("/api/v1/schools", headers=headers), 429)
+
+
+def test_counting_returns_to_redis_once_it_answers_again(
+        request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(app_config(DATABASE_URL=database_url("sqlite", request, tmp_path),
+                                REDIS_URL="redis://127.0.0.1:1/0",
+                                RATELIMIT_APPLICATION=f"{LIMIT} per minute"))
+    client, headers = app.test_client(), Factory(app).admin()
+    limits = app.extensions["rate_limiter"]
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert limits.limiter.storage is not limits.storage  # counting in the process
+    # Redis answers again (a stand-in: its storage counts in memory from now on); it is
+    # asked again once the wait after the failure (1 s) has passed.
+    counted: list[str] = []
+    monkeypatch.setattr(limits.storage, "check", lambda: True)
+    monkeypatch.setattr(limits.storage, "incr",
+                        lambda key, expiry, amount=1: counted.append(key) or 1)
+    monkeypatch.setattr(limits.storage, "get_expiry", lambda key: time.time() + 60)
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert counted == []  # too soon to ask
+    monkeypatch.setattr(limits, "_recheck_at", 0.0)
+    assert client.get("/api/v1/schools", headers=headers).status_code == 200
+    assert len(counted) == 1 and limits.limiter.storage is limits.storage
 
 
 def test_without_redis_the_process_counts_under_one_lock(request: pytest.FixtureRequest,
