@@ -45,6 +45,7 @@ from service.placements.sweep import start_sweep
 from service.schemas import schema_name
 from service.web import company, signin, staff, student
 from service.web import monitor as monitor_page
+from service.web.session import CookieFirstSessionInterface
 from service.webhooks import delivery as webhook_delivery
 
 
@@ -84,6 +85,7 @@ class LeerplekFlask(Flask):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment, then ``config`` (tests pass theirs)."""
     app = LeerplekFlask(__name__, instance_relative_config=True)
+    app.session_interface = CookieFirstSessionInterface()
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment())
     app.config.update(config or {})

@@ -265,6 +265,21 @@ def test_the_session_cookie_is_httponly_and_lax(app: Flask, client: FlaskClient,
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_a_request_without_a_session_cookie_builds_no_cookie_signer(
+        app: Flask, client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every API request comes without the cookie: Flask built the signer for it anyway.
+    built: list[object] = []
+    interface = app.session_interface
+    real = interface.get_signing_serializer
+    monkeypatch.setattr(interface, "get_signing_serializer",
+                        lambda a: built.append(a) or real(a))
+    assert client.get("/api/v1/schools", headers=make.admin()).status_code == 200
+    assert built == []
+    use(client, link(app, "admin", ""))  # a sign-in: the cookie is set and read again
+    assert built
+    assert client.get("/dashboard/rounds").status_code == 200  # signed in by the cookie
+
+
 def test_the_session_cookie_is_secure_outside_tests(tmp_path: Path) -> None:
     from service.app import create_app
 
