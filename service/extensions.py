@@ -44,6 +44,10 @@ class Database:
             # The test before use without a round trip when the connection is quiet
             # (``ping_if_stirred``); a statement of its own on every request otherwise.
             options["pool_pre_ping"] = False
+        elif url.startswith("sqlite"):
+            # A file this process opens itself: no server to restart or connection to drop
+            # under it, so no ``SELECT 1`` before every request (the embedded demo's).
+            options["pool_pre_ping"] = False
         options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         engine = create_engine(url, **options)
         if postgres:
