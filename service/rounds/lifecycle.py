@@ -84,7 +84,7 @@ from service.rounds.participation import (
     takes_part_as_read,
 )
 from service.webhooks import events as webhook_events
-from solver.model import POLICY_FIELDS
+from solver.model import MAX_PREFERENCES_LIMITS, POLICY_FIELDS
 from solver.verify import ineligibility
 
 # Each explicit transition: the action's name, the states it starts from, where it goes.
@@ -364,8 +364,21 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
     # worker's CPU per submission); elsewhere through SQLAlchemy, the same statements.
     pg = conn.dialect.name == "postgresql"
     lock = {"student_id": student_id, "round_id": round_id}
-    rows: list[Any] = ([_LockedRow._make(r) for r in driver_rows(conn, _LOCK_STUDENT_PG, lock)]
-                       if pg else list(conn.execute(_LOCK_STUDENT, lock).all()))
+    offers: dict[int, Any] = {}
+    if pg:
+        # The listed offers come in the same statement (one round trip fewer): a row per
+        # region and listed offer. A list longer than any round takes is refused below
+        # without its offers being read.
+        listed_ids = offer_ids if len(offer_ids) <= MAX_PREFERENCES_LIMITS[1] else []
+        read = driver_rows(conn, _LOCK_STUDENT_WITH_OFFERS_PG,
+                           {**lock, "offer_ids": list(listed_ids)})
+        rows: list[Any] = [_LockedRow._make(r[:_LOCKED_WIDTH]) for r in read]
+        offers = {r[_LOCKED_WIDTH]: _OfferRow._make(r[_LOCKED_WIDTH:])
+                  for r in read if r[_LOCKED_WIDTH] is not None}
+        # One row per region, in order (each came once per listed offer).
+        rows = list({(r.region, r.region_position): r for r in rows}.values())
+    else:
+        rows = list(conn.execute(_LOCK_STUDENT, lock).all())
     if not rows and rnd is None and listing_round(session, round_id) is None:
         # No row: no such student, or no such round (told apart only on this error path).
         raise Problem(404, f"no round with id {round_id}")
@@ -387,13 +400,9 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
                                     "this round")
     if len(set(offer_ids)) != len(offer_ids):
         raise field_error("offers", "an offer is listed twice")
-    listed = {"round_id": rnd.id, "offer_ids": offer_ids}
-    offers: dict[int, Any] = {}
-    if offer_ids and pg:
-        offers = {r[0]: _OfferRow._make(r)
-                  for r in driver_rows(conn, _LISTED_OFFERS_PG, listed)}
-    elif offer_ids:
-        offers = {o.id: o for o in conn.execute(_LISTED_OFFERS, listed)}
+    if offer_ids and not pg:
+        offers = {o.id: o for o in conn.execute(
+            _LISTED_OFFERS, {"round_id": rnd.id, "offer_ids": offer_ids})}
     errors = []
     me = student_row_model(rows[0], regions)
     for i, oid in enumerate(offer_ids):
@@ -461,6 +470,7 @@ _STUDENT_READ = tuple(c for c in Student.__table__.c
 _OFFER_READ = tuple(c for c in Offer.__table__.c if c.name not in {
     "round_id", "place", "days_per_week", "hours_per_week", "description"})
 _LOCK_STUDENT = (select(*_STUDENT_READ, StudentRegion.region,
+                        StudentRegion.position.label("region_position"),
                         Round.id.label("round_id"), Round.school_id.label("round_school_id"),
                         Round.region.label("round_region"), Round.status.label("round_status"),
                         Round.max_preferences.label("round_max_preferences"))
@@ -478,14 +488,16 @@ _DELETE_LIST = (delete(cast(Table, Preference.__table__))
                        Preference.student_id == bindparam("student_id"))
                 .returning(Preference.offer_id, Preference.rank))
 _INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
-# PostgreSQL, on psycopg's cursor (extensions.driver_rows): the same student statement
-# compiled once, and the listed offers as one array parameter (one prepared statement
-# whatever the list's length, where the expanding IN makes one per length).
-_LOCK_STUDENT_PG = pg_sql(_LOCK_STUDENT)
+# PostgreSQL, on psycopg's cursor (extensions.driver_rows): the same student statement,
+# compiled once, with the listed offers outer-joined (a row per region and offer; none
+# listed or found: the offer's columns are null), the list as one array parameter (one
+# prepared statement whatever its length, where the expanding IN makes one per length).
+_LOCK_STUDENT_WITH_OFFERS_PG = pg_sql(
+    _LOCK_STUDENT.add_columns(*_OFFER_READ)
+    .outerjoin(Offer, (Offer.round_id == Round.id)
+               & (Offer.id == any_(type_cast(bindparam("offer_ids"), ARRAY(Integer))))))
 _LockedRow = namedtuple("_LockedRow", _LOCK_STUDENT.selected_columns.keys())  # type: ignore[misc]
-_LISTED_OFFERS_PG = pg_sql(select(*_OFFER_READ).where(
-    Offer.round_id == bindparam("round_id"),
-    Offer.id == any_(type_cast(bindparam("offer_ids"), ARRAY(Integer)))))
+_LOCKED_WIDTH = len(_LockedRow._fields)
 _OfferRow = namedtuple("_OfferRow", [c.name for c in _OFFER_READ])  # type: ignore[misc]
 # The DELETE ... RETURNING, the INSERT of the new list (ranked by position) and the audit
 # event in one statement. The INSERT's rows wait for the DELETE to finish (its count is

@@ -58,7 +58,8 @@ def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list
     (locked, with their regions and, for a student's own list, the round in the same
     statement), the listed offers, the old list deleted and returned, the new list in one
     INSERT (one executemany), the audit event. Nothing per listed offer. On PostgreSQL the
-    DELETE and the INSERT are one statement."""
+    listed offers come with the student, and the DELETE, the INSERT and the event are one
+    statement."""
     r = _open_round(client, make)
     more = [make.offer(round_id=r["rid"]) for _ in range(2)]
     url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
@@ -78,7 +79,7 @@ def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list
             event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200 and response.get_json()["offers"] == offers
         counts.append(len(statements))
-    assert counts == ([4, 4] if engine.dialect.name == "postgresql" else [6, 6])
+    assert counts == ([3, 3] if engine.dialect.name == "postgresql" else [6, 6])
 
 
 def test_a_submission_is_audited_once_when_the_list_changes_and_not_otherwise(
@@ -258,3 +259,41 @@ def test_a_student_submitting_to_a_missing_round_gets_404(client: FlaskClient,
                           json={"offers": [r["good"]]}, headers=r["me"])
     assert_problem(response, 404)
     assert "no round" in response.get_json()["detail"]
+
+
+def test_a_student_of_two_regions_lists_offers_in_both(client: FlaskClient,
+                                                       make: Factory) -> None:
+    """The student's regions are read with the listed offers (on PostgreSQL in one
+    statement, a row per region and offer): each region counts once, in the student's
+    order, and every listed offer is judged."""
+    admin = make.admin()
+    rid = client.post("/api/v1/rounds", json={"name": "Overijssel"},
+                      headers=admin).get_json()["id"]
+    zwolle = make.offer(round_id=rid, region="regio-zwolle")
+    twente = [make.offer(round_id=rid, region="twente") for _ in range(2)]
+    student = make.student(make.school(region="twente"), regions=["regio-zwolle", "twente"])
+    client.post(f"/api/v1/rounds/{rid}/open", headers=admin)
+    me = make.token("student", f"student:{student}")
+    url = f"/api/v1/rounds/{rid}/preferences/{student}"
+    listed = [twente[0], zwolle, twente[1]]
+    response = client.put(url, json={"offers": listed}, headers=me)
+    assert response.status_code == 200 and response.get_json()["offers"] == listed
+    with client.application.app_context():
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "preferences.submit")).one()
+    assert event.region == "regio-zwolle"  # the first of the student's regions
+    # An offer of another round is no offer of this one, whatever its place in the list.
+    other = make.offer(round_id=client.post("/api/v1/rounds", json={"name": "Ander"},
+                                            headers=admin).get_json()["id"])
+    body = assert_problem(client.put(url, json={"offers": [zwolle, other]}, headers=me),
+                          422, "offers.1")
+    assert f"offer {other} is not an open offer of this round" in str(body)
+
+
+def test_a_list_longer_than_any_round_takes_is_refused_by_its_length(
+        client: FlaskClient, make: Factory) -> None:
+    r = _open_round(client, make)
+    response = client.put(f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}",
+                          json={"offers": list(range(1, 500))}, headers=r["me"])
+    body = assert_problem(response, 422, "offers")
+    assert "at most 3 preferences" in str(body)
