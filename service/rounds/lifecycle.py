@@ -20,14 +20,17 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
+    distinct,
     exists,
     false,
+    func,
     insert,
     literal,
     or_,
     select,
     true,
     union_all,
+    update,
 )
 from sqlalchemy import cast as type_cast
 from sqlalchemy.orm import Session
@@ -570,23 +573,34 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
                 **{k: getattr(rnd, k) for k in POLICY_FIELDS})
     session.add(nxt)
     session.flush()
-    assignments = list(session.scalars(select(Assignment).where(Assignment.round_id == rnd.id)))
-    accepted = {a.student_id: a for a in assignments if a.status == AssignmentStatus.ACCEPTED}
-    declined = {(a.student_id, a.offer_id) for a in assignments
-                if a.status == AssignmentStatus.DECLINED}
-    session.add_all(Assignment(round_id=nxt.id, student_id=a.student_id, offer_id=a.offer_id,
-                               rank=a.rank, pinned=True, status=AssignmentStatus.ACCEPTED.value)
-                    for a in accepted.values())
+    # Set-based, in the database: a province's follow-up carries ~500,000 preference rows,
+    # which as ORM objects took most of the request's 13 s (docs/PERFORMANCE.md).
+    accepted = select(Assignment.student_id).where(
+        Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.ACCEPTED.value)
+    session.execute(insert(Assignment).from_select(
+        ["round_id", "student_id", "offer_id", "rank", "pinned", "status"],
+        select(literal(nxt.id), Assignment.student_id, Assignment.offer_id, Assignment.rank,
+               true(), literal(AssignmentStatus.ACCEPTED.value))
+        .where(Assignment.round_id == rnd.id,
+               Assignment.status == AssignmentStatus.ACCEPTED.value)
+        .order_by(Assignment.id)))
     keep_offers(session, rnd)
-    for offer in session.scalars(select(Offer).where(Offer.round_id == rnd.id)):
-        offer.round_id = nxt.id
-    carried: dict[int, list[int]] = {}
-    for pref in session.scalars(select(Preference).where(Preference.round_id == rnd.id)
-                                .order_by(Preference.student_id, Preference.rank)):
-        if pref.student_id not in accepted and (pref.student_id, pref.offer_id) not in declined:
-            carried.setdefault(pref.student_id, []).append(pref.offer_id)
-    session.add_all(Preference(round_id=nxt.id, student_id=sid, offer_id=oid, rank=i + 1)
-                    for sid, offers in carried.items() for i, oid in enumerate(offers))
+    session.execute(update(Offer).where(Offer.round_id == rnd.id).values(round_id=nxt.id))
+    # The lists of those not accepted, without an offer they declined, ranked 1, 2, … again.
+    declined = exists(select(Assignment.id).where(
+        Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.DECLINED.value,
+        Assignment.student_id == Preference.student_id,
+        Assignment.offer_id == Preference.offer_id))
+    session.execute(insert(Preference).from_select(
+        ["round_id", "student_id", "offer_id", "rank"],
+        select(literal(nxt.id), Preference.student_id, Preference.offer_id,
+               func.row_number().over(partition_by=Preference.student_id,
+                                      order_by=Preference.rank))
+        .where(Preference.round_id == rnd.id, Preference.student_id.not_in(accepted),
+               ~declined)))
+    pinned = session.scalar(select(func.count()).where(Assignment.round_id == nxt.id))
+    carried = session.scalar(select(func.count(distinct(Preference.student_id)))
+                             .where(Preference.round_id == nxt.id))
     rnd.status = RoundStatus.FINISHED.value
     rnd.finished_at = now()
     session.flush()
@@ -594,7 +608,7 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
            {"status": rnd.status, "follow_up_round_id": nxt.id})
     record(session, actor, "round.create", nxt, None,
            {"name": nxt.name, "status": nxt.status, "follow_up_of": rnd.id,
-            "pinned": len(accepted), "carried_lists": len(carried)})
+            "pinned": pinned, "carried_lists": carried})
     # Those whose placement came along pinned have nothing to choose in it.
     round_opened(session, nxt, participants(nxt) & ~Student.id.in_(
         select(Assignment.student_id).where(Assignment.round_id == nxt.id)))

@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.identity.principals import Principal
-from service.models import Assignment, Role
+from service.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Offer,
+    Preference,
+    Role,
+    Round,
+    RoundStatus,
+)
 from service.seeding import seed_reference
 from service.web.staff.analysis import fill_rates, round_rows
 
@@ -227,3 +236,47 @@ def test_counting_the_seats_taken_reads_the_offers_index_not_the_round() -> None
                 plan), plan
             assert "ix_assignments_round_id" not in plan, plan
     engine.dispose()
+
+
+def test_a_follow_up_carries_the_lists_of_the_unplaced_without_what_they_declined(
+        app: Flask, client: FlaskClient, make: Factory) -> None:
+    """The follow-up, set by set: accepted placements pinned at their rank, the offers moved
+    on, the others' lists carried without the offer each declined and ranked 1, 2, …
+    again, the counts in the audit event."""
+    staff = make.admin()
+    rid = client.post("/api/v1/rounds", json={"name": "Voorjaar"},
+                      headers=staff).get_json()["id"]
+    a, b, c = (make.offer(round_id=rid) for _ in range(3))
+    kept, declining, unplaced = (make.student() for _ in range(3))
+    with app.app_context(), db.transaction() as session:
+        session.add_all([Preference(round_id=rid, student_id=s, offer_id=o, rank=i + 1)
+                         for s, offers in ((kept, [b, a]), (declining, [a, b, c]),
+                                           (unplaced, [c, a]))
+                         for i, o in enumerate(offers)])
+        session.add_all([
+            Assignment(round_id=rid, student_id=kept, offer_id=a, rank=2,
+                       status=AssignmentStatus.ACCEPTED.value),
+            Assignment(round_id=rid, student_id=declining, offer_id=b, rank=2,
+                       status=AssignmentStatus.DECLINED.value)])
+        session.get_one(Round, rid).status = RoundStatus.PUBLISHED.value
+    response = client.post(f"/api/v1/rounds/{rid}/follow-up", headers=staff)
+    assert response.status_code == 201, response.get_json()
+    nid = response.get_json()["id"]
+    with app.app_context():
+        lists = db.session.execute(select(Preference.student_id, Preference.offer_id,
+                                          Preference.rank)
+                                   .where(Preference.round_id == nid)
+                                   .order_by(Preference.student_id, Preference.rank)).all()
+        placed = db.session.execute(select(Assignment.student_id, Assignment.offer_id,
+                                           Assignment.rank, Assignment.pinned,
+                                           Assignment.status)
+                                    .where(Assignment.round_id == nid)).all()
+        moved = set(db.session.scalars(select(Offer.id).where(Offer.round_id == nid)))
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "round.create", AuditEvent.entity_id == nid)).one()
+    assert [tuple(row) for row in lists] == [(declining, a, 1), (declining, c, 2),
+                                             (unplaced, c, 1), (unplaced, a, 2)]
+    assert [tuple(row) for row in placed] == [(kept, a, 2, True, "accepted")]
+    assert moved == {a, b, c}
+    assert event.after is not None
+    assert (event.after["pinned"], event.after["carried_lists"]) == (1, 2)
