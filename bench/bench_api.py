@@ -137,6 +137,28 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def server_activity(url: str) -> dict[str, int]:
+    """PostgreSQL's own work so far that a load window may happen to include: checkpoints
+    (after one, each page's first change writes its whole image to the WAL), WAL written,
+    and the autovacuum and autoanalyze runs of the tables a submission writes."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        # PostgreSQL 17 moved the counts to pg_stat_checkpointer.
+        newer = conn.info.server_version >= 170000
+        checkpoints, = conn.execute(
+            "SELECT num_timed + num_requested FROM pg_stat_checkpointer" if newer else
+            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter").fetchone() or (0,)
+        wal_bytes, fpi = conn.execute(
+            "SELECT wal_bytes::bigint, wal_fpi FROM pg_stat_wal").fetchone() or (0, 0)
+        vacuums, analyzes = conn.execute(
+            "SELECT coalesce(sum(autovacuum_count), 0), coalesce(sum(autoanalyze_count), 0) "
+            "FROM pg_stat_user_tables WHERE relname IN ('preferences', 'audit_events')"
+        ).fetchone() or (0, 0)
+    return {"checkpoints": int(checkpoints), "wal_bytes": int(wal_bytes), "fpi": int(fpi),
+            "autovacuums": int(vacuums), "autoanalyzes": int(analyzes)}
+
+
 class CpuMeter:
     """CPU seconds spent by every process a submission touches, read from /proc before and
     after the load: gunicorn (master and workers), the PostgreSQL backends of the bench's
@@ -473,9 +495,12 @@ def main() -> int:
         # is what it takes from the server's cores while the load runs.
         requests = encode_puts(port, jobs, args.idempotency_keys)
         meter = CpuMeter(url, server, args.redis)
+        activity_before = server_activity(url)
         cpu_before = meter.read()
         result = load(port, requests, args.clients, args.seconds)
         cpu = CpuMeter.spent(cpu_before, meter.read())
+        activity = {key: value - activity_before[key]
+                    for key, value in server_activity(url).items()}
         # Every acknowledged list is stored exactly once; the rest kept their imported list.
         acknowledged = {jobs[index][0]: json.loads(raw)["offers"]
                         for index, raw in result.pop("acknowledged")}
@@ -502,6 +527,13 @@ def main() -> int:
         print("CPU per PUT (ms): " + ", ".join(
             f"{part} {ms:.2f}" for part, ms in per_request.items())
             + f"; total {sum(per_request.values()):.2f} (Redis server shared)")
+        # Run-to-run differences of the same code: was a checkpoint or an autovacuum (whose
+        # worker's CPU the meter counts only if it still runs at the end) in the window?
+        print(f"PostgreSQL during the load: {activity['checkpoints']} checkpoint(s), "
+              f"{activity['wal_bytes'] / 1e6:.0f} MB WAL "
+              f"({activity['wal_bytes'] / max(1, result['requests']) / 1e3:.1f} kB per PUT, "
+              f"{activity['fpi']} full-page images), autovacuum {activity['autovacuums']}x and "
+              f"autoanalyze {activity['autoanalyzes']}x of preferences and audit_events")
         ok = stored == expected
     finally:
         server.terminate()
