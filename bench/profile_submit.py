@@ -23,12 +23,15 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.proccpu import total_cpu_s  # noqa: E402  (the checkout, put on the path above)
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def backends_cpu_s(url: str) -> float:
@@ -45,6 +48,32 @@ def backends_cpu_s(url: str) -> float:
     return total_cpu_s(pids)
 
 
+def reversed_lists(app: Flask, skip: int, count: int) -> list[tuple[str, str, str]]:
+    """``count`` submissions (path, token, JSON body) to the newest round of ``app``'s
+    database: students after the first ``skip`` with stored lists, each with a new token of
+    its own and its list in reverse (a change, so each is audited)."""
+    from sqlalchemy import select
+
+    from service.extensions import db
+    from service.identity.tokens import issue_tokens
+    from service.models import Preference, Round
+
+    with app.app_context():
+        round_id = db.session.scalar(select(Round.id).order_by(Round.id.desc()))
+        lists: dict[int, list[int]] = {}
+        for student_id, offer_id in db.session.execute(
+                select(Preference.student_id, Preference.offer_id)
+                .where(Preference.round_id == round_id)
+                .order_by(Preference.student_id, Preference.rank)):
+            lists.setdefault(student_id, []).append(offer_id)
+        chosen = list(lists.items())[skip:skip + count]
+        with db.transaction() as session:
+            tokens = issue_tokens(session, "student", [f"student:{s}" for s, _ in chosen])
+    return [(f"/api/v1/rounds/{round_id}/preferences/{s}", token,
+             json.dumps({"offers": offers[::-1]}))
+            for (s, offers), token in zip(chosen, tokens, strict=True)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", required=True, help="DATABASE_URL of a bench database")
@@ -54,13 +83,11 @@ def main() -> int:
     parser.add_argument("--profile", default=None, help="write a CPU-time cProfile here")
     args = parser.parse_args()
 
-    from sqlalchemy import event, select
+    from sqlalchemy import event
 
     from service.app import create_app
     from service.demo import fast_sqlite
     from service.extensions import db
-    from service.identity.tokens import issue_tokens
-    from service.models import Preference, Round
 
     config: dict[str, Any] = {"DATABASE_URL": args.database}
     if args.redis:
@@ -72,23 +99,11 @@ def main() -> int:
         with app.app_context():
             event.listen(db.engine, "connect", fast_sqlite)
     warm = 20
+    work = reversed_lists(app, args.skip, warm + 2 * args.requests)
     with app.app_context():
-        round_id = db.session.scalar(select(Round.id).order_by(Round.id.desc()))
-        lists: dict[int, list[int]] = {}
-        for student_id, offer_id in db.session.execute(
-                select(Preference.student_id, Preference.offer_id)
-                .where(Preference.round_id == round_id)
-                .order_by(Preference.student_id, Preference.rank)):
-            lists.setdefault(student_id, []).append(offer_id)
-        chosen = list(lists.items())[args.skip:args.skip + warm + 2 * args.requests]
-        with db.transaction() as session:
-            tokens = issue_tokens(session, "student", [f"student:{s}" for s, _ in chosen])
         statements: list[str] = []
         event.listen(db.engine, "before_cursor_execute",
                      lambda *a: statements.append(a[2]))
-    work = [(f"/api/v1/rounds/{round_id}/preferences/{s}", token,
-             json.dumps({"offers": offers[::-1]}))
-            for (s, offers), token in zip(chosen, tokens, strict=True)]
     client = app.test_client()
 
     def run(part: list[tuple[str, str, str]]) -> dict[int, int]:
