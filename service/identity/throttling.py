@@ -10,9 +10,9 @@ and requests that match no route (404).
 
 ``RateLimits`` is the counting itself, with ``limits``' fixed-window strategy; it replaced
 Flask-Limiter, whose per-request resolution of which limits apply (decorated, per blueprint,
-per method, meta limits: none of which this service uses) cost about a tenth of a preference
-submission's CPU in the worker (docs/PERFORMANCE.md, "The fast path, sixth round"). The
-counters' keys are the ones Flask-Limiter wrote.
+per method, meta limits: none of which this service uses) cost about a tenth of a
+preference submission's CPU in the worker (docs/PERFORMANCE.md, "Where issue 16 stands:
+session 8"). The counters' keys are the ones Flask-Limiter wrote.
 
 Every API answer announces the limit it counts against (IETF draft "RateLimit header fields
 for HTTP"): ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` (seconds) and

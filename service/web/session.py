@@ -35,8 +35,8 @@ class CookieFirstSessionInterface(SecureCookieSessionInterface):
     Flask builds the cookie's serializer (itsdangerous, with its key derivation) on every
     request, before it looks whether the request carries a session cookie at all; an API
     request never does, and that was 3 % of a preference submission's CPU in the worker
-    (docs/PERFORMANCE.md, "The fast path, sixth round"). Without the cookie the session is
-    the same fresh, empty one Flask would give; with it, Flask's own path."""
+    (docs/PERFORMANCE.md, "Where issue 16 stands: session 8"). Without the cookie the
+    session is the same fresh, empty one Flask would give; with it, Flask's own path."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
