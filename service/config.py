@@ -34,6 +34,8 @@ def from_environment() -> dict[str, Any]:
             config[key] = int(value)
     if value := os.environ.get("AUTH_FAILURE_LIMIT"):
         config["AUTH_FAILURE_LIMIT"] = value
+    if value := os.environ.get("DATABASE_PING_AFTER_IDLE_S"):
+        config["DATABASE_PING_AFTER_IDLE_S"] = float(value)
     if (origins := os.environ.get("CORS_ORIGINS")) is not None:
         config["CORS_ORIGINS"] = [o.strip() for o in origins.split(",") if o.strip()]
     if os.environ.get("REQUIRE_IF_MATCH", "").lower() in ("1", "true", "yes"):
@@ -215,6 +217,9 @@ DEFAULTS: dict[str, Any] = {
     # Longest path plus query string the app reads (gunicorn's own request-line limit is
     # 4094): a longer one is refused with 414 as problem+json.
     "MAX_URL_LENGTH": 4096,
+    # A pooled PostgreSQL connection unused for longer than this (seconds) is pinged before
+    # use even when its socket is quiet: a firewall or NAT may have dropped it without a word.
+    "DATABASE_PING_AFTER_IDLE_S": 10.0,
     # Browser origins allowed to call the API (exact "https://host[:port]"); none by default.
     "CORS_ORIGINS": [],
     # If-Match on offer and student writes: optional (412 when stale) unless required (428).

@@ -24,6 +24,7 @@ from service.config import normalise_database_url
 DATABASE_CONNECT_TIMEOUT_S = 5
 # A pooled PostgreSQL connection unused for longer than this is pinged before use even when
 # its socket is quiet (``ping_if_stirred``): firewalls drop idle connections after minutes.
+# The app's setting is DATABASE_PING_AFTER_IDLE_S (config.DEFAULTS, the environment).
 PING_AFTER_IDLE_S = 10.0
 
 

@@ -129,3 +129,12 @@ def test_on_sqlite_a_request_pings_nothing(client: FlaskClient, make: Factory,
     for _ in range(3):
         assert client.get("/api/v1/schools", headers=headers).status_code == 200
     assert pings == []
+
+
+def test_the_idle_time_before_a_ping_comes_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.config import DEFAULTS, from_environment
+
+    assert DEFAULTS["DATABASE_PING_AFTER_IDLE_S"] == 10.0
+    monkeypatch.setenv("DATABASE_PING_AFTER_IDLE_S", "2.5")
+    assert from_environment()["DATABASE_PING_AFTER_IDLE_S"] == 2.5
