@@ -375,11 +375,12 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         listed_ids = offer_ids if len(offer_ids) <= MAX_PREFERENCES_LIMITS[1] else []
         read = driver_rows(conn, _LOCK_STUDENT_WITH_OFFERS_PG,
                            {**lock, "offer_ids": list(listed_ids)})
-        rows: list[Any] = [_LockedRow._make(r[:_LOCKED_WIDTH]) for r in read]
+        # One row per region, in order: each came once per listed offer, alike (a student's
+        # regions are distinct).
+        rows: list[Any] = [_LockedRow._make(r)
+                           for r in dict.fromkeys(r[:_LOCKED_WIDTH] for r in read)]
         offers = {r[_LOCKED_WIDTH]: _OfferRow._make(r[_LOCKED_WIDTH:])
                   for r in read if r[_LOCKED_WIDTH] is not None}
-        # One row per region, in order (each came once per listed offer).
-        rows = list({(r.region, r.region_position): r for r in rows}.values())
     else:
         rows = list(conn.execute(_LOCK_STUDENT, lock).all())
     if not rows and rnd is None and listing_round(session, round_id) is None:
@@ -473,7 +474,6 @@ _STUDENT_READ = tuple(c for c in Student.__table__.c
 _OFFER_READ = tuple(c for c in Offer.__table__.c if c.name not in {
     "round_id", "place", "days_per_week", "hours_per_week", "description"})
 _LOCK_STUDENT = (select(*_STUDENT_READ, StudentRegion.region,
-                        StudentRegion.position.label("region_position"),
                         Round.id.label("round_id"), Round.school_id.label("round_school_id"),
                         Round.region.label("round_region"), Round.status.label("round_status"),
                         Round.max_preferences.label("round_max_preferences"))
@@ -575,15 +575,13 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
     session.flush()
     # Set-based, in the database: a province's follow-up carries ~500,000 preference rows,
     # which as ORM objects took most of the request's 13 s (docs/PERFORMANCE.md).
-    accepted = select(Assignment.student_id).where(
-        Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.ACCEPTED.value)
+    accepted_here = ((Assignment.round_id == rnd.id)
+                     & (Assignment.status == AssignmentStatus.ACCEPTED.value))
     session.execute(insert(Assignment).from_select(
         ["round_id", "student_id", "offer_id", "rank", "pinned", "status"],
         select(literal(nxt.id), Assignment.student_id, Assignment.offer_id, Assignment.rank,
                true(), literal(AssignmentStatus.ACCEPTED.value))
-        .where(Assignment.round_id == rnd.id,
-               Assignment.status == AssignmentStatus.ACCEPTED.value)
-        .order_by(Assignment.id)))
+        .where(accepted_here).order_by(Assignment.id)))
     keep_offers(session, rnd)
     session.execute(update(Offer).where(Offer.round_id == rnd.id).values(round_id=nxt.id))
     # The lists of those not accepted, without an offer they declined, ranked 1, 2, … again.
@@ -596,8 +594,10 @@ def follow_up(session: Session, actor: Principal | None, rnd: Round) -> Round:
         select(literal(nxt.id), Preference.student_id, Preference.offer_id,
                func.row_number().over(partition_by=Preference.student_id,
                                       order_by=Preference.rank))
-        .where(Preference.round_id == rnd.id, Preference.student_id.not_in(accepted),
+        .where(Preference.round_id == rnd.id,
+               Preference.student_id.not_in(select(Assignment.student_id).where(accepted_here)),
                ~declined)))
+    # Counted back: an INSERT ... SELECT's row count is not reported on every driver.
     pinned = session.scalar(select(func.count()).where(Assignment.round_id == nxt.id))
     carried = session.scalar(select(func.count(distinct(Preference.student_id)))
                              .where(Preference.round_id == nxt.id))
