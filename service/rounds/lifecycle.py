@@ -379,8 +379,9 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         # regions are distinct).
         rows: list[Any] = [_LockedRow._make(r)
                            for r in dict.fromkeys(r[:_LOCKED_WIDTH] for r in read)]
-        offers = {r[_LOCKED_WIDTH]: _OfferRow._make(r[_LOCKED_WIDTH:])
-                  for r in read if r[_LOCKED_WIDTH] is not None}
+        # An offer of another round is not found (the statement reads offers by id alone).
+        offers = {r[_LOCKED_WIDTH]: _OfferRow._make(r[_LOCKED_WIDTH:-1])
+                  for r in read if r[_LOCKED_WIDTH] is not None and r[-1] == round_id}
     else:
         rows = list(conn.execute(_LOCK_STUDENT, lock).all())
     if not rows and rnd is None and listing_round(session, round_id) is None:
@@ -495,10 +496,13 @@ _INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
 # compiled once, with the listed offers outer-joined (a row per region and offer; none
 # listed or found: the offer's columns are null), the list as one array parameter (one
 # prepared statement whatever its length, where the expanding IN makes one per length).
+# The offers are found by id alone and their round is compared here, after the read: with
+# the round's condition in the join, the prepared statement's generic plan could AND the
+# primary key with the round's index and read every offer id of the round (24,861 at
+# province scale: half of the statement's time; docs/PERFORMANCE.md).
 _LOCK_STUDENT_WITH_OFFERS_PG = pg_sql(
-    _LOCK_STUDENT.add_columns(*_OFFER_READ)
-    .outerjoin(Offer, (Offer.round_id == Round.id)
-               & (Offer.id == any_(type_cast(bindparam("offer_ids"), ARRAY(Integer))))))
+    _LOCK_STUDENT.add_columns(*_OFFER_READ, Offer.round_id.label("offer_round_id"))
+    .outerjoin(Offer, Offer.id == any_(type_cast(bindparam("offer_ids"), ARRAY(Integer)))))
 _LockedRow = namedtuple("_LockedRow", _LOCK_STUDENT.selected_columns.keys())  # type: ignore[misc]
 _LOCKED_WIDTH = len(_LockedRow._fields)
 _OfferRow = namedtuple("_OfferRow", [c.name for c in _OFFER_READ])  # type: ignore[misc]
