@@ -64,18 +64,19 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None = None,
                    timeout: int = 900, worker_class: str = "service.serving.ProblemWorker",
-                   threads: int = 1) -> subprocess.Popen[bytes]:
-    """gunicorn serving the app on ``url``, once ``/readyz`` answers 200; ``env`` adds to (or,
-    with REDIS_URL, restores) the environment: by default no Redis."""
+                   threads: int = 1, root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """gunicorn serving the app of the source tree ``root`` on ``url``, once ``/readyz``
+    answers 200; ``env`` adds to (or, with REDIS_URL, restores) the environment: by default
+    no Redis."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    child = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    child = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root)}
     child.pop("REDIS_URL", None)
     child.update(env or {})
     proc = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--worker-class", worker_class, "--threads", str(threads),
          "--timeout", str(timeout), "--log-level", "warning", "service.app:create_app()"],
-        env=child, cwd=ROOT)
+        env=child, cwd=root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
