@@ -8,15 +8,15 @@ opened, statements prepared, not counted), then loads it for ``--seconds`` and s
 Paired segments run within a minute of each other, so their ratio is what the set-ups
 differ by; the median of the ratios over ``--rounds`` pairs is the figure.
 
-A variant is ``NAME=WORKER_CLASS[,THREADS[,TREE]]``: a gunicorn worker class, its threads
-and optionally a source tree to serve from (another checkout, e.g. ``git archive <commit> |
-tar -x -C /tmp/old``) on the same database schema. Every acknowledged list must be stored
-exactly once: at the end each student's stored list is compared with the last list the
-service acknowledged for them (or the imported one).
+A variant is ``NAME[:class=C][,threads=N][,workers=N][,tree=PATH]``: a gunicorn worker
+class (default ``service.serving.ProblemThreadWorker``), its threads (4) and workers (2),
+and a source tree to serve from (default this checkout; another, e.g. ``git archive
+<commit> | tar -x -C /tmp/old``, must have the same database schema). Every acknowledged
+list must be stored exactly once: at the end each student's stored list is compared with
+the last list the service acknowledged for them (or the imported one).
 
-Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api_ab.py
---variant new=service.serving.ProblemThreadWorker,4
---variant old=service.serving.ProblemThreadWorker,4,/tmp/old``
+Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api_ab.py --variant new
+--variant old:tree=/tmp/old --redis redis://127.0.0.1:6379/11``
 """
 
 from __future__ import annotations
@@ -49,20 +49,27 @@ from bench.bench_api import (  # noqa: E402  (the checkout, put on the path abov
 @dataclass(frozen=True)
 class Variant:
     name: str
-    worker_class: str
-    threads: int
-    tree: Path
+    worker_class: str = "service.serving.ProblemThreadWorker"
+    threads: int = 4
+    workers: int = 2
+    tree: Path = ROOT
 
     @classmethod
     def parse(cls, text: str) -> Variant:
-        name, eq, spec = text.partition("=")
-        parts = spec.split(",")
-        if not eq or not name or not parts[0] or len(parts) > 3:
-            raise ValueError(f"not NAME=WORKER_CLASS[,THREADS[,TREE]]: {text!r}")
-        tree = Path(parts[2]).resolve() if len(parts) > 2 else ROOT
-        if not (tree / "service" / "app.py").is_file():
-            raise ValueError(f"{tree} holds no service/app.py")
-        return cls(name, parts[0], int(parts[1]) if len(parts) > 1 else 1, tree)
+        """``NAME[:class=C][,threads=N][,workers=N][,tree=PATH]``."""
+        name, _, spec = text.partition(":")
+        values: dict[str, Any] = {}
+        for item in filter(None, spec.split(",")):
+            key, eq, value = item.partition("=")
+            if not eq or key not in ("class", "threads", "workers", "tree"):
+                raise ValueError(f"not class=, threads=, workers= or tree=: {item!r}")
+            values[key] = value
+        tree = Path(values.get("tree", ROOT)).resolve()
+        if not name or not (tree / "service" / "app.py").is_file():
+            raise ValueError(f"no name, or {tree} holds no service/app.py: {text!r}")
+        return cls(name, values.get("class", cls.worker_class),
+                   int(values.get("threads", cls.threads)),
+                   int(values.get("workers", cls.workers)), tree)
 
 
 def stored_lists(url: str, round_id: int) -> dict[int, list[int]]:
@@ -80,12 +87,12 @@ def stored_lists(url: str, round_id: int) -> dict[int, list[int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variant", action="append", required=True, type=Variant.parse,
-                        help="NAME=WORKER_CLASS[,THREADS[,TREE]]; give two (or more)")
+                        help="NAME[:class=C][,threads=N][,workers=N][,tree=PATH]; give two "
+                             "or more")
     parser.add_argument("--students", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="leerplek_bench_ab")
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--redis", default=None, help="REDIS_URL for gunicorn")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4, help="segments per variant")
@@ -105,8 +112,8 @@ def main() -> int:
     env = {"REDIS_URL": args.redis} if args.redis else None
     port = free_port()
     first = args.variant[0]
-    server = start_gunicorn(url, port, args.workers, env=env, worker_class=first.worker_class,
-                            threads=first.threads)
+    server = start_gunicorn(url, port, first.workers, env=env,
+                            worker_class=first.worker_class, threads=first.threads)
     try:
         (admin,) = tokens(url, "admin", [""])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
@@ -134,14 +141,14 @@ def main() -> int:
                  for s, token in zip(students, student_tokens, strict=True)]
     requests = encode_puts(port, jobs)
     print(f"{len(students)} students with a list; segments of {args.seconds:g} s after "
-          f"{args.warmup} uncounted PUTs, {args.clients} clients, {args.workers} workers, "
+          f"{args.warmup} uncounted PUTs, {args.clients} clients, "
           f"Redis {args.redis or 'none'}")
     acknowledged: dict[str, list[int]] = {}
     results: dict[str, list[dict[str, Any]]] = {v.name: [] for v in args.variant}
     used = 0
     for k in range(args.rounds):
         for variant in args.variant:
-            server = start_gunicorn(url, port, args.workers, env=env,
+            server = start_gunicorn(url, port, variant.workers, env=env,
                                     worker_class=variant.worker_class,
                                     threads=variant.threads, root=variant.tree)
             try:
@@ -173,8 +180,9 @@ def main() -> int:
         runs = results[variant.name]
         rates = [r["per_second"] for r in runs]
         cpu_ms = statistics.median(sum(r["cpu_ms"].values()) for r in runs)
-        line = (f"{variant.name} ({variant.worker_class}, {variant.threads} thread(s), "
-                f"{variant.tree}): median {statistics.median(rates):.0f}/s "
+        line = (f"{variant.name} ({variant.workers} x {variant.worker_class}, "
+                f"{variant.threads} thread(s), {variant.tree}): "
+                f"median {statistics.median(rates):.0f}/s "
                 f"(min {min(rates):.0f}, max {max(rates):.0f}), p99 max "
                 f"{max(r['p99_ms'] for r in runs):.1f} ms, median CPU per PUT {cpu_ms:.2f} ms")
         if variant.name != base:
