@@ -64,11 +64,12 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, port: int, workers: int, env: dict[str, str] | None = None,
                    timeout: int = 900, worker_class: str = "service.serving.ProblemWorker",
-                   threads: int = 1, root: Path = ROOT) -> subprocess.Popen[bytes]:
+                   threads: int = 1, root: Path = ROOT, venv: Path | None = None
+                   ) -> subprocess.Popen[bytes]:
     """gunicorn serving the app of the source tree ``root`` on ``url``, once ``/readyz``
     answers 200; ``env`` adds to (or, with REDIS_URL, restores) the environment: by default
-    no Redis."""
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    no Redis. gunicorn is this interpreter's, or that of the virtual environment ``venv``."""
+    gunicorn = (venv / "bin" if venv else Path(sys.executable).parent) / "gunicorn"
     child = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root)}
     child.pop("REDIS_URL", None)
     child.update(env or {})

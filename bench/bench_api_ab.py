@@ -8,12 +8,13 @@ opened, statements prepared, not counted), then loads it for ``--seconds`` and s
 Paired segments run within a minute of each other, so their ratio is what the set-ups
 differ by; the median of the ratios over ``--rounds`` pairs is the figure.
 
-A variant is ``NAME[:class=C][,threads=N][,workers=N][,tree=PATH]``: a gunicorn worker
-class (default ``service.serving.ProblemThreadWorker``), its threads (4) and workers (2),
-and a source tree to serve from (default this checkout; another, e.g. ``git archive
-<commit> | tar -x -C /tmp/old``, must have the same database schema). Every acknowledged
-list must be stored exactly once: at the end each student's stored list is compared with
-the last list the service acknowledged for them (or the imported one).
+A variant is ``NAME[:class=C][,threads=N][,workers=N][,tree=PATH][,venv=PATH]``: a gunicorn
+worker class (default ``service.serving.ProblemThreadWorker``), its threads (4) and workers
+(2), a source tree to serve from (default this checkout; another, e.g. ``git archive
+<commit> | tar -x -C /tmp/old``, must have the same database schema) and the virtual
+environment whose gunicorn (and so Python) serves it (default this interpreter's). Every
+acknowledged list must be stored exactly once: at the end each student's stored list is
+compared with the last list the service acknowledged for them (or the imported one).
 
 Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api_ab.py --variant new
 --variant old:tree=/tmp/old --redis redis://127.0.0.1:6379/11``
@@ -53,23 +54,27 @@ class Variant:
     threads: int = 4
     workers: int = 2
     tree: Path = ROOT
+    venv: Path | None = None
 
     @classmethod
     def parse(cls, text: str) -> Variant:
-        """``NAME[:class=C][,threads=N][,workers=N][,tree=PATH]``."""
+        """``NAME[:class=C][,threads=N][,workers=N][,tree=PATH][,venv=PATH]``."""
         name, _, spec = text.partition(":")
         values: dict[str, Any] = {}
         for item in filter(None, spec.split(",")):
             key, eq, value = item.partition("=")
-            if not eq or key not in ("class", "threads", "workers", "tree"):
-                raise ValueError(f"not class=, threads=, workers= or tree=: {item!r}")
+            if not eq or key not in ("class", "threads", "workers", "tree", "venv"):
+                raise ValueError(f"not class=, threads=, workers=, tree= or venv=: {item!r}")
             values[key] = value
         tree = Path(values.get("tree", ROOT)).resolve()
         if not name or not (tree / "service" / "app.py").is_file():
             raise ValueError(f"no name, or {tree} holds no service/app.py: {text!r}")
+        venv = Path(values["venv"]).resolve() if "venv" in values else None
+        if venv is not None and not (venv / "bin" / "gunicorn").is_file():
+            raise ValueError(f"{venv} has no bin/gunicorn: {text!r}")
         return cls(name, values.get("class", cls.worker_class),
                    int(values.get("threads", cls.threads)),
-                   int(values.get("workers", cls.workers)), tree)
+                   int(values.get("workers", cls.workers)), tree, venv)
 
 
 def stored_lists(url: str, round_id: int) -> dict[int, list[int]]:
@@ -87,8 +92,8 @@ def stored_lists(url: str, round_id: int) -> dict[int, list[int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variant", action="append", required=True, type=Variant.parse,
-                        help="NAME[:class=C][,threads=N][,workers=N][,tree=PATH]; give two "
-                             "or more")
+                        help="NAME[:class=C][,threads=N][,workers=N][,tree=PATH][,venv=PATH]"
+                             "; give two or more")
     parser.add_argument("--students", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
@@ -150,7 +155,8 @@ def main() -> int:
         for variant in args.variant:
             server = start_gunicorn(url, port, variant.workers, env=env,
                                     worker_class=variant.worker_class,
-                                    threads=variant.threads, root=variant.tree)
+                                    threads=variant.threads, root=variant.tree,
+                                    venv=variant.venv)
             try:
                 for counted in (False, True):
                     meter = CpuMeter(url, server, args.redis)
@@ -181,7 +187,8 @@ def main() -> int:
         rates = [r["per_second"] for r in runs]
         cpu_ms = statistics.median(sum(r["cpu_ms"].values()) for r in runs)
         line = (f"{variant.name} ({variant.workers} x {variant.worker_class}, "
-                f"{variant.threads} thread(s), {variant.tree}): "
+                f"{variant.threads} thread(s), {variant.tree}, "
+                f"{variant.venv or Path(sys.executable).parent.parent}): "
                 f"median {statistics.median(rates):.0f}/s "
                 f"(min {min(rates):.0f}, max {max(rates):.0f}), p99 max "
                 f"{max(r['p99_ms'] for r in runs):.1f} ms, median CPU per PUT {cpu_ms:.2f} ms")
