@@ -432,6 +432,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="service.serving.ProblemWorker",
                         help="gunicorn worker class (the default is the sync worker)")
+    parser.add_argument("--venv", type=Path, default=None,
+                        help="the virtual environment whose gunicorn (and Python) serves; "
+                             "default this interpreter's")
     parser.add_argument("--threads", type=int, default=1,
                         help="gunicorn threads per worker (for a threaded worker class)")
     parser.add_argument("--redis", default=None,
@@ -465,7 +468,8 @@ def main() -> int:
         redis.Redis.from_url(args.redis).flushdb()  # no counters or keys of an earlier run
     server = start_gunicorn(url, port, args.workers,
                             env={"REDIS_URL": args.redis} if args.redis else None,
-                            worker_class=args.worker_class, threads=args.threads)
+                            worker_class=args.worker_class, threads=args.threads,
+                            venv=args.venv)
     try:
         (admin,) = tokens(url, "admin", [""])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
@@ -511,9 +515,10 @@ def main() -> int:
             if f"/api/v1/rounds/{round_id}/preferences/{s['id']}" in acknowledged
         ) + sum(len(v) for v in acknowledged.values())
         stored = count_preferences(url, round_id)
+        served_by = (args.venv or Path(sys.executable).parent.parent).resolve()
         print(f"preferences: {result['requests']} PUTs by {args.clients} clients against "
               f"{args.workers} gunicorn workers ({args.worker_class}, {args.threads} "
-              f"thread(s), Redis {args.redis or 'none'}, Idempotency-Key "
+              f"thread(s), {served_by}, Redis {args.redis or 'none'}, Idempotency-Key "
               f"{'yes' if args.idempotency_keys else 'no'}) in {result['seconds']:.1f} s: "
               f"{result['per_second']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}; "
