@@ -496,10 +496,10 @@ _INSERT_PREFERENCE = insert(cast(Table, Preference.__table__))
 # compiled once, with the listed offers outer-joined (a row per region and offer; none
 # listed or found: the offer's columns are null), the list as one array parameter (one
 # prepared statement whatever its length, where the expanding IN makes one per length).
-# The offers are found by id alone and their round is compared here, after the read: with
-# the round's condition in the join, the prepared statement's generic plan could AND the
-# primary key with the round's index and read every offer id of the round (24,861 at
-# province scale: half of the statement's time; docs/PERFORMANCE.md).
+# The offers are found by id alone and their round is compared in ``_submit``: with the
+# round's condition in the join, the prepared statement's generic plan ANDed the primary
+# key with the round's index, reading every offer id of the round (24,861 at province
+# scale: most of the statement's time; docs/PERFORMANCE.md, session 9).
 _LOCK_STUDENT_WITH_OFFERS_PG = pg_sql(
     _LOCK_STUDENT.add_columns(*_OFFER_READ, Offer.round_id.label("offer_round_id"))
     .outerjoin(Offer, Offer.id == any_(type_cast(bindparam("offer_ids"), ARRAY(Integer)))))
