@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
@@ -11,7 +14,7 @@ from service.extensions import db
 from service.models import ApiToken, AuditEvent, Student
 from solver import allocate, parse_round
 
-from .conftest import Factory, assert_problem
+from .conftest import Factory, assert_problem, statements
 
 
 def _open_round(client: FlaskClient, make: Factory) -> dict[str, Any]:
@@ -297,3 +300,41 @@ def test_a_list_longer_than_any_round_takes_is_refused_by_its_length(
                           json={"offers": list(range(1, 500))}, headers=r["me"])
     body = assert_problem(response, 422, "offers")
     assert "at most 3 preferences" in str(body)
+
+
+def test_the_listed_offers_are_read_by_their_key_in_the_prepared_plan(
+        client: FlaskClient, make: Factory) -> None:
+    """A student's PUT reads the listed offers with a statement PostgreSQL runs prepared, so
+    after five runs it is planned once for any round (a generic plan). That plan never
+    reads the offers through the round's index: joined on the round, without statistics
+    it ANDed the round's index with the key, reading every offer id of the round for each
+    PUT (24,861 in a province; docs/PERFORMANCE.md, session 9)."""
+    r = _open_round(client, make)
+    with client.application.app_context():
+        if db.session.connection().dialect.name != "postgresql":
+            pytest.skip("prepared statements and their generic plans are PostgreSQL's")
+    url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
+    with statements(client.application) as seen:
+        assert client.put(url, json={"offers": [r["good"]]}, headers=r["me"]).status_code == 200
+    (sql,) = [s for s in seen if "FOR UPDATE" in s and "offers" in s]
+    names: list[str] = []
+
+    def numbered(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    values = {"round_id": str(r["rid"]), "offer_ids": "'{1,2,3}'",
+              "student_id": str(r["student"])}
+    with client.application.app_context():
+        conn = db.session.connection()
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql("PREPARE lock_and_read AS "
+                             + re.sub(r"%\((\w+)\)s", numbered, sql))
+        plan = json.dumps(conn.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) EXECUTE lock_and_read("
+            + ", ".join(values[n] for n in names) + ")").scalar())
+        conn.exec_driver_sql("DEALLOCATE lock_and_read")
+        db.session.rollback()
+    indexes = re.findall(r'"Index Name": "(\w+)"', plan)
+    assert "ix_offers_round_id" not in indexes, indexes
