@@ -19,13 +19,13 @@ from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.config import normalise_database_url
+from service.config import DEFAULTS, normalise_database_url
 
 DATABASE_CONNECT_TIMEOUT_S = 5
 # A pooled PostgreSQL connection unused for longer than this is pinged before use even when
 # its socket is quiet (``ping_if_stirred``): firewalls drop idle connections after minutes.
-# The app's setting is DATABASE_PING_AFTER_IDLE_S (config.DEFAULTS, the environment).
-PING_AFTER_IDLE_S = 10.0
+# The app's setting DATABASE_PING_AFTER_IDLE_S (from the environment) overrides it.
+PING_AFTER_IDLE_S: float = DEFAULTS["DATABASE_PING_AFTER_IDLE_S"]
 
 
 class Database:
@@ -34,21 +34,19 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = normalise_database_url(app.config["DATABASE_URL"])
         # A pooled connection is tested before use, so after a database restart the same
-        # process serves again at once instead of failing once per stale connection.
+        # process serves again at once instead of failing once per stale connection: on
+        # PostgreSQL by ``ping_if_stirred`` (below; no round trip while the connection is
+        # quiet), on any other server by SQLAlchemy's ``SELECT 1`` at every checkout. SQLite
+        # is a file this process opens itself, with no server to restart or connection to
+        # drop under it (the embedded demo's): not tested.
         # Statement parameters hold student numbers and token hashes: keep them out of
         # SQLAlchemy's log (echo) and out of the text of database errors.
-        options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         postgres = url.startswith("postgresql")
+        options: dict[str, Any] = {"pool_pre_ping": not (postgres or url.startswith("sqlite")),
+                                   "hide_parameters": True}
         if postgres:
             # An unreachable server answers 503 within seconds instead of holding the request.
             options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT_S}
-            # The test before use without a round trip when the connection is quiet
-            # (``ping_if_stirred``); a statement of its own on every request otherwise.
-            options["pool_pre_ping"] = False
-        elif url.startswith("sqlite"):
-            # A file this process opens itself: no server to restart or connection to drop
-            # under it, so no ``SELECT 1`` before every request (the embedded demo's).
-            options["pool_pre_ping"] = False
         options.update(app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         engine = create_engine(url, **options)
         if postgres:
