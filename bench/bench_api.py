@@ -103,6 +103,31 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, token: str,
     return response.status, (json.loads(raw) if raw else None)
 
 
+def import_round(port: int, admin: str, body: bytes
+                 ) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """Post a round document (``body``, JSON) to the service on ``port``, open the round and
+    read it back: the import's answer, the exported round and the import's wall seconds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    try:
+        start = time.perf_counter()
+        conn.request("POST", "/api/v1/rounds/import", body=body,
+                     headers={"Authorization": f"Bearer {admin}",
+                              "Content-Type": "application/json"})
+        response = conn.getresponse()
+        imported = json.loads(response.read())
+        seconds = time.perf_counter() - start
+        if response.status != 201:
+            raise SystemExit(f"import failed: {response.status} {imported}")
+        round_id = imported["round"]["id"]
+        status, _ = call(conn, "POST", f"/api/v1/rounds/{round_id}/open", admin)
+        assert status == 200, status
+        status, exported = call(conn, "GET", f"/api/v1/rounds/{round_id}/export", admin)
+        assert status == 200, status
+        return imported, exported, seconds
+    finally:
+        conn.close()
+
+
 def tokens(url: str, role: str, scopes: list[str]) -> list[str]:
     from service.app import create_app
     from service.extensions import db
@@ -472,24 +497,11 @@ def main() -> int:
                             venv=args.venv)
     try:
         (admin,) = tokens(url, "admin", [""])
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        start = time.perf_counter()
-        conn.request("POST", "/api/v1/rounds/import", body=body,
-                     headers={"Authorization": f"Bearer {admin}",
-                              "Content-Type": "application/json"})
-        response = conn.getresponse()
-        imported = json.loads(response.read())
-        import_seconds = time.perf_counter() - start
-        if response.status != 201:
-            raise SystemExit(f"import failed: {response.status} {imported}")
+        imported, exported, import_seconds = import_round(port, admin, body)
         round_id = imported["round"]["id"]
         print(f"import: {args.students} students, {imported['offers']} offers, "
               f"{imported['preferences']} preferences, {len(body) / 1e6:.1f} MB JSON: "
               f"{import_seconds:.1f} s")
-        status, _ = call(conn, "POST", f"/api/v1/rounds/{round_id}/open", admin)
-        assert status == 200, status
-        status, exported = call(conn, "GET", f"/api/v1/rounds/{round_id}/export", admin)
-        assert status == 200, status
         students = [s for s in exported["students"] if s["preferences"]][:args.requests]
         student_tokens = tokens(url, "student", [f"student:{s['id']}" for s in students])
         # Each student sends their list in reverse: a real change, so every accepted

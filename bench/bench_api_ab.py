@@ -23,7 +23,6 @@ Example: ``PYTHONPATH=. .venv/bin/python bench/bench_api_ab.py --variant new
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import statistics
 import sys
@@ -36,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_api import (  # noqa: E402  (the checkout, put on the path above)
     CpuMeter,
-    call,
     encode_puts,
     free_port,
     fresh_database,
+    import_round,
     load,
     seed_reference_data,
     start_gunicorn,
@@ -121,16 +120,8 @@ def main() -> int:
                             worker_class=first.worker_class, threads=first.threads)
     try:
         (admin,) = tokens(url, "admin", [""])
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        status, imported = call(conn, "POST", "/api/v1/rounds/import", admin, doc)
-        if status != 201:
-            raise SystemExit(f"import failed: {status} {imported}")
+        imported, exported, _seconds = import_round(port, admin, json.dumps(doc).encode())
         round_id = imported["round"]["id"]
-        status, _ = call(conn, "POST", f"/api/v1/rounds/{round_id}/open", admin)
-        assert status == 200, status
-        status, exported = call(conn, "GET", f"/api/v1/rounds/{round_id}/export", admin)
-        assert status == 200, status
-        conn.close()
     finally:
         server.terminate()
         server.wait(30)
