@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.config import normalise_database_url
+from service.config import DEFAULTS, from_environment, normalise_database_url
 from service.extensions import db, stirred
 
 from .conftest import PG_URL, Factory, app_config
@@ -133,8 +133,6 @@ def test_on_sqlite_a_request_pings_nothing(client: FlaskClient, make: Factory,
 
 def test_the_idle_time_before_a_ping_comes_from_the_environment(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.config import DEFAULTS, from_environment
-
     assert DEFAULTS["DATABASE_PING_AFTER_IDLE_S"] == 10.0
     monkeypatch.setenv("DATABASE_PING_AFTER_IDLE_S", "2.5")
     assert from_environment()["DATABASE_PING_AFTER_IDLE_S"] == 2.5
