@@ -31,6 +31,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from solver.model import (
@@ -394,7 +395,11 @@ class Preference(Base):
     rank: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        UniqueConstraint("round_id", "student_id", "rank"),
+        # Checked at the end of each statement (PostgreSQL): a reordered list moves its
+        # ranks in place, through duplicates, instead of being deleted and inserted again
+        # (rounds.lifecycle; migration 0018).
+        UniqueConstraint("round_id", "student_id", "rank", deferrable=True,
+                         initially="IMMEDIATE"),
         UniqueConstraint("round_id", "student_id", "offer_id"),
         CheckConstraint("rank >= 1", name="rank"),
         # How many students listed an offer in its round (the company pages) is read from
@@ -404,6 +409,14 @@ class Preference(Base):
         # cheapest plan. It also serves everything that looked offer_id up alone.
         Index("ix_preferences_offer_round", "offer_id", "round_id", "student_id"),
     )
+
+
+@compiles(UniqueConstraint, "sqlite")
+def _unique_on_sqlite(constraint: UniqueConstraint, compiler: Any, **kw: Any) -> str:
+    """SQLite knows no deferrable unique constraint: it gets the plain one (there a list is
+    replaced whole, never reordered in place)."""
+    ddl: str = compiler.visit_unique_constraint(constraint, **kw)
+    return ddl.removesuffix(compiler.define_constraint_deferrability(constraint))
 
 
 class Assignment(Base):

@@ -423,9 +423,10 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
                                       + "; rule ".join(map(str, broken))})
     if errors:
         raise Problem(422, "some preferences cannot be accepted", errors)
-    # The old list comes back from its own DELETE: one statement instead of a read and a
-    # delete. On PostgreSQL the new list and the audit event go in with it (one statement,
-    # one round trip); the old list is compared with the new there.
+    # On PostgreSQL one statement (one round trip) moves the kept offers' ranks in place,
+    # deletes and inserts the rest and writes the audit event; the old list is compared
+    # with the new there. Elsewhere the old list comes back from its own DELETE (one
+    # statement instead of a read and a delete) and the new one is inserted.
     keys = {"round_id": rnd.id, "student_id": student_id}
     if pg:
         # One statement replaces the list and, when it changed, writes the audit event:
@@ -506,22 +507,39 @@ _LOCK_STUDENT_WITH_OFFERS_PG = pg_sql(
 _LockedRow = namedtuple("_LockedRow", _LOCK_STUDENT.selected_columns.keys())  # type: ignore[misc]
 _LOCKED_WIDTH = len(_LockedRow._fields)
 _OfferRow = namedtuple("_OfferRow", [c.name for c in _OFFER_READ])  # type: ignore[misc]
-# The DELETE ... RETURNING, the INSERT of the new list (ranked by position) and the audit
-# event in one statement. The INSERT's rows wait for the DELETE to finish (its count is
-# read first), so a kept offer or rank never meets its own old row in the unique
-# constraints; rows the same statement deleted do not count for them. The event is
-# written when the old list (in rank order; no rows: an empty list) differs from the new,
-# as record_student_change decides; every value is typed (a NULL has no type of its own).
+# The list replaced and the audit event written in one statement. An offer kept in the list
+# keeps its row and, if it moved, gets its new rank (an UPDATE of the rank alone: no foreign
+# key is checked); offers no longer listed are deleted, new ones inserted. Deleting and
+# inserting every row, as before, cost three foreign-key checks per row (each a row lock
+# FOR KEY SHARE on the round, student and offer): 30 for a list of ten, a fifth of
+# PostgreSQL's work per PUT (docs/PERFORMANCE.md, session 10). Ranks move through
+# duplicates (two offers swapping places), so the unique constraint on a student's ranks is
+# checked at the end of the statement (DEFERRABLE INITIALLY IMMEDIATE, migration 0018). Every
+# part reads the rows as they were before the statement (``old``); the parts touch
+# different rows. The event is written when the old list (in rank order; no rows: an empty
+# list) differs from the new, as record_student_change decides; every value is typed (a
+# NULL has no type of its own). The student's row is locked by the statement before.
 _REPLACE_LIST_PG = """
-WITH old AS (
+WITH listed AS (
+    SELECT offer_id, CAST(rank AS integer) AS rank
+    FROM unnest(CAST(%(offer_ids)s AS integer[])) WITH ORDINALITY AS listed(offer_id, rank)
+), old AS (
+    SELECT offer_id, rank FROM preferences
+    WHERE round_id = %(round_id)s AND student_id = %(student_id)s
+), dropped AS (
     DELETE FROM preferences
     WHERE round_id = %(round_id)s AND student_id = %(student_id)s
-    RETURNING offer_id, rank
-), new AS (
+      AND offer_id <> ALL (CAST(%(offer_ids)s AS integer[]))
+), moved AS (
+    UPDATE preferences SET rank = listed.rank
+    FROM listed
+    WHERE preferences.round_id = %(round_id)s AND preferences.student_id = %(student_id)s
+      AND preferences.offer_id = listed.offer_id AND preferences.rank <> listed.rank
+), added AS (
     INSERT INTO preferences (round_id, student_id, offer_id, rank)
     SELECT %(round_id)s, %(student_id)s, listed.offer_id, listed.rank
-    FROM unnest(CAST(%(offer_ids)s AS integer[])) WITH ORDINALITY AS listed(offer_id, rank)
-    WHERE (SELECT count(*) FROM old) >= 0
+    FROM listed
+    WHERE NOT EXISTS (SELECT FROM old WHERE old.offer_id = listed.offer_id)
 ), event AS (
     INSERT INTO audit_events (at, actor_token_id, actor_role, actor_scope, actor_surface,
                               action, entity_type, entity_id, round_id, school_id, region,

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from service.extensions import db
-from service.models import ApiToken, AuditEvent, Student
+from service.models import ApiToken, AuditEvent, Preference, Student
 from solver import allocate, parse_round
 
 from .conftest import Factory, assert_problem, statements
@@ -126,6 +126,36 @@ def test_a_list_reordered_shortened_and_emptied_is_stored_as_sent(
         assert response.status_code == 200 and response.get_json()["offers"] == offers
         doc = client.get(f"/api/v1/rounds/{r['rid']}/export", headers=r["staff"]).get_json()
         assert doc["students"][0]["preferences"] == [str(o) for o in offers]
+
+
+def test_a_reordered_list_keeps_its_rows_and_moves_their_ranks(
+        client: FlaskClient, make: Factory) -> None:
+    """On PostgreSQL an offer kept in the list keeps its row and only its rank is written
+    (no foreign key is checked again, docs/PERFORMANCE.md, session 10); an offer no longer
+    listed loses its row and a new one gets one. Elsewhere the list is replaced whole."""
+    r = _open_round(client, make)
+    with client.application.app_context():
+        if db.session.connection().dialect.name != "postgresql":
+            pytest.skip("SQLite replaces the whole list (no deferrable unique constraint)")
+    more = [make.offer(round_id=r["rid"]) for _ in range(3)]
+    url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
+
+    def rows() -> dict[int, tuple[int, int]]:
+        with client.application.app_context():
+            return {offer: (row_id, rank) for row_id, offer, rank in db.session.execute(
+                select(Preference.id, Preference.offer_id, Preference.rank).where(
+                    Preference.student_id == r["student"]))}
+
+    assert client.put(url, json={"offers": [r["good"], more[0], more[1]]},
+                      headers=r["me"]).status_code == 200
+    before = rows()
+    response = client.put(url, json={"offers": [more[1], r["good"], more[2]]}, headers=r["me"])
+    assert response.status_code == 200
+    after = rows()
+    assert after[more[1]] == (before[more[1]][0], 1)
+    assert after[r["good"]] == (before[r["good"]][0], 2)
+    assert after[more[2]][1] == 3 and after[more[2]][0] not in {i for i, _ in before.values()}
+    assert more[0] not in after
 
 
 def test_preferences_outside_an_open_round_are_409(client: FlaskClient,
