@@ -44,25 +44,42 @@ JSON_BODY = ("application/json",)
 def strict_request() -> None:
     """Refuse what no view should have to handle: an over-long URL, control characters in the
     query string, a body of a type the operation does not read."""
-    if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
+    # The request once, not through its context-local proxy at every use (every request
+    # passes here).
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    config = current_app.config
+    if len(req.path) + len(req.query_string) > config["MAX_URL_LENGTH"]:
         raise Problem(414, f"the path and query may hold at most "
-                           f"{current_app.config['MAX_URL_LENGTH']} characters")
-    errors = [{"field": key, "location": "query", "message": message}
-              for key, values in request.args.lists()
-              for text in (key, *values) if (message := text_error(text))]
-    if errors:
-        raise Problem(422, f"{errors[0]['field']}: {errors[0]['message']}", errors[:20])
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", "").lower()
-    if request.method not in ("POST", "PUT", "PATCH") or not has_body \
-            or not request.path.startswith("/api/"):
+                           f"{config['MAX_URL_LENGTH']} characters")
+    if req.query_string:
+        errors = [{"field": key, "location": "query", "message": message}
+                  for key, values in req.args.lists()
+                  for text in (key, *values) if (message := text_error(text))]
+        if errors:
+            raise Problem(422, f"{errors[0]['field']}: {errors[0]['message']}", errors[:20])
+    if req.method not in ("POST", "PUT", "PATCH") or not req.path.startswith("/api/"):
         return
-    view = current_app.view_functions.get(request.endpoint or "")
-    accepted: tuple[str, ...] = getattr(getattr(view, "view_class", None), "body_types",
-                                        JSON_BODY)
-    if request.mimetype not in accepted:
+    has_body = bool(req.content_length) or "chunked" in req.headers.get(
+        "Transfer-Encoding", "").lower()
+    if not has_body:
+        return
+    accepted = body_types(req.endpoint or "")
+    if req.mimetype not in accepted:
         raise Problem(415, f"send the body as {' or '.join(accepted)}, not "
-                           f"{request.mimetype or 'without a Content-Type'}")
+                           f"{req.mimetype or 'without a Content-Type'}")
+
+
+def body_types(endpoint: str) -> tuple[str, ...]:
+    """The body types the endpoint's view reads (its class's ``body_types``, else JSON),
+    looked up once per endpoint and app."""
+    known: dict[str, tuple[str, ...]] = current_app.extensions.setdefault(
+        "leerplek_body_types", {})
+    found = known.get(endpoint)
+    if found is None:
+        view = current_app.view_functions.get(endpoint)
+        found = known[endpoint] = getattr(getattr(view, "view_class", None), "body_types",
+                                          JSON_BODY)
+    return found
 
 
 def page_policy(response: Response) -> Response:

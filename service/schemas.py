@@ -76,6 +76,8 @@ def _raw_error(field: fields.Field[Any], value: Any) -> Any:
     if isinstance(field, fields.List):
         if not isinstance(value, list):
             return None
+        if isinstance(field.inner, fields.Integer) and all(type(v) is int for v in value):
+            return None  # the usual list of ids, judged in one pass (bool is no int here)
         inner = {i: e for i, v in enumerate(value) if (e := _raw_error(field.inner, v))}
         return inner or None
     if isinstance(field, fields.Boolean):
