@@ -127,5 +127,8 @@ def _headers(response: Response) -> Response:
     if origin is not None:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
-    response.vary.add("Origin")
+    if "vary" in present:
+        response.vary.add("Origin")
+    else:  # what vary.add writes when there is none yet, without parsing a header set
+        headers.add("Vary", "Origin")
     return response
