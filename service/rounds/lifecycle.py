@@ -374,7 +374,7 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         # without its offers being read.
         listed_ids = offer_ids if len(offer_ids) <= MAX_PREFERENCES_LIMITS[1] else []
         read = driver_rows(conn, _LOCK_STUDENT_WITH_OFFERS_PG,
-                           {**lock, "offer_ids": list(listed_ids)})
+                           {**lock, "offer_ids": int_array(listed_ids)})
         # One row per region, in order: each came once per listed offer, alike (a student's
         # regions are distinct).
         rows: list[Any] = [_LockedRow._make(r)
@@ -435,7 +435,7 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
         event = student_change_event(p, "preferences.submit", student_id, found.school_id,
                                      regions, ("offers",))
         driver_rows(conn, _REPLACE_LIST_PG, {
-            **keys, "offer_ids": list(offer_ids),
+            **keys, "offer_ids": int_array(offer_ids),
             **{f"event_{k}": v for k, v in event.items() if k not in ("before", "after")},
             "event_change": json.dumps(event["after"])})
         return rnd, list(offer_ids)
@@ -452,6 +452,13 @@ def _submit(session: Session, p: Principal, round_id: int, rnd: ListingRound | N
     record_student_change(session, p, "preferences.submit", student_id, found.school_id,
                           regions, {"offers": old}, {"offers": list(offer_ids)})
     return rnd, list(offer_ids)
+
+
+def int_array(ids: list[int]) -> str:
+    """Integers as PostgreSQL's array literal, for a parameter the statement casts to
+    ``integer[]``: psycopg's list adapter, in Python, checked and escaped every element
+    (twice per preference PUT); PostgreSQL reads the literal itself."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 @dataclass(frozen=True, slots=True)
