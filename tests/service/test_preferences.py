@@ -61,8 +61,8 @@ def test_a_submission_asks_the_database_the_same_few_times_however_long_the_list
     (locked, with their regions and, for a student's own list, the round in the same
     statement), the listed offers, the old list deleted and returned, the new list in one
     INSERT (one executemany), the audit event. Nothing per listed offer. On PostgreSQL the
-    listed offers come with the student, and the DELETE, the INSERT and the event are one
-    statement."""
+    listed offers come with the student, and the list's replacement (kept offers' ranks
+    moved in place, the rest deleted or inserted) and the event are one statement."""
     r = _open_round(client, make)
     more = [make.offer(round_id=r["rid"]) for _ in range(2)]
     url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
