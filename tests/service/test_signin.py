@@ -221,9 +221,12 @@ def test_a_session_used_within_the_idle_timeout_goes_on(app: Flask, client: Flas
     sign_in_web(client, "coordinator", f"school:{make.school()}")
     with client.session_transaction() as cookie:
         cookie["seen"] = int(time.time()) - 29 * 60
+    asked_at = int(time.time())
     assert client.get("/dashboard/rounds").status_code == 200
     with client.session_transaction() as cookie:
-        assert time.time() - cookie["seen"] < 5  # the clock starts again
+        # The clock starts again at the request (not "within N seconds of now": a slow,
+        # busy machine took longer than that to render the page).
+        assert cookie["seen"] >= asked_at
 
 
 def test_signing_out_revokes_the_session_token(app: Flask, client: FlaskClient,
