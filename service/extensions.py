@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import select
 import time
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import msgspec
 import psycopg
 from flask import Flask, current_app, g
 from flask_babel import Babel
@@ -43,7 +45,7 @@ class Database:
         # SQLAlchemy's log (echo) and out of the text of database errors.
         postgres = url.startswith("postgresql")
         options: dict[str, Any] = {"pool_pre_ping": not (postgres or url.startswith("sqlite")),
-                                   "hide_parameters": True}
+                                   "hide_parameters": True, "json_deserializer": json_loads}
         if postgres:
             # An unreachable server answers 503 within seconds instead of holding the request.
             options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT_S}
@@ -89,6 +91,22 @@ class Database:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+_decode_json = msgspec.json.decode
+
+
+def json_loads(text: str | bytes) -> Any:
+    """A JSON column's value as the database returns it, decoded (the engine's
+    ``json_deserializer``; on PostgreSQL psycopg calls it). msgspec's compiled decoder
+    instead of the standard library's: a preference PUT reads an offer's qualifications
+    (JSON) for every listed offer (docs/PERFORMANCE.md, session 11). What msgspec refuses
+    and the standard library reads (a number beyond a float's range, NaN) is read by the
+    standard library, so every stored value reads as before."""
+    try:
+        return _decode_json(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
 
 
 def stirred(dbapi_connection: Any) -> bool:
@@ -188,7 +206,10 @@ def driver_rows(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[A
     dispatch = conn.dispatch
     listening = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
     driver: Any = conn.connection.driver_connection
-    cursor = driver.cursor()
+    # Rows in PostgreSQL's binary format: the same Python values for these statements'
+    # types (integers, floats, text, dates, times, JSON), loaded without parsing text
+    # (a submission's rows carry some 300 values).
+    cursor = driver.cursor(binary=True)
     try:
         if listening:
             dispatch.before_cursor_execute(conn, cursor, sql, params, None, False)
