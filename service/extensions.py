@@ -205,11 +205,7 @@ def driver_rows(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[A
     """
     dispatch = conn.dispatch
     listening = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
-    driver: Any = conn.connection.driver_connection
-    # Rows in PostgreSQL's binary format: the same Python values for these statements'
-    # types (integers, floats, text, dates, times, JSON), loaded without parsing text
-    # (a submission's rows carry some 300 values).
-    cursor = driver.cursor(binary=True)
+    cursor = _statement_cursor(conn, sql)
     try:
         if listening:
             dispatch.before_cursor_execute(conn, cursor, sql, params, None, False)
@@ -219,9 +215,31 @@ def driver_rows(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[A
         rows: list[Any] = cursor.fetchall()
     except Exception as exc:  # handled as SQLAlchemy handles its own
         conn._handle_dbapi_exception(exc, sql, params, cursor, None)
-    finally:
-        cursor.close()
     return rows
+
+
+def _statement_cursor(conn: Connection, sql: str) -> Any:
+    """The psycopg cursor that runs ``sql`` on ``conn``'s DBAPI connection, kept with the
+    connection (``Connection.info`` follows the DBAPI connection through the pool) for the
+    next run of the same statement: psycopg keeps a cursor's loaders while it runs the same
+    query again, where a new cursor looked up and made one for every column of every
+    statement. A cursor of a connection since replaced is never reused. Rows come in
+    PostgreSQL's binary format: the same Python values for these statements' types
+    (integers, floats, text, dates, times, JSON), loaded without parsing text (a
+    submission's rows carry some 300 values)."""
+    driver: Any = conn.connection.driver_connection
+    info = conn.connection.info
+    kept: tuple[Any, dict[str, Any]] | None = info.get(_CURSORS)
+    if kept is None or kept[0] is not driver:
+        kept = info[_CURSORS] = (driver, {})
+    cursor = kept[1].get(sql)
+    if cursor is None or cursor.closed:
+        cursor = kept[1][sql] = driver.cursor(binary=True)
+    return cursor
+
+
+# Where a pooled connection's info keeps its statements' cursors (``_statement_cursor``).
+_CURSORS = "leerplek_cursors"
 
 
 db = Database()

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 
 from service import extensions
 from service.extensions import db, driver_rows, json_loads, pg_sql
@@ -108,3 +108,31 @@ def test_driver_rows_returns_a_tokens_times_as_sqlalchemy_does(app: Flask,
         assert all(isinstance(v, dt.datetime) and v.tzinfo is not None
                    for v in (driver[0][ApiToken.__table__.c.keys().index("revoked_at")],
                              driver[0][ApiToken.__table__.c.keys().index("expires_at")]))
+
+
+def test_driver_rows_runs_a_statement_again_on_its_cursor_of_that_connection(
+        app: Flask, make: Factory) -> None:
+    """A statement's cursor (and the loaders psycopg keeps with it) serves its next run on
+    the same connection; a replaced connection gets cursors of its own."""
+    _pg_only(app)
+    make.admin()
+    statement = pg_sql(select(ApiToken.id))
+    cursors: list[Any] = []
+
+    def heard(_conn: Any, cursor: Any, *_args: Any) -> None:
+        cursors.append(cursor)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", heard)
+        try:
+            conn = db.session.connection()
+            first = driver_rows(conn, statement, {})
+            assert driver_rows(conn, statement, {}) == first
+            assert cursors[0] is cursors[1]
+            conn.invalidate()  # the DBAPI connection is closed and replaced
+            db.session.rollback()
+            assert driver_rows(db.session.connection(), statement, {}) == first
+            assert cursors[2] is not cursors[0]
+            assert cursors[2].connection is not cursors[0].connection
+        finally:
+            event.remove(db.engine, "before_cursor_execute", heard)
