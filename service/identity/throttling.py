@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -130,6 +131,8 @@ return {current, redis.call("ttl", KEYS[1]), also}
     def __init__(self, uri: str, **options: Any) -> None:
         super().__init__(uri.removeprefix("leerplek+"), **options)
         self.last_hit = threading.local()
+        # Each thread's own connection for the increment (see _incr_window).
+        self._pinned = threading.local()
         # Set by init_app: the (unprefixed) key of a counter to read with each increment,
         # for the request being served (None: none).
         self.read_along: Callable[[], str | None] = lambda: None
@@ -146,10 +149,53 @@ return {current, redis.call("ttl", KEYS[1]), also}
         key = self.prefixed_key(key)
         along = self.read_along()
         keys = [key] if along is None else [key, self.prefixed_key(along)]
-        current, ttl, value = self.lua_incr_window(keys, [expiry, amount])
+        current, ttl, value = self._incr_window(keys, expiry, amount)
         self.last_hit.window = (key, int(current), int(ttl), time.time())
         self.last_hit.along = None if along is None else (along, int(value))
         return int(current)
+
+    def _incr_window(self, keys: list[str], expiry: int, amount: int) -> list[Any]:
+        """The increment script's answer, sent and read on this thread's own connection.
+
+        Every API request runs it, and redis-py's client around one command (the pool's
+        checkout and health check, the retry wrapper, the release) cost about as much of
+        the worker's CPU as the command itself (docs/PERFORMANCE.md, session 12). The
+        connection is the pool's kind with the pool's settings (address, database,
+        password, TLS, timeouts), made in the process and thread that use it. A script the
+        server no longer knows (restarted, ``SCRIPT FLUSH``) is loaded again; a broken
+        connection is dropped and the command sent once more on a new one, as the client's
+        own retry would.
+        """
+        connection = getattr(self._pinned, "connection", None)
+        if connection is None or self._pinned.pid != os.getpid():
+            pool = self.storage.connection_pool
+            connection = pool.connection_class(**pool.connection_kwargs)
+            self._pinned.connection, self._pinned.pid = connection, os.getpid()
+        script = self.lua_incr_window
+        command = ("EVALSHA", script.sha, len(keys), *keys, expiry, amount)
+        for attempt in range(2):
+            try:
+                connection.send_command(*command)
+                try:
+                    answer: list[Any] = connection.read_response()
+                except redis.exceptions.NoScriptError:
+                    connection.send_command("SCRIPT", "LOAD", script.script)
+                    connection.read_response()
+                    connection.send_command(*command)
+                    answer = connection.read_response()
+                return answer
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+                connection.disconnect()
+                if attempt:
+                    raise
+            except redis.exceptions.ResponseError:
+                raise  # an answer read whole: the connection is in step
+            except BaseException:
+                # Interrupted between sending and reading: an answer may still be on its
+                # way, and would be taken for the next command's.
+                connection.disconnect()
+                raise
+        raise AssertionError("unreachable")
 
     def take_window(self, key: str) -> tuple[int, int, float] | None:
         """The count and TTL this thread's last increment of ``key`` answered (and when),

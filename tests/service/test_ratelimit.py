@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
@@ -151,6 +152,70 @@ if REDIS_URL:
                                                  headers=headers).status_code == 200
         assert_problem(apps[LIMIT % 2].test_client().get("/api/v1/schools", headers=headers),
                        429)
+
+    def _redis_app(tmp_path: Path) -> Flask:
+        url = f"sqlite:///{tmp_path / 'pinned.sqlite'}"
+        engine = create_engine(url)
+        create_schema(engine)
+        engine.dispose()
+        return create_app(app_config(DATABASE_URL=url, REDIS_URL=REDIS_URL,
+                                     RATELIMIT_APPLICATION=f"{LIMIT} per minute"))
+
+    def _remaining(client: FlaskClient, headers: dict[str, str]) -> int:
+        response = client.get("/api/v1/schools", headers=headers)
+        assert response.status_code == 200
+        return int(response.headers["RateLimit-Remaining"])
+
+    def test_a_script_the_server_forgot_is_loaded_again(tmp_path: Path) -> None:
+        app = _redis_app(tmp_path)
+        client, headers = app.test_client(), Factory(app).admin()
+        assert _remaining(client, headers) == LIMIT - 1
+        redis.Redis.from_url(REDIS_URL).script_flush()  # as a restarted server would
+        assert _remaining(client, headers) == LIMIT - 2
+
+    def test_a_connection_the_server_dropped_is_replaced_and_the_hit_counted(
+            tmp_path: Path) -> None:
+        app = _redis_app(tmp_path)
+        client, headers = app.test_client(), Factory(app).admin()
+        assert _remaining(client, headers) == LIMIT - 1
+        storage = app.extensions["rate_limiter"].storage
+        pinned = storage._pinned.connection  # this thread's: the test client's requests'
+        host, port = pinned._sock.getsockname()[:2]
+        assert redis.Redis.from_url(REDIS_URL).client_kill(f"{host}:{port}")
+        assert _remaining(client, headers) == LIMIT - 2
+        assert _remaining(client, headers) == 0
+
+    def test_each_thread_counts_on_a_connection_of_its_own(tmp_path: Path) -> None:
+        app = _redis_app(tmp_path)
+        headers = Factory(app).admin()
+        storage = app.extensions["rate_limiter"].storage
+        connections: list[Any] = []
+        answers: list[int] = []
+        both = threading.Barrier(2)
+
+        def hit() -> None:
+            client = app.test_client()
+            both.wait()
+            answers.append(_remaining(client, headers))
+            connections.append(storage._pinned.connection)
+
+        threads = [threading.Thread(target=hit) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(answers) == [LIMIT - 2, LIMIT - 1]
+        assert connections[0] is not connections[1]
+
+    def test_a_connection_made_in_another_process_is_not_used(tmp_path: Path) -> None:
+        app = _redis_app(tmp_path)
+        client, headers = app.test_client(), Factory(app).admin()
+        assert _remaining(client, headers) == LIMIT - 1
+        storage = app.extensions["rate_limiter"].storage
+        inherited = storage._pinned.connection
+        storage._pinned.pid = -1  # as in a worker forked after the connection was made
+        assert _remaining(client, headers) == LIMIT - 2
+        assert storage._pinned.connection is not inherited
 
 
 def test_an_unreachable_redis_falls_back_to_counting_in_process(
