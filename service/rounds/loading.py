@@ -63,6 +63,13 @@ def round_offer_filter(round_ids: int | Collection[int]) -> ColumnElement[bool]:
     return which & (Offer.status != OfferStatus.DRAFT.value)
 
 
+# A mask's decoded levels and pathways for the one-row calls (a preference PUT's offers and
+# student): a mask is a small integer that always decodes the same, so one process-wide
+# table serves every request (at most one entry per mask in use).
+_LEVELS_OF_MASK: dict[int, tuple[int, ...]] = {}
+_PATHWAYS_OF_MASK: dict[int, tuple[str, ...]] = {}
+
+
 def _pathways_of(mask: int, cache: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
     found = cache.get(mask)
     if found is None:
@@ -85,13 +92,14 @@ def offer_row_model(r: Any, levels: dict[int, tuple[int, ...]] | None = None,
                     pathways: dict[int, tuple[str, ...]] | None = None) -> m.Offer:
     """An offer as the engine's record from a plain row of the offers table (``offer_model``
     without an ORM object); ``levels`` and ``pathways`` share the decoded masks across rows."""
-    levels = {} if levels is None else levels
+    levels = _LEVELS_OF_MASK if levels is None else levels
+    pathways = _PATHWAYS_OF_MASK if pathways is None else pathways
     lv = levels.get(r.level_mask)
     if lv is None:
         lv = levels[r.level_mask] = tuple(mask_to_levels(r.level_mask))
     return m.Offer(
         id=str(r.id), company_id=str(r.company_id), title=r.title, levels=lv,
-        pathways=_pathways_of(r.pathway_mask, {} if pathways is None else pathways),
+        pathways=_pathways_of(r.pathway_mask, pathways),
         qualifications=tuple(r.qualifications), sector=r.sector, region=r.region,
         location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
         capacity=r.capacity, reserved_priority=r.reserved_priority,
@@ -124,9 +132,10 @@ def student_row_model(r: Any, regions: tuple[str, ...], preferences: tuple[str, 
                       pathways: dict[int, tuple[str, ...]] | None = None) -> m.Student:
     """A student as the engine's record from a plain row of the students table
     (``student_model`` without an ORM object)."""
+    pathways = _PATHWAYS_OF_MASK if pathways is None else pathways
     return m.Student(
         id=str(r.id), school_id=str(r.school_id), level=r.level,
-        pathways=_pathways_of(r.pathway_mask, {} if pathways is None else pathways),
+        pathways=_pathways_of(r.pathway_mask, pathways),
         qualification=r.qualification, sector=r.sector, regions=regions,
         location=None if r.lat is None or r.lon is None else m.Location(r.lat, r.lon),
         max_travel_km=r.max_travel_km, priority=r.priority, available_from=r.available_from,
