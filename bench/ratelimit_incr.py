@@ -1,7 +1,7 @@
-"""The rate limit's increment, on a thread's own Redis connection and through redis-py's client.
+"""The rate limit's increment, on a Redis connection of its own and through redis-py's client.
 
 Every API request increments its token's counter with ``WindowRedisStorage``'s script. Since
-session 12 (docs/PERFORMANCE.md) it is sent and read on the calling thread's own connection;
+session 12 (docs/PERFORMANCE.md) it is sent and read on a connection of its own (an idle list);
 before, it went through redis-py's client (``Script.__call__``: the pool's checkout and
 release, the retry wrapper). This times both in one process, alternated ``--rounds`` times,
 ``--calls`` increments each, and prints CPU and wall microseconds per call:

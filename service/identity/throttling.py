@@ -131,8 +131,10 @@ return {current, redis.call("ttl", KEYS[1]), also}
     def __init__(self, uri: str, **options: Any) -> None:
         super().__init__(uri.removeprefix("leerplek+"), **options)
         self.last_hit = threading.local()
-        # Each thread's own connection for the increment (see _incr_window).
-        self._pinned = threading.local()
+        # The increment's connections not in use now, the last used last (see _incr_window),
+        # and the process they were made in.
+        self._idle: list[Any] = []
+        self._idle_pid = os.getpid()
         # Set by init_app: the (unprefixed) key of a counter to read with each increment,
         # for the request being served (None: none).
         self.read_along: Callable[[], str | None] = lambda: None
@@ -155,47 +157,54 @@ return {current, redis.call("ttl", KEYS[1]), also}
         return int(current)
 
     def _incr_window(self, keys: list[str], expiry: int, amount: int) -> list[Any]:
-        """The increment script's answer, sent and read on this thread's own connection.
+        """The increment script's answer, sent and read on a connection of its own.
 
         Every API request runs it, and redis-py's client around one command (the pool's
         checkout and health check, the retry wrapper, the release) cost about as much of
         the worker's CPU as the command itself (docs/PERFORMANCE.md, session 12). The
-        connection is the pool's kind with the pool's settings (address, database,
-        password, TLS, timeouts), made in the process and thread that use it. A script the
-        server no longer knows (restarted, ``SCRIPT FLUSH``) is loaded again; a broken
-        connection is dropped and the command sent once more on a new one, as the client's
-        own retry would.
+        connections are the pool's kind with the pool's settings (address, database,
+        password, TLS, timeouts); one in use is out of the idle list, so no two requests
+        share one, and a thread (or a server's thread per request) takes the one used last.
+        A script the server no longer knows (restarted, ``SCRIPT FLUSH``) is loaded again;
+        a broken connection is dropped and the command sent once more on a new one, as the
+        client's own retry would.
         """
-        connection = getattr(self._pinned, "connection", None)
-        if connection is None or self._pinned.pid != os.getpid():
+        if self._idle_pid != os.getpid():  # forked: the parent's connections are its own
+            self._idle, self._idle_pid = [], os.getpid()
+        try:
+            connection = self._idle.pop()  # one call under the GIL: no lock needed
+        except IndexError:
             pool = self.storage.connection_pool
             connection = pool.connection_class(**pool.connection_kwargs)
-            self._pinned.connection, self._pinned.pid = connection, os.getpid()
         script = self.lua_incr_window
         command = ("EVALSHA", script.sha, len(keys), *keys, expiry, amount)
-        for attempt in range(2):
-            try:
-                connection.send_command(*command)
+        try:
+            for attempt in range(2):
                 try:
-                    answer: list[Any] = connection.read_response()
-                except redis.exceptions.NoScriptError:
-                    connection.send_command("SCRIPT", "LOAD", script.script)
-                    connection.read_response()
                     connection.send_command(*command)
-                    answer = connection.read_response()
-                return answer
-            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
-                connection.disconnect()
-                if attempt:
+                    try:
+                        answer: list[Any] = connection.read_response()
+                    except redis.exceptions.NoScriptError:
+                        connection.send_command("SCRIPT", "LOAD", script.script)
+                        connection.read_response()
+                        connection.send_command(*command)
+                        answer = connection.read_response()
+                    return answer
+                except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+                    connection.disconnect()
+                    if attempt:
+                        raise
+                except redis.exceptions.ResponseError:
+                    raise  # an answer read whole: the connection is in step
+                except BaseException:
+                    # Interrupted between sending and reading: an answer may still be on
+                    # its way, and would be taken for the next command's.
+                    connection.disconnect()
                     raise
-            except redis.exceptions.ResponseError:
-                raise  # an answer read whole: the connection is in step
-            except BaseException:
-                # Interrupted between sending and reading: an answer may still be on its
-                # way, and would be taken for the next command's.
-                connection.disconnect()
-                raise
-        raise AssertionError("unreachable")
+            raise AssertionError("unreachable")
+        finally:
+            # Back for the next request, in step or disconnected (it connects again).
+            self._idle.append(connection)
 
     def take_window(self, key: str) -> tuple[int, int, float] | None:
         """The count and TTL this thread's last increment of ``key`` answered (and when),

@@ -179,43 +179,45 @@ if REDIS_URL:
         client, headers = app.test_client(), Factory(app).admin()
         assert _remaining(client, headers) == LIMIT - 1
         storage = app.extensions["rate_limiter"].storage
-        pinned = storage._pinned.connection  # this thread's: the test client's requests'
-        host, port = pinned._sock.getsockname()[:2]
+        (idle,) = storage._idle  # the connection the increment used
+        host, port = idle._sock.getsockname()[:2]
         assert redis.Redis.from_url(REDIS_URL).client_kill(f"{host}:{port}")
         assert _remaining(client, headers) == LIMIT - 2
         assert _remaining(client, headers) == 0
 
-    def test_each_thread_counts_on_a_connection_of_its_own(tmp_path: Path) -> None:
+    def test_threads_one_after_another_count_on_one_connection(tmp_path: Path) -> None:
+        """A server with a thread per request (werkzeug's) opens no connection per request."""
         app = _redis_app(tmp_path)
         headers = Factory(app).admin()
         storage = app.extensions["rate_limiter"].storage
-        connections: list[Any] = []
         answers: list[int] = []
-        both = threading.Barrier(2)
-
-        def hit() -> None:
-            client = app.test_client()
-            both.wait()
-            answers.append(_remaining(client, headers))
-            connections.append(storage._pinned.connection)
-
-        threads = [threading.Thread(target=hit) for _ in range(2)]
-        for thread in threads:
+        for _ in range(LIMIT):
+            thread = threading.Thread(
+                target=lambda: answers.append(_remaining(app.test_client(), headers)))
             thread.start()
-        for thread in threads:
             thread.join()
-        assert sorted(answers) == [LIMIT - 2, LIMIT - 1]
-        assert connections[0] is not connections[1]
+        assert answers == [LIMIT - 1, LIMIT - 2, 0]
+        assert len(storage._idle) == 1
+
+    def test_a_connection_in_use_is_never_handed_to_another_request(tmp_path: Path) -> None:
+        app = _redis_app(tmp_path)
+        client, headers = app.test_client(), Factory(app).admin()
+        assert _remaining(client, headers) == LIMIT - 1
+        storage = app.extensions["rate_limiter"].storage
+        busy = storage._idle.pop()  # as while another thread's increment is under way
+        assert _remaining(client, headers) == LIMIT - 2
+        (other,) = storage._idle
+        assert other is not busy
 
     def test_a_connection_made_in_another_process_is_not_used(tmp_path: Path) -> None:
         app = _redis_app(tmp_path)
         client, headers = app.test_client(), Factory(app).admin()
         assert _remaining(client, headers) == LIMIT - 1
         storage = app.extensions["rate_limiter"].storage
-        inherited = storage._pinned.connection
-        storage._pinned.pid = -1  # as in a worker forked after the connection was made
+        (inherited,) = storage._idle
+        storage._idle_pid = -1  # as in a worker forked after the connection was made
         assert _remaining(client, headers) == LIMIT - 2
-        assert storage._pinned.connection is not inherited
+        assert storage._idle and inherited not in storage._idle
 
 
 def test_an_unreachable_redis_falls_back_to_counting_in_process(
