@@ -225,7 +225,8 @@ class IdList(fields.List[Any]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
                      ) -> list[Any]:
-        if type(value) is list and all(type(v) is int and 1 <= v <= MAX_ID for v in value):
+        low, high = ID.min, ID.max  # the range ID checks, not a copy of its numbers
+        if type(value) is list and all(type(v) is int and low <= v <= high for v in value):
             return list(value)
         return super()._deserialize(value, attr, data, **kwargs)
 
