@@ -61,6 +61,9 @@ def server(app: Flask) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    # Assertions wait up to 20 s, not Playwright's 5: under the whole suite on 2 cores a
+    # page after a form post once took longer. A failing assertion still fails, only later.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
