@@ -31,7 +31,6 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from solver.model import (
@@ -386,20 +385,20 @@ class Preference(Base):
     __tablename__ = "preferences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # No index of its own: round_id leads both unique constraints below, which serve every
+    # No index of its own: round_id leads the unique constraint below, which serves every
     # lookup by round (an index more would cost a B-tree insert per imported preference).
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
                                             index=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    # In no index: a reordered list moves its ranks in place (rounds.lifecycle), and on
+    # PostgreSQL that is a heap-only update, with no new entry in any index, only while no
+    # index holds the rank (migration 0019). A student's ranks are distinct by
+    # construction: every path writing a list numbers it by position in one statement
+    # (test_preference_ranks.py).
     rank: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        # Checked at the end of each statement (PostgreSQL): a reordered list moves its
-        # ranks in place, through duplicates, instead of being deleted and inserted again
-        # (rounds.lifecycle; migration 0018).
-        UniqueConstraint("round_id", "student_id", "rank", deferrable=True,
-                         initially="IMMEDIATE"),
         UniqueConstraint("round_id", "student_id", "offer_id"),
         CheckConstraint("rank >= 1", name="rank"),
         # How many students listed an offer in its round (the company pages) is read from
@@ -409,14 +408,6 @@ class Preference(Base):
         # cheapest plan. It also serves everything that looked offer_id up alone.
         Index("ix_preferences_offer_round", "offer_id", "round_id", "student_id"),
     )
-
-
-@compiles(UniqueConstraint, "sqlite")
-def _unique_on_sqlite(constraint: UniqueConstraint, compiler: Any, **kw: Any) -> str:
-    """SQLite knows no deferrable unique constraint: it gets the plain one (there a list is
-    replaced whole, never reordered in place)."""
-    ddl: str = compiler.visit_unique_constraint(constraint, **kw)
-    return ddl.removesuffix(compiler.define_constraint_deferrability(constraint))
 
 
 class Assignment(Base):

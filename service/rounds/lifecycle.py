@@ -519,9 +519,8 @@ _OfferRow = namedtuple("_OfferRow", [c.name for c in _OFFER_READ])  # type: igno
 # key is checked); offers no longer listed are deleted, new ones inserted. Deleting and
 # inserting every row, as before, cost three foreign-key checks per row (each a row lock
 # FOR KEY SHARE on the round, student and offer): 30 for a list of ten, a fifth of
-# PostgreSQL's work per PUT (docs/PERFORMANCE.md, session 10). Ranks move through
-# duplicates (two offers swapping places), so the unique constraint on a student's ranks is
-# checked at the end of the statement (DEFERRABLE INITIALLY IMMEDIATE, migration 0018). Every
+# PostgreSQL's work per PUT (docs/PERFORMANCE.md, session 10). No index holds the rank, so
+# a moved row is a heap-only update with no new index entry (migration 0019). Every
 # part reads the rows as they were before the statement (``old``); the parts touch
 # different rows. The event is written when the old list (in rank order; no rows: an empty
 # list) differs from the new, as record_student_change decides; every value is typed (a

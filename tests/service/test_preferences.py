@@ -136,7 +136,7 @@ def test_a_reordered_list_keeps_its_rows_and_moves_their_ranks(
     r = _open_round(client, make)
     with client.application.app_context():
         if db.session.connection().dialect.name != "postgresql":
-            pytest.skip("SQLite replaces the whole list (no deferrable unique constraint)")
+            pytest.skip("SQLite replaces the whole list")
     more = [make.offer(round_id=r["rid"]) for _ in range(3)]
     url = f"/api/v1/rounds/{r['rid']}/preferences/{r['student']}"
 
