@@ -381,6 +381,10 @@ class StudentRegion(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# Percent of each preferences page filled by inserts (PostgreSQL), the rest kept for updates.
+PREFERENCES_FILLFACTOR = 85
+
+
 class Preference(Base):
     __tablename__ = "preferences"
 
@@ -407,6 +411,10 @@ class Preference(Base):
         # students: 0.2 s a page); both columns of the condition make this one the
         # cheapest plan. It also serves everything that looked offer_id up alone.
         Index("ix_preferences_offer_round", "offer_id", "round_id", "student_id"),
+        # Room on each page for a reordered list's new row versions, which a heap-only
+        # update must place on the page of the old (migration 0019); an imported round's
+        # pages are otherwise full.
+        {"postgresql_with": {"fillfactor": PREFERENCES_FILLFACTOR}},
     )
 
 
