@@ -23,6 +23,7 @@ import concurrent.futures.thread
 import gc
 import json
 import os
+import select
 import socket
 from typing import Any
 
@@ -97,4 +98,38 @@ class ProblemWorker(_ProblemWorkerStart, SyncWorker):  # type: ignore[misc]
 
 
 class ProblemThreadWorker(_ProblemWorkerStart, ThreadWorker):  # type: ignore[misc]
-    """gunicorn's threaded worker with the same problem+json refusals and start."""
+    """gunicorn's threaded worker with the same problem+json refusals and start, and a
+    thread that waits a moment on its kept-alive connection for the client's next request.
+
+    gunicorn hands a kept-alive connection back to the worker's main thread after every
+    response: the main thread polls it and, when the next request comes, queues it for a
+    thread again, three hand-offs of the interpreter's lock and a wake-up of the main thread
+    per request. A client sending request after request (an app on a phone, a reverse
+    proxy's pooled connection, a load test) mostly has the next one on its way within a
+    millisecond or two, so the thread that answered waits up to ``linger_s`` for it and
+    serves it itself (docs/PERFORMANCE.md, session 13: about a tenth more submissions a
+    second). It waits only while no other connection is queued for a thread, and never
+    longer than that moment, so a quiet connection does not hold a thread: after the
+    wait it goes back to gunicorn's poller as before. ``LEERPLEK_KEEPALIVE_LINGER_MS``
+    sets the wait (0: off).
+    """
+
+    linger_s = float(os.environ.get("LEERPLEK_KEEPALIVE_LINGER_MS", "2")) / 1000
+
+    def handle(self, conn: Any) -> Any:
+        keep = super().handle(conn)
+        while keep is True and self.alive and self._next_request(conn):
+            keep = super().handle(conn)
+        return keep
+
+    def _next_request(self, conn: Any) -> bool:
+        """Whether ``conn``'s next request is here, waiting up to ``linger_s`` for it while
+        no other connection waits for a thread."""
+        if conn.parser.unreader.buf.getvalue():
+            return True  # read ahead with the last request: no need to wait
+        if self.linger_s <= 0 or not self.tpool._work_queue.empty():
+            return False
+        poller = select.poll()
+        poller.register(conn.sock.fileno(), select.POLLIN)
+        return bool(poller.poll(self.linger_s * 1000))
+

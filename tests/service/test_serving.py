@@ -7,12 +7,14 @@ import gc
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -123,3 +125,70 @@ def test_the_threaded_worker_keeps_connections_open(gunicorn_port: int,
         closed.append(response.will_close)
     threaded = request.node.callspec.params["gunicorn_port"] == "gthread"
     assert closed == [not threaded] * 3
+
+
+@pytest.fixture(scope="module")
+def one_thread_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The threaded worker with a single thread: a connection holding it shows."""
+    port = free_port()
+    url = f"sqlite:///{tmp_path_factory.mktemp('serving1') / 'db.sqlite'}"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--worker-class", "service.serving.ProblemThreadWorker", "--threads", "1",
+         "--keep-alive", "30", "--log-level", "critical", "service.app:create_app()"],
+        env={**os.environ, "DATABASE_URL": url})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(port, "/healthz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_quiet_kept_alive_connection_does_not_hold_the_only_thread(
+        one_thread_port: int) -> None:
+    """The thread waits a moment for a connection's next request, not for its keep-alive
+    time (30 s here): another client is answered at once while the first stays open."""
+    quiet = http.client.HTTPConnection("127.0.0.1", one_thread_port, timeout=10)
+    quiet.request("GET", "/healthz")
+    first = quiet.getresponse()
+    first.read()
+    assert first.status == 200 and not first.will_close
+    start = time.monotonic()
+    response, _ = _get(one_thread_port, "/healthz")
+    assert response.status == 200 and time.monotonic() - start < 5
+    quiet.request("GET", "/healthz")  # and the quiet one is still served
+    assert quiet.getresponse().status == 200
+    quiet.close()
+
+
+def test_requests_sent_back_to_back_are_answered_in_order(one_thread_port: int) -> None:
+    """Two requests in one write (the second read ahead with the first) on one connection,
+    and a third after the answers: each answered, in order, on the same connection."""
+    with socket.create_connection(("127.0.0.1", one_thread_port), timeout=10) as sock:
+        reader = sock.makefile("rb")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                     b"GET /api/v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert [_status(reader), _status(reader)] == [200, 404]
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _status(reader) == 200
+
+
+def _status(reader: Any) -> int:
+    """The status of the next response on ``reader``, its body read past."""
+    status = int(reader.readline().split()[1])
+    length = 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    reader.read(length)
+    return status
