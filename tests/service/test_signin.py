@@ -286,7 +286,8 @@ def test_a_request_without_a_session_cookie_builds_no_cookie_signer(
 def test_the_session_cookie_is_secure_outside_tests(tmp_path: Path) -> None:
     from service.app import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+                      "JOBS_MODE": "eager"})  # no sweeps outliving the test
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
