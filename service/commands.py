@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import Flask
 
 from service.api import api
 from service.app import create_app
@@ -37,11 +38,22 @@ ROOT = Path(__file__).resolve().parents[1]
 OPENAPI_PATH = ROOT / "api_spec" / "openapi.yaml"
 
 
+# The embedded mode's sweeps (answer deadlines, the outbox, webhook retries) belong to a
+# serving process. A one-shot command's app starts none: `db upgrade` would otherwise start
+# them against tables it has not made yet, and each would outlive the command's work.
+NO_SWEEPS = {"DEADLINE_SWEEP_S": 0, "MESSAGES_SWEEP_S": 0, "WEBHOOK_SWEEP_S": 0}
+
+
+def one_shot_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app for a command that does its work and ends: configured as ``create_app``'s,
+    without the sweeps."""
+    return create_app({**NO_SWEEPS, **(config or {})})
+
+
 def openapi_yaml() -> str:
     """The OpenAPI document as the code describes it; no database is touched."""
 
-    # No sweeps: writing a document needs no background work (and this database is empty).
-    app = create_app({"DATABASE_URL": "sqlite://", "DEADLINE_SWEEP_S": 0, "WEBHOOK_SWEEP_S": 0})
+    app = one_shot_app({"DATABASE_URL": "sqlite://"})
     with app.app_context():
         spec: dict[str, Any] = api.spec.to_dict()
     text: str = yaml.safe_dump(spec, sort_keys=True, allow_unicode=True, width=100)
@@ -49,7 +61,7 @@ def openapi_yaml() -> str:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    url: str = create_app().config["DATABASE_URL"]
+    url: str = one_shot_app().config["DATABASE_URL"]
     upgrade(url, args.revision)
     print(f"database at {url.split('@')[-1]} upgraded to {args.revision}", file=sys.stderr)
     if args.seed_reference:
@@ -59,13 +71,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # The development server; production runs gunicorn 'service.app:create_app()'.
+    # The development server; production runs gunicorn 'service.app:one_shot_app()'.
     create_app().run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 
 def cmd_create_token(args: argparse.Namespace) -> int:
-    with create_app().app_context():
+    with one_shot_app().app_context():
         try:
             with db.transaction() as session:
                 days = args.expires_in_days
@@ -80,7 +92,7 @@ def cmd_create_token(args: argparse.Namespace) -> int:
 
 
 def cmd_login_link(args: argparse.Namespace) -> int:
-    app = create_app()
+    app = one_shot_app()
     with app.app_context():
         days = args.days or app.config["SIGNIN_LINK_DAYS"]
         try:
@@ -95,7 +107,7 @@ def cmd_login_link(args: argparse.Namespace) -> int:
 
 
 def cmd_login_links(args: argparse.Namespace) -> int:
-    app = create_app()
+    app = one_shot_app()
     with app.app_context():
         days = args.days or app.config["SIGNIN_LINK_DAYS"]
         if args.role == "student" and args.school is None:
@@ -122,7 +134,7 @@ def cmd_login_links(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke_access(args: argparse.Namespace) -> int:
-    with create_app().app_context():
+    with one_shot_app().app_context():
         try:
             with db.transaction() as session:
                 tokens, links = revoke_access(session, None, args.role, args.scope)
@@ -135,7 +147,7 @@ def cmd_revoke_access(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_reference(args: argparse.Namespace) -> int:
-    with create_app().app_context(), db.transaction() as session:
+    with one_shot_app().app_context(), db.transaction() as session:
         counts = seed_reference(session)
     print(f"reference data: {counts.created} created, {counts.updated} updated, "
           f"{counts.unchanged} unchanged", file=sys.stderr)
@@ -143,7 +155,7 @@ def cmd_seed_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    with create_app().app_context():
+    with one_shot_app().app_context():
         try:
             with db.transaction() as session, Progress("seeding", None):
                 rid = seed_demo(session, args.students, args.seed).id
@@ -163,7 +175,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    url = create_app().config.get("REDIS_URL")
+    url = one_shot_app().config.get("REDIS_URL")
     if not url:
         print("leerplek: the worker needs REDIS_URL; without it the API runs jobs itself",
               file=sys.stderr)
@@ -173,7 +185,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke_token(args: argparse.Namespace) -> int:
-    with create_app().app_context():
+    with one_shot_app().app_context():
         try:
             with db.transaction() as session:
                 row = session.get(ApiToken, args.id, with_for_update=True)
@@ -188,7 +200,7 @@ def cmd_revoke_token(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    app = create_app()
+    app = one_shot_app()
     # `or` would turn an explicit 0 into the default: only a missing option takes it.
     days = (app.config["RETENTION_DAYS"] if args.older_than_days is None
             else args.older_than_days)
@@ -209,7 +221,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_monitor_export(args: argparse.Namespace) -> int:
-    with create_app().app_context(), db.transaction() as session:
+    with one_shot_app().app_context(), db.transaction() as session:
         written = write_export(session, Path(args.output))
     for path in written:
         print(f"wrote {path}", file=sys.stderr)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from service.app import create_app
 from service.cli import main
+from service.commands import one_shot_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,3 +86,19 @@ def test_the_worker_needs_redis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert main(["worker", "--burst"]) == 2
     assert "REDIS_URL" in capsys.readouterr().err
+
+
+def test_a_one_shot_commands_app_starts_no_sweep(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`db upgrade` and the other one-shot commands build the app in the embedded mode too,
+    whose serving process sweeps deadlines, the outbox and webhook retries; theirs does not
+    (the sweeps would run against tables not made yet, and outlive the command)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    sweeps = {"deadline-sweep", "message-sweep", "webhook-sweep"}
+    assert not sweeps & set(one_shot_app().extensions)
+    # ... where the serving app would start them (the sweeps of this one stopped at once).
+    serving = create_app()
+    started = sweeps & set(serving.extensions)
+    for name in started:
+        serving.extensions[name].stop()
+    assert started == sweeps
