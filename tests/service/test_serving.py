@@ -3,6 +3,7 @@ its own refusals are problem+json."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import http.client
 import json
@@ -30,31 +31,34 @@ WORKERS = {"sync": ["--worker-class", "service.serving.ProblemWorker"],
            "gthread": ["--worker-class", "service.serving.ProblemThreadWorker", "--threads", "2"]}
 
 
-@pytest.fixture(scope="module", params=sorted(WORKERS))
-def gunicorn_port(request: pytest.FixtureRequest,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def serve(args: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """gunicorn serving the app on a fresh SQLite file with ``args``; yields its port once
+    /healthz answers, and stops it at the end."""
     port = free_port()
     url = f"sqlite:///{tmp_path_factory.mktemp('serving') / 'db.sqlite'}"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         *WORKERS[request.param], "--log-level", "critical",
-         "service.app:create_app()"], env={**os.environ, "DATABASE_URL": url})
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", *args,
+         "--log-level", "critical", "service.app:create_app()"],
+        env={**os.environ, "DATABASE_URL": url})
     try:
         deadline = time.monotonic() + 60
         while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/healthz")
-                assert connection.getresponse().status == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+            with contextlib.suppress(OSError):  # not listening yet
+                if _get(port, "/healthz")[0].status == 200:
+                    break
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
         yield port
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module", params=sorted(WORKERS))
+def gunicorn_port(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    yield from serve(WORKERS[request.param], tmp_path_factory)
 
 
 def _get(port: int, path: str) -> tuple[http.client.HTTPResponse, bytes]:
@@ -133,27 +137,8 @@ def test_the_threaded_worker_keeps_connections_open(gunicorn_port: int,
 @pytest.fixture(scope="module")
 def one_thread_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """The threaded worker with a single thread: a connection holding it shows."""
-    port = free_port()
-    url = f"sqlite:///{tmp_path_factory.mktemp('serving1') / 'db.sqlite'}"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--worker-class", "service.serving.ProblemThreadWorker", "--threads", "1",
-         "--keep-alive", "30", "--log-level", "critical", "service.app:create_app()"],
-        env={**os.environ, "DATABASE_URL": url})
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(port, "/healthz")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    yield from serve(["--worker-class", "service.serving.ProblemThreadWorker",
+                      "--threads", "1", "--keep-alive", "30"], tmp_path_factory)
 
 
 def test_a_quiet_kept_alive_connection_does_not_hold_the_only_thread(
