@@ -94,6 +94,9 @@ def test_a_one_shot_commands_app_starts_no_sweep(tmp_path: Path,
     whose serving process sweeps deadlines, the outbox and webhook retries; theirs does not
     (the sweeps would run against tables not made yet, and outlive the command)."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    # The embedded mode, where a serving process sweeps (with Redis a worker does).
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("LEERPLEK_JOBS_MODE", "thread")
     sweeps = {"deadline-sweep", "message-sweep", "webhook-sweep"}
     assert not sweeps & set(one_shot_app().extensions)
     # ... where the serving app would start them (the sweeps of this one stopped at once).
