@@ -145,7 +145,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # The messages feature knows no sign-in: the link comes from the signin feature.
         use_signin_links(app, mailed_links(app.config["BASE_URL"],
                                            app.config["SIGNIN_LINK_DAYS"]))
-    if jobs_mode(app.config) == "thread" and not app.testing:
+    if jobs_mode(app.config) == "thread" and not app.testing and app.config["EMBEDDED_SWEEPS"]:
         # Embedded: no worker runs, so this process settles answer deadlines and sends the
         # outbox itself.
         start_sweep(app)

@@ -38,16 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OPENAPI_PATH = ROOT / "api_spec" / "openapi.yaml"
 
 
-# The embedded mode's sweeps (answer deadlines, the outbox, webhook retries) belong to a
-# serving process. A one-shot command's app starts none: `db upgrade` would otherwise start
-# them against tables it has not made yet, and each would outlive the command's work.
-NO_SWEEPS = {"DEADLINE_SWEEP_S": 0, "MESSAGES_SWEEP_S": 0, "WEBHOOK_SWEEP_S": 0}
-
-
 def one_shot_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for a command that does its work and ends: configured as ``create_app``'s,
-    without the sweeps."""
-    return create_app({**NO_SWEEPS, **(config or {})})
+    without the embedded mode's sweeps (answer deadlines, the outbox, webhook retries),
+    which belong to a serving process: `db upgrade` would otherwise start them against
+    tables it has not made yet, and each would outlive the command's work."""
+    return create_app({"EMBEDDED_SWEEPS": False, **(config or {})})
 
 
 def openapi_yaml() -> str:
@@ -71,7 +67,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # The development server; production runs gunicorn 'service.app:one_shot_app()'.
+    # The development server; production runs gunicorn 'service.app:create_app()'.
     create_app().run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

@@ -130,6 +130,9 @@ DEFAULTS: dict[str, Any] = {
     # None means: rq when REDIS_URL is set, else thread.
     "JOBS_MODE": None,
     "JOB_THREADS": 1,  # embedded mode: jobs run at once per process; more wait their turn
+    # Embedded mode: a serving process sweeps deadlines, the outbox and webhook retries
+    # itself. A one-shot command's app (service.commands.one_shot_app) sets this False.
+    "EMBEDDED_SWEEPS": True,
     "JOB_HEARTBEAT_S": 5.0,  # a running job's worker writes its heartbeat this often
     "JOB_EXPIRY_S": 60.0,  # ...and is presumed dead, its round unlocked, after this silence
     "JOB_QUEUE_TIMEOUT_S": 6 * 3600.0,  # a job no worker picked up by then is failed

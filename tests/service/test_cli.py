@@ -58,9 +58,9 @@ def test_create_token_prints_a_working_token(tmp_path: Path, monkeypatch: pytest
     capsys.readouterr()
     assert main(["create-token", "--role", "admin"]) == 0
     token = capsys.readouterr().out.strip()
-    # Eager jobs: an app outside tests in thread mode would start its sweeps, which
-    # outlive the test and its database.
-    client = create_app({"DATABASE_URL": url, "JOBS_MODE": "eager"}).test_client()
+    # No sweeps: an app outside tests in the embedded mode would start them, and they
+    # would outlive the test and its database.
+    client = create_app({"DATABASE_URL": url, "EMBEDDED_SWEEPS": False}).test_client()
     response = client.get("/api/v1/schools", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
 

@@ -24,9 +24,6 @@ from service.serving import ProblemThreadWorker, ProblemWorker, compile_template
 
 from .servers import free_port
 
-# Apps built here outside tests run jobs eagerly: in thread mode they would start the
-# embedded sweeps, which outlive the test and its database.
-EAGER = "eager"
 WORKERS = {"sync": ["--worker-class", "service.serving.ProblemWorker"],
            "gthread": ["--worker-class", "service.serving.ProblemThreadWorker", "--threads", "2"]}
 
@@ -88,7 +85,8 @@ def test_the_worker_compiles_every_page_template_as_it_loads_the_app(
     # As gunicorn builds the worker's app: ProblemWorker.load_wsgi with the app loader's
     # wsgi(); the first request of a page then finds its template compiled.
     flask_app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-                            "SECRET_KEY": "test", "JOBS_MODE": EAGER})
+                            "SECRET_KEY": "test",
+                            "EMBEDDED_SWEEPS": False})  # none outliving the test
     pages = {n for n in flask_app.jinja_env.list_templates() if n.endswith(".html")}
     assert {"company/home.html", "company/offer.html", "student/offers.html"} <= pages
     worker = worker_class.__new__(worker_class)  # no sockets or signals: only loading
@@ -103,7 +101,8 @@ def test_the_worker_compiles_every_page_template_as_it_loads_the_app(
 def test_the_worker_freezes_the_loaded_app_out_of_later_collections(
         tmp_path: Path, worker_class: type[ProblemWorker]) -> None:
     flask_app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-                            "SECRET_KEY": "test", "JOBS_MODE": EAGER})
+                            "SECRET_KEY": "test",
+                            "EMBEDDED_SWEEPS": False})  # none outliving the test
     worker = worker_class.__new__(worker_class)
     worker.app = SimpleNamespace(wsgi=lambda: flask_app)
     gc.unfreeze()

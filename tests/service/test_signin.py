@@ -287,7 +287,7 @@ def test_the_session_cookie_is_secure_outside_tests(tmp_path: Path) -> None:
     from service.app import create_app
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
-                      "JOBS_MODE": "eager"})  # no sweeps outliving the test
+                      "EMBEDDED_SWEEPS": False})  # no sweeps outliving the test
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

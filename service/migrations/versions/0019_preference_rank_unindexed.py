@@ -53,5 +53,3 @@ def downgrade() -> None:
         batch.create_unique_constraint(NAME, ["round_id", "student_id", "rank"],
                                        deferrable=True if postgres else None,
                                        initially="IMMEDIATE" if postgres else None)
-
-
